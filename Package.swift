@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+// StyleLapse: Gatys neural style transfer in pure Swift, with a timelapse of the painting as it forms.
+import PackageDescription
+
+// The engine's SIMD16/SIMD8 arithmetic must compile to AVX2 + FMA instructions. Without this flag swiftc targets
+// plain SSE2 on x86_64 and every `addingProduct` becomes a call to `fmaf` (about 28x slower). "haswell" is the
+// Haswell-and-later level (AVX, AVX2, FMA, BMI2; clang rejects the name x86-64-v3 here); it needs no AVX-512, so it builds and runs on any such CPU.
+#if arch(x86_64)
+let cpuFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+#else
+let cpuFlags: [SwiftSetting] = []
+#endif
+
+let package = Package(
+    name: "StyleLapse",
+    products: [
+        .executable(name: "stylelapse", targets: ["stylelapse"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries at the edges: a modulemap and one shim header each.
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(
+            name: "CFFmpeg", pkgConfig: "libavformat libavcodec libavutil libswscale",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev"])]),
+
+        // Image files in and out (PNG via libpng, the rest via FFmpeg), resampling.
+        .target(name: "ImageFiles", dependencies: ["CPNG", "CFFmpeg"], swiftSettings: cpuFlags),
+        // The MP4 timelapse writer (and reader, for checks).
+        .target(name: "Timelapse", dependencies: ["CFFmpeg", "ImageFiles"], swiftSettings: cpuFlags),
+        // Tensors, kernels and their gradients: pure Swift, SIMD and Dispatch only.
+        .target(name: "Engine", swiftSettings: cpuFlags),
+
+        .executableTarget(
+            name: "stylelapse",
+            dependencies: [
+                "ImageFiles", "Timelapse", "Engine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: cpuFlags),
+
+        .target(name: "TestSupport", dependencies: ["ImageFiles"], path: "Tests/TestSupport"),
+        .testTarget(name: "ImageFilesTests", dependencies: ["ImageFiles", "TestSupport"]),
+        .testTarget(name: "TimelapseTests", dependencies: ["Timelapse", "ImageFiles", "TestSupport"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"], swiftSettings: cpuFlags),
+        .testTarget(name: "CommandTests", dependencies: ["stylelapse", "ImageFiles", "Timelapse", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,28 @@
+// TimelapseSettings: how the MP4 timelapse is encoded.
+
+/// Encoding settings for a timelapse.
+public struct TimelapseSettings: Sendable, Equatable {
+    /// Frames per second of the video.
+    public var fps: Int = 30
+    /// libx264's constant rate factor (0 lossless … 51 worst; 18 is visually transparent for most pictures).
+    /// With the mpeg4 fallback it is mapped to a quantiser 2…31.
+    public var crf: Int = 18
+    /// libx264's speed preset (ultrafast … veryslow).
+    public var preset: String = "medium"
+    /// How long the last frame stays on screen at the end, in seconds.
+    public var holdSeconds: Double = 0
+    /// Use libx264 when libavcodec has it (else the built-in mpeg4 encoder). Tests can force the fallback.
+    public var preferH264: Bool = true
+    /// How many frames may wait for the encoder thread before `append` blocks (keeps memory flat).
+    public var queueCapacity: Int = 4
+
+    public init(fps: Int = 30, crf: Int = 18, preset: String = "medium", holdSeconds: Double = 0) {
+        self.fps = fps
+        self.crf = crf
+        self.preset = preset
+        self.holdSeconds = holdSeconds
+    }
+
+    /// Frames added after the last one to hold it for `holdSeconds`.
+    public var holdFrames: Int { Int((holdSeconds * Double(fps)).rounded()) }
+}

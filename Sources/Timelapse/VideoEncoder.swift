@@ -1,0 +1,154 @@
+// VideoEncoder: one owner for the FFmpeg objects of an MP4 being written (muxer, stream, encoder, scaler, frame).
+// Not thread-safe: TimelapseWriter drives it from its one encoding thread.
+
+import CFFmpeg
+import ImageFiles
+
+/// Encodes RGB frames into an MP4 file at `outputPath` (a `.part` name; the caller renames it when finished).
+final class VideoEncoder {
+    private var muxer: UnsafeMutablePointer<AVFormatContext>?
+    private var encoder: UnsafeMutablePointer<AVCodecContext>?
+    private var scaler: OpaquePointer?
+    private var frame: UnsafeMutablePointer<AVFrame>?
+    private var packet: UnsafeMutablePointer<AVPacket>?
+    private let stream: UnsafeMutablePointer<AVStream>
+    private let path: String
+    /// Size of the picture frames handed in, and of the encoded video (rounded up to even for yuv420p).
+    let width: Int, height: Int, videoWidth: Int, videoHeight: Int
+    private var nextPTS: Int64 = 0
+    /// Name of the encoder in use ("libx264" or "mpeg4").
+    let codecName: String
+
+    init(outputPath: String, reportPath: String, width: Int, height: Int, settings: TimelapseSettings) throws {
+        _ = FFmpeg.quietLog
+        path = reportPath
+        self.width = width
+        self.height = height
+        // yuv420p subsamples chroma 2×2, so both sides must be even: odd sizes get one replicated column/row.
+        videoWidth = (width + 1) & ~1
+        videoHeight = (height + 1) & ~1
+        let h264 = settings.preferH264 ? avcodec_find_encoder_by_name("libx264") : nil
+        guard let codec = h264 ?? avcodec_find_encoder(AV_CODEC_ID_MPEG4) else {
+            throw ImageFileError(reportPath, "libavcodec has neither libx264 nor the mpeg4 encoder")
+        }
+        codecName = String(cString: codec.pointee.name)
+        try FFmpeg.check(avformat_alloc_output_context2(&muxer, nil, "mp4", outputPath), "creating the MP4 muxer",
+                         path: path)
+        guard let muxer, let s = avformat_new_stream(muxer, nil), let ctx = avcodec_alloc_context3(codec) else {
+            throw ImageFileError(path, "out of memory setting up the encoder")
+        }
+        stream = s
+        encoder = ctx
+        ctx.pointee.width = Int32(videoWidth)
+        ctx.pointee.height = Int32(videoHeight)
+        ctx.pointee.pix_fmt = AV_PIX_FMT_YUV420P
+        ctx.pointee.time_base = AVRational(num: 1, den: Int32(settings.fps))
+        ctx.pointee.framerate = AVRational(num: Int32(settings.fps), den: 1)
+        // Tags that say what the scaler below does: BT.709 matrix, limited range, sRGB-encoded BT.709 primaries.
+        ctx.pointee.colorspace = AVCOL_SPC_BT709
+        ctx.pointee.color_range = AVCOL_RANGE_MPEG
+        ctx.pointee.color_primaries = AVCOL_PRI_BT709
+        ctx.pointee.color_trc = AVCOL_TRC_IEC61966_2_1
+        if muxer.pointee.oformat.pointee.flags & AVFMT_GLOBALHEADER != 0 {
+            ctx.pointee.flags |= Int32(AV_CODEC_FLAG_GLOBAL_HEADER)
+        }
+        if codecName == "libx264" {
+            av_opt_set(ctx.pointee.priv_data, "crf", "\(settings.crf)", 0)
+            av_opt_set(ctx.pointee.priv_data, "preset", settings.preset, 0)
+        } else {
+            ctx.pointee.flags |= Int32(AV_CODEC_FLAG_QSCALE)
+            ctx.pointee.global_quality = Int32(FF_QP2LAMBDA) * Int32(min(31, max(2, settings.crf / 4)))
+        }
+        ctx.pointee.thread_count = 1
+        try FFmpeg.check(avcodec_open2(ctx, codec, nil), "opening the \(codecName) encoder", path: path)
+        try FFmpeg.check(avcodec_parameters_from_context(stream.pointee.codecpar, ctx), "encoder parameters", path: path)
+        stream.pointee.time_base = ctx.pointee.time_base
+        try FFmpeg.check(avio_open(&muxer.pointee.pb, outputPath, AVIO_FLAG_WRITE), "creating the file", path: path)
+        var options: OpaquePointer?
+        av_dict_set(&options, "movflags", "+faststart", 0)  // moov before mdat: plays while downloading
+        defer { av_dict_free(&options) }
+        try FFmpeg.check(avformat_write_header(muxer, &options), "writing the MP4 header", path: path)
+
+        scaler = sws_getContext(Int32(videoWidth), Int32(videoHeight), AV_PIX_FMT_RGB24, Int32(videoWidth),
+                                Int32(videoHeight), AV_PIX_FMT_YUV420P, SWS_BICUBIC | SWS_ACCURATE_RND, nil, nil, nil)
+        frame = av_frame_alloc()
+        packet = av_packet_alloc()
+        guard let scaler, let frame, packet != nil else { throw ImageFileError(path, "out of memory setting up") }
+        _ = CFFmpeg_set_bt709(scaler, 1, 0)  // full-range RGB in, limited-range BT.709 YUV out
+        frame.pointee.format = AV_PIX_FMT_YUV420P.rawValue
+        frame.pointee.width = Int32(videoWidth)
+        frame.pointee.height = Int32(videoHeight)
+        try FFmpeg.check(av_frame_get_buffer(frame, 0), "allocating a frame", path: path)
+    }
+
+    /// Converts and encodes one picture (of the size given at init).
+    func encode(_ image: RGBImage) throws {
+        precondition(image.width == width && image.height == height, "VideoEncoder: frame size changed")
+        let rgb = paddedToEven(image)
+        try FFmpeg.check(av_frame_make_writable(frame), "preparing a frame", path: path)
+        rgb.withUnsafeBufferPointer { src in
+            var srcPlanes: [UnsafePointer<UInt8>?] = [src.baseAddress, nil, nil, nil]
+            var srcStride: [Int32] = [Int32(videoWidth * 3), 0, 0, 0]
+            withUnsafeMutablePointer(to: &frame!.pointee.data) { data in
+                withUnsafeMutablePointer(to: &frame!.pointee.linesize) { lines in
+                    data.withMemoryRebound(to: UnsafeMutablePointer<UInt8>?.self, capacity: 8) { d in
+                        lines.withMemoryRebound(to: Int32.self, capacity: 8) { l in
+                            _ = sws_scale(scaler, &srcPlanes, &srcStride, 0, Int32(videoHeight), d, l)
+                        }
+                    }
+                }
+            }
+        }
+        frame!.pointee.pts = nextPTS
+        nextPTS += 1
+        try send(frame)
+    }
+
+    /// Flushes the encoder with a null frame, writes the trailer (faststart moves `moov` to the front) and closes.
+    func finish() throws {
+        try send(nil)
+        try FFmpeg.check(av_write_trailer(muxer), "writing the MP4 trailer", path: path)
+        if let pb = muxer?.pointee.pb, pb.pointee.error < 0 {
+            try FFmpeg.check(pb.pointee.error, "writing", path: path)
+        }
+        try FFmpeg.check(avio_closep(&muxer!.pointee.pb), "closing the file", path: path)
+    }
+
+    /// Sends a frame (nil flushes) and writes every packet the encoder returns, timestamps rescaled from the
+    /// encoder's 1/fps time base to the stream's.
+    private func send(_ frame: UnsafeMutablePointer<AVFrame>?) throws {
+        try FFmpeg.check(avcodec_send_frame(encoder, frame), "encoding", path: path)
+        while true {
+            let got = avcodec_receive_packet(encoder, packet)
+            if got == FFmpeg.eagain || got == FFmpeg.eof { return }
+            try FFmpeg.check(got, "encoding", path: path)
+            if packet!.pointee.duration == 0 { packet!.pointee.duration = 1 }   // each frame lasts 1/fps
+            av_packet_rescale_ts(packet, encoder!.pointee.time_base, stream.pointee.time_base)
+            packet!.pointee.stream_index = stream.pointee.index
+            try FFmpeg.check(av_interleaved_write_frame(muxer, packet), "writing", path: path)
+        }
+    }
+
+    /// The RGB24 samples of `image`, with the last column and row repeated when a side is odd.
+    private func paddedToEven(_ image: RGBImage) -> [UInt8] {
+        if videoWidth == width && videoHeight == height { return image.pixels }
+        var out = [UInt8](repeating: 0, count: videoWidth * videoHeight * 3)
+        for y in 0..<videoHeight {
+            let sy = min(y, height - 1)
+            for x in 0..<videoWidth {
+                let sx = min(x, width - 1)
+                for c in 0..<3 { out[(y * videoWidth + x) * 3 + c] = image.pixels[(sy * width + sx) * 3 + c] }
+            }
+        }
+        return out
+    }
+
+    deinit {
+        if let m = muxer, m.pointee.pb != nil { avio_closep(&m.pointee.pb) }
+        avformat_free_context(muxer)
+        avcodec_free_context(&encoder)
+        sws_freeContext(scaler)
+        av_frame_free(&frame)
+        av_packet_free(&packet)
+    }
+}

@@ -1,0 +1,76 @@
+// `stylelapse encode FRAME_DIR --output OUT.mp4`: a folder of numbered PNG frames into a timelapse.
+
+import ArgumentParser
+import Foundation
+import ImageFiles
+import Timelapse
+
+struct Encode: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Encode a folder of numbered PNG frames into an MP4 timelapse (H.264, yuv420p).")
+
+    @Argument(help: "Folder of PNG frames, taken in the order of the numbers in their names.")
+    var frameDir: String
+
+    @Option(name: .shortAndLong, help: "The MP4 to write.")
+    var output: String
+
+    @Option(help: "Frames per second.")
+    var fps: Int = 30
+
+    @Option(help: "libx264 constant rate factor, 0 (lossless) to 51.")
+    var crf: Int = 18
+
+    @Option(help: "libx264 preset (ultrafast … veryslow).")
+    var preset: String = "medium"
+
+    @Option(help: "Seconds to hold the last frame.")
+    var hold: Double = 0
+
+    func validate() throws {
+        guard (1...240).contains(fps) else { throw ValidationError("--fps must be 1…240") }
+        guard (0...51).contains(crf) else { throw ValidationError("--crf must be 0…51") }
+        guard hold >= 0 && hold <= 3600 else { throw ValidationError("--hold must be 0…3600 seconds") }
+    }
+
+    func run() throws {
+        try AtomicFile.checkWritable(output)
+        let frames = try Self.numberedPNGs(in: frameDir)
+        let first = try ImageFile.read(frames[0])
+        let settings = TimelapseSettings(fps: fps, crf: crf, preset: preset, holdSeconds: hold)
+        let writer = try TimelapseWriter(path: output, width: first.width, height: first.height, settings: settings)
+        do {
+            try writer.append(first)
+            for path in frames.dropFirst() {
+                let image = try ImageFile.read(path)
+                guard image.width == first.width, image.height == first.height else {
+                    throw ImageFileError(path, "frame is \(image.width)×\(image.height), the first frame is "
+                        + "\(first.width)×\(first.height)")
+                }
+                try writer.append(image)
+            }
+            try writer.finish()
+        } catch {
+            writer.cancel()
+            throw error
+        }
+        print("\(output): \(frames.count) frames + \(settings.holdFrames) held, \(first.width)×\(first.height), "
+            + "\(writer.codecName), \(fps) fps")
+    }
+
+    /// The `.png` files of `dir`, ordered by the number in their names (frame2 before frame10), then by name.
+    static func numberedPNGs(in dir: String) throws -> [String] {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) else {
+            throw ImageFileError(dir, "no such folder")
+        }
+        guard isDir.boolValue else { throw ImageFileError(dir, "is not a folder of frames") }
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir)
+            .filter { $0.lowercased().hasSuffix(".png") }
+        guard !names.isEmpty else { throw ImageFileError(dir, "holds no .png frames") }
+        func number(_ name: String) -> Int {
+            Int(String(name.reversed().drop { !$0.isNumber }.prefix { $0.isNumber }.reversed())) ?? -1
+        }
+        return names.sorted { (number($0), $0) < (number($1), $1) }.map { (dir as NSString).appendingPathComponent($0) }
+    }
+}

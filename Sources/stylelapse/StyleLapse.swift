@@ -1,0 +1,11 @@
+// The `stylelapse` command: subcommands for describing images, encoding timelapses and measuring the engine.
+
+import ArgumentParser
+
+@main
+struct StyleLapse: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stylelapse",
+        abstract: "Paint a photo in the style of a painting, and film the painting as it happens.",
+        subcommands: [Info.self, Encode.self])
+}

@@ -1,0 +1,40 @@
+// Command: runs the built `stylelapse` executable as a user would, capturing status and output.
+
+import Foundation
+
+/// The result of running `stylelapse`.
+public struct CommandResult {
+    public var status: Int32
+    /// True when the process ended by a signal (a crash), not by exit.
+    public var signalled: Bool
+    public var stdout: String
+    public var stderr: String
+}
+
+public enum Command {
+    /// The folder holding the built products (the test bundle sits beside `stylelapse`).
+    public static var productsFolder: URL {
+        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+            return bundle.bundleURL.deletingLastPathComponent()
+        }
+        return Bundle.main.bundleURL
+    }
+
+    /// Runs `stylelapse` with `arguments`, waiting for it to end.
+    public static func run(_ arguments: [String]) throws -> CommandResult {
+        let process = Process()
+        process.executableURL = productsFolder.appendingPathComponent("stylelapse")
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CommandResult(status: process.terminationStatus,
+                             signalled: process.terminationReason == .uncaughtSignal,
+                             stdout: String(decoding: outData, as: UTF8.self),
+                             stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
