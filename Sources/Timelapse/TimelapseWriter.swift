@@ -1,16 +1,13 @@
 // TimelapseWriter: frames appended one at a time are encoded on a thread of their own behind a small bounded queue,
 // so the optimizer rarely waits and memory does not grow with the number of frames. The file is written as
-// NAME.part and renamed to NAME only after the trailer.
+// NAME.part and renamed to NAME only after the trailer; on any failure, cancel, or a writer dropped unfinished, the
+// .part file is removed.
 
 import Foundation
 import ImageFiles
 
-/// Writes an MP4 timelapse from frames appended while other work goes on.
-///
-/// Thread-safety: `append`, `finish` and `cancel` may be called from any one thread at a time. Everything shared
-/// with the encoding thread (`queue`, `closed`, `failure`) is read and written only while holding `condition`;
-/// the `VideoEncoder` is touched only by the encoding thread until it ends, which is why this is `@unchecked Sendable`.
-public final class TimelapseWriter: @unchecked Sendable {
+/// Writes an MP4 timelapse from frames appended while other work goes on. Use from one thread at a time.
+public final class TimelapseWriter {
     /// The final file name.
     public let path: String
     public let settings: TimelapseSettings
@@ -19,110 +16,133 @@ public final class TimelapseWriter: @unchecked Sendable {
     /// Frames appended so far (without the hold frames).
     public private(set) var framesAppended = 0
 
-    private let encoder: VideoEncoder
-    private let condition = NSCondition()
-    private var queue: [RGBImage] = []
-    private var closed = false
-    private var failure: Error?
-    private var worker: Thread?
-    private let done = DispatchSemaphore(value: 0)
+    private let queue: EncodingQueue
     private var lastFrame: RGBImage?
+    private var finished = false
 
     /// Opens `path.part` for an MP4 of `width`×`height` pictures. Throws when the encoder or file cannot be set up.
     public init(path: String, width: Int, height: Int, settings: TimelapseSettings = TimelapseSettings()) throws {
         self.path = path
         self.settings = settings
-        encoder = try VideoEncoder(outputPath: AtomicFile.partPath(for: path), reportPath: path, width: width,
-                                   height: height, settings: settings)
+        let encoder = try VideoEncoder(outputPath: AtomicFile.partPath(for: path), reportPath: path, width: width,
+                                       height: height, settings: settings)
         codecName = encoder.codecName
-        let thread = Thread { [unowned self] in self.run() }
-        thread.name = "stylelapse.timelapse"
-        worker = thread
-        thread.start()
+        queue = EncodingQueue(encoder: encoder, capacity: settings.queueCapacity,
+                              partPath: AtomicFile.partPath(for: path))
     }
 
     /// Queues one frame; blocks while `settings.queueCapacity` frames are already waiting. Throws the encoder's
-    /// error if encoding has failed.
+    /// error once encoding has failed.
     public func append(_ image: RGBImage) throws {
-        condition.lock()
-        defer { condition.unlock() }
-        while queue.count >= settings.queueCapacity && failure == nil { condition.wait() }
-        if let failure { throw failure }
-        precondition(!closed, "TimelapseWriter: append after finish")
-        queue.append(image)
+        precondition(!finished, "TimelapseWriter: append after finish or cancel")
+        try queue.push(image)
         lastFrame = image
         framesAppended += 1
-        condition.broadcast()
     }
 
     /// Holds the last frame for `settings.holdSeconds`, flushes the encoder, writes the trailer and renames the
-    /// file to its final name. On failure removes the `.part` file and throws.
+    /// file to its final name. On failure the `.part` file is removed and the error thrown.
     public func finish() throws {
         if let last = lastFrame {
-            for _ in 0..<settings.holdFrames { try append(last) }
+            for _ in 0..<settings.holdFrames { try queue.push(last) }
         }
-        try close()
-        try renameIntoPlace()
-    }
-
-    /// Stops encoding and removes the partial file.
-    public func cancel() {
-        condition.lock()
-        failure = failure ?? CancellationError()
-        condition.unlock()
-        try? close()
-        unlink(AtomicFile.partPath(for: path))
-    }
-
-    private func close() throws {
-        condition.lock()
-        let wasClosed = closed
-        closed = true
-        condition.broadcast()
-        condition.unlock()
-        if !wasClosed { done.wait() }
-        condition.lock()
-        defer { condition.unlock() }
-        if let failure {
-            unlink(AtomicFile.partPath(for: path))
-            throw failure
-        }
-    }
-
-    private func renameIntoPlace() throws {
-        guard rename(AtomicFile.partPath(for: path), path) == 0 else {
+        finished = true
+        try queue.close()
+        let part = AtomicFile.partPath(for: path)
+        guard rename(part, path) == 0 else {
             let reason = String(cString: strerror(errno))
-            unlink(AtomicFile.partPath(for: path))
+            unlink(part)
             throw ImageFileError(path, "could not move the finished video into place (\(reason))")
         }
     }
 
-    /// The encoding thread: takes frames until the writer is closed and the queue is empty, then finishes the file.
+    /// Stops encoding and removes the partial file.
+    public func cancel() {
+        finished = true
+        queue.cancel()
+    }
+
+    deinit { if !finished { queue.cancel() } }
+}
+
+/// The frames waiting for the encoder and the thread that encodes them.
+///
+/// Thread-safety: `frames`, `closed` and `failure` are read and written only while holding `condition`; the
+/// `VideoEncoder` is used only by the encoding thread until `done` is signalled. That is the invariant behind
+/// `@unchecked Sendable`.
+private final class EncodingQueue: @unchecked Sendable {
+    private let encoder: VideoEncoder
+    private let capacity: Int
+    private let partPath: String
+    private let condition = NSCondition()
+    private var frames: [RGBImage] = []
+    private var closed = false
+    private var failure: Error?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(encoder: VideoEncoder, capacity: Int, partPath: String) {
+        self.encoder = encoder
+        self.capacity = max(1, capacity)
+        self.partPath = partPath
+        let thread = Thread { [self] in run() }
+        thread.name = "stylelapse.timelapse"
+        thread.start()
+    }
+
+    func push(_ frame: RGBImage) throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while frames.count >= capacity && failure == nil { condition.wait() }
+        if let failure { throw failure }
+        frames.append(frame)
+        condition.broadcast()
+    }
+
+    /// Lets the thread encode what is queued, finish the file and end; throws what failed on the way.
+    func close() throws {
+        condition.lock()
+        let first = !closed
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+        if first { done.wait() }
+        condition.lock()
+        defer { condition.unlock() }
+        if let failure { throw failure }
+    }
+
+    func cancel() {
+        fail(CancellationError())
+        try? close()
+        unlink(partPath)
+    }
+
+    /// The encoding thread: takes frames until closed with nothing queued, then finishes the file.
     private func run() {
         defer { done.signal() }
         while true {
             condition.lock()
-            while queue.isEmpty && !closed { condition.wait() }
-            if queue.isEmpty || failure != nil {
-                let ok = failure == nil
+            while frames.isEmpty && !closed && failure == nil { condition.wait() }
+            if failure != nil { condition.unlock(); return }
+            if frames.isEmpty {
                 condition.unlock()
-                if ok { record { try encoder.finish() } }
+                do { try encoder.finish() } catch { fail(error) }
                 return
             }
-            let next = queue.removeFirst()
+            let next = frames.removeFirst()
             condition.broadcast()
             condition.unlock()
-            record { try encoder.encode(next) }
+            do { try encoder.encode(next) } catch { fail(error); return }
         }
     }
 
-    private func record(_ work: () throws -> Void) {
-        do { try work() } catch {
-            condition.lock()
-            failure = failure ?? error
-            queue.removeAll()
-            condition.broadcast()
-            condition.unlock()
-        }
+    /// Records the first failure, drops queued frames, wakes waiters and removes the unusable partial file.
+    private func fail(_ error: Error) {
+        condition.lock()
+        failure = failure ?? error
+        frames.removeAll()
+        condition.broadcast()
+        condition.unlock()
+        unlink(partPath)
     }
 }

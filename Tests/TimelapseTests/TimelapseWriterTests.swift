@@ -1,0 +1,108 @@
+// The MP4 timelapse: decoded back with libavformat, checked for codec, size, frame count, duration, quality,
+// box order (faststart), atomic naming, and failure on a full disk.
+
+import Foundation
+import ImageFiles
+import TestSupport
+import Timelapse
+import XCTest
+
+final class TimelapseWriterTests: XCTestCase {
+    func write(_ path: String, frames: Int, width: Int, height: Int, settings: TimelapseSettings) throws -> [RGBImage] {
+        let writer = try TimelapseWriter(path: path, width: width, height: height, settings: settings)
+        var sources: [RGBImage] = []
+        for i in 0..<frames {
+            let frame = TestFrames.smooth(i, width: width, height: height)
+            sources.append(frame)
+            try writer.append(frame)
+        }
+        try writer.finish()
+        return sources
+    }
+
+    func testH264FramesDurationAndQuality() throws {
+        let dir = TemporaryFolder()
+        let path = dir.file("lapse.mp4")
+        var settings = TimelapseSettings(fps: 10, crf: 18, preset: "fast", holdSeconds: 1)
+        settings.queueCapacity = 2
+        let sources = try write(path, frames: 25, width: 64, height: 48, settings: settings)
+        XCTAssertEqual(dir.contents, ["lapse.mp4"], "no .part file remains")
+
+        let video = try VideoFile.read(path)
+        XCTAssertEqual(video.codecName, "h264")
+        XCTAssertEqual(video.pixelFormat, "yuv420p")
+        XCTAssertEqual([video.width, video.height], [64, 48])
+        XCTAssertEqual(video.frames.count, 25 + 10, "25 frames and 1 s held at 10 fps")
+        XCTAssertEqual(video.duration, 3.5, accuracy: 1e-6, "every frame lasts 1/fps, the last one included")
+        for (i, frame) in video.frames.enumerated() {
+            let source = sources[min(i, sources.count - 1)]
+            XCTAssertGreaterThanOrEqual(psnr(frame, source), 35, "frame \(i)")
+        }
+        XCTAssertEqual(TestFrames.topLevelBoxes(path).filter { $0 == "moov" || $0 == "mdat" }, ["moov", "mdat"],
+                       "+faststart puts moov before mdat")
+    }
+
+    func testOddSizesArePaddedToEven() throws {
+        let dir = TemporaryFolder()
+        let path = dir.file("odd.mp4")
+        let sources = try write(path, frames: 5, width: 63, height: 47, settings: TimelapseSettings(fps: 5))
+        let video = try VideoFile.read(path)
+        XCTAssertEqual([video.width, video.height], [64, 48])
+        XCTAssertEqual(video.frames.count, 5)
+        for (frame, source) in zip(video.frames, sources) {
+            XCTAssertGreaterThanOrEqual(psnr(cropped(frame, width: 63, height: 47), source), 35)
+        }
+    }
+
+    func testMPEG4FallbackEncoder() throws {
+        let dir = TemporaryFolder()
+        let path = dir.file("fallback.mp4")
+        var settings = TimelapseSettings(fps: 8, crf: 8)
+        settings.preferH264 = false
+        _ = try write(path, frames: 6, width: 32, height: 32, settings: settings)
+        let video = try VideoFile.read(path)
+        XCTAssertEqual(video.codecName, "mpeg4")
+        XCTAssertEqual(video.frames.count, 6)
+        XCTAssertEqual(video.duration, 0.75, accuracy: 1e-6)
+    }
+
+    func testCancelLeavesNothing() throws {
+        let dir = TemporaryFolder()
+        let writer = try TimelapseWriter(path: dir.file("gone.mp4"), width: 16, height: 16)
+        try writer.append(TestFrames.smooth(0, width: 16, height: 16))
+        writer.cancel()
+        XCTAssertEqual(dir.contents, [])
+    }
+
+    /// A file system with 64 KiB: the encoder's writes fail part-way; the error names the file, and neither the
+    /// final name nor the .part file is left.
+    func testFullDiskIsAClearErrorAndLeavesNoFile() throws {
+        let dir = TemporaryFolder()
+        let mountPoint = dir.file("small")
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+        let mount = Process()
+        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+        mount.arguments = ["-t", "tmpfs", "-o", "size=64k", "tmpfs", mountPoint]
+        try mount.run()
+        mount.waitUntilExit()
+        if mount.terminationStatus != 0 {
+            // Mounting needs root; CI runs as root, so there this must work.
+            if ProcessInfo.processInfo.environment["CI"] == "true" { return XCTFail("cannot mount a tmpfs in CI") }
+            throw XCTSkip("mounting a small tmpfs needs root")
+        }
+        defer {
+            let umount = Process()
+            umount.executableURL = URL(fileURLWithPath: "/bin/umount")
+            umount.arguments = [mountPoint]
+            try? umount.run()
+            umount.waitUntilExit()
+        }
+        let path = mountPoint + "/full.mp4"
+        var settings = TimelapseSettings(fps: 30, crf: 0, preset: "ultrafast")   // lossless: large packets
+        settings.queueCapacity = 2
+        XCTAssertThrowsError(try write(path, frames: 60, width: 256, height: 256, settings: settings)) { error in
+            XCTAssertTrue("\(error)".hasPrefix(path + ": "), "\(error)")
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: mountPoint), [])
+    }
+}
