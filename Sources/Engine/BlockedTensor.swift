@@ -1,0 +1,82 @@
+// BlockedTensor: the engine's activation layout, channel blocks of 8 with a one-pixel zero border.
+
+/// A feature-map stack in the layout the fast kernels use: `[C/8][H+2][W+2][8]` Float32.
+///
+/// - Channels are grouped in blocks of 8 (one AVX2 vector); a last partial block is padded with zero channels.
+/// - Every plane has a one-pixel border of zeros, so 3×3 convolutions with padding 1 read it without bounds checks.
+///   Kernels write only the interior; the border and the padding channels stay zero.
+/// - Allocated once (64-byte aligned) when a plan is built and reused across iterations.
+public final class BlockedTensor: @unchecked Sendable {
+    public static let blockWidth = 8
+
+    public let shape: Shape
+    /// ceil(channels / 8).
+    public let blocks: Int
+    /// Floats between vertically adjacent pixels: (width + 2) · 8.
+    public let rowStride: Int
+    /// Floats between channel blocks: (height + 2) · rowStride.
+    public let blockStride: Int
+    /// The first float of block 0, row −1, column −1 (the border's corner).
+    public let base: UnsafeMutablePointer<Float>
+    /// Total floats allocated.
+    public let capacity: Int
+
+    /// A zero-filled tensor of `shape`.
+    public init(_ shape: Shape) {
+        self.shape = shape
+        blocks = (shape.channels + 7) / 8
+        rowStride = (shape.width + 2) * 8
+        blockStride = (shape.height + 2) * rowStride
+        capacity = blocks * blockStride
+        base = UnsafeMutableRawPointer.allocate(byteCount: capacity * 4, alignment: 64)
+            .bindMemory(to: Float.self, capacity: capacity)
+        base.initialize(repeating: 0, count: capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// Pointer to channel block `block`, interior pixel (`y`, `x`) (0-based, without the border), lane 0.
+    @inlinable public func pointer(block: Int, y: Int, x: Int) -> UnsafeMutablePointer<Float> {
+        base + block * blockStride + (y + 1) * rowStride + (x + 1) * 8
+    }
+
+    /// The value of channel `c` at interior pixel (`y`, `x`).
+    public subscript(c: Int, y: Int, x: Int) -> Float {
+        get { pointer(block: c / 8, y: y, x: x)[c % 8] }
+        set { pointer(block: c / 8, y: y, x: x)[c % 8] = newValue }
+    }
+
+    /// Sets every value, border and padding included, to zero.
+    public func zero() { base.update(repeating: 0, count: capacity) }
+
+    /// Copies planar CHW values (`shape.count` of them) into the interior.
+    public func load<S: Collection>(chw values: S) where S.Element == Float {
+        precondition(values.count == shape.count, "BlockedTensor.load: expected \(shape.count) values")
+        var it = values.makeIterator()
+        for c in 0..<shape.channels {
+            for y in 0..<shape.height {
+                let row = pointer(block: c / 8, y: y, x: 0) + c % 8
+                for x in 0..<shape.width { row[x * 8] = it.next()! }
+            }
+        }
+    }
+
+    /// The interior as planar CHW values.
+    public func chw() -> [Float] {
+        var out = [Float]()
+        out.reserveCapacity(shape.count)
+        for c in 0..<shape.channels {
+            for y in 0..<shape.height {
+                let row = pointer(block: c / 8, y: y, x: 0) + c % 8
+                for x in 0..<shape.width { out.append(row[x * 8]) }
+            }
+        }
+        return out
+    }
+
+    /// A new tensor holding planar CHW `values`.
+    public convenience init(_ shape: Shape, chw values: [Float]) {
+        self.init(shape)
+        load(chw: values)
+    }
+}

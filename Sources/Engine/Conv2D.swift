@@ -1,0 +1,112 @@
+// Conv2D: 3×3 convolution, stride 1, padding 1, with bias: forward (optionally fused with ReLU) and the gradient
+// with respect to the input. Direct convolution over BlockedTensor with the micro-kernels of ConvMicroKernel.
+
+/// A frozen 3×3 convolution layer (stride 1, zero padding 1), weights packed once at construction.
+public struct Conv2D: Sendable {
+    public let inChannels: Int
+    public let outChannels: Int
+    /// Packed for `forward`.
+    public let forwardWeights: PackedConvWeights
+    /// Packed for `backwardInput` (channels swapped, kernel turned 180°).
+    public let backwardWeights: PackedConvWeights
+
+    /// `weights` in PyTorch's OIHW order `[outChannels][inChannels][3][3]`; `bias` has `outChannels` values.
+    public init(weights: [Float], bias: [Float], inChannels: Int, outChannels: Int) {
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+        forwardWeights = PackedConvWeights(oihw: weights, bias: bias, inChannels: inChannels,
+                                           outChannels: outChannels, kernelSize: 3)
+        backwardWeights = PackedConvWeights(transposedFlipped: weights, inChannels: inChannels,
+                                            outChannels: outChannels)
+    }
+
+    /// output = conv(input) + bias, then max(·, 0) when `relu`. Overwrites `output`'s interior.
+    /// input: [Cin, H, W]; output: [Cout, H, W].
+    public func forward(_ input: BlockedTensor, into output: BlockedTensor, relu: Bool = false,
+                        parallel: Parallel = .serial) {
+        precondition(input.shape.channels == inChannels && output.shape.channels == outChannels
+            && input.shape.height == output.shape.height && input.shape.width == output.shape.width,
+            "Conv2D.forward: shapes \(input.shape) → \(output.shape) do not fit \(inChannels)→\(outChannels)")
+        DirectConv.run(input: input, output: output, weights: forwardWeights, relu: relu, parallel: parallel)
+    }
+
+    /// gradInput = ∂L/∂input given gradOutput = ∂L/∂output. Overwrites `gradInput`'s interior (no accumulation).
+    /// gradOutput: [Cout, H, W]; gradInput: [Cin, H, W].
+    public func backwardInput(_ gradOutput: BlockedTensor, into gradInput: BlockedTensor,
+                              parallel: Parallel = .serial) {
+        precondition(gradOutput.shape.channels == outChannels && gradInput.shape.channels == inChannels
+            && gradOutput.shape.height == gradInput.shape.height && gradOutput.shape.width == gradInput.shape.width,
+            "Conv2D.backwardInput: shapes do not fit")
+        DirectConv.run(input: gradOutput, output: gradInput, weights: backwardWeights, relu: false,
+                       parallel: parallel)
+    }
+
+    /// FLOPs of one forward (or backwardInput) pass at `height`×`width`: 2·9·Cin·Cout·H·W.
+    public func flops(height: Int, width: Int) -> Double {
+        2 * 9 * Double(inChannels) * Double(outChannels) * Double(height) * Double(width)
+    }
+}
+
+/// The loop nest around the micro-kernels, shared by 3×3 convolutions and 1×1 (Gram backward) products.
+enum DirectConv {
+    /// Input blocks summed per pass over a row band: 4 blocks of 3×3 weights are 18 KiB, which stay in L1 while
+    /// every pixel of the band uses them.
+    static let chunkBlocks = 4
+    /// Output rows per work item (many items keep both cores busy; each item's weights stay hot).
+    static func bandRows(height: Int, pairs: Int) -> Int { max(1, min(height, (height * pairs + 15) / 16)) }
+
+    /// output[o] = Σ_i W[o, i] ⋆ input[i] (+ bias) (ReLU), K = weights.kernelSize, 'same' zero padding.
+    static func run(input: BlockedTensor, output: BlockedTensor, weights: PackedConvWeights, relu: Bool,
+                    parallel: Parallel) {
+        let height = output.shape.height, width = output.shape.width
+        let k = weights.kernelSize
+        precondition(input.blocks == weights.inBlocks)
+        let pairs = weights.outPairs
+        let band = bandRows(height: height, pairs: pairs)
+        let bands = (height + band - 1) / band
+        let outBlocks = output.blocks
+        // The window of output pixel (y, x) starts at padded (y, x) for 3×3 and at padded (y+1, x+1) for 1×1.
+        let inset = k == 3 ? 0 : 1
+        parallel.forEach(pairs * bands) { item in
+            let pair = item / bands
+            let rows = (item % bands) * band..<min(height, (item % bands + 1) * band)
+            let block0 = 2 * pair
+            // A last pair with one real output block computes the second from zero weights and stores it nowhere:
+            // its stores go to a scratch row.
+            let hasSecond = block0 + 1 < outBlocks
+            var scratch = [Float](repeating: 0, count: hasSecond ? 0 : max(4, width) * 8)
+            scratch.withUnsafeMutableBufferPointer { scratch in
+                for chunk in stride(from: 0, to: weights.inBlocks, by: chunkBlocks) {
+                    let blocks = min(chunkBlocks, weights.inBlocks - chunk)
+                    let w = weights.pointer(pair: pair, block: chunk)
+                    for y in rows {
+                        let inRow = UnsafePointer(input.base + chunk * input.blockStride
+                            + (y + inset) * input.rowStride + inset * 8)
+                        let out0 = output.pointer(block: block0, y: y, x: 0)
+                        let out1 = hasSecond ? output.pointer(block: block0 + 1, y: y, x: 0) : scratch.baseAddress!
+                        let start: TileStart = chunk == 0 ? .bias(UnsafePointer(weights.bias + 16 * pair)) : .output
+                        let last = chunk + blocks == weights.inBlocks
+                        let doRelu = relu && last
+                        if width >= 4 {
+                            var x = 0
+                            while x < width {
+                                let x0 = min(x, width - 4)
+                                convTile4x16(input: inRow + x0 * 8, blockStride: input.blockStride,
+                                             rowStride: input.rowStride, blocks: blocks, kernelSize: k, weights: w,
+                                             out0: out0 + x0 * 8, out1: out1 + x0 * 8, start: start, relu: doRelu,
+                                             storeFrom: x - x0)
+                                x += 4
+                            }
+                        } else {
+                            for x in 0..<width {
+                                convTile1x16(input: inRow + x * 8, blockStride: input.blockStride,
+                                             rowStride: input.rowStride, blocks: blocks, kernelSize: k, weights: w,
+                                             out0: out0 + x * 8, out1: out1 + x * 8, start: start, relu: doRelu)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

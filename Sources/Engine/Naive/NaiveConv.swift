@@ -1,0 +1,60 @@
+// Naive convolution: the reference twin of Conv2D, on planar CHW arrays, generic so gradient checks run in Double.
+
+/// Straightforward reference kernels, written for clarity; the fast kernels are tested against them.
+public enum Naive {}
+
+extension Naive {
+    /// 3×3 convolution, stride 1, zero padding 1, with bias. input [Cin][H][W], weights OIHW [Cout][Cin][3][3],
+    /// returns [Cout][H][W].
+    public static func conv3x3<T: BinaryFloatingPoint>(_ input: [T], _ shape: Shape, weights: [T], bias: [T],
+                                                        outChannels: Int) -> [T] {
+        let (cin, h, w) = (shape.channels, shape.height, shape.width)
+        var out = [T](repeating: 0, count: outChannels * h * w)
+        for o in 0..<outChannels {
+            for y in 0..<h {
+                for x in 0..<w {
+                    var sum = bias.isEmpty ? 0 : bias[o]
+                    for i in 0..<cin {
+                        for ky in 0..<3 {
+                            let iy = y + ky - 1
+                            if iy < 0 || iy >= h { continue }
+                            for kx in 0..<3 {
+                                let ix = x + kx - 1
+                                if ix < 0 || ix >= w { continue }
+                                sum += weights[((o * cin + i) * 3 + ky) * 3 + kx] * input[(i * h + iy) * w + ix]
+                            }
+                        }
+                    }
+                    out[(o * h + y) * w + x] = sum
+                }
+            }
+        }
+        return out
+    }
+
+    /// Gradient of `conv3x3` with respect to its input: gradOutput [Cout][H][W] → [Cin][H][W].
+    public static func conv3x3BackwardInput<T: BinaryFloatingPoint>(_ gradOutput: [T], _ shape: Shape,
+                                                                     weights: [T], outChannels: Int) -> [T] {
+        let (cin, h, w) = (shape.channels, shape.height, shape.width)
+        var grad = [T](repeating: 0, count: cin * h * w)
+        for o in 0..<outChannels {
+            for y in 0..<h {
+                for x in 0..<w {
+                    let g = gradOutput[(o * h + y) * w + x]
+                    for i in 0..<cin {
+                        for ky in 0..<3 {
+                            let iy = y + ky - 1
+                            if iy < 0 || iy >= h { continue }
+                            for kx in 0..<3 {
+                                let ix = x + kx - 1
+                                if ix < 0 || ix >= w { continue }
+                                grad[(i * h + iy) * w + ix] += weights[((o * cin + i) * 3 + ky) * 3 + kx] * g
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return grad
+    }
+}
