@@ -56,8 +56,9 @@ enum DirectConv {
     static func bandRows(height: Int, pairs: Int) -> Int { max(1, min(height, (height * pairs + 15) / 16)) }
 
     /// output[o] = Σ_i W[o, i] ⋆ input[i] (+ bias) (ReLU), K = weights.kernelSize, 'same' zero padding.
+    /// With `accumulate`, the result is added to what `output` holds (the bias is then not used).
     static func run(input: BlockedTensor, output: BlockedTensor, weights: PackedConvWeights, relu: Bool,
-                    parallel: Parallel) {
+                    accumulate: Bool = false, parallel: Parallel) {
         let height = output.shape.height, width = output.shape.width
         let k = weights.kernelSize
         precondition(input.blocks == weights.inBlocks)
@@ -84,7 +85,7 @@ enum DirectConv {
                             + (y + inset) * input.rowStride + inset * 8)
                         let out0 = output.pointer(block: block0, y: y, x: 0)
                         let out1 = hasSecond ? output.pointer(block: block0 + 1, y: y, x: 0) : scratch.baseAddress!
-                        let start: TileStart = chunk == 0 ? .bias(UnsafePointer(weights.bias + 16 * pair)) : .output
+                        let start: TileStart = chunk == 0 && !accumulate ? .bias(UnsafePointer(weights.bias + 16 * pair)) : .output
                         let last = chunk + blocks == weights.inBlocks
                         let doRelu = relu && last
                         if width >= 4 {

@@ -1,0 +1,73 @@
+// Gram: the style statistic G = F·Fᵀ / n of a feature map F (C × H·W), and its backward.
+
+/// Gram matrices of BlockedTensor feature maps.
+public enum Gram {
+    /// gram[c·C + d] = Σ_p F[c, p] · F[d, p] / n over the H·W pixels p. `gram` must hold C·C values; overwritten.
+    ///
+    /// Tiles of 16 channels × 4 channels (8 AVX2 accumulators); each row of pixels is summed in Float and the row
+    /// sums are added in Double, so long maps (512² pixels) lose no precision to one long Float sum.
+    public static func forward(_ features: BlockedTensor, normalization n: Double, into gram: inout [Float],
+                               parallel: Parallel = .serial) {
+        let c = features.shape.channels, (h, w) = (features.shape.height, features.shape.width)
+        precondition(gram.count == c * c, "Gram.forward: gram must hold \(c)×\(c) values")
+        let blocks = features.blocks
+        let pairs = (blocks + 1) / 2, groups = blocks * 2
+        gram.withUnsafeMutableBufferPointer { g in
+            let out = UncheckedSendable(g.baseAddress!)
+            parallel.forEach(pairs * groups) { item in
+                let (pair, group) = (item / groups, item % groups)
+                let a0 = 2 * pair, a1 = min(2 * pair + 1, blocks - 1)   // a missing second block repeats the first
+                var total = [SIMD8<Double>](repeating: .zero, count: 8)
+                for y in 0..<h {
+                    let p0 = features.pointer(block: a0, y: y, x: 0), p1 = features.pointer(block: a1, y: y, x: 0)
+                    let pc = features.pointer(block: group / 2, y: y, x: 0) + 4 * (group % 2)
+                    var s00 = Vec8.zero, s01 = Vec8.zero, s02 = Vec8.zero, s03 = Vec8.zero
+                    var s10 = Vec8.zero, s11 = Vec8.zero, s12 = Vec8.zero, s13 = Vec8.zero
+                    for x in 0..<w {
+                        let v0 = load8(p0 + 8 * x), v1 = load8(p1 + 8 * x)
+                        let q = pc + 8 * x
+                        var b = Vec8(repeating: q[0])
+                        s00 = s00.addingProduct(b, v0); s10 = s10.addingProduct(b, v1)
+                        b = Vec8(repeating: q[1])
+                        s01 = s01.addingProduct(b, v0); s11 = s11.addingProduct(b, v1)
+                        b = Vec8(repeating: q[2])
+                        s02 = s02.addingProduct(b, v0); s12 = s12.addingProduct(b, v1)
+                        b = Vec8(repeating: q[3])
+                        s03 = s03.addingProduct(b, v0); s13 = s13.addingProduct(b, v1)
+                    }
+                    for (j, s) in [s00, s01, s02, s03, s10, s11, s12, s13].enumerated() {
+                        total[j] += SIMD8<Double>(s)
+                    }
+                }
+                for j in 0..<4 {
+                    let row = 4 * group + j
+                    guard row < c else { continue }
+                    for (k, block) in [a0, a1].enumerated() where k == 0 || a1 != a0 {
+                        for lane in 0..<8 where 8 * block + lane < c {
+                            out.value[row * c + 8 * block + lane] = Float(total[4 * k + j][lane] / n)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// gradFeatures (+)= (gradGram + gradGramᵀ) · F / n: the gradient through `forward`. `gradGram` holds C·C
+    /// values. With `accumulate` the result is added to `gradFeatures`, otherwise it overwrites its interior.
+    /// Computed as a 1×1 convolution by the convolution micro-kernel.
+    public static func backward(_ gradGram: [Float], features: BlockedTensor, normalization n: Double,
+                                into gradFeatures: BlockedTensor, accumulate: Bool, parallel: Parallel = .serial) {
+        let c = features.shape.channels
+        precondition(gradGram.count == c * c && gradFeatures.shape == features.shape, "Gram.backward: shapes")
+        var symmetric = [Float](repeating: 0, count: c * c)
+        for i in 0..<c {
+            for j in 0..<c { symmetric[i * c + j] = Float((Double(gradGram[i * c + j]) + Double(gradGram[j * c + i])) / n) }
+        }
+        let weights = PackedConvWeights(oihw: symmetric, bias: [], inChannels: c, outChannels: c, kernelSize: 1)
+        DirectConv.run(input: features, output: gradFeatures, weights: weights, relu: false, accumulate: accumulate,
+                       parallel: parallel)
+    }
+
+    /// FLOPs of `forward` (and of `backward`'s product): 2·C²·H·W.
+    public static func flops(_ shape: Shape) -> Double { 2 * Double(shape.channels * shape.channels * shape.pixels) }
+}

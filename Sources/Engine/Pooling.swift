@@ -1,0 +1,129 @@
+// Pooling: 2×2, stride 2 max and average pooling over BlockedTensors, each with its backward. Odd sizes round
+// down (PyTorch's and Keras's default): the last row or column of an odd map is not pooled and gets no gradient.
+
+/// Which pixel of each 2×2 window held the maximum (0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right),
+/// per output element: the tape MaxPool2D.forward writes and MaxPool2D.backward needs.
+/// Layout `[C/8][Ho][Wo][8]` Int32, allocated once per output shape.
+public final class MaxPoolArgmax: @unchecked Sendable {
+    /// The pooled (output) shape.
+    public let shape: Shape
+    let indices: UnsafeMutablePointer<SIMD8<Int32>>
+    let count: Int
+
+    public init(_ outputShape: Shape) {
+        shape = outputShape
+        count = (outputShape.channels + 7) / 8 * outputShape.pixels
+        indices = .allocate(capacity: count)
+        indices.initialize(repeating: .zero, count: count)
+    }
+
+    deinit { indices.deallocate() }
+
+    /// The window position of channel `c`'s maximum at output pixel (`y`, `x`).
+    public subscript(c: Int, y: Int, x: Int) -> Int {
+        Int(indices[((c / 8) * shape.height + y) * shape.width + x][c % 8])
+    }
+}
+
+/// The output shape of 2×2 stride-2 pooling: each side halved, rounding down.
+public func pooledShape(_ shape: Shape) -> Shape {
+    precondition(shape.height >= 2 && shape.width >= 2, "pooling needs at least 2×2, got \(shape)")
+    return Shape(channels: shape.channels, height: shape.height / 2, width: shape.width / 2)
+}
+
+/// 2×2 max pooling, stride 2.
+public enum MaxPool2D {
+    /// output = max of each window; `argmax` records where (the first maximum in row-major order on ties, as
+    /// PyTorch). Overwrites both.
+    public static func forward(_ input: BlockedTensor, into output: BlockedTensor, argmax: MaxPoolArgmax,
+                               parallel: Parallel = .serial) {
+        precondition(output.shape == pooledShape(input.shape) && argmax.shape == output.shape, "MaxPool2D shapes")
+        let (ho, wo) = (output.shape.height, output.shape.width)
+        parallel.forEach(output.blocks * ho) { item in
+            let (b, y) = (item / ho, item % ho)
+            let top = input.pointer(block: b, y: 2 * y, x: 0), bottom = top + input.rowStride
+            let out = output.pointer(block: b, y: y, x: 0)
+            let idx = argmax.indices + (b * ho + y) * wo
+            for x in 0..<wo {
+                var m = load8(top + 16 * x)
+                var at = SIMD8<Int32>.zero
+                // Strictly greater: on ties the first position in row-major order keeps the maximum.
+                @inline(__always) func challenge(_ v: Vec8, _ k: Int32) {
+                    let greater = v .> m   // Float comparison masks are Int32 masks, so they select indices too
+                    m.replace(with: v, where: greater)
+                    at.replace(with: k, where: greater)
+                }
+                challenge(load8(top + 16 * x + 8), 1)
+                challenge(load8(bottom + 16 * x), 2)
+                challenge(load8(bottom + 16 * x + 8), 3)
+                store8(m, out + 8 * x)
+                idx[x] = at
+            }
+        }
+    }
+
+    /// gradInput = gradOutput routed to each window's maximum, zero elsewhere. Overwrites `gradInput`'s interior.
+    public static func backward(_ gradOutput: BlockedTensor, argmax: MaxPoolArgmax, into gradInput: BlockedTensor,
+                                parallel: Parallel = .serial) {
+        precondition(gradOutput.shape == pooledShape(gradInput.shape) && argmax.shape == gradOutput.shape, "shapes")
+        let (ho, wo) = (gradOutput.shape.height, gradOutput.shape.width)
+        let (h, w) = (gradInput.shape.height, gradInput.shape.width)
+        parallel.forEach(gradInput.blocks * ((h + 1) / 2)) { item in
+            let (b, y) = (item / ((h + 1) / 2), item % ((h + 1) / 2))
+            let top = gradInput.pointer(block: b, y: 2 * y, x: 0)
+            let rows = 2 * y + 1 < h ? 2 : 1
+            for r in 0..<rows { (top + r * gradInput.rowStride).update(repeating: 0, count: w * 8) }
+            guard y < ho else { return }
+            let g = gradOutput.pointer(block: b, y: y, x: 0)
+            let idx = argmax.indices + (b * ho + y) * wo
+            for x in 0..<wo {
+                let v = load8(g + 8 * x), at = idx[x]
+                let z = Vec8.zero
+                store8(z.replacing(with: v, where: at .== 0), top + 16 * x)
+                store8(z.replacing(with: v, where: at .== 1), top + 16 * x + 8)
+                store8(z.replacing(with: v, where: at .== 2), top + gradInput.rowStride + 16 * x)
+                store8(z.replacing(with: v, where: at .== 3), top + gradInput.rowStride + 16 * x + 8)
+            }
+        }
+    }
+}
+
+/// 2×2 average pooling, stride 2.
+public enum AvgPool2D {
+    /// output = mean of each window. Overwrites `output`.
+    public static func forward(_ input: BlockedTensor, into output: BlockedTensor, parallel: Parallel = .serial) {
+        precondition(output.shape == pooledShape(input.shape), "AvgPool2D shapes")
+        let (ho, wo) = (output.shape.height, output.shape.width)
+        parallel.forEach(output.blocks * ho) { item in
+            let (b, y) = (item / ho, item % ho)
+            let top = input.pointer(block: b, y: 2 * y, x: 0), bottom = top + input.rowStride
+            let out = output.pointer(block: b, y: y, x: 0)
+            for x in 0..<wo {
+                let s = (load8(top + 16 * x) + load8(top + 16 * x + 8)) + (load8(bottom + 16 * x) + load8(bottom + 16 * x + 8))
+                store8(s * 0.25, out + 8 * x)
+            }
+        }
+    }
+
+    /// gradInput = gradOutput / 4 spread over each window, zero on an odd map's last row or column.
+    /// Overwrites `gradInput`'s interior.
+    public static func backward(_ gradOutput: BlockedTensor, into gradInput: BlockedTensor,
+                                parallel: Parallel = .serial) {
+        precondition(gradOutput.shape == pooledShape(gradInput.shape), "AvgPool2D shapes")
+        let (ho, wo) = (gradOutput.shape.height, gradOutput.shape.width)
+        let (h, w) = (gradInput.shape.height, gradInput.shape.width)
+        parallel.forEach(gradInput.blocks * ((h + 1) / 2)) { item in
+            let (b, y) = (item / ((h + 1) / 2), item % ((h + 1) / 2))
+            let top = gradInput.pointer(block: b, y: 2 * y, x: 0)
+            let rows = 2 * y + 1 < h ? 2 : 1
+            for r in 0..<rows { (top + r * gradInput.rowStride).update(repeating: 0, count: w * 8) }
+            guard y < ho else { return }
+            let g = gradOutput.pointer(block: b, y: y, x: 0)
+            for x in 0..<wo {
+                let v = load8(g + 8 * x) * 0.25
+                store8(v, top + 16 * x); store8(v, top + 16 * x + 8)
+                store8(v, top + gradInput.rowStride + 16 * x); store8(v, top + gradInput.rowStride + 16 * x + 8)
+            }
+        }
+    }
+}
