@@ -17,7 +17,7 @@ public enum Gram {
             parallel.forEach(pairs * groups) { item in
                 let (pair, group) = (item / groups, item % groups)
                 let a0 = 2 * pair, a1 = min(2 * pair + 1, blocks - 1)   // a missing second block repeats the first
-                var total = [SIMD8<Double>](repeating: .zero, count: 8)
+                var t00 = SIMD8<Double>.zero, t01 = t00, t02 = t00, t03 = t00, t10 = t00, t11 = t00, t12 = t00, t13 = t00
                 for y in 0..<h {
                     let p0 = features.pointer(block: a0, y: y, x: 0), p1 = features.pointer(block: a1, y: y, x: 0)
                     let pc = features.pointer(block: group / 2, y: y, x: 0) + 4 * (group % 2)
@@ -35,10 +35,11 @@ public enum Gram {
                         b = Vec8(repeating: q[3])
                         s03 = s03.addingProduct(b, v0); s13 = s13.addingProduct(b, v1)
                     }
-                    for (j, s) in [s00, s01, s02, s03, s10, s11, s12, s13].enumerated() {
-                        total[j] += SIMD8<Double>(s)
-                    }
+                    t00 += SIMD8<Double>(s00); t01 += SIMD8<Double>(s01); t02 += SIMD8<Double>(s02)
+                    t03 += SIMD8<Double>(s03); t10 += SIMD8<Double>(s10); t11 += SIMD8<Double>(s11)
+                    t12 += SIMD8<Double>(s12); t13 += SIMD8<Double>(s13)
                 }
+                let total = [t00, t01, t02, t03, t10, t11, t12, t13]
                 for j in 0..<4 {
                     let row = 4 * group + j
                     guard row < c else { continue }

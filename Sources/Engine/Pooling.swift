@@ -3,18 +3,19 @@
 
 /// Which pixel of each 2×2 window held the maximum (0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right),
 /// per output element: the tape MaxPool2D.forward writes and MaxPool2D.backward needs.
-/// Layout `[C/8][Ho][Wo][8]` Int32, allocated once per output shape.
+/// Layout `[C/8][Ho][Wo][8]`, the positions held as Float so that selecting with them stays in Float SIMD
+/// comparisons (Int32 SIMD comparisons were not inlined and made the backward 20× slower); allocated once per shape.
 public final class MaxPoolArgmax: @unchecked Sendable {
     /// The pooled (output) shape.
     public let shape: Shape
-    let indices: UnsafeMutablePointer<SIMD8<Int32>>
+    let indices: UnsafeMutablePointer<Vec8>
     let count: Int
 
     public init(_ outputShape: Shape) {
         shape = outputShape
         count = (outputShape.channels + 7) / 8 * outputShape.pixels
         indices = .allocate(capacity: count)
-        indices.initialize(repeating: .zero, count: count)
+        indices.initialize(repeating: Vec8.zero, count: count)
     }
 
     deinit { indices.deallocate() }
@@ -46,10 +47,10 @@ public enum MaxPool2D {
             let idx = argmax.indices + (b * ho + y) * wo
             for x in 0..<wo {
                 var m = load8(top + 16 * x)
-                var at = SIMD8<Int32>.zero
+                var at = Vec8.zero
                 // Strictly greater: on ties the first position in row-major order keeps the maximum.
-                @inline(__always) func challenge(_ v: Vec8, _ k: Int32) {
-                    let greater = v .> m   // Float comparison masks are Int32 masks, so they select indices too
+                @inline(__always) func challenge(_ v: Vec8, _ k: Float) {
+                    let greater = v .> m
                     m.replace(with: v, where: greater)
                     at.replace(with: k, where: greater)
                 }
@@ -79,10 +80,10 @@ public enum MaxPool2D {
             for x in 0..<wo {
                 let v = load8(g + 8 * x), at = idx[x]
                 let z = Vec8.zero
-                store8(z.replacing(with: v, where: at .== 0), top + 16 * x)
-                store8(z.replacing(with: v, where: at .== 1), top + 16 * x + 8)
-                store8(z.replacing(with: v, where: at .== 2), top + gradInput.rowStride + 16 * x)
-                store8(z.replacing(with: v, where: at .== 3), top + gradInput.rowStride + 16 * x + 8)
+                store8(z.replacing(with: v, where: at .== Vec8(repeating: 0)), top + 16 * x)
+                store8(z.replacing(with: v, where: at .== Vec8(repeating: 1)), top + 16 * x + 8)
+                store8(z.replacing(with: v, where: at .== Vec8(repeating: 2)), top + gradInput.rowStride + 16 * x)
+                store8(z.replacing(with: v, where: at .== Vec8(repeating: 3)), top + gradInput.rowStride + 16 * x + 8)
             }
         }
     }

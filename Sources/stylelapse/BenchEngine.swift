@@ -8,7 +8,12 @@ import Foundation
 struct BenchEngine: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "engine",
-        abstract: "Measure the FMA peak and the engine's kernels on VGG19's layer shapes.")
+        abstract: "Measure the FMA peak and the engine's kernels on VGG19's layer shapes.",
+        discussion: """
+            GFLOP/s count 2·9·Cin·Cout·H·W per convolution, 2·C²·H·W per Gram product, and one operation per \
+            element for ReLU and pooling. The peak is a SIMD8 fused multiply-add loop on 1 thread and on all \
+            workers, measured before and after the kernels; the higher reading is the reference.
+            """)
 
     @Flag(help: "One JSON object per line instead of a table.")
     var json = false
@@ -25,52 +30,112 @@ struct BenchEngine: ParsableCommand {
     /// VGG19's distinct convolution shapes: (input channels, output channels, downsampling of the input image).
     static let convShapes = [(3, 64, 1), (64, 64, 1), (64, 128, 2), (128, 128, 2), (128, 256, 4), (256, 256, 4),
                              (256, 512, 8), (512, 512, 8), (512, 512, 16)]
+    /// The style layers' feature shapes (channels, downsampling): where Gram matrices are taken.
+    static let gramShapes = [(64, 1), (128, 2), (256, 4), (512, 8), (512, 16)]
+
+    struct Row {
+        var kernel: String, direction: String, cin: Int, cout: Int, height: Int, width: Int
+        var seconds: Double, flops: Double
+    }
+
+    func validate() throws {
+        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
+        guard (threads ?? 1) >= 1 else { throw ValidationError("--threads must be at least 1") }
+    }
 
     func run() throws {
         let parallel = Parallel(workers: threads ?? System.activeProcessorCount)
         let sizeList = sizes.split(separator: ",").compactMap { Int($0) }
-        // On a shared machine a neighbour's load can depress one measurement: the peak is measured before and after
-        // the kernels, and the higher of the two is the reference (the machine's capability, not its worst moment).
-        let peak1 = Measure.fmaPeak(.serial)
-        var peak = Measure.fmaPeak(parallel)
-        emit(["kernel": "fma_peak", "threads": 1, "gflops": peak1])
-        emit(["kernel": "fma_peak", "threads": parallel.workers, "gflops": peak])
-        if !json {
-            print(String(format: "FMA peak: %.1f GFLOP/s on 1 thread, %.1f on %d", peak1, peak, parallel.workers))
-            print("kernel     dir       cin  cout     H     W   seconds  GFLOP/s  of peak")
+        guard !sizeList.isEmpty, sizeList.allSatisfy({ $0 >= 16 && $0 % 16 == 0 }) else {
+            throw ValidationError("--sizes must be multiples of 16, e.g. 256,512")
         }
-        var rng = SystemRandomNumberGenerator()
+        let peakBefore1 = Measure.fmaPeak(.serial), peakBefore = Measure.fmaPeak(parallel)
+        var rows: [Row] = []
         for size in sizeList {
-            for (cin, cout, down) in Self.convShapes {
-                let h = size / down, w = size / down
-                let conv = Conv2D(weights: (0..<(cin * cout * 9)).map { _ in Float.random(in: -0.1...0.1, using: &rng) },
-                                  bias: [Float](repeating: 0.01, count: cout), inChannels: cin, outChannels: cout)
-                let x = BlockedTensor(Shape(channels: cin, height: h, width: w))
-                x.load(chw: (0..<(cin * h * w)).map { _ in Float.random(in: 0...1, using: &rng) })
-                let y = BlockedTensor(Shape(channels: cout, height: h, width: w))
-                let flops = conv.flops(height: h, width: w)
-                let fwd = Measure.median(repeats: repeats) { conv.forward(x, into: y, relu: true, parallel: parallel) }
-                report("conv3x3", "forward", cin, cout, h, w, fwd, flops, peak)
-                let bwd = Measure.median(repeats: repeats) { conv.backwardInput(y, into: x, parallel: parallel) }
-                report("conv3x3", "backward", cin, cout, h, w, bwd, flops, peak)
+            rows += convRows(size, parallel)
+            rows += otherRows(size, parallel)
+        }
+        let peak1 = max(peakBefore1, Measure.fmaPeak(.serial))
+        let peak = max(peakBefore, Measure.fmaPeak(parallel))
+        if json {
+            emit(["kernel": "fma_peak", "threads": 1, "gflops": peak1])
+            emit(["kernel": "fma_peak", "threads": parallel.workers, "gflops": peak])
+            for r in rows {
+                let gflops = r.flops / r.seconds / 1e9
+                emit(["kernel": r.kernel, "direction": r.direction, "cin": r.cin, "cout": r.cout, "height": r.height,
+                      "width": r.width, "seconds": r.seconds, "gflops": gflops, "peak_fraction": gflops / peak,
+                      "threads": parallel.workers])
             }
+            return
+        }
+        print(String(format: "FMA peak: %.1f GFLOP/s on 1 thread, %.1f on %d threads (the reference below)",
+                     peak1, peak, parallel.workers))
+        print("kernel    direction   cin  cout     H     W   seconds  GFLOP/s  of peak")
+        for r in rows {
+            let gflops = r.flops / r.seconds / 1e9
+            print(r.kernel.padding(toLength: 9, withPad: " ", startingAt: 0) + " "
+                + r.direction.padding(toLength: 9, withPad: " ", startingAt: 0)
+                + String(format: "%5d %5d %5d %5d %9.5f %8.1f %7.0f%%", r.cin, r.cout, r.height, r.width, r.seconds,
+                         gflops, 100 * gflops / peak))
         }
     }
 
-    func report(_ kernel: String, _ direction: String, _ cin: Int, _ cout: Int, _ h: Int, _ w: Int,
-                _ seconds: Double, _ flops: Double, _ peak: Double) {
-        let gflops = flops / seconds / 1e9
-        if json {
-            emit(["kernel": kernel, "direction": direction, "cin": cin, "cout": cout, "height": h, "width": w,
-                  "seconds": seconds, "gflops": gflops, "peak_fraction": gflops / peak])
-        } else {
-            print(String(format: "%-10@ %-8@ %5d %5d %5d %5d %9.5f %8.1f %7.0f%%", kernel, direction, cin, cout, h, w,
-                         seconds, gflops, 100 * gflops / peak))
+    func convRows(_ size: Int, _ parallel: Parallel) -> [Row] {
+        var rows: [Row] = []
+        var rng = SystemRandomNumberGenerator()
+        for (cin, cout, down) in Self.convShapes {
+            let (h, w) = (size / down, size / down)
+            let conv = Conv2D(weights: (0..<(cin * cout * 9)).map { _ in Float.random(in: -0.1...0.1, using: &rng) },
+                              bias: [Float](repeating: 0.01, count: cout), inChannels: cin, outChannels: cout)
+            let x = BlockedTensor(Shape(channels: cin, height: h, width: w))
+            x.load(chw: (0..<(cin * h * w)).map { _ in Float.random(in: 0...1, using: &rng) })
+            let y = BlockedTensor(Shape(channels: cout, height: h, width: w))
+            let flops = conv.flops(height: h, width: w)
+            let fwd = Measure.median(repeats: repeats) { conv.forward(x, into: y, relu: true, parallel: parallel) }
+            rows.append(Row(kernel: "conv3x3", direction: "forward", cin: cin, cout: cout, height: h, width: w,
+                            seconds: fwd, flops: flops))
+            let bwd = Measure.median(repeats: repeats) { conv.backwardInput(y, into: x, parallel: parallel) }
+            rows.append(Row(kernel: "conv3x3", direction: "backward", cin: cin, cout: cout, height: h, width: w,
+                            seconds: bwd, flops: flops))
         }
+        return rows
+    }
+
+    func otherRows(_ size: Int, _ parallel: Parallel) -> [Row] {
+        var rows: [Row] = []
+        var rng = SystemRandomNumberGenerator()
+        for (c, down) in Self.gramShapes {
+            let s = Shape(channels: c, height: size / down, width: size / down)
+            let x = BlockedTensor(s)
+            x.load(chw: (0..<s.count).map { _ in Float.random(in: 0...1, using: &rng) })
+            let y = BlockedTensor(s), gx = BlockedTensor(s)
+            func row(_ kernel: String, _ direction: String, _ flops: Double, _ body: () -> Void) {
+                rows.append(Row(kernel: kernel, direction: direction, cin: c, cout: c, height: s.height, width: s.width,
+                                seconds: Measure.median(repeats: repeats, body), flops: flops))
+            }
+            row("relu", "forward", Double(s.count)) { ReLU.forward(x, into: y, parallel: parallel) }
+            row("relu", "backward", Double(s.count)) { ReLU.backward(x, output: y, into: gx, parallel: parallel) }
+            let pooled = pooledShape(s)
+            let p = BlockedTensor(pooled), argmax = MaxPoolArgmax(pooled)
+            row("maxpool", "forward", Double(s.count)) {
+                MaxPool2D.forward(x, into: p, argmax: argmax, parallel: parallel)
+            }
+            row("maxpool", "backward", Double(s.count)) {
+                MaxPool2D.backward(p, argmax: argmax, into: gx, parallel: parallel)
+            }
+            var gram = [Float](repeating: 0, count: c * c)
+            row("gram", "forward", Gram.flops(s)) {
+                Gram.forward(x, normalization: Double(s.pixels), into: &gram, parallel: parallel)
+            }
+            row("gram", "backward", Gram.flops(s)) {
+                Gram.backward(gram, features: x, normalization: Double(s.pixels), into: gx, accumulate: false,
+                              parallel: parallel)
+            }
+        }
+        return rows
     }
 
     func emit(_ object: [String: Any]) {
-        guard json else { return }
         let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))
     }
