@@ -33,10 +33,15 @@ let package = Package(
         // Tensors, kernels and their gradients: pure Swift, SIMD and Dispatch only.
         .target(name: "Engine", swiftSettings: cpuFlags),
 
+        // VGG networks as data, their weights (safetensors), forward and backward.
+        .target(name: "Network", dependencies: ["Engine"], swiftSettings: cpuFlags),
+        // The style-transfer objective: Gram style loss, content loss, total variation, with typed conventions.
+        .target(name: "Objective", dependencies: ["Engine", "Network"], swiftSettings: cpuFlags),
+
         .executableTarget(
             name: "stylelapse",
             dependencies: [
-                "ImageFiles", "Timelapse", "Engine",
+                "ImageFiles", "Timelapse", "Engine", "Network", "Objective",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: cpuFlags),
@@ -45,6 +50,8 @@ let package = Package(
         .testTarget(name: "ImageFilesTests", dependencies: ["ImageFiles", "TestSupport"]),
         .testTarget(name: "TimelapseTests", dependencies: ["Timelapse", "ImageFiles", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"], swiftSettings: cpuFlags),
+        .testTarget(name: "NetworkTests", dependencies: ["Network", "Objective", "Engine", "TestSupport"],
+                    swiftSettings: cpuFlags),
         .testTarget(name: "CommandTests", dependencies: ["stylelapse", "ImageFiles", "Timelapse", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

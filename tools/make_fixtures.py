@@ -1,18 +1,26 @@
 #!/usr/bin/env python3
-"""Golden fixtures for StyleLapse's engine kernels, computed by PyTorch in float64.
+"""Golden fixtures for StyleLapse's engine kernels and VGG19 objective, computed by PyTorch in float64.
 
-Writes Fixtures/engine/kernels.slfx. Inputs are drawn as float32 values (then widened to float64), so the Swift
-kernels, which compute in float32, start from exactly the reference's inputs; the reference values are float64.
+Writes
+  Fixtures/engine/kernels.slfx     every engine kernel, forward and backward
+  Fixtures/network/mini_vgg.slfx   a seeded reduced-width VGG19 (widths 4, 8, 8, 16, 16) with its weights: all 16
+                                   activations, Grams, losses, input gradient; needs no download
+  Fixtures/network/vgg19.slfx      the real weights (run tools/fetch-weights first): the objective's layers,
+                                   Grams, losses and input gradient for a 48x64 content and a 40x56 style image
+Inputs are drawn as float32 values (then widened to float64), so the Swift code, which computes in float32, starts
+from exactly the reference's inputs; the references are computed in float64.
 
-Format (version 1), little-endian:
+Format (version 2), little-endian:
     4 bytes  magic "SLFX"
-    u32      format version (1)
+    u32      format version (2)
     u32      header length in bytes
     header   UTF-8 JSON: {"format", "version", "generator", "torch", "cases": [
                  {"name", "kernel", "params": {...}, "tolerance": {"rel", "abs"},
-                  "tensors": {NAME: {"shape": [...], "offset": ELEMENT_OFFSET, "count": N}}}]}
-    data     float64 values; each tensor at header-relative element offset `offset` after the header
-Tolerance: |swift - reference| <= abs + rel * |reference|, per element.
+                  "tensors": {NAME: {"shape": [...], "dtype": "f8" | "f4", "offset": BYTE_OFFSET, "count": N,
+                                     optional "rel", "abs": this tensor's own tolerance}}}]}
+    data     the tensors' values, each at byte offset `offset` after the header
+Tolerance: |swift - reference| <= abs + rel * |reference|, per element. Large references (activations, Grams) are
+stored as float32 ("f4"), far below their tolerances; losses and gradients as float64.
 
 Run (pinned: pip install torch==2.13.0):  python3 tools/make_fixtures.py
 """
@@ -24,7 +32,7 @@ import sys
 import torch
 import torch.nn.functional as F
 
-VERSION = 1
+VERSION = 2
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 torch.manual_seed(20261127)
 
@@ -39,14 +47,18 @@ class Writer:
         self.cases, self.data = [], []
         self.offset = 0
 
-    def case(self, name, kernel, params, tol, **tensors):
+    def case(self, name, kernel, params, tol, f4=(), tolerances=None, **tensors):
+        """`f4`: tensors stored as float32; `tolerances`: per-tensor {"rel", "abs"} overriding `tol`."""
         entry = {"name": name, "kernel": kernel, "params": params, "tolerance": tol, "tensors": {}}
         for key, t in tensors.items():
             t = torch.as_tensor(t, dtype=torch.float64).detach().contiguous()
             values = t.flatten().tolist()
-            entry["tensors"][key] = {"shape": list(t.shape), "offset": self.offset, "count": len(values)}
-            self.data.append(struct.pack("<%dd" % len(values), *values))
-            self.offset += len(values)
+            dtype, code, size = ("f4", "f", 4) if key in f4 else ("f8", "d", 8)
+            entry["tensors"][key] = {"shape": list(t.shape), "dtype": dtype, "offset": self.offset,
+                                     "count": len(values)}
+            entry["tensors"][key].update((tolerances or {}).get(key, {}))
+            self.data.append(struct.pack("<%d%s" % (len(values), code), *values))
+            self.offset += size * len(values)
         self.cases.append(entry)
 
     def save(self, path):
@@ -54,7 +66,7 @@ class Writer:
                              "torch": torch.__version__, "cases": self.cases}, separators=(",", ":")).encode()
         with open(path, "wb") as f:
             f.write(b"SLFX" + struct.pack("<II", VERSION, len(header)) + header + b"".join(self.data))
-        print("wrote %s: %d cases, %d values" % (path, len(self.cases), self.offset))
+        print("wrote %s: %d cases, %d bytes of data" % (path, len(self.cases), self.offset))
 
 
 def engine_fixtures(w):
@@ -108,6 +120,112 @@ def engine_fixtures(w):
     w.case("tv 3x7x9", "tv", {}, {"rel": 1e-6, "abs": 1e-4}, input=x, loss=tv.reshape(1), grad_input=x.grad)
 
 
+# --- VGG19 and the objective ---------------------------------------------------------------------------------------
+
+VGG19_BLOCKS = [(2, 64), (2, 128), (4, 256), (4, 512), (4, 512)]
+MINI_BLOCKS = [(2, 4), (2, 8), (4, 8), (4, 16), (4, 16)]
+CAFFE_MEAN_BGR = [103.939, 116.779, 123.68]
+STYLE_LAYERS = ["block1_conv1", "block2_conv1", "block3_conv1", "block4_conv1", "block5_conv1"]
+CONTENT_LAYER = "block5_conv2"
+
+
+def layer_names(blocks):
+    return ["block%d_conv%d" % (b + 1, c + 1) for b, (n, _) in enumerate(blocks) for c in range(n)]
+
+
+def vgg_forward(rgb, weights, blocks, upto):
+    """Activations after ReLU of every conv up to `upto`, for RGB 0..255 input (1, 3, H, W): Keras 'caffe'
+    preprocessing (BGR minus the ImageNet mean), 3x3 convs with zero padding 1, 2x2 max pooling between blocks."""
+    mean = torch.tensor(CAFFE_MEAN_BGR, dtype=torch.float64).reshape(1, 3, 1, 1)
+    x = rgb[:, [2, 1, 0]] - mean
+    out = {}
+    for b, (n, _) in enumerate(blocks):
+        if b > 0:
+            x = F.max_pool2d(x, 2, 2)
+        for c in range(n):
+            name = "block%d_conv%d" % (b + 1, c + 1)
+            w, bias = weights[name]
+            x = F.relu(F.conv2d(x, w, bias, padding=1))
+            out[name] = x
+            if name == upto:
+                return out
+    return out
+
+
+def report_objective(image, content, style, weights, blocks):
+    """The origin report's objective: Gram = F F^T / (H W); E_l = mean (G - A)^2; style = sum 0.2 E_l;
+    content = mean (F - P)^2 at block5_conv2; total = 1e-2 style + 1e3 content."""
+    def gram(f):
+        c, m = f.shape[1], f.shape[2] * f.shape[3]
+        feats = f[0].reshape(c, m)
+        return feats @ feats.t() / m
+    s_acts = vgg_forward(style, weights, blocks, "block5_conv1")
+    c_acts = vgg_forward(content, weights, blocks, CONTENT_LAYER)
+    x_acts = vgg_forward(image, weights, blocks, CONTENT_LAYER)
+    targets = {l: gram(s_acts[l]) for l in STYLE_LAYERS}
+    grams = {l: gram(x_acts[l]) for l in STYLE_LAYERS}
+    layer_losses = [((grams[l] - targets[l]) ** 2).mean() for l in STYLE_LAYERS]
+    style_loss = sum(0.2 * e for e in layer_losses)
+    content_loss = ((x_acts[CONTENT_LAYER] - c_acts[CONTENT_LAYER]) ** 2).mean()
+    total = 1e-2 * style_loss + 1e3 * content_loss
+    return x_acts, targets, grams, layer_losses, style_loss, content_loss, total
+
+
+def vgg_case(w, name, weights, blocks, content_hw, style_hw, activation_layers, weight_tensors):
+    gen = torch.Generator().manual_seed(7)
+    def image(h, wd):
+        # A smooth picture with texture, integer RGB values as a PNG holds.
+        yy, xx = torch.meshgrid(torch.arange(h, dtype=torch.float64), torch.arange(wd, dtype=torch.float64),
+                                indexing="ij")
+        base = torch.stack([128 + 100 * torch.sin(xx / 7 + k) * torch.cos(yy / 5 - k) for k in range(3)])
+        noise = torch.randint(-20, 21, (3, h, wd), generator=gen).double()
+        return (base + noise).round().clamp(0, 255).unsqueeze(0)
+    content, style = image(*content_hw), image(*style_hw)
+    # The image being evaluated: the content plus float32-representable noise.
+    x = (content + (torch.rand(content.shape, generator=gen) * 40 - 20)).float().double().clamp(0, 255)
+    x.requires_grad_()
+    acts, targets, grams, layer_losses, style_loss, content_loss, total = report_objective(x, content, style, weights,
+                                                                                           blocks)
+    total.backward()
+    tensors = dict(content=content[0], style=style[0], image=x.detach()[0], grad_image=x.grad[0],
+                   loss_total=total.reshape(1), loss_style=style_loss.reshape(1),
+                   loss_content=content_loss.reshape(1), loss_style_layers=torch.stack(layer_losses))
+    tolerances = {"grad_image": {"rel": 0, "abs": 1e-4 * x.grad.abs().max().item()}}
+    f4 = set()
+    with torch.no_grad():
+        acts = vgg_forward(x, weights, blocks, activation_layers[-1])
+    for l in activation_layers:
+        key = "act_" + l
+        tensors[key] = acts[l].detach()[0]
+        tolerances[key] = {"rel": 1e-4, "abs": 1e-5 * acts[l].abs().max().item()}
+        f4.add(key)
+    # The style image's Grams (the evaluated image's Grams are checked through the per-layer losses).
+    for l in STYLE_LAYERS:
+        key = "target_gram_" + l
+        tensors[key] = targets[l].detach()
+        tolerances[key] = {"rel": 1e-4, "abs": 1e-5 * targets[l].abs().max().item()}
+        f4.add(key)
+    for layer, (wt, b) in weight_tensors.items():
+        tensors["weight_" + layer], tensors["bias_" + layer] = wt, b
+        f4.update(["weight_" + layer, "bias_" + layer])
+    w.case(name, "vgg_report_objective", {}, {"rel": 1e-5, "abs": 0}, f4=f4, tolerances=tolerances, **tensors)
+
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    (n,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8:8 + n])
+    out = {}
+    for name, e in header.items():
+        if name == "__metadata__":
+            continue
+        a, b = e["data_offsets"]
+        t = torch.frombuffer(bytearray(data[8 + n + a:8 + n + b]), dtype=torch.float32).double()
+        out[name] = t.reshape(e["shape"])
+    return out, header.get("__metadata__", {})
+
+
 def main():
     if torch.__version__.split("+")[0] != "2.13.0":
         print("warning: fixtures are pinned to torch 2.13.0, this is %s" % torch.__version__, file=sys.stderr)
@@ -115,6 +233,31 @@ def main():
     engine_fixtures(w)
     os.makedirs(os.path.join(ROOT, "Fixtures", "engine"), exist_ok=True)
     w.save(os.path.join(ROOT, "Fixtures", "engine", "kernels.slfx"))
+
+    os.makedirs(os.path.join(ROOT, "Fixtures", "network"), exist_ok=True)
+    w = Writer()
+    torch.manual_seed(99)
+    mini, channels = {}, 3
+    for name, (_, width) in zip(layer_names(MINI_BLOCKS), [(n, wd) for n, wd in MINI_BLOCKS for _ in range(n)]):
+        scale = (2.0 / (9 * channels)) ** 0.5
+        mini[name] = (f32(width, channels, 3, 3, low=-scale, high=scale) * 1.7, f32(width, low=-0.5, high=0.5))
+        channels = width
+    vgg_case(w, "mini VGG19 24x32 / 20x28", mini, MINI_BLOCKS, (24, 32), (20, 28), layer_names(MINI_BLOCKS), mini)
+    w.save(os.path.join(ROOT, "Fixtures", "network", "mini_vgg.slfx"))
+
+    weights_path = os.environ.get("STYLELAPSE_WEIGHTS") or os.path.join(
+        os.environ.get("STYLELAPSE_WEIGHTS_DIR") or os.path.join(
+            os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "stylelapse"), "vgg19.safetensors")
+    if not os.path.exists(weights_path):
+        print("skipping Fixtures/network/vgg19.slfx: no weights at %s (run tools/fetch-weights)" % weights_path,
+              file=sys.stderr)
+        return
+    tensors, meta = read_safetensors(weights_path)
+    real = {l: (tensors[l + ".weight"], tensors[l + ".bias"]) for l in layer_names(VGG19_BLOCKS)}
+    w = Writer()
+    vgg_case(w, "VGG19 48x64 / 40x56 (data_sha256 %s)" % meta.get("data_sha256"), real, VGG19_BLOCKS, (48, 64),
+             (40, 56), STYLE_LAYERS + [CONTENT_LAYER], {})
+    w.save(os.path.join(ROOT, "Fixtures", "network", "vgg19.slfx"))
 
 
 if __name__ == "__main__":

@@ -30,15 +30,15 @@ public struct Conv2D: Sendable {
         DirectConv.run(input: input, output: output, weights: forwardWeights, relu: relu, parallel: parallel)
     }
 
-    /// gradInput = ∂L/∂input given gradOutput = ∂L/∂output. Overwrites `gradInput`'s interior (no accumulation).
-    /// gradOutput: [Cout, H, W]; gradInput: [Cin, H, W].
-    public func backwardInput(_ gradOutput: BlockedTensor, into gradInput: BlockedTensor,
+    /// gradInput = ∂L/∂input given gradOutput = ∂L/∂output. Overwrites `gradInput`'s interior, or adds to it with
+    /// `accumulate`. gradOutput: [Cout, H, W]; gradInput: [Cin, H, W].
+    public func backwardInput(_ gradOutput: BlockedTensor, into gradInput: BlockedTensor, accumulate: Bool = false,
                               parallel: Parallel = .serial) {
         precondition(gradOutput.shape.channels == outChannels && gradInput.shape.channels == inChannels
             && gradOutput.shape.height == gradInput.shape.height && gradOutput.shape.width == gradInput.shape.width,
             "Conv2D.backwardInput: shapes do not fit")
         DirectConv.run(input: gradOutput, output: gradInput, weights: backwardWeights, relu: false,
-                       parallel: parallel)
+                       accumulate: accumulate, parallel: parallel)
     }
 
     /// FLOPs of one forward (or backwardInput) pass at `height`×`width`: 2·9·Cin·Cout·H·W.

@@ -63,9 +63,10 @@ public enum MaxPool2D {
         }
     }
 
-    /// gradInput = gradOutput routed to each window's maximum, zero elsewhere. Overwrites `gradInput`'s interior.
+    /// gradInput = gradOutput routed to each window's maximum, zero elsewhere. Overwrites `gradInput`'s interior,
+    /// or adds to it with `accumulate`.
     public static func backward(_ gradOutput: BlockedTensor, argmax: MaxPoolArgmax, into gradInput: BlockedTensor,
-                                parallel: Parallel = .serial) {
+                                accumulate: Bool = false, parallel: Parallel = .serial) {
         precondition(gradOutput.shape == pooledShape(gradInput.shape) && argmax.shape == gradOutput.shape, "shapes")
         let (ho, wo) = (gradOutput.shape.height, gradOutput.shape.width)
         let (h, w) = (gradInput.shape.height, gradInput.shape.width)
@@ -73,17 +74,19 @@ public enum MaxPool2D {
             let (b, y) = (item / ((h + 1) / 2), item % ((h + 1) / 2))
             let top = gradInput.pointer(block: b, y: 2 * y, x: 0)
             let rows = 2 * y + 1 < h ? 2 : 1
-            for r in 0..<rows { (top + r * gradInput.rowStride).update(repeating: 0, count: w * 8) }
+            if !accumulate { for r in 0..<rows { (top + r * gradInput.rowStride).update(repeating: 0, count: w * 8) } }
             guard y < ho else { return }
             let g = gradOutput.pointer(block: b, y: y, x: 0)
             let idx = argmax.indices + (b * ho + y) * wo
+            let below = top + gradInput.rowStride
             for x in 0..<wo {
                 let v = load8(g + 8 * x), at = idx[x]
                 let z = Vec8.zero
-                store8(z.replacing(with: v, where: at .== Vec8(repeating: 0)), top + 16 * x)
-                store8(z.replacing(with: v, where: at .== Vec8(repeating: 1)), top + 16 * x + 8)
-                store8(z.replacing(with: v, where: at .== Vec8(repeating: 2)), top + gradInput.rowStride + 16 * x)
-                store8(z.replacing(with: v, where: at .== Vec8(repeating: 3)), top + gradInput.rowStride + 16 * x + 8)
+                @inline(__always) func put(_ k: Float, _ p: UnsafeMutablePointer<Float>) {
+                    let routed = z.replacing(with: v, where: at .== Vec8(repeating: k))
+                    store8(accumulate ? load8(p) + routed : routed, p)
+                }
+                put(0, top + 16 * x); put(1, top + 16 * x + 8); put(2, below + 16 * x); put(3, below + 16 * x + 8)
             }
         }
     }
@@ -107,8 +110,8 @@ public enum AvgPool2D {
     }
 
     /// gradInput = gradOutput / 4 spread over each window, zero on an odd map's last row or column.
-    /// Overwrites `gradInput`'s interior.
-    public static func backward(_ gradOutput: BlockedTensor, into gradInput: BlockedTensor,
+    /// Overwrites `gradInput`'s interior, or adds to it with `accumulate`.
+    public static func backward(_ gradOutput: BlockedTensor, into gradInput: BlockedTensor, accumulate: Bool = false,
                                 parallel: Parallel = .serial) {
         precondition(gradOutput.shape == pooledShape(gradInput.shape), "AvgPool2D shapes")
         let (ho, wo) = (gradOutput.shape.height, gradOutput.shape.width)
@@ -117,13 +120,14 @@ public enum AvgPool2D {
             let (b, y) = (item / ((h + 1) / 2), item % ((h + 1) / 2))
             let top = gradInput.pointer(block: b, y: 2 * y, x: 0)
             let rows = 2 * y + 1 < h ? 2 : 1
-            for r in 0..<rows { (top + r * gradInput.rowStride).update(repeating: 0, count: w * 8) }
+            if !accumulate { for r in 0..<rows { (top + r * gradInput.rowStride).update(repeating: 0, count: w * 8) } }
             guard y < ho else { return }
             let g = gradOutput.pointer(block: b, y: y, x: 0)
+            let below = top + gradInput.rowStride
             for x in 0..<wo {
                 let v = load8(g + 8 * x) * 0.25
-                store8(v, top + 16 * x); store8(v, top + 16 * x + 8)
-                store8(v, top + gradInput.rowStride + 16 * x); store8(v, top + gradInput.rowStride + 16 * x + 8)
+                @inline(__always) func put(_ p: UnsafeMutablePointer<Float>) { store8(accumulate ? load8(p) + v : v, p) }
+                put(top + 16 * x); put(top + 16 * x + 8); put(below + 16 * x); put(below + 16 * x + 8)
             }
         }
     }

@@ -119,3 +119,24 @@ final class CommandLineTests: XCTestCase {
         return String(decoding: data, as: UTF8.self)
     }
 }
+
+final class WeightsCommandTests: XCTestCase {
+    func testWeightsPrintsTheTable() throws {
+        let result = try Command.run(["weights"])
+        if result.stderr.contains("no weights file") && ProcessInfo.processInfo.environment["CI"] != "true" {
+            throw XCTSkip("no weights: run tools/fetch-weights")
+        }
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("sha256:  "), result.stdout)
+        XCTAssertTrue(result.stdout.contains("block5_conv4  weight [512, 512, 3, 3]"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("parameters: 20024384"), result.stdout)
+        XCTAssertEqual(result.stdout.split(separator: "\n").filter { $0.contains(" weight [") }.count, 16)
+    }
+
+    func testMissingWeightsSayHowToFetch() throws {
+        let result = try Command.run(["weights", "/nonexistent/vgg19.safetensors"])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.stderr.contains("/nonexistent/vgg19.safetensors: ") && result.stderr.contains("tools/fetch-weights"),
+                      result.stderr)
+    }
+}

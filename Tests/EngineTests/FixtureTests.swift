@@ -20,7 +20,8 @@ final class FixtureTests: XCTestCase {
                                                width: dims[dims.count - 1]) }
 
     func check(_ actual: [Float], _ c: FixtureCase, _ key: String, dims: [Int]? = nil) {
-        assertClose(actual, c.values(key), rel: c.rel, abs: c.abs, dims: dims ?? c.shape(key), "\(c.name): \(key)")
+        let t = c.tolerance(key)
+        assertClose(actual, c.values(key), rel: t.rel, abs: t.abs, dims: dims ?? c.shape(key), "\(c.name): \(key)")
     }
 
     func testConv3x3() {

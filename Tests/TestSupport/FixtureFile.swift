@@ -1,4 +1,4 @@
-// FixtureFile: reads the golden fixtures written by tools/make_fixtures.py (format "SLFX", version 1).
+// FixtureFile: reads the golden fixtures written by tools/make_fixtures.py (format "SLFX", version 2).
 
 import Foundation
 
@@ -10,6 +10,11 @@ public struct FixtureCase: Sendable {
     public let rel: Double
     public let abs: Double
     public let tensors: [String: (shape: [Int], values: [Double])]
+    /// Tolerances the generator set for single tensors, overriding (rel, abs).
+    public let tensorTolerances: [String: (rel: Double, abs: Double)]
+
+    /// The tolerance for tensor `key`: its own when the generator gave one, else the case's.
+    public func tolerance(_ key: String) -> (rel: Double, abs: Double) { tensorTolerances[key] ?? (rel, abs) }
 
     /// The values of tensor `key` (fails loudly when the generator did not write it).
     public func values(_ key: String) -> [Double] {
@@ -33,7 +38,7 @@ public enum FixtureFileError: Error, CustomStringConvertible {
 }
 
 public enum FixtureFile {
-    public static let version: UInt32 = 1
+    public static let version: UInt32 = 2
 
     /// All cases of the fixture file at `path`; refuses a wrong magic number or an unknown version.
     public static func load(_ path: String) throws -> [FixtureCase] {
@@ -57,21 +62,24 @@ public enum FixtureFile {
         }
         return try cases.map { c in
             var tensors: [String: (shape: [Int], values: [Double])] = [:]
+            var tolerances: [String: (rel: Double, abs: Double)] = [:]
             for (key, any) in c["tensors"] as? [String: [String: Any]] ?? [:] {
                 let shape = any["shape"] as? [Int] ?? [], offset = any["offset"] as! Int, count = any["count"] as! Int
-                let start = dataStart + 8 * offset
-                guard start + 8 * count <= bytes.count else { throw FixtureFileError.unreadable(path, "truncated") }
+                let size = any["dtype"] as? String == "f4" ? 4 : 8
+                let start = dataStart + offset
+                guard start + size * count <= bytes.count else { throw FixtureFileError.unreadable(path, "truncated") }
                 let values = (0..<count).map { i -> Double in
                     var bits: UInt64 = 0
-                    for b in 0..<8 { bits |= UInt64(bytes[start + 8 * i + b]) << (8 * b) }
-                    return Double(bitPattern: bits)
+                    for b in 0..<size { bits |= UInt64(bytes[start + size * i + b]) << (8 * b) }
+                    return size == 4 ? Double(Float(bitPattern: UInt32(bits))) : Double(bitPattern: bits)
                 }
                 tensors[key] = (shape, values)
+                if let r = any["rel"] as? Double, let a = any["abs"] as? Double { tolerances[key] = (r, a) }
             }
             let tol = c["tolerance"] as? [String: Double] ?? [:]
             return FixtureCase(name: c["name"] as? String ?? "?", kernel: c["kernel"] as? String ?? "?",
                                params: c["params"] as? [String: Double] ?? [:], rel: tol["rel"] ?? 0,
-                               abs: tol["abs"] ?? 0, tensors: tensors)
+                               abs: tol["abs"] ?? 0, tensors: tensors, tensorTolerances: tolerances)
         }
     }
 }

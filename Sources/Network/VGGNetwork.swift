@@ -1,0 +1,196 @@
+// VGGNetwork: a VGG network's frozen convolutions, loaded from a safetensors file, run forward through a VGGTape
+// and backward from gradient seeds at several layers down to the RGB image.
+
+import Engine
+
+/// A VGG network with frozen weights (packed once at load).
+public final class VGGNetwork: Sendable {
+    public let architecture: VGGArchitecture
+    public let pooling: Pooling
+    public let inputNormalization: InputNormalization
+    let convolutions: [Conv2D]
+
+    /// `weights[layer]` holds OIHW weights `[out][in][3][3]` and `out` biases for every layer of `architecture`.
+    public init(architecture: VGGArchitecture, weights: [VGGLayer: (weights: [Float], bias: [Float])],
+                pooling: Pooling = .max, inputNormalization: InputNormalization = .caffeBGR) {
+        self.architecture = architecture
+        self.pooling = pooling
+        self.inputNormalization = inputNormalization
+        convolutions = architecture.layers.map { l in
+            let w = weights[l.layer]!
+            precondition(w.weights.count == l.outChannels * l.inChannels * 9 && w.bias.count == l.outChannels,
+                         "VGGNetwork: \(l.layer) has the wrong number of weights")
+            return Conv2D(weights: w.weights, bias: w.bias, inChannels: l.inChannels, outChannels: l.outChannels)
+        }
+    }
+
+    /// Loads `architecture`'s weights from a safetensors file written by tools/fetch-weights: every layer present
+    /// with the right shape, finite values, and the data's SHA-256 equal to the one recorded at conversion.
+    public static func load(_ path: String, architecture: VGGArchitecture = .vgg19, pooling: Pooling = .max) throws
+        -> VGGNetwork
+    {
+        let file = try SafeTensorsFile(path: path)
+        guard let recorded = file.metadata["data_sha256"] else {
+            throw WeightsError(path, "no data_sha256 in the metadata: not a file tools/fetch-weights wrote")
+        }
+        guard recorded == file.dataSHA256 else {
+            throw WeightsError(path, "altered or damaged: its data's SHA-256 is \(file.dataSHA256), the conversion "
+                + "recorded \(recorded); \(WeightsError.hint)")
+        }
+        guard let normalization = InputNormalization(rawValue: file.metadata["input_normalization"] ?? "") else {
+            throw WeightsError(path, "unknown input_normalization '\(file.metadata["input_normalization"] ?? "")'")
+        }
+        var weights: [VGGLayer: (weights: [Float], bias: [Float])] = [:]
+        for l in architecture.layers {
+            let (wName, bName) = (l.layer.name + ".weight", l.layer.name + ".bias")
+            guard let w = file.tensor(wName), let b = file.tensor(bName) else {
+                throw WeightsError(path, "missing layer \(l.layer.name); \(WeightsError.hint)")
+            }
+            let expected = [l.outChannels, l.inChannels, 3, 3]
+            guard file.shapes[wName] == expected, file.shapes[bName] == [l.outChannels] else {
+                throw WeightsError(path, "layer \(l.layer.name) has shape \(file.shapes[wName] ?? []), expected "
+                    + "\(expected)")
+            }
+            weights[l.layer] = (w, b)
+        }
+        return VGGNetwork(architecture: architecture, weights: weights, pooling: pooling,
+                          inputNormalization: normalization)
+    }
+
+    /// Runs the network on `rgb` (3 channels, RGB values 0…255) up to the tape's deepest layer, recording every
+    /// activation (after ReLU) and pooling argmax in `tape`.
+    public func forward(_ rgb: BlockedTensor, recording tape: VGGTape, parallel: Parallel = .serial) {
+        precondition(tape.network === self && rgb.shape == tape.imageShape, "VGGNetwork.forward: tape does not fit")
+        normalize(rgb, into: tape.input)
+        var x = tape.input
+        for i in 0..<tape.depth {
+            let layer = architecture.layers[i].layer
+            if i > 0 && layer.conv == 1 {   // a new block starts: pool the previous block's output
+                let b = layer.block - 2
+                switch pooling {
+                case .max: MaxPool2D.forward(x, into: tape.pooled[b], argmax: tape.argmax[b]!, parallel: parallel)
+                case .average: AvgPool2D.forward(x, into: tape.pooled[b], parallel: parallel)
+                }
+                x = tape.pooled[b]
+            }
+            convolutions[i].forward(x, into: tape.activations[i], relu: true, parallel: parallel)
+            x = tape.activations[i]
+        }
+        tape.recorded = true
+    }
+
+    /// Propagates the gradients that the caller has written into `tape.gradient(of:)` for each layer of `seeded`
+    /// (with respect to that layer's output after ReLU) down to the image: `gradRGB` is overwritten with ∂L/∂rgb.
+    /// Requires a `forward` on the same tape; the deepest recorded layer must be seeded.
+    public func backward(_ tape: VGGTape, seeded: Set<VGGLayer>, into gradRGB: BlockedTensor,
+                         parallel: Parallel = .serial) {
+        precondition(tape.recorded, "VGGNetwork.backward needs a forward pass on this tape first")
+        precondition(gradRGB.shape == tape.imageShape, "VGGNetwork.backward: gradient shape")
+        let layers = architecture.layers
+        precondition(seeded.contains(layers[tape.depth - 1].layer), "the deepest recorded layer must be seeded")
+        for i in (0..<tape.depth).reversed() {
+            let g = tape.gradients[i]
+            ReLU.backward(g, output: tape.activations[i], into: g, parallel: parallel)
+            let layer = layers[i].layer
+            if i == 0 {
+                convolutions[0].backwardInput(g, into: tape.inputGradient, parallel: parallel)
+            } else if layer.conv == 1 {
+                let b = layer.block - 2
+                convolutions[i].backwardInput(g, into: tape.pooledGradients[b], parallel: parallel)
+                let below = tape.gradients[i - 1], accumulate = seeded.contains(layers[i - 1].layer)
+                switch pooling {
+                case .max:
+                    MaxPool2D.backward(tape.pooledGradients[b], argmax: tape.argmax[b]!, into: below,
+                                       accumulate: accumulate, parallel: parallel)
+                case .average:
+                    AvgPool2D.backward(tape.pooledGradients[b], into: below, accumulate: accumulate, parallel: parallel)
+                }
+            } else {
+                convolutions[i].backwardInput(g, into: tape.gradients[i - 1],
+                                              accumulate: seeded.contains(layers[i - 1].layer), parallel: parallel)
+            }
+        }
+        denormalizeGradient(tape.inputGradient, into: gradRGB)
+    }
+
+    /// input[k] = scale_k · rgb[source_k] + offset_k on the interior; the zero border stays zero (the network pads
+    /// its normalised input with zeros, as Keras and PyTorch do).
+    func normalize(_ rgb: BlockedTensor, into input: BlockedTensor) {
+        let (h, w) = (rgb.shape.height, rgb.shape.width)
+        for k in 0..<3 {
+            let (source, scale, offset) = inputNormalization.channel(k)
+            for y in 0..<h {
+                let from = rgb.pointer(block: 0, y: y, x: 0) + source, to = input.pointer(block: 0, y: y, x: 0) + k
+                for x in 0..<w { to[8 * x] = scale * from[8 * x] + offset }
+            }
+        }
+    }
+
+    /// ∂L/∂rgb[source_k] = scale_k · ∂L/∂input[k].
+    func denormalizeGradient(_ gradInput: BlockedTensor, into gradRGB: BlockedTensor) {
+        let (h, w) = (gradRGB.shape.height, gradRGB.shape.width)
+        for k in 0..<3 {
+            let (source, scale, _) = inputNormalization.channel(k)
+            for y in 0..<h {
+                let from = gradInput.pointer(block: 0, y: y, x: 0) + k, to = gradRGB.pointer(block: 0, y: y, x: 0) + source
+                for x in 0..<w { to[8 * x] = scale * from[8 * x] }
+            }
+        }
+    }
+}
+
+/// Everything one forward pass records, and the gradient buffers of the backward, for one image size and depth.
+/// Allocated once and reused every iteration.
+public final class VGGTape {
+    public let network: VGGNetwork
+    /// The RGB image's shape (3 × H × W).
+    public let imageShape: Shape
+    /// How many convolutions the forward runs (up to and including the deepest requested layer).
+    public let depth: Int
+    let input: BlockedTensor, inputGradient: BlockedTensor
+    let activations: [BlockedTensor], gradients: [BlockedTensor]
+    let pooled: [BlockedTensor], pooledGradients: [BlockedTensor]
+    let argmax: [MaxPoolArgmax?]
+    var recorded = false
+
+    /// A tape for `height`×`width` images, deep enough for `deepest`.
+    public init(network: VGGNetwork, height: Int, width: Int, deepest: VGGLayer) {
+        guard let last = network.architecture.index(of: deepest) else {
+            preconditionFailure("VGGTape: the network has no layer \(deepest)")
+        }
+        self.network = network
+        imageShape = Shape(channels: 3, height: height, width: width)
+        depth = last + 1
+        input = BlockedTensor(imageShape)
+        inputGradient = BlockedTensor(imageShape)
+        var acts: [BlockedTensor] = [], grads: [BlockedTensor] = []
+        var pooled: [BlockedTensor] = [], pooledGrads: [BlockedTensor] = [], argmax: [MaxPoolArgmax?] = []
+        var (h, w) = (height, width)
+        for l in network.architecture.layers.prefix(depth) {
+            if l.layer.conv == 1 && l.layer.block > 1 {
+                let s = pooledShape(Shape(channels: l.inChannels, height: h, width: w))
+                (h, w) = (s.height, s.width)
+                pooled.append(BlockedTensor(s))
+                pooledGrads.append(BlockedTensor(s))
+                argmax.append(network.pooling == .max ? MaxPoolArgmax(s) : nil)
+            }
+            let s = Shape(channels: l.outChannels, height: h, width: w)
+            acts.append(BlockedTensor(s))
+            grads.append(BlockedTensor(s))
+        }
+        (activations, gradients, self.pooled, pooledGradients, self.argmax) = (acts, grads, pooled, pooledGrads, argmax)
+    }
+
+    /// The output of `layer` (after ReLU) from the last forward.
+    public func output(_ layer: VGGLayer) -> BlockedTensor { activations[index(layer)] }
+
+    /// The buffer for ∂L/∂(output of `layer`): the caller writes it before `backward` for each seeded layer.
+    public func gradient(_ layer: VGGLayer) -> BlockedTensor { gradients[index(layer)] }
+
+    private func index(_ layer: VGGLayer) -> Int {
+        guard let i = network.architecture.index(of: layer), i < depth else {
+            preconditionFailure("VGGTape: \(layer) is not recorded (depth \(depth))")
+        }
+        return i
+    }
+}

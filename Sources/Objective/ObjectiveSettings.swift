@@ -1,0 +1,78 @@
+// ObjectiveSettings: the conventions of the style-transfer loss, each a typed setting, with the origin report's as
+// the default and Gatys et al.'s paper as an alternative.
+
+import Network
+
+/// How each style layer's Gram matrix is normalised and its loss reduced.
+public enum StyleConvention: String, Sendable, CaseIterable {
+    /// The origin report: G = FᵀF / (H·W); E = mean over the C×C entries of (G − A)².
+    case report
+    /// neural-style (Johnson): G = FᵀF / (C·H·W); E = mean over the C×C entries of (G − A)².
+    case neuralStyle
+    /// Gatys, Ecker & Bethge 2015: G = FᵀF; E = Σ (G − A)² / (4 N² M²), N = C channels, M = H·W pixels.
+    case paper
+
+    /// The Gram normalisation n for a C × H × W feature map.
+    public func gramNormalization(channels c: Int, pixels m: Int) -> Double {
+        switch self {
+        case .report: return Double(m)
+        case .neuralStyle: return Double(c * m)
+        case .paper: return 1
+        }
+    }
+
+    /// The factor s in E = s · Σ (G − A)².
+    public func lossScale(channels c: Int, pixels m: Int) -> Double {
+        switch self {
+        case .report, .neuralStyle: return 1 / Double(c * c)
+        case .paper: return 1 / (4 * Double(c * c) * Double(m) * Double(m))
+        }
+    }
+}
+
+/// How the content loss is reduced.
+public enum ContentConvention: String, Sendable, CaseIterable {
+    /// The origin report: mean over all elements of (F − P)².
+    case meanSquared
+    /// The paper: ½ Σ (F − P)².
+    case halfSumSquared
+}
+
+/// Everything that defines the objective apart from the images and the network.
+public struct ObjectiveSettings: Sendable {
+    public var contentLayer: VGGLayer
+    /// Style layers and the weight of each in the style sum.
+    public var styleLayers: [(layer: VGGLayer, weight: Double)]
+    public var style: StyleConvention
+    public var content: ContentConvention
+    public var contentWeight: Double
+    public var styleWeight: Double
+    public var tvWeight: Double
+
+    public init(contentLayer: VGGLayer, styleLayers: [(layer: VGGLayer, weight: Double)], style: StyleConvention,
+                content: ContentConvention, contentWeight: Double, styleWeight: Double, tvWeight: Double) {
+        self.contentLayer = contentLayer
+        self.styleLayers = styleLayers
+        self.style = style
+        self.content = content
+        self.contentWeight = contentWeight
+        self.styleWeight = styleWeight
+        self.tvWeight = tvWeight
+    }
+
+    static let gatysStyleLayers: [VGGLayer] = [.block1Conv1, .block2Conv1, .block3Conv1, .block4Conv1, .block5Conv1]
+
+    /// The origin report's objective: content block5_conv2; style block1_conv1 … block5_conv1 weighted 1/5 each;
+    /// Gram / (H·W), mean-squared style and content losses; style weight 1e-2, content weight 1e3, TV 0.
+    public static let report = ObjectiveSettings(
+        contentLayer: .block5Conv2, styleLayers: gatysStyleLayers.map { ($0, 0.2) }, style: .report,
+        content: .meanSquared, contentWeight: 1e3, styleWeight: 1e-2, tvWeight: 0)
+
+    /// The paper's conventions: content block4_conv2, 1/(4N²M²) style losses, ½Σ content loss, α/β = 1e-3.
+    public static let paper = ObjectiveSettings(
+        contentLayer: .block4Conv2, styleLayers: gatysStyleLayers.map { ($0, 0.2) }, style: .paper,
+        content: .halfSumSquared, contentWeight: 1, styleWeight: 1e3, tvWeight: 0)
+
+    /// The deepest layer the objective reads.
+    public var deepestLayer: VGGLayer { ([contentLayer] + styleLayers.map(\.layer)).max()! }
+}

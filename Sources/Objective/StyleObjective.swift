@@ -1,0 +1,116 @@
+// StyleObjective: the Gatys loss of an image (style: Gram matrices at several layers; content: features at one
+// deep layer; total variation) with its breakdown, and its gradient with respect to the image's RGB values.
+
+import Engine
+import Network
+
+/// The value of the objective and its parts.
+public struct LossBreakdown: Sendable, Equatable {
+    /// styleWeight · style + contentWeight · content + tvWeight · tv.
+    public var total: Double
+    /// Σ over style layers of weight_l · E_l (unweighted by styleWeight).
+    public var style: Double
+    /// The content loss (unweighted by contentWeight).
+    public var content: Double
+    /// The total variation (unweighted by tvWeight).
+    public var tv: Double
+    /// E_l of each style layer, in `ObjectiveSettings.styleLayers` order (unweighted).
+    public var styleLayers: [Double]
+}
+
+/// The style-transfer objective for one content image, one style image and one size of the optimised image.
+/// Targets (style Grams, content features) are computed once at construction; buffers are allocated once.
+public final class StyleObjective {
+    public let network: VGGNetwork
+    public let settings: ObjectiveSettings
+    public let imageShape: Shape
+    let tape: VGGTape
+    let styleTargets: [[Float]]
+    let contentTarget: BlockedTensor
+    var grams: [[Float]]
+    let parallel: Parallel
+
+    /// `content` and `style` are RGB images (3 channels, 0…255); the optimised image has `content`'s size.
+    /// The style image may have another size: its Grams are normalised by its own size.
+    public init(network: VGGNetwork, settings: ObjectiveSettings, content: BlockedTensor, style: BlockedTensor,
+                parallel: Parallel = .serial) {
+        self.network = network
+        self.settings = settings
+        self.parallel = parallel
+        imageShape = content.shape
+        tape = VGGTape(network: network, height: content.shape.height, width: content.shape.width,
+                       deepest: settings.deepestLayer)
+        let styleDeepest = settings.styleLayers.map(\.layer).max()!
+        let styleTape = VGGTape(network: network, height: style.shape.height, width: style.shape.width,
+                                deepest: styleDeepest)
+        network.forward(style, recording: styleTape, parallel: parallel)
+        styleTargets = settings.styleLayers.map { l in
+            Self.gram(styleTape.output(l.layer), settings.style, parallel)
+        }
+        network.forward(content, recording: tape, parallel: parallel)
+        let p = tape.output(settings.contentLayer)
+        contentTarget = BlockedTensor(p.shape)
+        contentTarget.base.update(from: p.base, count: p.capacity)
+        grams = styleTargets
+    }
+
+    /// The style image's Gram matrix at style layer `i` (C·C values).
+    public func styleTarget(_ i: Int) -> [Float] { styleTargets[i] }
+
+    static func gram(_ f: BlockedTensor, _ convention: StyleConvention, _ parallel: Parallel) -> [Float] {
+        var g = [Float](repeating: 0, count: f.shape.channels * f.shape.channels)
+        let n = convention.gramNormalization(channels: f.shape.channels, pixels: f.shape.pixels)
+        Gram.forward(f, normalization: n, into: &g, parallel: parallel)
+        return g
+    }
+
+    /// The loss of `image` (RGB 0…255); when `gradient` is given, it is overwritten with ∂total/∂image.
+    public func evaluate(_ image: BlockedTensor, gradient: BlockedTensor? = nil) -> LossBreakdown {
+        precondition(image.shape == imageShape, "StyleObjective: image is \(image.shape), expected \(imageShape)")
+        network.forward(image, recording: tape, parallel: parallel)
+        let s = settings
+        var seeded = Set<VGGLayer>()
+        func seed(_ layer: VGGLayer) -> Bool { !seeded.insert(layer).inserted }   // true: accumulate
+
+        var styleLayers: [Double] = []
+        for (i, l) in s.styleLayers.enumerated() {
+            let f = tape.output(l.layer)
+            let (c, m) = (f.shape.channels, f.shape.pixels)
+            let n = s.style.gramNormalization(channels: c, pixels: m)
+            Gram.forward(f, normalization: n, into: &grams[i], parallel: parallel)
+            let scale = s.style.lossScale(channels: c, pixels: m)
+            var sum = 0.0
+            var dG = [Float](repeating: 0, count: c * c)
+            let k = 2 * scale * l.weight * s.styleWeight
+            for j in 0..<(c * c) {
+                let d = Double(grams[i][j]) - Double(styleTargets[i][j])
+                sum += d * d
+                dG[j] = Float(k * d)
+            }
+            styleLayers.append(scale * sum)
+            if gradient != nil {
+                Gram.backward(dG, features: f, normalization: n, into: tape.gradient(l.layer),
+                              accumulate: seed(l.layer), parallel: parallel)
+            }
+        }
+        let f = tape.output(s.contentLayer)
+        let mse = MeanSquaredError.forward(f, contentTarget)
+        let content: Double, contentScale: Double
+        switch s.content {
+        case .meanSquared: (content, contentScale) = (mse, s.contentWeight)
+        case .halfSumSquared:
+            let count = Double(f.shape.count)
+            (content, contentScale) = (mse * count / 2, s.contentWeight * count / 2)
+        }
+        let tv = s.tvWeight != 0 ? TotalVariation.forward(image) : 0
+        if let gradient {
+            MeanSquaredError.backward(f, contentTarget, scale: contentScale, into: tape.gradient(s.contentLayer),
+                                      accumulate: seed(s.contentLayer))
+            network.backward(tape, seeded: seeded, into: gradient, parallel: parallel)
+            if s.tvWeight != 0 { TotalVariation.backward(image, scale: s.tvWeight, into: gradient, accumulate: true) }
+        }
+        let style = zip(styleLayers, s.styleLayers).reduce(0) { $0 + $1.0 * $1.1.weight }
+        return LossBreakdown(total: s.styleWeight * style + s.contentWeight * content + s.tvWeight * tv,
+                             style: style, content: content, tv: tv, styleLayers: styleLayers)
+    }
+}

@@ -1,0 +1,75 @@
+// VGG19 and the report's objective against PyTorch float64: the seeded mini network (no download) and the real
+// weights (fetched by tools/fetch-weights; in CI a missing file fails, elsewhere it skips with how to fetch it).
+
+import Engine
+import Foundation
+import Network
+import Objective
+import TestSupport
+import XCTest
+
+final class VGGFixtureTests: XCTestCase {
+    func rgb(_ c: FixtureCase, _ key: String) -> BlockedTensor {
+        let s = c.shape(key)
+        return BlockedTensor(Shape(channels: s[0], height: s[1], width: s[2]), chw: c.floats(key))
+    }
+
+    func check(_ actual: [Float], _ c: FixtureCase, _ key: String) {
+        let t = c.tolerance(key)
+        assertClose(actual, c.values(key), rel: t.rel, abs: t.abs, dims: c.shape(key), "\(c.name): \(key)")
+    }
+
+    /// Compares activations, Grams, losses and the input gradient of `network` with fixture case `c`.
+    func verify(_ network: VGGNetwork, _ c: FixtureCase, layers: [VGGLayer]) {
+        let objective = StyleObjective(network: network, settings: .report, content: rgb(c, "content"),
+                                       style: rgb(c, "style"))
+        let image = rgb(c, "image")
+        let gradient = BlockedTensor(image.shape)
+        let loss = objective.evaluate(image, gradient: gradient)
+        check([Float(loss.total)], c, "loss_total")
+        check([Float(loss.style)], c, "loss_style")
+        check([Float(loss.content)], c, "loss_content")
+        assertClose(loss.styleLayers, c.values("loss_style_layers"), rel: c.rel, abs: c.abs, "\(c.name): style layers")
+        XCTAssertEqual(loss.total, c.values("loss_total")[0], accuracy: 1e-5 * abs(c.values("loss_total")[0]))
+        check(gradient.chw(), c, "grad_image")
+        // The achieved agreement, for the record (the asserts above hold the documented bounds).
+        let ref = c.values("grad_image"), mine = gradient.chw()
+        let gradError = zip(mine, ref).map { abs(Double($0) - $1) }.max()! / ref.map(abs).max()!
+        print(String(format: "%@: total loss rel. error %.2e, style %.2e, content %.2e; gradient max error %.2e of its "
+            + "largest magnitude", c.name, abs(loss.total / c.values("loss_total")[0] - 1),
+            abs(loss.style / c.values("loss_style")[0] - 1), abs(loss.content / c.values("loss_content")[0] - 1),
+            gradError))
+        for (i, l) in ObjectiveSettings.report.styleLayers.enumerated() {
+            check(objective.styleTarget(i), c, "target_gram_" + l.layer.name)
+        }
+        // Activations of the evaluated image, all layers the fixture holds (a forward deep enough for them).
+        let tape = VGGTape(network: network, height: image.shape.height, width: image.shape.width,
+                           deepest: layers.max()!)
+        network.forward(image, recording: tape)
+        for l in layers { check(tape.output(l).chw(), c, "act_" + l.name) }
+    }
+
+    func testMiniVGG19AgainstPyTorch() throws {
+        let c = try FixtureFile.load(Fixture.path("network/mini_vgg.slfx"))[0]
+        var weights: [VGGLayer: (weights: [Float], bias: [Float])] = [:]
+        for l in VGGArchitecture.miniVGG19.layers {
+            weights[l.layer] = (c.floats("weight_" + l.layer.name), c.floats("bias_" + l.layer.name))
+        }
+        let network = VGGNetwork(architecture: .miniVGG19, weights: weights)
+        verify(network, c, layers: VGGArchitecture.miniVGG19.layers.map(\.layer))
+    }
+
+    func testRealVGG19AgainstPyTorch() throws {
+        let path = WeightsLocation.defaultPath
+        guard FileManager.default.fileExists(atPath: path) else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" {
+                return XCTFail(WeightsLocation.missingMessage(path) + " (CI must run tools/fetch-weights first)")
+            }
+            throw XCTSkip(WeightsLocation.missingMessage(path))
+        }
+        let network = try VGGNetwork.load(path)
+        XCTAssertEqual(network.inputNormalization, .caffeBGR)
+        let c = try FixtureFile.load(Fixture.path("network/vgg19.slfx"))[0]
+        verify(network, c, layers: [.block1Conv1, .block2Conv1, .block3Conv1, .block4Conv1, .block5Conv1, .block5Conv2])
+    }
+}
