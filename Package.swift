@@ -38,10 +38,17 @@ let package = Package(
         // The style-transfer objective: Gram style loss, content loss, total variation, with typed conventions.
         .target(name: "Objective", dependencies: ["Engine", "Network"], swiftSettings: cpuFlags),
 
+        // Optimisers over the image's pixels: the report's Adam (TF1 form) and projected L-BFGS.
+        .target(name: "Optimization", swiftSettings: cpuFlags),
+
+        // The stylisation loop: optimiser, best image, iterations handed out for frames and traces.
+        .target(name: "Stylize", dependencies: ["Engine", "Network", "Objective", "Optimization", "ImageFiles"],
+                swiftSettings: cpuFlags),
+
         .executableTarget(
             name: "stylelapse",
             dependencies: [
-                "ImageFiles", "Timelapse", "Engine", "Network", "Objective",
+                "ImageFiles", "Timelapse", "Engine", "Network", "Objective", "Optimization", "Stylize",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: cpuFlags),
@@ -51,6 +58,9 @@ let package = Package(
         .testTarget(name: "TimelapseTests", dependencies: ["Timelapse", "ImageFiles", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "NetworkTests", dependencies: ["Network", "Objective", "Engine", "TestSupport"],
+                    swiftSettings: cpuFlags),
+        .testTarget(name: "StylizeTests",
+                    dependencies: ["Stylize", "Optimization", "Objective", "Network", "Engine", "TestSupport"],
                     swiftSettings: cpuFlags),
         .testTarget(name: "CommandTests", dependencies: ["stylelapse", "ImageFiles", "Timelapse", "TestSupport"]),
     ],

@@ -211,6 +211,44 @@ def vgg_case(w, name, weights, blocks, content_hw, style_hw, activation_layers, 
     w.case(name, "vgg_report_objective", {}, {"rel": 1e-5, "abs": 0}, f4=f4, tolerances=tolerances, **tensors)
 
 
+def adam_case(w, name, weights, blocks, content_hw, style_hw, steps=5):
+    """The report preset's first Adam steps (tf.compat.v1.train.AdamOptimizer: lr_t = lr sqrt(1-b2^t)/(1-b1^t),
+    x <- x - lr_t m / (sqrt(v) + eps)) from the content image, with the RGB box [0, 255] (the report's per-channel
+    BGR clip to [-mean, 255 - mean]) applied after every step. Records x and the loss of every iterate."""
+    gen = torch.Generator().manual_seed(11)
+    def image(h, wd):
+        yy, xx = torch.meshgrid(torch.arange(h, dtype=torch.float64), torch.arange(wd, dtype=torch.float64),
+                                indexing="ij")
+        base = torch.stack([128 + 100 * torch.sin(xx / 6 + k) * torch.cos(yy / 4 - k) for k in range(3)])
+        return (base + torch.randint(-20, 21, (3, h, wd), generator=gen).double()).round().clamp(0, 255).unsqueeze(0)
+    content, style = image(*content_hw), image(*style_hw)
+    lr, b1, b2, eps = 2.0, 0.99, 0.999, 0.1
+    x = content.clone()
+    m, v = torch.zeros_like(x), torch.zeros_like(x)
+    tensors = {"content": content[0], "style": style[0]}
+    losses = []
+    for t in range(0, steps + 1):
+        xg = x.clone().requires_grad_()
+        total = report_objective(xg, content, style, weights, blocks)[-1]
+        losses.append(total.item())
+        if t == steps:
+            break
+        total.backward()
+        g = xg.grad
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        lr_t = lr * (1 - b2 ** (t + 1)) ** 0.5 / (1 - b1 ** (t + 1))
+        x = (x - lr_t * m / (v.sqrt() + eps)).clamp(0, 255)
+        tensors["x%d" % (t + 1)] = x[0]
+    tensors["losses"] = torch.tensor(losses, dtype=torch.float64)
+    # Pixels: for small gradients Adam's first steps are about 0.6 * g (lr_t (1 - b1) / eps), so the float32
+    # gradient's error (about 1e-6 of its largest magnitude, a few thousandths in absolute terms) moves a pixel by a
+    # few thousandths of a level; 0.02 levels bounds that. A wrong Adam form (eps inside the bias correction) is off
+    # by whole levels.
+    w.case(name, "adam_report_steps", {"steps": steps}, {"rel": 1e-5, "abs": 0},
+           tolerances={"x%d" % k: {"rel": 0, "abs": 2e-2} for k in range(1, steps + 1)}, **tensors)
+
+
 def read_safetensors(path):
     with open(path, "rb") as f:
         data = f.read()
@@ -243,6 +281,7 @@ def main():
         mini[name] = (f32(width, channels, 3, 3, low=-scale, high=scale) * 1.7, f32(width, low=-0.5, high=0.5))
         channels = width
     vgg_case(w, "mini VGG19 24x32 / 20x28", mini, MINI_BLOCKS, (24, 32), (20, 28), layer_names(MINI_BLOCKS), mini)
+    adam_case(w, "mini VGG19 Adam, report preset, 5 steps", mini, MINI_BLOCKS, (24, 32), (20, 28))
     w.save(os.path.join(ROOT, "Fixtures", "network", "mini_vgg.slfx"))
 
     weights_path = os.environ.get("STYLELAPSE_WEIGHTS") or os.path.join(
@@ -257,6 +296,7 @@ def main():
     w = Writer()
     vgg_case(w, "VGG19 48x64 / 40x56 (data_sha256 %s)" % meta.get("data_sha256"), real, VGG19_BLOCKS, (48, 64),
              (40, 56), STYLE_LAYERS + [CONTENT_LAYER], {})
+    adam_case(w, "VGG19 Adam, report preset, 5 steps", real, VGG19_BLOCKS, (48, 64), (40, 56))
     w.save(os.path.join(ROOT, "Fixtures", "network", "vgg19.slfx"))
 
 

@@ -50,7 +50,7 @@ final class VGGFixtureTests: XCTestCase {
     }
 
     func testMiniVGG19AgainstPyTorch() throws {
-        let c = try FixtureFile.load(Fixture.path("network/mini_vgg.slfx"))[0]
+        let c = try FixtureFile.load(Fixture.path("network/mini_vgg.slfx")).first { $0.kernel == "vgg_report_objective" }!
         var weights: [VGGLayer: (weights: [Float], bias: [Float])] = [:]
         for l in VGGArchitecture.miniVGG19.layers {
             weights[l.layer] = (c.floats("weight_" + l.layer.name), c.floats("bias_" + l.layer.name))
@@ -69,7 +69,7 @@ final class VGGFixtureTests: XCTestCase {
         }
         let network = try VGGNetwork.load(path)
         XCTAssertEqual(network.inputNormalization, .caffeBGR)
-        let c = try FixtureFile.load(Fixture.path("network/vgg19.slfx"))[0]
+        let c = try FixtureFile.load(Fixture.path("network/vgg19.slfx")).first { $0.kernel == "vgg_report_objective" }!
         verify(network, c, layers: [.block1Conv1, .block2Conv1, .block3Conv1, .block4Conv1, .block5Conv1, .block5Conv2])
     }
 }

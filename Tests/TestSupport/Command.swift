@@ -20,11 +20,12 @@ public enum Command {
         return Bundle.main.bundleURL
     }
 
-    /// Runs `stylelapse` with `arguments`, waiting for it to end.
-    public static func run(_ arguments: [String]) throws -> CommandResult {
+    /// Runs `stylelapse` with `arguments` (and extra `environment` variables), waiting for it to end.
+    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
         let process = Process()
         process.executableURL = productsFolder.appendingPathComponent("stylelapse")
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -36,5 +37,18 @@ public enum Command {
                              signalled: process.terminationReason == .uncaughtSignal,
                              stdout: String(decoding: outData, as: UTF8.self),
                              stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+extension Command {
+    /// Starts `stylelapse` without waiting (output discarded), for tests that signal it.
+    public static func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = productsFolder.appendingPathComponent("stylelapse")
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
     }
 }

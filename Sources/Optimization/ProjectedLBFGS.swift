@@ -1,0 +1,144 @@
+// ProjectedLBFGS: limited-memory BFGS for a box-constrained problem (pixels in 0…255), by gradient projection:
+// variables held at a bound by the gradient are fixed for the step, the direction comes from the two-loop
+// recursion, and the line search runs along the projected path, so curvature pairs are the steps actually taken.
+
+/// Settings of the L-BFGS optimiser.
+public struct LBFGSSettings: Sendable, Equatable {
+    /// Curvature pairs kept (the "limited memory").
+    public var historySize: Int = 10
+    /// Function evaluations allowed in one line search before the step is given up.
+    public var maxEvaluationsPerStep: Int = 20
+    /// Largest change of any variable on the first step (in pixel levels), before the history can scale steps.
+    public var firstStepSize: Double = 1
+    /// Armijo sufficient-decrease constant.
+    public var armijo: Double = 1e-4
+
+    public init() {}
+}
+
+/// The outcome of one L-BFGS step.
+public enum LBFGSStepResult: Equatable {
+    /// A step was accepted after `evaluations` function evaluations.
+    case accepted(evaluations: Int)
+    /// The projected gradient vanished or no decrease could be found: the optimum within the box.
+    case converged(evaluations: Int)
+}
+
+/// Projected L-BFGS on variables in [lower, upper]. `evaluate(x, gradientOut)` returns f(x) and writes ∇f(x).
+public struct ProjectedLBFGS {
+    public let settings: LBFGSSettings
+    public let lower: Float, upper: Float
+    private var s: [[Float]] = [], y: [[Float]] = [], rho: [Double] = []
+    /// The current point, its value and gradient.
+    public private(set) var x: [Float]
+    public private(set) var value: Double
+    public private(set) var gradient: [Float]
+
+    /// Starts at `x`, whose value and gradient the caller has evaluated.
+    public init(x: [Float], value: Double, gradient: [Float], lower: Float, upper: Float,
+                settings: LBFGSSettings = LBFGSSettings()) {
+        self.x = x
+        self.value = value
+        self.gradient = gradient
+        self.lower = lower
+        self.upper = upper
+        self.settings = settings
+    }
+
+    /// Forgets the curvature history (after a failure, the next step is steepest descent again).
+    public mutating func resetHistory() { s = []; y = []; rho = [] }
+
+    /// Whether variable i may move along direction d: not pinned at a bound it would cross.
+    @inline(__always) private func free(_ i: Int, _ g: Float) -> Bool {
+        !((x[i] <= lower && g > 0) || (x[i] >= upper && g < 0))
+    }
+
+    /// Takes one step. `evaluate` must return a finite value for an accepted step; a non-finite value counts as no
+    /// decrease (the line search shortens the step).
+    public mutating func step(_ evaluate: ([Float], inout [Float]) -> Double) -> LBFGSStepResult {
+        let n = x.count
+        var mask = [Float](repeating: 0, count: n)
+        var projectedNorm: Float = 0
+        for i in 0..<n where free(i, gradient[i]) {
+            mask[i] = 1
+            projectedNorm = max(projectedNorm, abs(gradient[i]))
+        }
+        if projectedNorm == 0 { return .converged(evaluations: 0) }
+
+        var d = direction(mask)
+        var slope = zip(d, gradient).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+        var alpha = 1.0
+        if s.isEmpty || !(slope < 0) {
+            // Steepest descent, scaled so the largest change is firstStepSize levels: an unscaled first step on
+            // this objective (gradients of order 1e4…1e8) would leap across the whole box.
+            resetHistory()
+            let k = Float(settings.firstStepSize) / projectedNorm
+            d = (0..<n).map { -gradient[$0] * mask[$0] * k }
+            slope = zip(d, gradient).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+        }
+
+        var evaluations = 0
+        var trial = x, trialGradient = gradient
+        var best: (alpha: Double, value: Double, x: [Float], gradient: [Float])?
+        let expanding = s.isEmpty   // only the unscaled first direction may grow its step
+        while evaluations < settings.maxEvaluationsPerStep {
+            for i in 0..<n { trial[i] = min(max(x[i] + Float(alpha) * d[i], lower), upper) }
+            var decrease = 0.0   // gᵀ(x(α) − x) along the projected path
+            for i in 0..<n { decrease += Double(gradient[i]) * Double(trial[i] - x[i]) }
+            let f = evaluate(trial, &trialGradient)
+            evaluations += 1
+            let sufficient = f.isFinite && f <= value + settings.armijo * decrease
+            if sufficient && (best == nil || f < best!.value) {
+                best = (alpha, f, trial, trialGradient)
+                if expanding && evaluations < settings.maxEvaluationsPerStep { alpha *= 2; continue }
+                break
+            }
+            if best != nil { break }   // expansion stopped paying: keep the best step found
+            alpha *= 0.5
+        }
+        guard let accepted = best else { resetHistory(); return .converged(evaluations: evaluations) }
+
+        var sNew = [Float](repeating: 0, count: n), yNew = sNew
+        var sy = 0.0, yy = 0.0
+        for i in 0..<n {
+            sNew[i] = accepted.x[i] - x[i]
+            yNew[i] = accepted.gradient[i] - gradient[i]
+            sy += Double(sNew[i]) * Double(yNew[i])
+            yy += Double(yNew[i]) * Double(yNew[i])
+        }
+        if sy > 1e-10 * yy {   // keep only pairs with positive curvature, so H stays positive definite
+            s.append(sNew); y.append(yNew); rho.append(1 / sy)
+            if s.count > settings.historySize { s.removeFirst(); y.removeFirst(); rho.removeFirst() }
+        }
+        x = accepted.x
+        value = accepted.value
+        gradient = accepted.gradient
+        return .accepted(evaluations: evaluations)
+    }
+
+    /// −H·g on the free variables (Nocedal & Wright, Algorithm 7.4), H₀ = (sᵀy / yᵀy)·I.
+    private func direction(_ mask: [Float]) -> [Float] {
+        let n = x.count
+        var q = (0..<n).map { Double(gradient[$0] * mask[$0]) }
+        var a = [Double](repeating: 0, count: s.count)
+        for k in stride(from: s.count - 1, through: 0, by: -1) {
+            var dot = 0.0
+            for i in 0..<n { dot += Double(s[k][i]) * q[i] }
+            a[k] = rho[k] * dot
+            for i in 0..<n { q[i] -= a[k] * Double(y[k][i]) }
+        }
+        if let last = s.indices.last {
+            var yy = 0.0
+            for i in 0..<n { yy += Double(y[last][i]) * Double(y[last][i]) }
+            let gamma = 1 / (rho[last] * yy)
+            for i in 0..<n { q[i] *= gamma }
+        }
+        for k in 0..<s.count {
+            var dot = 0.0
+            for i in 0..<n { dot += Double(y[k][i]) * q[i] }
+            let b = rho[k] * dot
+            for i in 0..<n { q[i] += (a[k] - b) * Double(s[k][i]) }
+        }
+        return (0..<n).map { Float(-q[$0]) * mask[$0] }
+    }
+}

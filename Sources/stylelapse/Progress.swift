@@ -1,0 +1,46 @@
+// Progress: a progress bar on stderr when it is a terminal, plain periodic lines otherwise.
+
+import Foundation
+import Stylize
+
+struct Progress {
+    let total: Int
+    let quiet: Bool
+    let terminal = isatty(2) != 0
+    private var lastLine = -1.0
+
+    init(total: Int, quiet: Bool) {
+        self.total = total
+        self.quiet = quiet
+    }
+
+    mutating func update(_ r: IterationRecord) {
+        guard !quiet else { return }
+        let rate = r.iteration > 0 ? Double(r.iteration) / max(r.seconds, 1e-9) : 0
+        let eta = rate > 0 ? Double(total - r.iteration) / rate : 0
+        let losses = String(format: "loss %.4g (style %.4g, content %.4g)", r.loss.total, r.loss.style, r.loss.content)
+        if terminal {
+            let width = 24
+            let filled = total > 0 ? width * r.iteration / total : width
+            let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+            let line = String(format: "\r[%@] %d/%d %@ %.2f it/s ETA %@ ", bar, r.iteration, total, losses, rate,
+                              Self.clock(eta))
+            FileHandle.standardError.write(Data(line.utf8))
+            if r.iteration == total { FileHandle.standardError.write(Data("\n".utf8)) }
+        } else if r.iteration == 0 || r.iteration == total || r.seconds - lastLine >= 10 {
+            lastLine = r.seconds
+            let line = String(format: "iteration %d/%d %@ %.2f it/s ETA %@\n", r.iteration, total, losses, rate,
+                              Self.clock(eta))
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+    }
+
+    func finish() {
+        if terminal && !quiet { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+
+    static func clock(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+    }
+}

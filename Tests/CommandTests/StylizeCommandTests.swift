@@ -1,0 +1,135 @@
+// `stylelapse stylize` end to end with the real weights at a small size: the loss falls, the best image, video,
+// frames and trace are written; Ctrl-C keeps what was done; injected non-finite gradients are recovered from.
+
+import Foundation
+import ImageFiles
+import TestSupport
+import Timelapse
+import XCTest
+
+final class StylizeCommandTests: XCTestCase {
+    let content = Fixture.path("demo/chelsea.png"), style = Fixture.path("demo/starry_night.jpg")
+
+    override func setUpWithError() throws {
+        let weights = ProcessInfo.processInfo.environment["STYLELAPSE_WEIGHTS"]
+            ?? (ProcessInfo.processInfo.environment["XDG_CACHE_HOME"] ?? NSHomeDirectory() + "/.cache")
+            + "/stylelapse/vgg19.safetensors"
+        if !FileManager.default.fileExists(atPath: weights) && ProcessInfo.processInfo.environment["CI"] != "true" {
+            throw XCTSkip("no weights at \(weights): run tools/fetch-weights")
+        }
+    }
+
+    func traceLines(_ path: String) throws -> [[String: Any]] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+        }
+    }
+
+    func testSmallRunWritesEverything() throws {
+        let dir = TemporaryFolder()
+        let args = ["stylize", "--content", content, "--style", style, "--max-size", "64", "--iterations", "20",
+                    "--output", dir.file("best.png"), "--video", dir.file("lapse.mp4"), "--trace", dir.file("t.jsonl"),
+                    "--frames", dir.file("frames"), "--fps", "10", "--hold", "1", "--threads", "2"]
+        let result = try Command.run(args)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let trace = try traceLines(dir.file("t.jsonl"))
+        XCTAssertEqual(trace.map { $0["iteration"] as! Int }, Array(0...20), "one line per iteration")
+        for key in ["total", "style", "content", "tv", "style_layers", "evaluations", "seconds"] {
+            XCTAssertNotNil(trace[5][key], "trace key \(key)")
+        }
+        XCTAssertEqual((trace[3]["style_layers"] as! [Double]).count, 5)
+        let first = trace.first!["total"] as! Double, last = trace.last!["total"] as! Double
+        XCTAssertLessThan(last, first / 5, "the loss falls")
+        let best = try ImageFile.read(dir.file("best.png"))
+        XCTAssertEqual([best.width, best.height], [64, 43])
+        let video = try VideoFile.read(dir.file("lapse.mp4"))
+        XCTAssertEqual(video.frames.count, 21 + 10, "21 iterations and 1 s held at 10 fps")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.file("frames")).count, 21)
+        XCTAssertFalse(dir.contents.contains { $0.hasSuffix(".part") })
+        XCTAssertTrue(result.stdout.contains("best loss"), result.stdout)
+    }
+
+    func testEveryKeepsTheLastIteration() throws {
+        let dir = TemporaryFolder()
+        let result = try Command.run(["stylize", "--content", content, "--style", style, "--max-size", "48",
+                                      "--iterations", "7", "--every", "3", "--output", dir.file("b.png"),
+                                      "--video", dir.file("v.mp4"), "--hold", "0", "--quiet"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(try VideoFile.read(dir.file("v.mp4")).frames.count, 4, "iterations 0, 3, 6 and the last, 7")
+    }
+
+    func testReportPresetWithInjectedNonFiniteGradientRecovers() throws {
+        let dir = TemporaryFolder()
+        let result = try Command.run(["stylize", "--content", content, "--style", style, "--max-size", "48",
+                                      "--preset", "report", "--iterations", "8", "--output", dir.file("b.png"),
+                                      "--trace", dir.file("t.jsonl")],
+                                     environment: ["STYLELAPSE_TEST_NONFINITE": "4"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("non-finite") && result.stderr.contains("learning rate halved to 1.0"),
+                      result.stderr)
+        XCTAssertEqual(try traceLines(dir.file("t.jsonl")).map { $0["iteration"] as! Int }, Array(0...8))
+        XCTAssertTrue(try traceLines(dir.file("t.jsonl")).allSatisfy { ($0["total"] as! Double).isFinite })
+        let best = try ImageFile.read(dir.file("b.png"))
+        XCTAssertGreaterThan(best.pixels.map(Int.init).reduce(0, +), 0, "not a black picture")
+    }
+
+    func testLBFGSWithInjectedNonFiniteGradientRecovers() throws {
+        let dir = TemporaryFolder()
+        let result = try Command.run(["stylize", "--content", content, "--style", style, "--max-size", "48",
+                                      "--iterations", "6", "--output", dir.file("b.png"), "--trace", dir.file("t.jsonl")],
+                                     environment: ["STYLELAPSE_TEST_NONFINITE": "3"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("non-finite"), result.stderr)
+        XCTAssertEqual(try traceLines(dir.file("t.jsonl")).count, 7)
+    }
+
+    func testCtrlCWritesTheBestImageAndAPlayableVideo() throws {
+        let dir = TemporaryFolder()
+        let process = try Command.start(["stylize", "--content", content, "--style", style, "--max-size", "96",
+                                         "--iterations", "100000", "--output", dir.file("b.png"),
+                                         "--video", dir.file("v.mp4"), "--trace", dir.file("t.jsonl"), "--hold", "0"])
+        // Wait until a few iterations are in the trace (it is written as t.jsonl.part while running).
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            if let text = try? String(contentsOfFile: dir.file("t.jsonl.part"), encoding: .utf8),
+               text.split(separator: "\n").count >= 4 { break }
+            usleep(100_000)
+        }
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .exit)
+        XCTAssertEqual(process.terminationStatus, 130)
+        let iterations = try traceLines(dir.file("t.jsonl")).count
+        XCTAssertGreaterThanOrEqual(iterations, 4)
+        XCTAssertEqual(try VideoFile.read(dir.file("v.mp4")).frames.count, iterations, "every iteration is a frame")
+        XCTAssertNoThrow(try ImageFile.read(dir.file("b.png")))
+        XCTAssertFalse(dir.contents.contains { $0.hasSuffix(".part") }, "\(dir.contents)")
+    }
+
+    func testSecondCtrlCQuitsAtOnceLeavingOnlyPartFiles() throws {
+        let dir = TemporaryFolder()
+        let process = try Command.start(["stylize", "--content", content, "--style", style, "--max-size", "96",
+                                         "--iterations", "100000", "--output", dir.file("b.png"),
+                                         "--video", dir.file("v.mp4"), "--hold", "0"])
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline && !FileManager.default.fileExists(atPath: dir.file("v.mp4.part")) { usleep(100_000) }
+        usleep(500_000)
+        kill(process.processIdentifier, SIGINT)
+        usleep(50_000)
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 130)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.file("v.mp4")), "no video under its final name")
+        XCTAssertTrue(dir.contents.allSatisfy { $0.hasSuffix(".part") }, "\(dir.contents)")
+    }
+
+    func testMissingWeightsSayHowToFetch() throws {
+        let dir = TemporaryFolder()
+        let result = try Command.run(["stylize", "--content", content, "--style", style, "--weights", "/nonexistent/w",
+                                      "--output", dir.file("b.png")])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.stderr.contains("/nonexistent/w: ") && result.stderr.contains("tools/fetch-weights"),
+                      result.stderr)
+        XCTAssertEqual(dir.contents, [])
+    }
+}
