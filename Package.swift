@@ -53,6 +53,10 @@ let package = Package(
             ],
             swiftSettings: cpuFlags),
 
+        // libFuzzer target over image decoding; only tools/fuzz builds it (with -sanitize=fuzzer,address).
+        .executableTarget(name: "ImageFuzz", dependencies: ["ImageFiles"],
+                          swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
+
         .target(name: "TestSupport", dependencies: ["ImageFiles"], path: "Tests/TestSupport"),
         .testTarget(name: "ImageFilesTests", dependencies: ["ImageFiles", "TestSupport"]),
         .testTarget(name: "TimelapseTests", dependencies: ["Timelapse", "ImageFiles", "TestSupport"]),
@@ -62,7 +66,7 @@ let package = Package(
         .testTarget(name: "StylizeTests",
                     dependencies: ["Stylize", "Optimization", "Objective", "Network", "Engine", "TestSupport"],
                     swiftSettings: cpuFlags),
-        .testTarget(name: "CommandTests", dependencies: ["stylelapse", "ImageFiles", "Timelapse", "TestSupport"]),
+        .testTarget(name: "CommandTests", dependencies: ["stylelapse", "ImageFiles", "Timelapse", "Stylize", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -16,7 +16,11 @@ public enum ImageFile {
     /// Reads `path` as 8-bit sRGB RGB, upright. Refuses, before allocating pixels, an image whose header declares
     /// more than `pixelCap` pixels.
     public static func read(_ path: String, pixelCap: Int = defaultPixelCap) throws -> RGBImage {
-        let bytes = try readBytes(path)
+        try decode(readBytes(path), path: path, pixelCap: pixelCap)
+    }
+
+    /// Decodes the bytes of an image file; `path` only names it in errors. The entry point the fuzzer drives.
+    public static func decode(_ bytes: [UInt8], path: String, pixelCap: Int = defaultPixelCap) throws -> RGBImage {
         let header = try header(of: bytes, path: path)
         guard header.width * header.height <= pixelCap else {
             throw ImageFileError(path, "image is \(header.width)×\(header.height) = \(header.width * header.height) "

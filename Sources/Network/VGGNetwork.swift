@@ -194,3 +194,37 @@ public final class VGGTape {
         return i
     }
 }
+
+extension VGGTape {
+    /// Bytes a tape for `height`×`width` images up to `deepest` allocates (activations, gradients, pooled maps and
+    /// their gradients, argmaxes, the normalised input and its gradient): what `init` will ask for.
+    public static func bytes(architecture: VGGArchitecture, pooling: Pooling, height: Int, width: Int,
+                             deepest: VGGLayer) -> Int {
+        func tensor(_ c: Int, _ h: Int, _ w: Int) -> Int { (c + 7) / 8 * 8 * (h + 2) * (w + 2) * 4 }
+        var total = 2 * tensor(3, height, width)
+        var (h, w) = (height, width)
+        for l in architecture.layers {
+            if l.layer.conv == 1 && l.layer.block > 1 {
+                (h, w) = (h / 2, w / 2)
+                total += 2 * tensor(l.inChannels, h, w) + (pooling == .max ? (l.inChannels + 7) / 8 * 32 * h * w : 0)
+            }
+            total += 2 * tensor(l.outChannels, h, w)
+            if l.layer == deepest { break }
+        }
+        return total
+    }
+}
+
+extension VGGArchitecture {
+    /// Bytes of the packed weights a network of this architecture holds (forward and backward packings).
+    public var packedWeightBytes: Int {
+        layers.reduce(0) { total, l in
+            let forward = (l.outChannels + 15) / 16 * ((l.inChannels + 7) / 8)
+            let backward = (l.inChannels + 15) / 16 * ((l.outChannels + 7) / 8)
+            return total + 4 * 9 * 128 * (forward + backward)
+        }
+    }
+
+    /// Floats of weights and biases as stored in a weights file.
+    public var parameterCount: Int { layers.reduce(0) { $0 + $1.outChannels * ($1.inChannels * 9 + 1) } }
+}

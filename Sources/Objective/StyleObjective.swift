@@ -16,6 +16,10 @@ public struct LossBreakdown: Sendable, Equatable {
     public var tv: Double
     /// E_l of each style layer, in `ObjectiveSettings.styleLayers` order (unweighted).
     public var styleLayers: [Double]
+
+    public init(total: Double, style: Double, content: Double, tv: Double, styleLayers: [Double]) {
+        (self.total, self.style, self.content, self.tv, self.styleLayers) = (total, style, content, tv, styleLayers)
+    }
 }
 
 /// The style-transfer objective for one content image, one style image and one size of the optimised image.

@@ -45,6 +45,16 @@ public struct ProjectedLBFGS {
         self.settings = settings
     }
 
+    /// The curvature pairs, oldest first, and their 1/sᵀy (for checkpoints).
+    public var history: (s: [[Float]], y: [[Float]], rho: [Double]) { (s, y, rho) }
+
+    /// Resumes exactly where a checkpointed optimiser was: point, value, gradient and history.
+    public init(x: [Float], value: Double, gradient: [Float], history: (s: [[Float]], y: [[Float]], rho: [Double]),
+                lower: Float, upper: Float, settings: LBFGSSettings = LBFGSSettings()) {
+        self.init(x: x, value: value, gradient: gradient, lower: lower, upper: upper, settings: settings)
+        (s, y, rho) = history
+    }
+
     /// Forgets the curvature history (after a failure, the next step is steepest descent again).
     public mutating func resetHistory() { s = []; y = []; rho = [] }
 

@@ -1,6 +1,7 @@
 // StylizeRun: the optimisation loop. Evaluates every iteration's image (iteration 0 is the initial image), keeps the
 // best one paired with the loss computed on that same image, hands every iteration to the caller (frames, trace,
-// progress), recovers from non-finite values, and stops between steps when asked.
+// progress), recovers from non-finite values, stops between steps when asked, and carries its whole state in a
+// RunState that can be checkpointed and resumed bit for bit.
 
 import Engine
 import Foundation
@@ -15,27 +16,49 @@ public struct IterationRecord: Sendable {
     public var loss: LossBreakdown
     /// Objective evaluations so far (L-BFGS line searches may take several per step).
     public var evaluations: Int
-    /// Seconds since the run started.
+    /// Seconds since the run started (resumed runs count the time before the checkpoint too).
     public var seconds: Double
 }
 
-/// What a run produced.
-public struct StylizeResult: Sendable {
-    /// The lowest-loss image (planar RGB, 0…255) and its iteration and loss.
+/// Everything needed to continue a run exactly: the current image with its loss and gradient, the best image,
+/// the counters and the optimiser's own state.
+public struct RunState {
+    public var iteration: Int
+    public var evaluations: Int
+    /// Seconds spent before this process took over (from a checkpoint).
+    public var elapsedBefore: Double
+    public var x: [Float]
+    public var loss: LossBreakdown
+    /// ∇f at `x` (Adam's next step uses it; empty when never needed).
+    public var gradient: [Float]
     public var best: [Float]
     public var bestIteration: Int
     public var bestLoss: LossBreakdown
-    /// Iterations recorded (the last one's number).
-    public var lastIteration: Int
-    public var evaluations: Int
-    /// True when the run ended early because `shouldStop` asked it to, or the optimum was reached.
-    public var stoppedEarly: Bool
+    public var adam: Adam?
+    public var lbfgs: ProjectedLBFGS?
+
+    public init(iteration: Int, evaluations: Int, elapsedBefore: Double, x: [Float], loss: LossBreakdown,
+                gradient: [Float], best: [Float], bestIteration: Int, bestLoss: LossBreakdown, adam: Adam?,
+                lbfgs: ProjectedLBFGS?) {
+        (self.iteration, self.evaluations, self.elapsedBefore) = (iteration, evaluations, elapsedBefore)
+        (self.x, self.loss, self.gradient) = (x, loss, gradient)
+        (self.best, self.bestIteration, self.bestLoss) = (best, bestIteration, bestLoss)
+        (self.adam, self.lbfgs) = (adam, lbfgs)
+    }
+}
+
+/// How a run ended.
+public struct StylizeResult: Sendable {
+    /// True when `shouldStop` asked the run to end early.
+    public var stopped: Bool
+    /// True when L-BFGS found no further decrease (the optimum within the pixel box).
     public var converged: Bool
 }
 
 /// A failure of the optimisation itself.
 public struct StylizeError: Error, CustomStringConvertible {
     public let description: String
+    public init(description: String) { self.description = description }
 }
 
 /// Runs the optimisation for one objective.
@@ -45,6 +68,7 @@ public final class StylizeRun {
     private let image: BlockedTensor, gradient: BlockedTensor
     private var evaluations = 0
     private let start = ContinuousClock.now
+    private var elapsedBefore = 0.0
     /// Messages about recoveries ("non-finite loss at …"), for the caller to show.
     public var notice: (String) -> Void = { _ in }
 
@@ -55,12 +79,10 @@ public final class StylizeRun {
         gradient = BlockedTensor(objective.imageShape)
     }
 
-    /// Seconds since the run object was made.
-    public var elapsed: Double { seconds }
-
-    private var seconds: Double {
+    /// Seconds since the run started, including time before a checkpoint it resumed from.
+    public var elapsed: Double {
         let d = ContinuousClock.now - start
-        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        return elapsedBefore + Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
     /// f(x) and, when `wantGradient`, ∇f(x) in `grad`. A non-finite gradient makes the value NaN.
@@ -76,95 +98,112 @@ public final class StylizeRun {
         return loss
     }
 
-    /// Optimises from `initial` (planar RGB 0…255). `onIteration` sees every iteration's record and current image;
-    /// `shouldStop` is asked between steps.
-    public func run(from initial: [Float], shouldStop: () -> Bool = { false },
-                    onIteration: (IterationRecord, [Float]) throws -> Void) throws -> StylizeResult {
-        var x = initial
+    /// Evaluates the initial image (planar RGB 0…255): iteration 0.
+    public func start(from initial: [Float]) throws -> RunState {
         var g = [Float]()
-        var loss = evaluate(x, &g, wantGradient: settings.iterations > 0)
+        let loss = evaluate(initial, &g, wantGradient: settings.iterations > 0)
         guard loss.total.isFinite else {
             throw StylizeError(description: "the initial image gives a non-finite loss; nothing to optimise")
         }
-        var best = (x: x, iteration: 0, loss: loss)
-        try onIteration(IterationRecord(iteration: 0, loss: loss, evaluations: evaluations, seconds: seconds), x)
-        var k = 0
-        var stopped = false, converged = false
-        func record(_ l: LossBreakdown) throws {
-            if l.total < best.loss.total { best = (x, k, l) }
-            try onIteration(IterationRecord(iteration: k, loss: l, evaluations: evaluations, seconds: seconds), x)
-        }
+        return RunState(iteration: 0, evaluations: evaluations, elapsedBefore: 0, x: initial, loss: loss, gradient: g,
+                        best: initial, bestIteration: 0, bestLoss: loss,
+                        adam: settings.optimizer == .adam ? Adam(count: initial.count, settings: settings.adam) : nil,
+                        lbfgs: settings.optimizer == .lbfgs
+                            ? ProjectedLBFGS(x: initial, value: loss.total, gradient: g, lower: 0, upper: 255,
+                                             settings: settings.lbfgs) : nil)
+    }
 
-        switch settings.optimizer {
-        case .adam:
-            var adam = Adam(count: x.count, settings: settings.adam)
-            var failures = 0
-            while k < settings.iterations {
-                if shouldStop() { stopped = true; break }
-                let saved = (x: x, g: g, m: adam.m, v: adam.v, t: adam.t)
-                adam.step(&x, gradient: g, lower: 0, upper: 255)
+    /// The record of the state's current iteration.
+    public func record(_ state: RunState) -> IterationRecord {
+        IterationRecord(iteration: state.iteration, loss: state.loss, evaluations: state.evaluations, seconds: elapsed)
+    }
+
+    /// Continues `state` until iteration `settings.iterations`, or until `shouldStop` (asked between steps) or
+    /// convergence. `onIteration` sees every new iteration with its image; `onCheckpoint` sees the state after every
+    /// `checkpointEvery` iterations and at the end.
+    public func run(_ state: inout RunState, shouldStop: () -> Bool = { false },
+                    checkpointEvery: Int? = nil, onCheckpoint: (RunState) throws -> Void = { _ in },
+                    onIteration: (IterationRecord, [Float]) throws -> Void) throws -> StylizeResult {
+        evaluations = state.evaluations
+        elapsedBefore = state.elapsedBefore
+        if state.adam != nil && state.gradient.isEmpty && state.iteration < settings.iterations {
+            // A run that ended before this resumed one never needed its last gradient: compute it now (a
+            // recomputation of what an uninterrupted run computed, so not counted as an evaluation).
+            var g = [Float]()
+            _ = evaluate(state.x, &g)
+            evaluations -= 1
+            state.gradient = g
+        }
+        var stopped = false, converged = false
+        var failures = 0
+        func accept(_ x: [Float], _ loss: LossBreakdown, _ g: [Float]) throws {
+            state.iteration += 1
+            (state.x, state.loss, state.gradient, state.evaluations) = (x, loss, g, evaluations)
+            if loss.total < state.bestLoss.total { (state.best, state.bestIteration, state.bestLoss) = (x, state.iteration, loss) }
+            try onIteration(record(state), x)
+            if let n = checkpointEvery, state.iteration % n == 0 { try checkpoint() }
+        }
+        func checkpoint() throws {
+            state.elapsedBefore = elapsed
+            try onCheckpoint(state)
+        }
+        while state.iteration < settings.iterations {
+            if shouldStop() { stopped = true; break }
+            if var adam = state.adam {
+                var x = state.x
+                adam.step(&x, gradient: state.gradient, lower: 0, upper: 255)
                 var next = [Float]()
                 // The last iteration's gradient is never used: its evaluation runs forward only.
-                let l = evaluate(x, &next, wantGradient: k + 1 < settings.iterations)
+                let l = evaluate(x, &next, wantGradient: state.iteration + 1 < settings.iterations)
                 if !l.total.isFinite {
                     failures += 1
                     guard failures <= 3 else {
-                        throw StylizeError(description: "non-finite loss at iteration \(k + 1) after 3 recoveries; "
-                            + "try a smaller --learning-rate")
+                        throw StylizeError(description: "non-finite loss at iteration \(state.iteration + 1) after "
+                            + "3 recoveries; try a smaller --learning-rate")
                     }
-                    adam.restore(m: saved.m, v: saved.v, t: saved.t)
-                    adam.settings.learningRate /= 2
-                    (x, g) = (saved.x, saved.g)
-                    notice("non-finite loss or gradient at iteration \(k + 1): back to iteration \(k), learning rate "
-                        + "halved to \(adam.settings.learningRate)")
+                    state.adam!.settings.learningRate /= 2   // the moments stay as they were before the bad step
+                    notice("non-finite loss or gradient at iteration \(state.iteration + 1): back to iteration "
+                        + "\(state.iteration), learning rate halved to \(state.adam!.settings.learningRate)")
                     continue
                 }
                 failures = 0
-                k += 1
-                g = next
-                loss = l
-                try record(l)
-            }
-        case .lbfgs:
-            var breakdowns: [Double: LossBreakdown] = [:]
-            var lbfgs = ProjectedLBFGS(x: x, value: loss.total, gradient: g, lower: 0, upper: 255,
-                                       settings: settings.lbfgs)
-            var failures = 0
-            while k < settings.iterations {
-                if shouldStop() { stopped = true; break }
-                breakdowns = [:]
+                state.adam = adam
+                try accept(x, l, next)
+            } else if var lbfgs = state.lbfgs {
+                var breakdowns: [Double: LossBreakdown] = [:]
                 var nonFinite = 0
                 let result = lbfgs.step { trial, gradOut in
                     let l = evaluate(trial, &gradOut)
                     if !l.total.isFinite { nonFinite += 1 } else { breakdowns[l.total] = l }
                     return l.total
                 }
+                if nonFinite > 0 { lbfgs.resetHistory() }
                 if case .converged = result {
+                    state.lbfgs = lbfgs
                     if nonFinite > 0 {
                         failures += 1
                         guard failures <= 3 else {
-                            throw StylizeError(description: "non-finite loss at iteration \(k + 1) after 3 recoveries")
+                            throw StylizeError(description: "non-finite loss at iteration \(state.iteration + 1) "
+                                + "after 3 recoveries")
                         }
-                        lbfgs.resetHistory()
-                        notice("non-finite loss or gradient at iteration \(k + 1): staying at iteration \(k), "
-                            + "L-BFGS history restarted")
+                        notice("non-finite loss or gradient at iteration \(state.iteration + 1): staying at "
+                            + "iteration \(state.iteration), L-BFGS history restarted")
                         continue
                     }
                     converged = true
                     break
                 }
                 if nonFinite > 0 {
-                    lbfgs.resetHistory()
-                    notice("non-finite loss or gradient during the line search of iteration \(k + 1): step shortened, "
-                        + "L-BFGS history restarted")
+                    notice("non-finite loss or gradient during the line search of iteration \(state.iteration + 1): "
+                        + "step shortened, L-BFGS history restarted")
                 }
                 failures = 0
-                k += 1
-                x = lbfgs.x
-                try record(breakdowns[lbfgs.value]!)
+                state.lbfgs = lbfgs
+                try accept(lbfgs.x, breakdowns[lbfgs.value]!, lbfgs.gradient)
             }
         }
-        return StylizeResult(best: best.x, bestIteration: best.iteration, bestLoss: best.loss, lastIteration: k,
-                             evaluations: evaluations, stoppedEarly: stopped, converged: converged)
+        state.evaluations = evaluations
+        try checkpoint()
+        return StylizeResult(stopped: stopped, converged: converged)
     }
 }

@@ -22,8 +22,8 @@ struct StylizeCommand: ParsableCommand {
             used --style-weight 1e-3. Options given after a preset override it.
             """)
 
-    @Option(help: "The photo.") var content: String
-    @Option(help: "The painting whose style to take.") var style: String
+    @Option(help: "The photo.") var content: String?
+    @Option(help: "The painting whose style to take.") var style: String?
     @Option(help: "The best image, PNG (default: <content name>-stylized.png here).") var output: String?
     @Option(help: "The timelapse, MP4.") var video: String?
     @Option(help: "Also write every frame as a numbered PNG into this folder.") var frames: String?
@@ -46,17 +46,30 @@ struct StylizeCommand: ParsableCommand {
     @Option(help: "Timelapse frames per second.") var fps: Int = 30
     @Option(help: "Only iterations 0, K, 2K, … and the last become frames.") var every: Int = 1
     @Option(help: "Seconds to hold the last frame at the end of the timelapse.") var hold: Double = 2
+    @Option(help: "Refuse to start when the estimated peak memory exceeds this (e.g. 512M, 8G).") var memoryLimit: String?
+    @Option(help: "Save the whole run's state in this folder (with the trace and frames so far), for --resume.")
+    var checkpoint: String?
+    @Option(help: "Checkpoint every N iterations (and always at the end).") var checkpointEvery: Int = 50
+    @Option(help: "Continue the run checkpointed in this folder, up to --iterations counted from its start.")
+    var resume: String?
     @Flag(help: "No progress or summary.") var quiet = false
 
     enum Preset: String, ExpressibleByArgument { case report }
 
     func validate() throws {
+        if resume == nil && (content == nil || style == nil) {
+            throw ValidationError("--content and --style are required (unless --resume continues a run)")
+        }
+        guard checkpointEvery >= 1 else { throw ValidationError("--checkpoint-every must be at least 1") }
         if let n = iterations, n < 0 { throw ValidationError("--iterations must be 0 or more") }
         guard maxSize >= 16 else { throw ValidationError("--max-size must be at least 16 (VGG19 pools 4 times)") }
         guard every >= 1 else { throw ValidationError("--every must be at least 1") }
         guard (1...240).contains(fps) else { throw ValidationError("--fps must be 1…240") }
         guard hold >= 0 && hold <= 3600 else { throw ValidationError("--hold must be 0…3600 seconds") }
         if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
+        if let m = memoryLimit, MemoryPlan.parseSize(m) == nil {
+            throw ValidationError("--memory-limit takes a size such as 512M or 8G")
+        }
         if let lr = learningRate, !(lr > 0) { throw ValidationError("--learning-rate must be positive") }
         for (name, w) in [("content", contentWeight), ("style", styleWeight), ("tv", tvWeight)] {
             if let w, !(w >= 0) || !w.isFinite { throw ValidationError("--\(name)-weight must be 0 or more") }
@@ -88,87 +101,28 @@ struct StylizeCommand: ParsableCommand {
         return s
     }
 
-    func run() throws {
-        let outputPath = output ?? (((content as NSString).lastPathComponent as NSString).deletingPathExtension
-            + "-stylized.png")
-        // Every output location is checked before any work starts.
-        for path in [outputPath, video, trace].compactMap({ $0 }) { try AtomicFile.checkWritable(path) }
-        if let frames { try Self.prepareFolder(frames) }
-        let weightsPath = weights ?? WeightsLocation.defaultPath
-        guard FileManager.default.fileExists(atPath: weightsPath) else {
-            throw WeightsError(weightsPath, "no weights file; fetch and convert the VGG19 weights with: bash tools/fetch-weights")
+    /// Estimates the run's peak memory before it starts; refuses, with a --max-size that would fit, when it exceeds
+    /// the memory available or --memory-limit.
+    func checkMemory(_ settings: StylizeSettings, content: RGBImage, style: RGBImage, video: Bool) throws {
+        func plan(_ maxSide: Int) -> MemoryPlan {
+            let c = Resample.fitting(width: content.width, height: content.height, maxSide: maxSide)
+            let s = Resample.fitting(width: style.width, height: style.height, maxSide: maxSide)
+            return MemoryPlan(objective: settings.objective, content: c, style: s, optimizer: settings.optimizer,
+                              historySize: settings.lbfgs.historySize, video: video)
         }
-        let settings = settings()
-        let parallel = Parallel(workers: threads ?? System.activeProcessorCount)
-
-        let contentImage = try ImageFile.read(content).resized(maxSide: maxSize)
-        let styleImage = try ImageFile.read(style).resized(maxSide: maxSize)
-        for (path, image) in [(content, contentImage), (style, styleImage)] where min(image.width, image.height) < 16 {
-            throw ImageFileError(path, "is \(image.width)×\(image.height) at this --max-size; VGG19 needs 16 pixels a side")
-        }
-        let initial: [Float]
-        switch settings.initialization {
-        case .content: initial = contentImage.planar
-        case .noise:
-            var rng = SplitMix(seed: settings.seed)
-            initial = (0..<(3 * contentImage.width * contentImage.height)).map { _ in Float(rng.next() % 256) }
-        case .image(let path):
-            initial = try ImageFile.read(path).resized(width: contentImage.width, height: contentImage.height).planar
-        }
-        let network = try VGGNetwork.load(weightsPath)
-        let objective = StyleObjective(network: network, settings: settings.objective,
-                                       content: tensor(contentImage), style: tensor(styleImage), parallel: parallel)
-        let (w, h) = (contentImage.width, contentImage.height)
-
-        let writer = try video.map {
-            try TimelapseWriter(path: $0, width: w, height: h, settings: TimelapseSettings(fps: fps, holdSeconds: hold))
-        }
-        let traceWriter = try trace.map { try TraceWriter(path: $0) }
-        let interrupts = Interrupts()
-        interrupts.install()
-        var progress = Progress(total: settings.iterations, quiet: quiet)
-        var framesWritten = 0
-        var last: (iteration: Int, image: [Float])?
-        let runner = StylizeRun(objective: objective, settings: settings)
-        runner.notice = { message in FileHandle.standardError.write(Data("\nstylelapse: \(message)\n".utf8)) }
-
-        func frame(_ iteration: Int, _ x: [Float]) throws {
-            let picture = RGBImage(width: w, height: h, planar: x)
-            try writer?.append(picture)
-            if let frames { try PNGFile.write(picture, to: frames + String(format: "/frame_%06d.png", iteration)) }
-            framesWritten += 1
-        }
-        let result: StylizeResult
-        do {
-            result = try runner.run(from: initial, shouldStop: { interrupts.requested }) { record, x in
-                try traceWriter?.write(record)
-                if record.iteration % every == 0 { try frame(record.iteration, x) ; last = nil } else { last = (record.iteration, x) }
-                progress.update(record)
-            }
-            if let last { try frame(last.iteration, last.image) }   // the last iteration is always a frame
-        } catch {
-            writer?.cancel()
-            throw error
-        }
-        progress.finish()
-        try PNGFile.write(RGBImage(width: w, height: h, planar: result.best), to: outputPath)
-        try writer?.finish()
-        try traceWriter?.finish()
-
+        let estimate = plan(max(content.width, content.height, style.width, style.height)).peak
+        let limits = [memoryLimit.flatMap(MemoryPlan.parseSize), MemoryPlan.available].compactMap { $0 }
+        let mb = { (bytes: Int) in String(format: "%.0f MB", Double(bytes) / 1048576) }
         if !quiet {
-            let seconds = runner.elapsed
-            var usage = rusage()
-            getrusage(RUSAGE_SELF.rawValue, &usage)
-            print(String(format: "%@ in %.1f s: %d iterations (%d evaluations), %.3f s per iteration, peak memory %.0f MB",
-                         result.stoppedEarly ? "stopped" : (result.converged ? "converged" : "done"), seconds,
-                         result.lastIteration, result.evaluations,
-                         seconds / Double(max(result.lastIteration, 1)), Double(usage.ru_maxrss) / 1024))
-            print(String(format: "best loss %.6g at iteration %d (style %.6g, content %.6g)", result.bestLoss.total,
-                         result.bestIteration, result.bestLoss.style, result.bestLoss.content))
-            print("wrote \(outputPath)" + (video.map { ", \($0) (\(framesWritten) frames + hold)" } ?? "")
-                + (frames.map { ", \(framesWritten) PNG frames in \($0)" } ?? "") + (trace.map { ", \($0)" } ?? ""))
+            FileHandle.standardError.write(Data("stylelapse: estimated peak memory \(mb(estimate))\n".utf8))
         }
-        if interrupts.requested { throw ExitCode(130) }
+        guard let limit = limits.min(), estimate > limit else { return }
+        var side = max(content.width, content.height)
+        while side > 16 && plan(side).peak > limit { side = side * 9 / 10 }
+        let hint = plan(side).peak <= limit ? "; try --max-size \(side)" : ""
+        throw StylizeError(description: "\(content.width)×\(content.height) needs about \(mb(estimate)), more than the "
+            + "\(mb(limit)) \(limit == memoryLimit.flatMap(MemoryPlan.parseSize) ? "allowed by --memory-limit" : "available")"
+            + hint)
     }
 
     func tensor(_ image: RGBImage) -> BlockedTensor {

@@ -1,4 +1,5 @@
-// TraceWriter: one JSON object per iteration, written to NAME.part and renamed when the run ends.
+// TraceWriter: one JSON object per iteration, written to NAME.part and renamed when the run ends (or, for the copy
+// kept in a checkpoint folder, written in place).
 
 import Foundation
 import ImageFiles
@@ -6,12 +7,14 @@ import Stylize
 
 final class TraceWriter {
     let path: String
+    let atomic: Bool
     private let handle: FileHandle
 
-    init(path: String) throws {
+    init(path: String, atomic: Bool = true) throws {
         self.path = path
-        let part = AtomicFile.partPath(for: path)
-        guard FileManager.default.createFile(atPath: part, contents: nil), let h = FileHandle(forWritingAtPath: part)
+        self.atomic = atomic
+        let target = atomic ? AtomicFile.partPath(for: path) : path
+        guard FileManager.default.createFile(atPath: target, contents: nil), let h = FileHandle(forWritingAtPath: target)
         else { throw ImageFileError(path, "cannot create the trace file") }
         handle = h
     }
@@ -26,13 +29,20 @@ final class TraceWriter {
         do { try handle.write(contentsOf: line) } catch { throw ImageFileError(path, "write failed (\(error))") }
     }
 
+    /// Appends a line that is already JSON (a resumed run's earlier iterations).
+    func writeLine(_ text: String) throws {
+        do { try handle.write(contentsOf: Data((text + "\n").utf8)) } catch {
+            throw ImageFileError(path, "write failed (\(error))")
+        }
+    }
+
     /// Flushes, closes and renames the trace into place.
     func finish() throws {
         do {
             try handle.synchronize()
             try handle.close()
         } catch { throw ImageFileError(path, "write failed (\(error))") }
-        guard rename(AtomicFile.partPath(for: path), path) == 0 else {
+        guard !atomic || rename(AtomicFile.partPath(for: path), path) == 0 else {
             throw ImageFileError(path, "could not move the trace into place")
         }
     }

@@ -76,3 +76,8 @@ public func psnr(_ a: RGBImage, _ b: RGBImage) -> Double {
     let mse = sum / Double(a.pixels.count)
     return mse == 0 ? .infinity : 10 * log10(255 * 255 / mse)
 }
+
+extension Fixture {
+    /// The bytes of any file (nil when it does not exist).
+    public static func bytesAt(_ path: String) -> [UInt8]? { FileManager.default.contents(atPath: path).map { [UInt8]($0) } }
+}

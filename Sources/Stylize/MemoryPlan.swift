@@ -1,0 +1,67 @@
+// MemoryPlan: the peak memory a run will need, estimated before it starts from the shapes it will allocate, so a
+// run that cannot fit is refused up front with a --max-size that would.
+
+import Foundation
+import Network
+import Objective
+
+/// The estimated peak resident memory of a stylisation run, by phase; the peak is the largest phase.
+public struct MemoryPlan: Sendable {
+    /// Loading the weights: first the file's bytes and its floats (and the Data they are read through), then the
+    /// floats and the packed copies built from them (the bytes are released by then).
+    public var loading: Int
+    /// Setting up the objective: packed weights, the content tape and the style tape at once.
+    public var setup: Int
+    /// Running: packed weights, the content tape, optimiser state, frames in flight and the encoder's buffers.
+    public var running: Int
+    /// The process before any of it: Swift runtime, Foundation, libpng and FFmpeg (`stylelapse info` peaks at
+    /// 45 MB here).
+    public static let base = 48 << 20
+
+    public var peak: Int { max(loading, setup, running) }
+
+    public init(architecture: VGGArchitecture = .vgg19, pooling: Pooling = .max, objective: ObjectiveSettings,
+                content: (width: Int, height: Int), style: (width: Int, height: Int), optimizer: OptimizerChoice,
+                historySize: Int, video: Bool) {
+        let packed = architecture.packedWeightBytes
+        let file = 4 * architecture.parameterCount
+        loading = Self.base + max(3 * file, file + packed)
+        let contentTape = VGGTape.bytes(architecture: architecture, pooling: pooling, height: content.height,
+                                        width: content.width, deepest: objective.deepestLayer)
+        let styleDeepest = objective.styleLayers.map(\.layer).max()!
+        let styleTape = VGGTape.bytes(architecture: architecture, pooling: pooling, height: style.height,
+                                      width: style.width, deepest: styleDeepest)
+        let widths = architecture.layers.reduce(into: [VGGLayer: Int]()) { $0[$1.layer] = $1.outChannels }
+        let grams = objective.styleLayers.reduce(0) { $0 + 4 * 3 * widths[$1.layer]! * widths[$1.layer]! }
+        setup = Self.base + packed + contentTape + styleTape + grams
+        let pixels = content.width * content.height
+        let image = 4 * 3 * pixels                       // one planar float copy of the image
+        let blocked = 32 * (content.width + 2) * (content.height + 2)
+        let optimizerBytes: Int
+        switch optimizer {
+        case .adam: optimizerBytes = 10 * image          // x, g, m, v, the copies kept to undo a failed step
+        case .lbfgs: optimizerBytes = (2 * historySize + 12) * image   // history, trial point, direction (Double)
+        }
+        let frames = video ? 4 * 3 * pixels + 90 * pixels : 0   // queue of 4 RGB frames; x264's lookahead
+        running = Self.base + packed + contentTape + grams + 2 * blocked + optimizerBytes + frames
+    }
+
+    /// Memory the system can give this process now: MemAvailable from /proc/meminfo, if readable.
+    public static var available: Int? {
+        guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }),
+              let kb = Int(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
+        return kb * 1024
+    }
+
+    /// Parses sizes such as "512M", "8G", "1500000K" or a plain number of bytes.
+    public static func parseSize(_ text: String) -> Int? {
+        let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
+        var t = text.uppercased()
+        if t.hasSuffix("B") { t.removeLast() }
+        if let unit = t.last, let scale = units[unit], let value = Double(t.dropLast()), value > 0 {
+            return Int(value * Double(scale))
+        }
+        return Int(t).flatMap { $0 > 0 ? $0 : nil }
+    }
+}

@@ -1,0 +1,197 @@
+// The `stylize` command's run: check outputs, read pictures, plan memory, build the objective, optimise while
+// writing frames, trace and checkpoints, then the best image, the video and a summary. Also `--resume`.
+
+import ArgumentParser
+import Engine
+import Foundation
+import ImageFiles
+import Network
+import Objective
+import Optimization
+import Stylize
+import Timelapse
+
+extension StylizeCommand {
+    func run() throws {
+        var settings = settings()
+        var options: RunOptions
+        var resumed: RunState?
+        if let resume {
+            let loaded = try Checkpoint.load(resume)
+            options = loaded.options
+            resumed = loaded.state
+            settings = Self.settings(from: options)
+            if let iterations { options.iterations = iterations; settings.iterations = iterations }
+            settings.injectNonFinite = self.settings().injectNonFinite
+            for (path, digest) in [(options.content, options.contentSHA256), (options.style, options.styleSHA256)] {
+                guard try Self.sha256(path) == digest else {
+                    throw ImageFileError(path, "has changed since the checkpoint was written; cannot resume")
+                }
+            }
+        } else {
+            let outputPath = output ?? (((content! as NSString).lastPathComponent as NSString).deletingPathExtension
+                + "-stylized.png")
+            options = RunOptions(content: content!, contentSHA256: try Self.sha256(content!), style: style!,
+                                 styleSHA256: try Self.sha256(style!), initialization: self.`init`, seed: seed,
+                                 settings: settings, maxSize: maxSize, output: outputPath, video: video, trace: trace,
+                                 frames: frames, every: every, fps: fps, hold: hold,
+                                 weights: weights ?? WeightsLocation.defaultPath)
+        }
+        // Every output location is checked before any work starts.
+        for path in [options.output, options.video, options.trace].compactMap({ $0 }) { try AtomicFile.checkWritable(path) }
+        if let frames = options.frames { try Self.prepareFolder(frames) }
+        let checkpointFolder = checkpoint ?? resume
+        if let checkpointFolder {
+            try Self.prepareFolder(checkpointFolder)
+            if options.video != nil { try Self.prepareFolder(Checkpoint.framesFolder(checkpointFolder)) }
+        }
+        guard FileManager.default.fileExists(atPath: options.weights) else {
+            throw WeightsError(options.weights, "no weights file; fetch and convert the VGG19 weights with: bash tools/fetch-weights")
+        }
+        let parallel = Parallel(workers: threads ?? System.activeProcessorCount)
+
+        let contentImage = try ImageFile.read(options.content).resized(maxSide: options.maxSize)
+        let styleImage = try ImageFile.read(options.style).resized(maxSide: options.maxSize)
+        for (path, image) in [(options.content, contentImage), (options.style, styleImage)]
+        where min(image.width, image.height) < 16 {
+            throw ImageFileError(path, "is \(image.width)×\(image.height) at this --max-size; VGG19 needs 16 pixels a side")
+        }
+        try checkMemory(settings, content: contentImage, style: styleImage, video: options.video != nil)
+        let network = try VGGNetwork.load(options.weights)
+        let objective = StyleObjective(network: network, settings: settings.objective,
+                                       content: tensor(contentImage), style: tensor(styleImage), parallel: parallel)
+        let (w, h) = (contentImage.width, contentImage.height)
+
+        let writer = try options.video.map {
+            try TimelapseWriter(path: $0, width: w, height: h,
+                                settings: TimelapseSettings(fps: options.fps, holdSeconds: options.hold))
+        }
+        // A resumed run's earlier trace lines, read before the checkpoint's trace file is started anew.
+        let earlierTrace = resumed.map { Self.traceLines(checkpointFolder!, upTo: $0.iteration) } ?? []
+        let traceWriter = try options.trace.map { try TraceWriter(path: $0) }
+        let checkpointTrace = try checkpointFolder.map { try TraceWriter(path: Checkpoint.tracePath($0), atomic: false) }
+        var progress = Progress(total: settings.iterations, quiet: quiet)
+        var framesWritten = 0
+        var pending: (iteration: Int, image: [Float])?
+        let runner = StylizeRun(objective: objective, settings: settings)
+        runner.notice = { message in FileHandle.standardError.write(Data("\nstylelapse: \(message)\n".utf8)) }
+
+        func frame(_ iteration: Int, _ picture: RGBImage, keep: Bool) throws {
+            try writer?.append(picture)
+            if let frames = options.frames { try PNGFile.write(picture, to: frames + String(format: "/frame_%06d.png", iteration)) }
+            if keep, let folder = checkpointFolder, writer != nil {
+                try PNGFile.write(picture, to: Checkpoint.framesFolder(folder) + String(format: "/frame_%06d.png", iteration))
+            }
+            framesWritten += 1
+        }
+        func iteration(_ record: IterationRecord, _ x: [Float]) throws {
+            for t in [traceWriter, checkpointTrace] { try t?.write(record) }
+            if record.iteration % options.every == 0 {
+                try frame(record.iteration, RGBImage(width: w, height: h, planar: x), keep: true)
+                pending = nil
+            } else {
+                pending = (record.iteration, x)
+            }
+            progress.update(record)
+        }
+        var state: RunState
+        let interrupts = Interrupts()
+        do {
+            if let resumed {
+                state = resumed
+                for line in earlierTrace { for t in [traceWriter, checkpointTrace] { try t?.writeLine(line) } }
+                for i in stride(from: 0, through: state.iteration, by: options.every) {
+                    let path = Checkpoint.framesFolder(checkpointFolder!) + String(format: "/frame_%06d.png", i)
+                    if writer != nil { try frame(i, try ImageFile.read(path), keep: false) }
+                }
+            } else {
+                let initial = try initialImage(settings, content: contentImage)
+                state = try runner.start(from: initial)
+                try iteration(runner.record(state), state.x)
+            }
+            interrupts.install()
+            let result = try runner.run(
+                &state, shouldStop: { interrupts.requested }, checkpointEvery: checkpointFolder == nil ? nil : checkpointEvery,
+                onCheckpoint: { s in
+                    if let folder = checkpointFolder { try Checkpoint.save(s, options: options, to: folder) }
+                }, onIteration: iteration)
+            if let pending {   // the last iteration is always a frame
+                try frame(pending.iteration, RGBImage(width: w, height: h, planar: pending.image), keep: false)
+            }
+            progress.finish()
+            try finish(result: result, state: state, options: options, writer: writer, traceWriter: traceWriter,
+                       runner: runner, framesWritten: framesWritten, size: (w, h))
+        } catch {
+            writer?.cancel()
+            throw error
+        }
+        if interrupts.requested { throw ExitCode(130) }
+    }
+
+    /// Writes the best image (keeping it beside when its place cannot be written), the video and the trace; prints
+    /// the summary.
+    func finish(result: StylizeResult, state: RunState, options: RunOptions, writer: TimelapseWriter?,
+                traceWriter: TraceWriter?, runner: StylizeRun, framesWritten: Int, size: (Int, Int)) throws {
+        let best = RGBImage(width: size.0, height: size.1, planar: state.best)
+        do {
+            try PNGFile.write(best, to: options.output)
+        } catch {
+            let rescue = NSTemporaryDirectory() + "stylelapse-best-\(getpid()).png"
+            let saved = (try? PNGFile.write(best, to: rescue)) != nil
+            throw ImageFileError(options.output, "\(error); " + (saved ? "the best image is saved at \(rescue)"
+                : "the best image could not be saved"))
+        }
+        try writer?.finish()
+        try traceWriter?.finish()
+        guard !quiet else { return }
+        let seconds = runner.elapsed
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        print(String(format: "%@ in %.1f s: %d iterations (%d evaluations), %.3f s per iteration, peak memory %.0f MB",
+                     result.stopped ? "stopped" : (result.converged ? "converged" : "done"), seconds, state.iteration,
+                     state.evaluations, seconds / Double(max(state.iteration, 1)), Double(usage.ru_maxrss) / 1024))
+        print(String(format: "best loss %.6g at iteration %d (style %.6g, content %.6g)", state.bestLoss.total,
+                     state.bestIteration, state.bestLoss.style, state.bestLoss.content))
+        print("wrote \(options.output)" + (options.video.map { ", \($0) (\(framesWritten) frames + hold)" } ?? "")
+            + (options.trace.map { ", \($0)" } ?? ""))
+    }
+
+    /// The trace lines of iterations 0…`last` kept in a checkpoint folder.
+    static func traceLines(_ folder: String, upTo last: Int) -> [String] {
+        ((try? String(contentsOfFile: Checkpoint.tracePath(folder), encoding: .utf8)) ?? "").split(separator: "\n")
+            .map(String.init).filter { line in
+                guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                      let i = object["iteration"] as? Int else { return false }
+                return i <= last
+            }
+    }
+
+    func initialImage(_ settings: StylizeSettings, content: RGBImage) throws -> [Float] {
+        switch settings.initialization {
+        case .content: return content.planar
+        case .noise:
+            var rng = SplitMix(seed: settings.seed)
+            return (0..<(3 * content.width * content.height)).map { _ in Float(rng.next() % 256) }
+        case .image(let path):
+            return try ImageFile.read(path).resized(width: content.width, height: content.height).planar
+        }
+    }
+
+    /// The settings a checkpoint's options describe.
+    static func settings(from o: RunOptions) -> StylizeSettings {
+        var s = StylizeSettings.standard
+        s.optimizer = OptimizerChoice(rawValue: o.optimizer) ?? .lbfgs
+        s.iterations = o.iterations
+        s.adam = AdamSettings(learningRate: o.learningRate, beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon)
+        s.lbfgs.historySize = o.historySize
+        (s.objective.contentWeight, s.objective.styleWeight, s.objective.tvWeight) = (o.contentWeight, o.styleWeight,
+                                                                                      o.tvWeight)
+        s.seed = o.seed
+        return s
+    }
+
+    static func sha256(_ path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ImageFileError(path, "no such file") }
+        return data.withUnsafeBytes { SHA256.hex($0) }
+    }
+}
