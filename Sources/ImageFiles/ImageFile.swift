@@ -22,9 +22,11 @@ public enum ImageFile {
     /// Decodes the bytes of an image file; `path` only names it in errors. The entry point the fuzzer drives.
     public static func decode(_ bytes: [UInt8], path: String, pixelCap: Int = defaultPixelCap) throws -> RGBImage {
         let header = try header(of: bytes, path: path)
-        guard header.width * header.height <= pixelCap else {
-            throw ImageFileError(path, "image is \(header.width)×\(header.height) = \(header.width * header.height) "
-                + "pixels, more than the cap of \(pixelCap)")
+        // Headers declare sides up to 2³²: their product can overflow Int (found by the fuzzer).
+        let (pixels, overflow) = header.width.multipliedReportingOverflow(by: header.height)
+        guard !overflow, pixels <= pixelCap else {
+            throw ImageFileError(path, "image is \(header.width)×\(header.height) pixels, more than the cap of "
+                + "\(pixelCap)")
         }
         let decoded = header.format == .png
             ? try PNGCodec.decodeRGBA(bytes, path: path)

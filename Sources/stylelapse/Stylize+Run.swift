@@ -94,24 +94,24 @@ extension StylizeCommand {
             }
             progress.update(record)
         }
-        var state: RunState
+        var state: RunState?
         let interrupts = Interrupts()
         do {
             if let resumed {
                 state = resumed
                 for line in earlierTrace { for t in [traceWriter, checkpointTrace] { try t?.writeLine(line) } }
-                for i in stride(from: 0, through: state.iteration, by: options.every) {
+                for i in stride(from: 0, through: resumed.iteration, by: options.every) {
                     let path = Checkpoint.framesFolder(checkpointFolder!) + String(format: "/frame_%06d.png", i)
                     if writer != nil { try frame(i, try ImageFile.read(path), keep: false) }
                 }
             } else {
                 let initial = try initialImage(settings, content: contentImage)
                 state = try runner.start(from: initial)
-                try iteration(runner.record(state), state.x)
+                try iteration(runner.record(state!), state!.x)
             }
             interrupts.install()
             let result = try runner.run(
-                &state, shouldStop: { interrupts.requested }, checkpointEvery: checkpointFolder == nil ? nil : checkpointEvery,
+                &state!, shouldStop: { interrupts.requested }, checkpointEvery: checkpointFolder == nil ? nil : checkpointEvery,
                 onCheckpoint: { s in
                     if let folder = checkpointFolder { try Checkpoint.save(s, options: options, to: folder) }
                 }, onIteration: iteration)
@@ -119,8 +119,16 @@ extension StylizeCommand {
                 try frame(pending.iteration, RGBImage(width: w, height: h, planar: pending.image), keep: false)
             }
             progress.finish()
-            try finish(result: result, state: state, options: options, writer: writer, traceWriter: traceWriter,
+            try finish(result: result, state: state!, options: options, writer: writer, traceWriter: traceWriter,
                        runner: runner, framesWritten: framesWritten, size: (w, h))
+        } catch let error as ImageFileError where state != nil && error.path != options.output {
+            // A frame, the video or the trace could not be written (a full disk, an I/O error): the video is
+            // abandoned (only its .part file existed, now removed), but the best image so far is not lost.
+            writer?.cancel()
+            let best = RGBImage(width: w, height: h, planar: state!.best)
+            let place = (try? PNGFile.write(best, to: options.output)) != nil ? options.output : Self.rescue(best)
+            throw ImageFileError(error.path, error.problem + "; the best image so far (iteration "
+                + "\(state!.bestIteration)) " + (place.map { "is saved at \($0)" } ?? "could not be saved"))
         } catch {
             writer?.cancel()
             throw error
@@ -135,11 +143,9 @@ extension StylizeCommand {
         let best = RGBImage(width: size.0, height: size.1, planar: state.best)
         do {
             try PNGFile.write(best, to: options.output)
-        } catch {
-            let rescue = NSTemporaryDirectory() + "stylelapse-best-\(getpid()).png"
-            let saved = (try? PNGFile.write(best, to: rescue)) != nil
-            throw ImageFileError(options.output, "\(error); " + (saved ? "the best image is saved at \(rescue)"
-                : "the best image could not be saved"))
+        } catch let error as ImageFileError {
+            throw ImageFileError(options.output, error.problem + "; the best image "
+                + (Self.rescue(best).map { "is saved at \($0)" } ?? "could not be saved either"))
         }
         try writer?.finish()
         try traceWriter?.finish()
@@ -154,6 +160,12 @@ extension StylizeCommand {
                      state.bestIteration, state.bestLoss.style, state.bestLoss.content))
         print("wrote \(options.output)" + (options.video.map { ", \($0) (\(framesWritten) frames + hold)" } ?? "")
             + (options.trace.map { ", \($0)" } ?? ""))
+    }
+
+    /// Writes `best` to the temporary folder when its own place failed; returns where, or nil.
+    static func rescue(_ best: RGBImage) -> String? {
+        let path = NSTemporaryDirectory() + "stylelapse-best-\(getpid()).png"
+        return (try? PNGFile.write(best, to: path)) != nil ? path : nil
     }
 
     /// The trace lines of iterations 0…`last` kept in a checkpoint folder.
