@@ -1,23 +1,48 @@
 // Conv2D: 3×3 convolution, stride 1, padding 1, with bias: forward (optionally fused with ReLU) and the gradient
 // with respect to the input. Direct convolution over BlockedTensor with the micro-kernels of ConvMicroKernel.
 
+/// How a convolution is computed; chosen once, when the layer is built.
+public enum ConvStrategy: String, Sendable, CaseIterable {
+    /// Direct convolution: every multiply of the definition, on the 4×16 micro-kernel.
+    case direct
+    /// Winograd F(2×2, 3×3): 16 multiplies per 2×2 outputs instead of 36 (see Winograd.swift).
+    case winograd
+
+    /// Winograd pays when both channel counts fill the micro-kernel's vectors; the first layer (3 input channels)
+    /// stays direct.
+    public static func automatic(inChannels: Int, outChannels: Int) -> ConvStrategy {
+        inChannels >= 16 && outChannels >= 16 ? .winograd : .direct
+    }
+}
+
 /// A frozen 3×3 convolution layer (stride 1, zero padding 1), weights packed once at construction.
 public struct Conv2D: Sendable {
     public let inChannels: Int
     public let outChannels: Int
-    /// Packed for `forward`.
-    public let forwardWeights: PackedConvWeights
-    /// Packed for `backwardInput` (channels swapped, kernel turned 180°).
-    public let backwardWeights: PackedConvWeights
+    public let strategy: ConvStrategy
+    /// Packed for `forward` and for `backwardInput` (channels swapped, kernel turned 180°), for the strategy.
+    let direct: (forward: PackedConvWeights, backward: PackedConvWeights)?
+    let winograd: (forward: WinogradWeights, backward: WinogradWeights)?
 
     /// `weights` in PyTorch's OIHW order `[outChannels][inChannels][3][3]`; `bias` has `outChannels` values.
-    public init(weights: [Float], bias: [Float], inChannels: Int, outChannels: Int) {
+    /// `strategy` defaults to `ConvStrategy.automatic`.
+    public init(weights: [Float], bias: [Float], inChannels: Int, outChannels: Int, strategy: ConvStrategy? = nil) {
         self.inChannels = inChannels
         self.outChannels = outChannels
-        forwardWeights = PackedConvWeights(oihw: weights, bias: bias, inChannels: inChannels,
-                                           outChannels: outChannels, kernelSize: 3)
-        backwardWeights = PackedConvWeights(transposedFlipped: weights, inChannels: inChannels,
-                                            outChannels: outChannels)
+        self.strategy = strategy ?? .automatic(inChannels: inChannels, outChannels: outChannels)
+        let flipped = PackedConvWeights.transposedFlipped(weights, inChannels: inChannels, outChannels: outChannels)
+        switch self.strategy {
+        case .direct:
+            direct = (PackedConvWeights(oihw: weights, bias: bias, inChannels: inChannels, outChannels: outChannels,
+                                        kernelSize: 3),
+                      PackedConvWeights(oihw: flipped, bias: [], inChannels: outChannels, outChannels: inChannels,
+                                        kernelSize: 3))
+            winograd = nil
+        case .winograd:
+            winograd = (WinogradWeights(oihw: weights, bias: bias, inChannels: inChannels, outChannels: outChannels),
+                        WinogradWeights(oihw: flipped, bias: [], inChannels: outChannels, outChannels: inChannels))
+            direct = nil
+        }
     }
 
     /// output = conv(input) + bias, then max(·, 0) when `relu`. Overwrites `output`'s interior.
@@ -27,7 +52,12 @@ public struct Conv2D: Sendable {
         precondition(input.shape.channels == inChannels && output.shape.channels == outChannels
             && input.shape.height == output.shape.height && input.shape.width == output.shape.width,
             "Conv2D.forward: shapes \(input.shape) → \(output.shape) do not fit \(inChannels)→\(outChannels)")
-        DirectConv.run(input: input, output: output, weights: forwardWeights, relu: relu, parallel: parallel)
+        if let direct {
+            DirectConv.run(input: input, output: output, weights: direct.forward, relu: relu, parallel: parallel)
+        } else if let winograd {
+            WinogradConv.run(input: input, output: output, weights: winograd.forward, relu: relu, accumulate: false,
+                             parallel: parallel)
+        }
     }
 
     /// gradInput = ∂L/∂input given gradOutput = ∂L/∂output. Overwrites `gradInput`'s interior, or adds to it with
@@ -37,11 +67,17 @@ public struct Conv2D: Sendable {
         precondition(gradOutput.shape.channels == outChannels && gradInput.shape.channels == inChannels
             && gradOutput.shape.height == gradInput.shape.height && gradOutput.shape.width == gradInput.shape.width,
             "Conv2D.backwardInput: shapes do not fit")
-        DirectConv.run(input: gradOutput, output: gradInput, weights: backwardWeights, relu: false,
-                       accumulate: accumulate, parallel: parallel)
+        if let direct {
+            DirectConv.run(input: gradOutput, output: gradInput, weights: direct.backward, relu: false,
+                           accumulate: accumulate, parallel: parallel)
+        } else if let winograd {
+            WinogradConv.run(input: gradOutput, output: gradInput, weights: winograd.backward, relu: false,
+                             accumulate: accumulate, parallel: parallel)
+        }
     }
 
-    /// FLOPs of one forward (or backwardInput) pass at `height`×`width`: 2·9·Cin·Cout·H·W.
+    /// FLOPs of one forward (or backwardInput) pass at `height`×`width` as a direct convolution counts them,
+    /// 2·9·Cin·Cout·H·W, whatever the strategy.
     public func flops(height: Int, width: Int) -> Double {
         2 * 9 * Double(inChannels) * Double(outChannels) * Double(height) * Double(width)
     }

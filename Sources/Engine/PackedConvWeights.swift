@@ -42,16 +42,16 @@ public final class PackedConvWeights: @unchecked Sendable {
         }
     }
 
-    /// Packs the weights that compute the gradient with respect to the input of the 3×3 convolution `oihw`:
-    /// the same convolution with input and output channels swapped and the kernel turned 180°, and no bias.
-    public convenience init(transposedFlipped oihw: [Float], inChannels: Int, outChannels: Int) {
+    /// The OIHW weights that compute the gradient with respect to the input of the 3×3 convolution `oihw`: the
+    /// same convolution with input and output channels swapped and the kernel turned 180°.
+    public static func transposedFlipped(_ oihw: [Float], inChannels: Int, outChannels: Int) -> [Float] {
         var swapped = [Float](repeating: 0, count: oihw.count)
         for o in 0..<outChannels {
             for i in 0..<inChannels {
                 for t in 0..<9 { swapped[(i * outChannels + o) * 9 + (8 - t)] = oihw[(o * inChannels + i) * 9 + t] }
             }
         }
-        self.init(oihw: swapped, bias: [], inChannels: outChannels, outChannels: inChannels, kernelSize: 3)
+        return swapped
     }
 
     /// The packed weights of output pair `pair`, input block `block`.

@@ -216,12 +216,14 @@ extension VGGTape {
 }
 
 extension VGGArchitecture {
-    /// Bytes of the packed weights a network of this architecture holds (forward and backward packings).
+    /// Bytes of the packed weights a network of this architecture holds (forward and backward packings, 9 taps
+    /// per channel pair for direct layers, 16 transformed taps for Winograd layers).
     public var packedWeightBytes: Int {
         layers.reduce(0) { total, l in
             let forward = (l.outChannels + 15) / 16 * ((l.inChannels + 7) / 8)
             let backward = (l.inChannels + 15) / 16 * ((l.outChannels + 7) / 8)
-            return total + 4 * 9 * 128 * (forward + backward)
+            let taps = ConvStrategy.automatic(inChannels: l.inChannels, outChannels: l.outChannels) == .winograd ? 16 : 9
+            return total + 4 * taps * 128 * (forward + backward)
         }
     }
 

@@ -25,6 +25,8 @@ public struct MemoryPlan: Sendable {
                 historySize: Int, video: Bool) {
         let packed = architecture.packedWeightBytes
         let file = 4 * architecture.parameterCount
+        // Packing runs layer by layer from the file's floats; Winograd layers also hold their OIHW copy turned for
+        // the backward pass while they are transformed.
         loading = Self.base + max(3 * file, file + packed)
         let contentTape = VGGTape.bytes(architecture: architecture, pooling: pooling, height: content.height,
                                         width: content.width, deepest: objective.deepestLayer)
@@ -43,7 +45,8 @@ public struct MemoryPlan: Sendable {
         case .lbfgs: optimizerBytes = (2 * historySize + 12) * image   // history, trial point, direction (Double)
         }
         let frames = video ? 4 * 3 * pixels + 90 * pixels : 0   // queue of 4 RGB frames; x264's lookahead
-        running = Self.base + packed + contentTape + grams + 2 * blocked + optimizerBytes + frames
+        let winogradScratch = 8 << 20   // the transformed band of the widest layer (see WinogradConv.tilesPerBand)
+        running = Self.base + packed + contentTape + grams + 2 * blocked + optimizerBytes + frames + winogradScratch
     }
 
     /// Memory the system can give this process now: MemAvailable from /proc/meminfo, if readable.

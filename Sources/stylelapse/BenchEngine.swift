@@ -27,6 +27,9 @@ struct BenchEngine: ParsableCommand {
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int?
 
+    @Option(help: "Convolution strategy: auto (as the network uses), direct or winograd.")
+    var strategy: String = "auto"
+
     /// VGG19's distinct convolution shapes: (input channels, output channels, downsampling of the input image).
     static let convShapes = [(3, 64, 1), (64, 64, 1), (64, 128, 2), (128, 128, 2), (128, 256, 4), (256, 256, 4),
                              (256, 512, 8), (512, 512, 8), (512, 512, 16)]
@@ -39,6 +42,9 @@ struct BenchEngine: ParsableCommand {
     }
 
     func validate() throws {
+        guard strategy == "auto" || ConvStrategy(rawValue: strategy) != nil else {
+            throw ValidationError("--strategy must be auto, direct or winograd")
+        }
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
         guard (threads ?? 1) >= 1 else { throw ValidationError("--threads must be at least 1") }
     }
@@ -86,16 +92,18 @@ struct BenchEngine: ParsableCommand {
         for (cin, cout, down) in Self.convShapes {
             let (h, w) = (size / down, size / down)
             let conv = Conv2D(weights: (0..<(cin * cout * 9)).map { _ in Float.random(in: -0.1...0.1, using: &rng) },
-                              bias: [Float](repeating: 0.01, count: cout), inChannels: cin, outChannels: cout)
+                              bias: [Float](repeating: 0.01, count: cout), inChannels: cin, outChannels: cout,
+                              strategy: ConvStrategy(rawValue: strategy))
             let x = BlockedTensor(Shape(channels: cin, height: h, width: w))
             x.load(chw: (0..<(cin * h * w)).map { _ in Float.random(in: 0...1, using: &rng) })
             let y = BlockedTensor(Shape(channels: cout, height: h, width: w))
             let flops = conv.flops(height: h, width: w)
             let fwd = Measure.median(repeats: repeats) { conv.forward(x, into: y, relu: true, parallel: parallel) }
-            rows.append(Row(kernel: "conv3x3", direction: "forward", cin: cin, cout: cout, height: h, width: w,
+            let kernel = conv.strategy == .direct ? "conv3x3" : "conv3x3w"
+            rows.append(Row(kernel: kernel, direction: "forward", cin: cin, cout: cout, height: h, width: w,
                             seconds: fwd, flops: flops))
             let bwd = Measure.median(repeats: repeats) { conv.backwardInput(y, into: x, parallel: parallel) }
-            rows.append(Row(kernel: "conv3x3", direction: "backward", cin: cin, cout: cout, height: h, width: w,
+            rows.append(Row(kernel: kernel, direction: "backward", cin: cin, cout: cout, height: h, width: w,
                             seconds: bwd, flops: flops))
         }
         return rows

@@ -8,25 +8,32 @@ final class ConvTests: XCTestCase {
     /// (cin, cout, height, width): odd and even sizes, 1×1 and 2×2 maps, widths below, at and above the 6-pixel tile,
     /// channel counts that are and are not multiples of 8 and 16.
     static let shapes = [(3, 16, 7, 9), (5, 17, 1, 1), (16, 5, 2, 2), (17, 16, 6, 5), (8, 24, 5, 13),
-                         (64, 64, 8, 8), (3, 64, 11, 6), (33, 40, 9, 7), (24, 8, 3, 17)]
+                         (64, 64, 8, 8), (3, 64, 11, 6), (33, 40, 9, 7), (24, 8, 3, 17), (40, 48, 45, 37),
+                         (16, 16, 1, 7)]
 
     func testForwardAndBackwardMatchNaive() {
+        for strategy in ConvStrategy.allCases { check(strategy) }
+    }
+
+    func check(_ strategy: ConvStrategy) {
         var rng = SeededRandom(seed: 1)
         for (cin, cout, h, w) in Self.shapes {
             let shape = Shape(channels: cin, height: h, width: w)
             let outShape = Shape(channels: cout, height: h, width: w)
             let input = rng.floats(shape.count), weights = rng.floats(cout * cin * 9), bias = rng.floats(cout)
-            let conv = Conv2D(weights: weights, bias: bias, inChannels: cin, outChannels: cout)
+            let conv = Conv2D(weights: weights, bias: bias, inChannels: cin, outChannels: cout, strategy: strategy)
             let x = BlockedTensor(shape, chw: input)
             let y = BlockedTensor(outShape)
             conv.forward(x, into: y)
             let expected = Naive.conv3x3(input.map(Double.init), shape, weights: weights.map(Double.init),
                                          bias: bias.map(Double.init), outChannels: cout)
-            let label = "\(cin)→\(cout) \(h)×\(w)"
-            assertClose(y.chw(), expected, rel: 1e-5, abs: 1e-5, dims: [cout, h, w], "forward " + label)
+            let label = "\(strategy) \(cin)→\(cout) \(h)×\(w)"
+            // Winograd's transforms add a few roundings: its bound is a little wider than the direct kernel's.
+            let (rel, abs) = strategy == .direct ? (1e-5, 1e-5) : (1e-5, 4e-5)
+            assertClose(y.chw(), expected, rel: rel, abs: abs, dims: [cout, h, w], "forward " + label)
 
             conv.forward(x, into: y, relu: true)
-            assertClose(y.chw(), expected.map { max($0, 0) }, rel: 1e-5, abs: 1e-5, dims: [cout, h, w],
+            assertClose(y.chw(), expected.map { max($0, 0) }, rel: rel, abs: abs, dims: [cout, h, w],
                         "forward+relu " + label)
 
             let gradOut = rng.floats(outShape.count)
@@ -34,7 +41,11 @@ final class ConvTests: XCTestCase {
             conv.backwardInput(BlockedTensor(outShape, chw: gradOut), into: gx)
             let expectedGrad = Naive.conv3x3BackwardInput(gradOut.map(Double.init), shape,
                                                           weights: weights.map(Double.init), outChannels: cout)
-            assertClose(gx.chw(), expectedGrad, rel: 1e-5, abs: 1e-5, dims: [cin, h, w], "backwardInput " + label)
+            assertClose(gx.chw(), expectedGrad, rel: rel, abs: abs, dims: [cin, h, w], "backwardInput " + label)
+            // Accumulating adds to what is there.
+            conv.backwardInput(BlockedTensor(outShape, chw: gradOut), into: gx, accumulate: true)
+            assertClose(gx.chw(), expectedGrad.map { 2 * $0 }, rel: rel, abs: 2 * abs, dims: [cin, h, w],
+                        "backwardInput accumulate " + label)
         }
     }
 }

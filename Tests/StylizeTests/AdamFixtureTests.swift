@@ -33,6 +33,14 @@ final class AdamFixtureTests: XCTestCase {
             worst = max(worst, zip(x, c.values(key)).map { abs(Double($0) - $1) }.max()!)
         }
         assertClose(losses, c.values("losses"), rel: c.rel, abs: c.abs, "\(c.name): losses of x0…x5")
+        // The optimiser alone, fed the reference's own gradients: five steps held to a tighter bound.
+        var alone = Adam(count: x.count, settings: .report)
+        var y = c.floats("content")
+        for t in 0..<5 {
+            alone.step(&y, gradient: c.floats("g\(t)"), lower: 0, upper: 255)
+            assertClose(y, c.values("x\(t + 1)"), rel: 0, abs: c.params["optimizer_only_abs"]!, dims: c.shape("x1"),
+                        "\(c.name): optimiser alone, x\(t + 1)")
+        }
         print(String(format: "%@: largest pixel difference after 5 steps %.2e levels; loss after 5 steps rel. error %.2e",
                      c.name, worst, abs(losses[5] / c.values("losses")[5] - 1)))
     }
