@@ -57,7 +57,7 @@ let package = Package(
         .executableTarget(name: "ImageFuzz", dependencies: ["ImageFiles"],
                           swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
 
-        .target(name: "TestSupport", dependencies: ["ImageFiles"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["ImageFiles", "Network"], path: "Tests/TestSupport"),
         .testTarget(name: "ImageFilesTests", dependencies: ["ImageFiles", "TestSupport"]),
         .testTarget(name: "TimelapseTests", dependencies: ["Timelapse", "ImageFiles", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"], swiftSettings: cpuFlags),

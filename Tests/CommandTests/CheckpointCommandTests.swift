@@ -11,13 +11,7 @@ import XCTest
 final class CheckpointCommandTests: XCTestCase {
     let content = Fixture.path("demo/chelsea.png"), style = Fixture.path("demo/starry_night.jpg")
 
-    override func setUpWithError() throws {
-        let weights = (ProcessInfo.processInfo.environment["XDG_CACHE_HOME"] ?? NSHomeDirectory() + "/.cache")
-            + "/stylelapse/vgg19.safetensors"
-        if !FileManager.default.fileExists(atPath: weights) && ProcessInfo.processInfo.environment["CI"] != "true" {
-            throw XCTSkip("no weights at \(weights): run tools/fetch-weights")
-        }
-    }
+    override func setUpWithError() throws { _ = try RealWeights.require() }
 
     func resumeMatchesUninterrupted(_ extra: [String]) throws {
         let dir = TemporaryFolder()

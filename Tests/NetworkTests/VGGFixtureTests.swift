@@ -60,13 +60,7 @@ final class VGGFixtureTests: XCTestCase {
     }
 
     func testRealVGG19AgainstPyTorch() throws {
-        let path = WeightsLocation.defaultPath
-        guard FileManager.default.fileExists(atPath: path) else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" {
-                return XCTFail(WeightsLocation.missingMessage(path) + " (CI must run tools/fetch-weights first)")
-            }
-            throw XCTSkip(WeightsLocation.missingMessage(path))
-        }
+        let path = try RealWeights.require()
         let network = try VGGNetwork.load(path)
         XCTAssertEqual(network.inputNormalization, .caffeBGR)
         let c = try FixtureFile.load(Fixture.path("network/vgg19.slfx")).first { $0.kernel == "vgg_report_objective" }!

@@ -56,11 +56,7 @@ final class AdamFixtureTests: XCTestCase {
     }
 
     func testRealVGG19() throws {
-        let path = WeightsLocation.defaultPath
-        guard FileManager.default.fileExists(atPath: path) else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" { return XCTFail(WeightsLocation.missingMessage(path)) }
-            throw XCTSkip(WeightsLocation.missingMessage(path))
-        }
+        let path = try RealWeights.require()
         let c = try FixtureFile.load(Fixture.path("network/vgg19.slfx")).first { $0.kernel == "adam_report_steps" }!
         verify(try VGGNetwork.load(path), c)
     }
