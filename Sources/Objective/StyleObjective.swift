@@ -42,15 +42,16 @@ public final class StyleObjective {
         self.settings = settings
         self.parallel = parallel
         imageShape = content.shape
+        // The style image's tape is made, used and released before the content's is allocated: the two are never
+        // held at once (at 1024² each is gigabytes).
+        styleTargets = {
+            let styleTape = VGGTape(network: network, height: style.shape.height, width: style.shape.width,
+                                    deepest: settings.styleLayers.map(\.layer).max()!)
+            network.forward(style, recording: styleTape, parallel: parallel)
+            return settings.styleLayers.map { l in Self.gram(styleTape.output(l.layer), settings.style, parallel) }
+        }()
         tape = VGGTape(network: network, height: content.shape.height, width: content.shape.width,
                        deepest: settings.deepestLayer)
-        let styleDeepest = settings.styleLayers.map(\.layer).max()!
-        let styleTape = VGGTape(network: network, height: style.shape.height, width: style.shape.width,
-                                deepest: styleDeepest)
-        network.forward(style, recording: styleTape, parallel: parallel)
-        styleTargets = settings.styleLayers.map { l in
-            Self.gram(styleTape.output(l.layer), settings.style, parallel)
-        }
         network.forward(content, recording: tape, parallel: parallel)
         let p = tape.output(settings.contentLayer)
         contentTarget = BlockedTensor(p.shape)

@@ -10,7 +10,7 @@ public struct MemoryPlan: Sendable {
     /// Loading the weights: first the file's bytes and its floats (and the Data they are read through), then the
     /// floats and the packed copies built from them (the bytes are released by then).
     public var loading: Int
-    /// Setting up the objective: packed weights, the content tape and the style tape at once.
+    /// Setting up the objective: packed weights and the style image's tape (released before the content's is made).
     public var setup: Int
     /// Running: packed weights, the content tape, optimiser state, frames in flight and the encoder's buffers.
     public var running: Int
@@ -35,7 +35,7 @@ public struct MemoryPlan: Sendable {
                                       width: style.width, deepest: styleDeepest)
         let widths = architecture.layers.reduce(into: [VGGLayer: Int]()) { $0[$1.layer] = $1.outChannels }
         let grams = objective.styleLayers.reduce(0) { $0 + 4 * 3 * widths[$1.layer]! * widths[$1.layer]! }
-        setup = Self.base + packed + contentTape + styleTape + grams
+        setup = Self.base + packed + styleTape + grams
         let pixels = content.width * content.height
         let image = 4 * 3 * pixels                       // one planar float copy of the image
         let blocked = 32 * (content.width + 2) * (content.height + 2)
