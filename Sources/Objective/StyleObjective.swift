@@ -36,20 +36,34 @@ public final class StyleObjective {
 
     /// `content` and `style` are RGB images (3 channels, 0…255); the optimised image has `content`'s size.
     /// The style image may have another size: its Grams are normalised by its own size.
-    public init(network: VGGNetwork, settings: ObjectiveSettings, content: BlockedTensor, style: BlockedTensor,
-                parallel: Parallel = .serial) {
+    public convenience init(network: VGGNetwork, settings: ObjectiveSettings, content: BlockedTensor,
+                            style: BlockedTensor, parallel: Parallel = .serial) {
+        self.init(network: network, settings: settings, content: content, styles: [(style, 1)], parallel: parallel)
+    }
+
+    /// Several styles blended: each style layer's target is Σ wᵢ·Aᵢ, the weighted sum of the styles' Gram
+    /// matrices (weights as given; a blend 1, 0 is exactly the first style alone).
+    public init(network: VGGNetwork, settings: ObjectiveSettings, content: BlockedTensor,
+                styles: [(image: BlockedTensor, weight: Double)], parallel: Parallel = .serial) {
+        precondition(!styles.isEmpty, "StyleObjective: at least one style")
         self.network = network
         self.settings = settings
         self.parallel = parallel
         imageShape = content.shape
         // The style image's tape is made, used and released before the content's is allocated: the two are never
         // held at once (at 1024² each is gigabytes).
-        styleTargets = {
-            let styleTape = VGGTape(network: network, height: style.shape.height, width: style.shape.width,
-                                    deepest: settings.styleLayers.map(\.layer).max()!)
-            network.forward(style, recording: styleTape, parallel: parallel)
-            return settings.styleLayers.map { l in Self.gram(styleTape.output(l.layer), settings.style, parallel) }
-        }()
+        var targets: [[Float]] = []
+        for (k, style) in styles.enumerated() {
+            let styleTape = VGGTape(network: network, height: style.image.shape.height,
+                                    width: style.image.shape.width, deepest: settings.styleLayers.map(\.layer).max()!)
+            network.forward(style.image, recording: styleTape, parallel: parallel)
+            for (i, l) in settings.styleLayers.enumerated() {
+                let g = Self.gram(styleTape.output(l.layer), settings.style, parallel)
+                let w = Float(style.weight)
+                if k == 0 { targets.append(g.map { w * $0 }) } else { for j in g.indices { targets[i][j] += w * g[j] } }
+            }
+        }
+        styleTargets = targets
         tape = VGGTape(network: network, height: content.shape.height, width: content.shape.width,
                        deepest: settings.deepestLayer)
         network.forward(content, recording: tape, parallel: parallel)

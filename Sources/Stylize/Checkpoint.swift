@@ -12,7 +12,8 @@ import Optimization
 /// The options of a run, as the command line gave them: what a resumed run needs to rebuild the same objective.
 public struct RunOptions: Codable, Sendable {
     public var content: String, contentSHA256: String
-    public var style: String, styleSHA256: String
+    public var styles: [String], styleSHA256s: [String], styleBlend: [Double]
+    public var styleScale: Double, pooling: String, preserveColor: String?, smooth: Double?
     public var initialization: String
     public var seed: UInt64
     public var optimizer: String
@@ -25,10 +26,13 @@ public struct RunOptions: Codable, Sendable {
     public var every: Int, fps: Int, hold: Double
     public var weights: String
 
-    public init(content: String, contentSHA256: String, style: String, styleSHA256: String, initialization: String,
+    public init(content: String, contentSHA256: String, styles: [String], styleSHA256s: [String], styleBlend: [Double],
+                styleScale: Double, pooling: String, preserveColor: String?, smooth: Double?, initialization: String,
                 seed: UInt64, settings: StylizeSettings, maxSize: Int, output: String, video: String?, trace: String?,
                 frames: String?, every: Int, fps: Int, hold: Double, weights: String) {
-        (self.content, self.contentSHA256, self.style, self.styleSHA256) = (content, contentSHA256, style, styleSHA256)
+        (self.content, self.contentSHA256, self.styles, self.styleSHA256s) = (content, contentSHA256, styles, styleSHA256s)
+        (self.styleBlend, self.styleScale, self.pooling) = (styleBlend, styleScale, pooling)
+        (self.preserveColor, self.smooth) = (preserveColor, smooth)
         (self.initialization, self.seed, self.optimizer) = (initialization, seed, settings.optimizer.rawValue)
         iterations = settings.iterations
         (learningRate, beta1, beta2, epsilon) = (settings.adam.learningRate, settings.adam.beta1, settings.adam.beta2,

@@ -23,7 +23,7 @@ extension StylizeCommand {
             settings = Self.settings(from: options)
             if let iterations { options.iterations = iterations; settings.iterations = iterations }
             settings.injectNonFinite = self.settings().injectNonFinite
-            for (path, digest) in [(options.content, options.contentSHA256), (options.style, options.styleSHA256)] {
+            for (path, digest) in zip([options.content] + options.styles, [options.contentSHA256] + options.styleSHA256s) {
                 guard try Self.sha256(path) == digest else {
                     throw ImageFileError(path, "has changed since the checkpoint was written; cannot resume")
                 }
@@ -31,8 +31,12 @@ extension StylizeCommand {
         } else {
             let outputPath = output ?? (((content! as NSString).lastPathComponent as NSString).deletingPathExtension
                 + "-stylized.png")
-            options = RunOptions(content: content!, contentSHA256: try Self.sha256(content!), style: style!,
-                                 styleSHA256: try Self.sha256(style!), initialization: self.`init`, seed: seed,
+            let blend = styleBlend.map { $0.split(separator: ",").map { Double($0)! } }
+                ?? Array(repeating: 1 / Double(style.count), count: style.count)
+            options = RunOptions(content: content!, contentSHA256: try Self.sha256(content!), styles: style,
+                                 styleSHA256s: try style.map(Self.sha256), styleBlend: blend, styleScale: styleScale,
+                                 pooling: pooling.rawValue, preserveColor: preserveColor?.rawValue, smooth: smooth,
+                                 initialization: self.`init`, seed: seed,
                                  settings: settings, maxSize: maxSize, output: outputPath, video: video, trace: trace,
                                  frames: frames, every: every, fps: fps, hold: hold,
                                  weights: weights ?? WeightsLocation.defaultPath)
@@ -51,16 +55,33 @@ extension StylizeCommand {
         let parallel = Parallel(workers: threads ?? System.activeProcessorCount)
 
         let contentImage = try ImageFile.read(options.content).resized(maxSide: options.maxSize)
-        let styleImage = try ImageFile.read(options.style).resized(maxSide: options.maxSize)
-        for (path, image) in [(options.content, contentImage), (options.style, styleImage)]
-        where min(image.width, image.height) < 16 {
-            throw ImageFileError(path, "is \(image.width)×\(image.height) at this --max-size; VGG19 needs 16 pixels a side")
+        let colors = options.preserveColor.flatMap(ColorPreservation.init(rawValue:))
+        // Each style picture's longer side is --style-scale times the content's.
+        let styleSide = max(16, Int((options.styleScale * Double(max(contentImage.width, contentImage.height))).rounded()))
+        let styleImages = try options.styles.map { path -> RGBImage in
+            let picture = try ImageFile.read(path)
+            let size = Resample.fitting(width: picture.width * styleSide, height: picture.height * styleSide,
+                                        maxSide: styleSide)
+            let fitted = picture.resized(width: size.width, height: size.height)
+            return colors == .transfer ? Colors.transfer(fitted, toColorsOf: contentImage) : fitted
         }
-        try checkMemory(settings, content: contentImage, style: styleImage, video: options.video != nil)
-        let network = try VGGNetwork.load(options.weights)
-        let objective = StyleObjective(network: network, settings: settings.objective,
-                                       content: tensor(contentImage), style: tensor(styleImage), parallel: parallel)
+        for (path, image) in zip([options.content] + options.styles, [contentImage] + styleImages)
+        where min(image.width, image.height) < 16 {
+            throw ImageFileError(path, "is \(image.width)×\(image.height) at this size; VGG19 needs 16 pixels a side")
+        }
+        let largestStyle = styleImages.max { $0.width * $0.height < $1.width * $1.height }!
+        try checkMemory(settings, content: contentImage, style: largestStyle, video: options.video != nil)
+        let network = try VGGNetwork.load(options.weights, pooling: Pooling(rawValue: options.pooling) ?? .max)
+        let objective = StyleObjective(network: network, settings: settings.objective, content: tensor(contentImage),
+                                       styles: zip(styleImages, options.styleBlend).map { (tensor($0), $1) },
+                                       parallel: parallel)
         let (w, h) = (contentImage.width, contentImage.height)
+        // What a picture of the optimised pixels shows: with luminance-only colour, the photo's chroma.
+        let contentPixels = contentImage.planar
+        func picture(_ x: [Float]) -> RGBImage {
+            RGBImage(width: w, height: h, planar: colors == .luminance ? Colors.luminanceOnly(x, content: contentPixels) : x)
+        }
+        var smoothed: [Float]?
 
         let writer = try options.video.map {
             try TimelapseWriter(path: $0, width: w, height: h,
@@ -86,11 +107,16 @@ extension StylizeCommand {
         }
         func iteration(_ record: IterationRecord, _ x: [Float]) throws {
             for t in [traceWriter, checkpointTrace] { try t?.write(record) }
+            // The timelapse's moving average runs over every iteration, whichever of them become frames.
+            if let a = options.smooth.map(Float.init) {
+                smoothed = smoothed.map { prev in zip(x, prev).map { a * $0 + (1 - a) * $1 } } ?? x
+            }
+            let shown = smoothed ?? x
             if record.iteration % options.every == 0 {
-                try frame(record.iteration, RGBImage(width: w, height: h, planar: x), keep: true)
+                try frame(record.iteration, picture(shown), keep: true)
                 pending = nil
             } else {
-                pending = (record.iteration, x)
+                pending = (record.iteration, shown)
             }
             progress.update(record)
         }
@@ -116,16 +142,16 @@ extension StylizeCommand {
                     if let folder = checkpointFolder { try Checkpoint.save(s, options: options, to: folder) }
                 }, onIteration: iteration)
             if let pending {   // the last iteration is always a frame
-                try frame(pending.iteration, RGBImage(width: w, height: h, planar: pending.image), keep: false)
+                try frame(pending.iteration, picture(pending.image), keep: false)
             }
             progress.finish()
-            try finish(result: result, state: state!, options: options, writer: writer, traceWriter: traceWriter,
-                       runner: runner, framesWritten: framesWritten, size: (w, h))
+            try finish(result: result, state: state!, best: picture(state!.best), options: options, writer: writer,
+                       traceWriter: traceWriter, runner: runner, framesWritten: framesWritten)
         } catch let error as ImageFileError where state != nil && error.path != options.output {
             // A frame, the video or the trace could not be written (a full disk, an I/O error): the video is
             // abandoned (only its .part file existed, now removed), but the best image so far is not lost.
             writer?.cancel()
-            let best = RGBImage(width: w, height: h, planar: state!.best)
+            let best = picture(state!.best)
             let place = (try? PNGFile.write(best, to: options.output)) != nil ? options.output : Self.rescue(best)
             throw ImageFileError(error.path, error.problem + "; the best image so far (iteration "
                 + "\(state!.bestIteration)) " + (place.map { "is saved at \($0)" } ?? "could not be saved"))
@@ -138,9 +164,8 @@ extension StylizeCommand {
 
     /// Writes the best image (keeping it beside when its place cannot be written), the video and the trace; prints
     /// the summary.
-    func finish(result: StylizeResult, state: RunState, options: RunOptions, writer: TimelapseWriter?,
-                traceWriter: TraceWriter?, runner: StylizeRun, framesWritten: Int, size: (Int, Int)) throws {
-        let best = RGBImage(width: size.0, height: size.1, planar: state.best)
+    func finish(result: StylizeResult, state: RunState, best: RGBImage, options: RunOptions, writer: TimelapseWriter?,
+                traceWriter: TraceWriter?, runner: StylizeRun, framesWritten: Int) throws {
         do {
             try PNGFile.write(best, to: options.output)
         } catch let error as ImageFileError {

@@ -23,7 +23,14 @@ struct StylizeCommand: ParsableCommand {
             """)
 
     @Option(help: "The photo.") var content: String?
-    @Option(help: "The painting whose style to take.") var style: String?
+    @Option(help: "The painting whose style to take (repeat for several, blended).") var style: [String] = []
+    @Option(help: "Weights of several styles, comma-separated (default: equal).") var styleBlend: String?
+    @Option(help: "Style picture's longer side as a multiple of the content's (default 1).") var styleScale: Double = 1
+    @Option(help: "Pooling in VGG19: max (default) or average.") var pooling: Pooling = .max
+    @Option(help: "Keep the photo's colours: luminance (its colour, the result's light) or transfer (the painting recoloured to the photo's colour statistics first).")
+    var preserveColor: ColorPreservation?
+    @Option(help: "Calmer timelapse: each frame = a·image + (1−a)·previous frame, 0 < a ≤ 1 (the best image is never smoothed).")
+    var smooth: Double?
     @Option(help: "The best image, PNG (default: <content name>-stylized.png here).") var output: String?
     @Option(help: "The timelapse, MP4.") var video: String?
     @Option(help: "Also write every frame as a numbered PNG into this folder.") var frames: String?
@@ -57,9 +64,18 @@ struct StylizeCommand: ParsableCommand {
     enum Preset: String, ExpressibleByArgument { case report }
 
     func validate() throws {
-        if resume == nil && (content == nil || style == nil) {
+        if resume == nil && (content == nil || style.isEmpty) {
             throw ValidationError("--content and --style are required (unless --resume continues a run)")
         }
+        if let blend = styleBlend {
+            let weights = blend.split(separator: ",").map { Double($0) }
+            guard weights.count == style.count, weights.allSatisfy({ ($0 ?? -1) >= 0 }),
+                  weights.reduce(0, { $0 + ($1 ?? 0) }) > 0 else {
+                throw ValidationError("--style-blend takes one non-negative weight per --style, e.g. 0.7,0.3")
+            }
+        }
+        guard styleScale > 0 && styleScale <= 8 else { throw ValidationError("--style-scale must be in (0, 8]") }
+        if let a = smooth, !(a > 0 && a <= 1) { throw ValidationError("--smooth takes a in (0, 1]") }
         guard checkpointEvery >= 1 else { throw ValidationError("--checkpoint-every must be at least 1") }
         if let n = iterations, n < 0 { throw ValidationError("--iterations must be 0 or more") }
         guard maxSize >= 16 else { throw ValidationError("--max-size must be at least 16 (VGG19 pools 4 times)") }
@@ -106,7 +122,8 @@ struct StylizeCommand: ParsableCommand {
     func checkMemory(_ settings: StylizeSettings, content: RGBImage, style: RGBImage, video: Bool) throws {
         func plan(_ maxSide: Int) -> MemoryPlan {
             let c = Resample.fitting(width: content.width, height: content.height, maxSide: maxSide)
-            let s = Resample.fitting(width: style.width, height: style.height, maxSide: maxSide)
+            let scale = Double(maxSide) / Double(max(content.width, content.height))
+            let s = (width: max(1, Int(Double(style.width) * scale)), height: max(1, Int(Double(style.height) * scale)))
             return MemoryPlan(objective: settings.objective, content: c, style: s, optimizer: settings.optimizer,
                               historySize: settings.lbfgs.historySize, video: video)
         }
@@ -144,6 +161,8 @@ struct StylizeCommand: ParsableCommand {
 }
 
 extension OptimizerChoice: ExpressibleByArgument {}
+extension Pooling: ExpressibleByArgument {}
+extension ColorPreservation: ExpressibleByArgument {}
 
 /// SplitMix64, for noise initialisation from --seed.
 struct SplitMix {

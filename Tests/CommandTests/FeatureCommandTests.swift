@@ -1,0 +1,76 @@
+// The knobs beyond the report: colour preservation, blended styles, style scale, pooling, a smoothed timelapse.
+
+import Foundation
+import ImageFiles
+import TestSupport
+import XCTest
+
+final class FeatureCommandTests: XCTestCase {
+    let content = Fixture.path("demo/chelsea.png"), style = Fixture.path("demo/starry_night.jpg")
+
+    override func setUpWithError() throws { _ = try RealWeights.require() }
+
+    func run(_ extra: [String], _ dir: TemporaryFolder, _ name: String, iterations: Int = 4) throws -> RGBImage {
+        let result = try Command.run(["stylize", "--content", content, "--style", style, "--max-size", "48",
+                                      "--iterations", "\(iterations)", "--quiet", "--output", dir.file(name)] + extra)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        return try ImageFile.read(dir.file(name))
+    }
+
+    func testLuminanceOnlyOutputHasTheContentsChroma() throws {
+        let dir = TemporaryFolder()
+        let plain = try run([], dir, "plain.png")
+        let kept = try run(["--preserve-color", "luminance"], dir, "kept.png")
+        let photo = try ImageFile.read(content).resized(maxSide: 48)
+        func chroma(_ i: RGBImage, _ p: Int) -> (Double, Double) {
+            let (r, g, b) = (Double(i.pixels[3 * p]), Double(i.pixels[3 * p + 1]), Double(i.pixels[3 * p + 2]))
+            return (-0.14713 * r - 0.28886 * g + 0.436 * b, 0.615 * r - 0.51499 * g - 0.10001 * b)
+        }
+        var keptError = 0.0, plainError = 0.0
+        for p in 0..<(photo.width * photo.height) {
+            let (u, v) = chroma(photo, p), (ku, kv) = chroma(kept, p), (pu, pv) = chroma(plain, p)
+            keptError = max(keptError, abs(ku - u), abs(kv - v))
+            plainError = max(plainError, abs(pu - u), abs(pv - v))
+        }
+        // Only 8-bit rounding and clamping at the ends of the range separate the chroma from the photo's.
+        XCTAssertLessThan(keptError, 12, "luminance-only keeps the photo's chroma")
+        XCTAssertGreaterThan(plainError, 3 * keptError, "without it the painting's colours come through")
+    }
+
+    func testBlendOfOneAndZeroEqualsTheSingleStyleRun() throws {
+        let dir = TemporaryFolder()
+        let single = try run([], dir, "single.png")
+        let blended = try run(["--style", Fixture.path("images/png_rgb8.png"), "--style-blend", "1,0"], dir, "blend.png")
+        XCTAssertEqual(single, blended)
+        let mixed = try run(["--style", Fixture.path("demo/chelsea.png"), "--style-blend", "0.5,0.5"], dir, "mix.png")
+        XCTAssertNotEqual(single, mixed)
+    }
+
+    func testColourTransferAndAveragePoolingAndStyleScaleRun() throws {
+        let dir = TemporaryFolder()
+        let plain = try run([], dir, "plain.png")
+        XCTAssertNotEqual(try run(["--preserve-color", "transfer"], dir, "t.png"), plain)
+        XCTAssertNotEqual(try run(["--pooling", "average"], dir, "a.png"), plain)
+        XCTAssertNotEqual(try run(["--style-scale", "0.5"], dir, "s.png"), plain)
+        let tooSmall = try Command.run(["stylize", "--content", content, "--style", style, "--max-size", "48",
+                                        "--style-scale", "0.25", "--output", dir.file("x.png")])
+        XCTAssertNotEqual(tooSmall.status, 0)
+        XCTAssertTrue(tooSmall.stderr.contains("needs 16 pixels"), tooSmall.stderr)
+    }
+
+    func testSmoothedFramesAreTheMovingAverage() throws {
+        let dir = TemporaryFolder()
+        _ = try run(["--frames", dir.file("raw")], dir, "raw.png", iterations: 2)
+        _ = try run(["--frames", dir.file("calm"), "--smooth", "0.5"], dir, "calm.png", iterations: 2)
+        func frame(_ folder: String, _ i: Int) throws -> RGBImage {
+            try ImageFile.read(dir.file(folder) + String(format: "/frame_%06d.png", i))
+        }
+        XCTAssertEqual(try frame("calm", 0), try frame("raw", 0))
+        let (x0, x1, s1) = (try frame("raw", 0), try frame("raw", 1), try frame("calm", 1))
+        for i in stride(from: 0, to: s1.pixels.count, by: 7) {
+            XCTAssertEqual(Double(s1.pixels[i]), (Double(x0.pixels[i]) + Double(x1.pixels[i])) / 2, accuracy: 1.01)
+        }
+        XCTAssertEqual(try ImageFile.read(dir.file("raw.png")), try ImageFile.read(dir.file("calm.png")),
+                       "the best image is never smoothed")
+    }
+}
