@@ -42,7 +42,7 @@ extension StylizeCommand {
                                  weights: weights ?? WeightsLocation.defaultPath)
         }
         // Every output location is checked before any work starts.
-        for path in [options.output, options.video, options.trace].compactMap({ $0 }) { try AtomicFile.checkWritable(path) }
+        for path in [options.output, options.video, options.trace, plot].compactMap({ $0 }) { try AtomicFile.checkWritable(path) }
         if let frames = options.frames { try Self.prepareFolder(frames) }
         let checkpointFolder = checkpoint ?? resume
         if let checkpointFolder {
@@ -105,7 +105,9 @@ extension StylizeCommand {
             }
             framesWritten += 1
         }
+        var records: [IterationRecord] = []
         func iteration(_ record: IterationRecord, _ x: [Float]) throws {
+            if plot != nil { records.append(record) }
             for t in [traceWriter, checkpointTrace] { try t?.write(record) }
             // The timelapse's moving average runs over every iteration, whichever of them become frames.
             if let a = options.smooth.map(Float.init) {
@@ -145,6 +147,10 @@ extension StylizeCommand {
                 try frame(pending.iteration, picture(pending.image), keep: false)
             }
             progress.finish()
+            if let plot {
+                try AtomicFile.write(Array(LossPlot.svg(records, styleWeight: settings.objective.styleWeight,
+                                                        contentWeight: settings.objective.contentWeight).utf8), to: plot)
+            }
             try finish(result: result, state: state!, best: picture(state!.best), options: options, writer: writer,
                        traceWriter: traceWriter, runner: runner, framesWritten: framesWritten)
         } catch let error as ImageFileError where state != nil && error.path != options.output {

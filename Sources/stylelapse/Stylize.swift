@@ -59,6 +59,7 @@ struct StylizeCommand: ParsableCommand {
     @Option(help: "Checkpoint every N iterations (and always at the end).") var checkpointEvery: Int = 50
     @Option(help: "Continue the run checkpointed in this folder, up to --iterations counted from its start.")
     var resume: String?
+    @Option(help: "Also draw total, style and content loss against iteration (log scale) as an SVG.") var plot: String?
     @Flag(help: "No progress or summary.") var quiet = false
 
     enum Preset: String, ExpressibleByArgument { case report }

@@ -74,3 +74,24 @@ final class FeatureCommandTests: XCTestCase {
                        "the best image is never smoothed")
     }
 }
+
+final class PlotCommandTests: XCTestCase {
+    override func setUpWithError() throws { _ = try RealWeights.require() }
+
+    func testPlotDrawsThreeCurvesOverEveryIteration() throws {
+        let dir = TemporaryFolder()
+        let result = try Command.run(["stylize", "--content", Fixture.path("demo/chelsea.png"), "--style",
+                                      Fixture.path("demo/starry_night.jpg"), "--max-size", "32", "--iterations", "6",
+                                      "--quiet", "--output", dir.file("o.png"), "--plot", dir.file("loss.svg")])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let svg = try String(contentsOfFile: dir.file("loss.svg"), encoding: .utf8)
+        let polylines = svg.components(separatedBy: "<polyline").dropFirst()
+        XCTAssertEqual(polylines.count, 3, "total, style and content")
+        for line in polylines {
+            let points = line.components(separatedBy: "points=\"").dropFirst().first?.prefix { $0 != "\"" } ?? ""
+            XCTAssertEqual(points.split(separator: " ").count, 7, "iterations 0…6")
+        }
+        XCTAssertTrue(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>\n"))
+        XCTAssertTrue(svg.contains(">1e"), "log-scale labels")
+    }
+}
