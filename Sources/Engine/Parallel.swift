@@ -43,6 +43,28 @@ public struct Parallel: Sendable {
     }
 }
 
+extension Parallel {
+    /// Like `forEach`, and also tells each call which worker (0..<min(workers, count)) runs it, so workers can own
+    /// scratch memory. Item i always runs on worker i mod min(workers, count).
+    public func forEachWorker(_ count: Int, _ body: (_ worker: Int, _ item: Int) -> Void) {
+        let n = min(workers, count)
+        if n <= 1 {
+            for i in 0..<count { body(0, i) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            let shared = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: n) { worker in
+                var i = worker
+                while i < count {
+                    shared.value(worker, i)
+                    i += n
+                }
+            }
+        }
+    }
+}
+
 /// Carries a value that is not Sendable (a closure over raw pointers) into concurrentPerform.
 /// Invariant: the value is used only during the Parallel.forEach call that created the wrapper, and the items it
 /// runs write disjoint memory.

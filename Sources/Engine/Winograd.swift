@@ -69,9 +69,28 @@ enum WinogradConv {
         let zeros = UnsafeMutablePointer<Float>.allocate(capacity: 16)
         zeros.initialize(repeating: 0, count: 16)
         defer { zeros.deallocate() }
-        let (vs, ms) = (UncheckedSendable(v), UncheckedSendable(m))
 
-        for ty0 in stride(from: 0, to: tilesY, by: bandRows) {
+        let bands = (tilesY + bandRows - 1) / bandRows
+        if bands >= 2 * parallel.workers {
+            // Many bands: each worker transforms, multiplies and writes whole bands in scratch of its own, so a
+            // band's data never leaves its core and no phase waits for another worker.
+            let workers = min(parallel.workers, bands)
+            let vw = UnsafeMutablePointer<Float>.allocate(capacity: workers * 16 * inBlocks * n * 8)
+            let mw = UnsafeMutablePointer<Float>.allocate(capacity: workers * 16 * outBlocks * n * 8)
+            defer { vw.deallocate(); mw.deallocate() }
+            let (vws, mws) = (UncheckedSendable(vw), UncheckedSendable(mw))
+            parallel.forEachWorker(bands) { worker, band in
+                band3(ty0: band * bandRows, v: vws.value + worker * 16 * inBlocks * n * 8,
+                      m: mws.value + worker * 16 * outBlocks * n * 8, serial: .serial)
+            }
+        } else {
+            // Few bands (small maps): all workers share each band, phase by phase.
+            for ty0 in stride(from: 0, to: tilesY, by: bandRows) { band3(ty0: ty0, v: v, m: m, serial: parallel) }
+        }
+
+        /// The three phases over the band of tile rows starting at `ty0`, with scratch `v` and `m`.
+        func band3(ty0: Int, v: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>, serial parallel: Parallel) {
+            let (vs, ms) = (UncheckedSendable(v), UncheckedSendable(m))
             let rows = min(bandRows, tilesY - ty0)
             let tiles = rows * tilesX
             // 1. V[ξ][icBlock][tile] = Bᵀ d B for every 4×4 input tile of the band.
@@ -88,7 +107,7 @@ enum WinogradConv {
                         zeros: zeros)
             }
             // 3. Y = Aᵀ M A (+ bias, ReLU) into the output.
-            parallel.forEach((outBlocks / 2) * 2 * rows) { item in
+            parallel.forEach(outBlocks * rows) { item in
                 let (block, r) = (item / rows, item % rows)
                 guard block < output.blocks else { return }
                 outputTransform(ms.value + (block * n + r * tilesX) * 8, xiStride: outBlocks * n * 8,

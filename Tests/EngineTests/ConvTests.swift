@@ -9,7 +9,7 @@ final class ConvTests: XCTestCase {
     /// channel counts that are and are not multiples of 8 and 16.
     static let shapes = [(3, 16, 7, 9), (5, 17, 1, 1), (16, 5, 2, 2), (17, 16, 6, 5), (8, 24, 5, 13),
                          (64, 64, 8, 8), (3, 64, 11, 6), (33, 40, 9, 7), (24, 8, 3, 17), (40, 48, 45, 37),
-                         (16, 16, 1, 7)]
+                         (16, 16, 1, 7), (16, 24, 300, 12)]   // the last: many Winograd bands, one per worker
 
     func testForwardAndBackwardMatchNaive() {
         for strategy in ConvStrategy.allCases { check(strategy) }

@@ -26,6 +26,16 @@ final class DeterminismTests: XCTestCase {
             MaxPool2D.forward(x, into: pooled, argmax: MaxPoolArgmax(pooledShape(s)), parallel: p)
             results.append(y.chw() + gx.chw() + g + gg.chw() + pooled.chw())
         }
+        // A tall map: Winograd runs whole bands per worker on 1 and 2 workers and shares bands on 8.
+        let tall = Shape(channels: 16, height: 400, width: 16)
+        let tallX = BlockedTensor(tall, chw: rng.floats(tall.count))
+        let tallConv = Conv2D(weights: rng.floats(16 * 16 * 9), bias: rng.floats(16), inChannels: 16, outChannels: 16)
+        XCTAssertEqual(tallConv.strategy, .winograd)
+        for (k, workers) in [1, 2, 8].enumerated() {
+            let y = BlockedTensor(tall)
+            tallConv.forward(tallX, into: y, relu: false, parallel: Parallel(workers: workers))
+            results[k] += y.chw()
+        }
         for (i, workers) in [2, 8].enumerated() {
             XCTAssertTrue(zip(results[0], results[i + 1]).allSatisfy { $0.bitPattern == $1.bitPattern },
                           "\(workers) workers differ from 1")
