@@ -69,12 +69,7 @@ public enum MaxPool2D {
                                 accumulate: Bool = false, parallel: Parallel = .serial) {
         precondition(gradOutput.shape == pooledShape(gradInput.shape) && argmax.shape == gradOutput.shape, "shapes")
         let (ho, wo) = (gradOutput.shape.height, gradOutput.shape.width)
-        let (h, w) = (gradInput.shape.height, gradInput.shape.width)
-        parallel.forEach(gradInput.blocks * ((h + 1) / 2)) { item in
-            let (b, y) = (item / ((h + 1) / 2), item % ((h + 1) / 2))
-            let top = gradInput.pointer(block: b, y: 2 * y, x: 0)
-            let rows = 2 * y + 1 < h ? 2 : 1
-            if !accumulate { for r in 0..<rows { (top + r * gradInput.rowStride).update(repeating: 0, count: w * 8) } }
+        eachWindowRow(gradInput, clear: !accumulate, parallel) { b, y, top in
             guard y < ho else { return }
             let g = gradOutput.pointer(block: b, y: y, x: 0)
             let idx = argmax.indices + (b * ho + y) * wo
@@ -115,12 +110,7 @@ public enum AvgPool2D {
                                 parallel: Parallel = .serial) {
         precondition(gradOutput.shape == pooledShape(gradInput.shape), "AvgPool2D shapes")
         let (ho, wo) = (gradOutput.shape.height, gradOutput.shape.width)
-        let (h, w) = (gradInput.shape.height, gradInput.shape.width)
-        parallel.forEach(gradInput.blocks * ((h + 1) / 2)) { item in
-            let (b, y) = (item / ((h + 1) / 2), item % ((h + 1) / 2))
-            let top = gradInput.pointer(block: b, y: 2 * y, x: 0)
-            let rows = 2 * y + 1 < h ? 2 : 1
-            if !accumulate { for r in 0..<rows { (top + r * gradInput.rowStride).update(repeating: 0, count: w * 8) } }
+        eachWindowRow(gradInput, clear: !accumulate, parallel) { b, y, top in
             guard y < ho else { return }
             let g = gradOutput.pointer(block: b, y: y, x: 0)
             let below = top + gradInput.rowStride
@@ -130,5 +120,23 @@ public enum AvgPool2D {
                 put(top + 16 * x); put(top + 16 * x + 8); put(below + 16 * x); put(below + 16 * x + 8)
             }
         }
+    }
+}
+
+/// For each channel block and each pair of input rows a pooling window spans (the last single row of an odd map
+/// included): `body(block, windowRow, pointer to the pair's first row)`, after zeroing the rows when `clear`.
+/// Windows rows beyond the pooled height get only the zeroing: an odd map's last row has no gradient.
+@inline(__always)
+func eachWindowRow(_ gradInput: BlockedTensor, clear: Bool, _ parallel: Parallel,
+                   _ body: (Int, Int, UnsafeMutablePointer<Float>) -> Void) {
+    let (h, w) = (gradInput.shape.height, gradInput.shape.width)
+    let pairs = (h + 1) / 2
+    parallel.forEach(gradInput.blocks * pairs) { item in
+        let (b, y) = (item / pairs, item % pairs)
+        let top = gradInput.pointer(block: b, y: 2 * y, x: 0)
+        if clear {
+            for r in 0..<(2 * y + 1 < h ? 2 : 1) { (top + r * gradInput.rowStride).update(repeating: 0, count: w * 8) }
+        }
+        body(b, y, top)
     }
 }
