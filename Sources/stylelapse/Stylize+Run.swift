@@ -91,7 +91,8 @@ extension StylizeCommand {
         let earlierTrace = resumed.map { Self.traceLines(checkpointFolder!, upTo: $0.iteration) } ?? []
         let traceWriter = try options.trace.map { try TraceWriter(path: $0) }
         let checkpointTrace = try checkpointFolder.map { try TraceWriter(path: Checkpoint.tracePath($0), atomic: false) }
-        var progress = Progress(total: settings.iterations, quiet: quiet)
+        let coarseIterations = scales > 1 ? (scales - 1) * (max(1, settings.iterations / 2) + 1) : 0
+        var progress = Progress(total: settings.iterations + coarseIterations, quiet: quiet)
         var framesWritten = 0
         var pending: (iteration: Int, image: [Float])?
         let runner = StylizeRun(objective: objective, settings: settings)
@@ -124,6 +125,14 @@ extension StylizeCommand {
         }
         var state: RunState?
         let interrupts = Interrupts()
+        // With --scales, the iterations of the coarser passes come first: the final pass's are numbered after them.
+        var offset = 0, coarseSeconds = 0.0
+        func offsetRecord(_ r: IterationRecord) -> IterationRecord {
+            var r = r
+            r.iteration += offset
+            r.seconds += coarseSeconds
+            return r
+        }
         do {
             if let resumed {
                 state = resumed
@@ -133,16 +142,22 @@ extension StylizeCommand {
                     if writer != nil { try frame(i, try ImageFile.read(path), keep: false) }
                 }
             } else {
-                let initial = try initialImage(settings, content: contentImage)
+                var initial = try initialImage(settings, content: contentImage)
+                if scales > 1 {
+                    (initial, offset, coarseSeconds) = try coarsePasses(from: initial, network: network, settings: settings,
+                                                         content: contentImage, styles: styleImages,
+                                                         blend: options.styleBlend, parallel: parallel,
+                                                         shouldStop: { interrupts.requested }, iteration: iteration)
+                }
                 state = try runner.start(from: initial)
-                try iteration(runner.record(state!), state!.x)
+                try iteration(offsetRecord(runner.record(state!)), state!.x)
             }
             interrupts.install()
             let result = try runner.run(
                 &state!, shouldStop: { interrupts.requested }, checkpointEvery: checkpointFolder == nil ? nil : checkpointEvery,
                 onCheckpoint: { s in
                     if let folder = checkpointFolder { try Checkpoint.save(s, options: options, to: folder) }
-                }, onIteration: iteration)
+                }, onIteration: { record, x in try iteration(offsetRecord(record), x) })
             if let pending {   // the last iteration is always a frame
                 try frame(pending.iteration, picture(pending.image), keep: false)
             }
@@ -152,7 +167,8 @@ extension StylizeCommand {
                                                         contentWeight: settings.objective.contentWeight).utf8), to: plot)
             }
             try finish(result: result, state: state!, best: picture(state!.best), options: options, writer: writer,
-                       traceWriter: traceWriter, runner: runner, framesWritten: framesWritten)
+                       traceWriter: traceWriter, runner: runner, framesWritten: framesWritten,
+                       coarse: (offset, coarseSeconds))
         } catch let error as ImageFileError where state != nil && error.path != options.output {
             // A frame, the video or the trace could not be written (a full disk, an I/O error): the video is
             // abandoned (only its .part file existed, now removed), but the best image so far is not lost.
@@ -168,10 +184,63 @@ extension StylizeCommand {
         if interrupts.requested { throw ExitCode(130) }
     }
 
+    /// Coarse-to-fine: `scales − 1` passes at half, quarter, … the final size (each side at least 16), each
+    /// `max(1, iterations / 2)` steps, each starting from the previous pass's last image enlarged with Lanczos-3.
+    /// Every iteration is recorded (trace, frames enlarged to the final size); returns the start of the final pass
+    /// (the last coarse image enlarged to the content's size) and how many iterations were recorded.
+    func coarsePasses(from initial: [Float], network: VGGNetwork, settings: StylizeSettings, content: RGBImage,
+                      styles: [RGBImage], blend: [Double], parallel: Parallel, shouldStop: () -> Bool,
+                      iteration: (IterationRecord, [Float]) throws -> Void) throws -> ([Float], Int, Double) {
+        let (w, h) = (content.width, content.height)
+        let clock = ContinuousClock(), start = clock.now
+        func seconds() -> Double {
+            let d = clock.now - start
+            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        }
+        func enlarge(_ x: [Float], _ from: (Int, Int), _ to: (Int, Int)) -> [Float] {
+            let n = from.0 * from.1
+            return (0..<3).flatMap { c in
+                Resample.lanczos(Array(x[(c * n)..<((c + 1) * n)]), channels: 1, width: from.0, height: from.1,
+                                 newWidth: to.0, newHeight: to.1)
+            }
+        }
+        var x = initial, size = (w, h), recorded = 0
+        for k in stride(from: scales - 1, through: 1, by: -1) {
+            let factor = Double(1 << k)
+            let cw = max(16, Int((Double(w) / factor).rounded())), ch = max(16, Int((Double(h) / factor).rounded()))
+            let small = content.resized(width: cw, height: ch)
+            let styleTensors = zip(styles, blend).map { s, b -> (BlockedTensor, Double) in
+                let r = s.resized(width: max(16, Int((Double(s.width) / factor).rounded())),
+                                  height: max(16, Int((Double(s.height) / factor).rounded())))
+                return (tensor(r), b)
+            }
+            var passSettings = settings
+            passSettings.iterations = max(1, settings.iterations / 2)
+            let objective = StyleObjective(network: network, settings: settings.objective, content: tensor(small),
+                                           styles: styleTensors, parallel: parallel)
+            let runner = StylizeRun(objective: objective, settings: passSettings)
+            var state = try runner.start(from: enlarge(x, size, (cw, ch)))
+            let base = recorded
+            func record(_ r: IterationRecord, _ image: [Float]) throws {
+                var r = r
+                r.iteration += base
+                r.seconds = seconds()
+                recorded = r.iteration + 1
+                try iteration(r, enlarge(image, (cw, ch), (w, h)))
+            }
+            try record(runner.record(state), state.x)
+            _ = try runner.run(&state, shouldStop: shouldStop, onIteration: record)
+            (x, size) = (state.x, (cw, ch))
+            if shouldStop() { break }
+        }
+        return (enlarge(x, size, (w, h)), recorded, seconds())
+    }
+
     /// Writes the best image (keeping it beside when its place cannot be written), the video and the trace; prints
     /// the summary.
     func finish(result: StylizeResult, state: RunState, best: RGBImage, options: RunOptions, writer: TimelapseWriter?,
-                traceWriter: TraceWriter?, runner: StylizeRun, framesWritten: Int) throws {
+                traceWriter: TraceWriter?, runner: StylizeRun, framesWritten: Int,
+                coarse: (iterations: Int, seconds: Double) = (0, 0)) throws {
         do {
             try PNGFile.write(best, to: options.output)
         } catch let error as ImageFileError {
@@ -181,14 +250,15 @@ extension StylizeCommand {
         try writer?.finish()
         try traceWriter?.finish()
         guard !quiet else { return }
-        let seconds = runner.elapsed
+        let seconds = runner.elapsed + coarse.seconds
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         print(String(format: "%@ in %.1f s: %d iterations (%d evaluations), %.3f s per iteration, peak memory %.0f MB",
-                     result.stopped ? "stopped" : (result.converged ? "converged" : "done"), seconds, state.iteration,
-                     state.evaluations, seconds / Double(max(state.iteration, 1)), Double(usage.ru_maxrss) / 1024))
+                     result.stopped ? "stopped" : (result.converged ? "converged" : "done"), seconds,
+                     state.iteration + coarse.iterations, state.evaluations,
+                     seconds / Double(max(state.iteration + coarse.iterations, 1)), Double(usage.ru_maxrss) / 1024))
         print(String(format: "best loss %.6g at iteration %d (style %.6g, content %.6g)", state.bestLoss.total,
-                     state.bestIteration, state.bestLoss.style, state.bestLoss.content))
+                     state.bestIteration + coarse.iterations, state.bestLoss.style, state.bestLoss.content))
         print("wrote \(options.output)" + (options.video.map { ", \($0) (\(framesWritten) frames + hold)" } ?? "")
             + (options.trace.map { ", \($0)" } ?? ""))
     }

@@ -59,6 +59,8 @@ struct StylizeCommand: ParsableCommand {
     @Option(help: "Checkpoint every N iterations (and always at the end).") var checkpointEvery: Int = 50
     @Option(help: "Continue the run checkpointed in this folder, up to --iterations counted from its start.")
     var resume: String?
+    @Option(help: "Coarse-to-fine: first optimise at 1/2^(N-1) … 1/2 of the size (half the iterations each), then at full size.")
+    var scales: Int = 1
     @Option(help: "Also draw total, style and content loss against iteration (log scale) as an SVG.") var plot: String?
     @Flag(help: "No progress or summary.") var quiet = false
 
@@ -77,6 +79,10 @@ struct StylizeCommand: ParsableCommand {
         }
         guard styleScale > 0 && styleScale <= 8 else { throw ValidationError("--style-scale must be in (0, 8]") }
         if let a = smooth, !(a > 0 && a <= 1) { throw ValidationError("--smooth takes a in (0, 1]") }
+        guard (1...5).contains(scales) else { throw ValidationError("--scales must be 1…5") }
+        if scales > 1 && (checkpoint != nil || resume != nil) {
+            throw ValidationError("--scales does not combine with --checkpoint or --resume yet")
+        }
         guard checkpointEvery >= 1 else { throw ValidationError("--checkpoint-every must be at least 1") }
         if let n = iterations, n < 0 { throw ValidationError("--iterations must be 0 or more") }
         guard maxSize >= 16 else { throw ValidationError("--max-size must be at least 16 (VGG19 pools 4 times)") }
