@@ -83,6 +83,9 @@ extension StylizeCommand {
         }
         var smoothed: [Float]?
 
+        // From here on, Ctrl-C asks for a clean stop (before the first step, the run stops at iteration 0).
+        let interrupts = Interrupts()
+        interrupts.install()
         let writer = try options.video.map {
             try TimelapseWriter(path: $0, width: w, height: h,
                                 settings: TimelapseSettings(fps: options.fps, holdSeconds: options.hold))
@@ -124,7 +127,6 @@ extension StylizeCommand {
             progress.update(record)
         }
         var state: RunState?
-        let interrupts = Interrupts()
         // With --scales, the iterations of the coarser passes come first: the final pass's are numbered after them.
         var offset = 0, coarseSeconds = 0.0
         func offsetRecord(_ r: IterationRecord) -> IterationRecord {
@@ -152,7 +154,6 @@ extension StylizeCommand {
                 state = try runner.start(from: initial)
                 try iteration(offsetRecord(runner.record(state!)), state!.x)
             }
-            interrupts.install()
             let result = try runner.run(
                 &state!, shouldStop: { interrupts.requested }, checkpointEvery: checkpointFolder == nil ? nil : checkpointEvery,
                 onCheckpoint: { s in

@@ -101,14 +101,15 @@ final class StylizeCommandTests: XCTestCase {
 
     func testSecondCtrlCQuitsAtOnceLeavingOnlyPartFiles() throws {
         let dir = TemporaryFolder()
-        let process = try Command.start(["stylize", "--content", content, "--style", style, "--max-size", "96",
+        // At 384 px the first L-BFGS step (a line search that doubles its step several times) takes seconds, so
+        // both signals arrive while it runs: the second must not wait for the step to end.
+        let process = try Command.start(["stylize", "--content", content, "--style", style, "--max-size", "384",
                                          "--iterations", "100000", "--output", dir.file("b.png"),
                                          "--video", dir.file("v.mp4"), "--hold", "0"])
         let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline && !FileManager.default.fileExists(atPath: dir.file("v.mp4.part")) { usleep(100_000) }
-        usleep(500_000)
+        while Date() < deadline && !FileManager.default.fileExists(atPath: dir.file("v.mp4.part")) { usleep(20_000) }
         kill(process.processIdentifier, SIGINT)
-        usleep(50_000)
+        usleep(20_000)
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 130)
