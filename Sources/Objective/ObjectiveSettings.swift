@@ -1,6 +1,7 @@
 // ObjectiveSettings: the conventions of the style-transfer loss, each a typed setting, with the origin report's as
 // the default and Gatys et al.'s paper as an alternative.
 
+import Foundation
 import Network
 
 /// How each style layer's Gram matrix is normalised and its loss reduced.
@@ -38,6 +39,15 @@ public enum ContentConvention: String, Sendable, CaseIterable {
     case halfSumSquared
 }
 
+/// How the losses are scaled before they are weighted.
+public enum LossNormalization: String, Sendable, CaseIterable {
+    /// As the conventions define them.
+    case none
+    /// Each loss as a relative error: style layer Σ(G − A)² / ΣA² with G = FᵀF / (H·W), content Σ(F − P)² / ΣP².
+    /// Dimensionless: the same weights give a similar balance at any size and for any pair of pictures.
+    case relative
+}
+
 /// Everything that defines the objective apart from the images and the network.
 public struct ObjectiveSettings: Sendable {
     public var contentLayer: VGGLayer
@@ -48,9 +58,11 @@ public struct ObjectiveSettings: Sendable {
     public var contentWeight: Double
     public var styleWeight: Double
     public var tvWeight: Double
+    public var normalization: LossNormalization
 
     public init(contentLayer: VGGLayer, styleLayers: [(layer: VGGLayer, weight: Double)], style: StyleConvention,
-                content: ContentConvention, contentWeight: Double, styleWeight: Double, tvWeight: Double) {
+                content: ContentConvention, contentWeight: Double, styleWeight: Double, tvWeight: Double,
+                normalization: LossNormalization = .none) {
         self.contentLayer = contentLayer
         self.styleLayers = styleLayers
         self.style = style
@@ -58,6 +70,7 @@ public struct ObjectiveSettings: Sendable {
         self.contentWeight = contentWeight
         self.styleWeight = styleWeight
         self.tvWeight = tvWeight
+        self.normalization = normalization
     }
 
     static let gatysStyleLayers: [VGGLayer] = [.block1Conv1, .block2Conv1, .block3Conv1, .block4Conv1, .block5Conv1]
@@ -72,6 +85,20 @@ public struct ObjectiveSettings: Sendable {
     public static let paper = ObjectiveSettings(
         contentLayer: .block4Conv2, styleLayers: gatysStyleLayers.map { ($0, 0.2) }, style: .paper,
         content: .halfSumSquared, contentWeight: 1, styleWeight: 1e3, tvWeight: 0)
+
+    /// The strength scale: relative losses (`LossNormalization.relative`), content weight 1, style weight
+    /// `styleWeight(strength:)`; `strength` 0…1, 0.5 the default balance, each 0.25 a factor of 10 in the style weight.
+    public static func strength(_ strength: Double) -> ObjectiveSettings {
+        var s = report
+        (s.normalization, s.contentWeight, s.styleWeight) = (.relative, 1, styleWeight(strength: strength))
+        return s
+    }
+
+    /// The relative-loss style weight of a strength: `balance · 10^(4·(strength − 0.5))`.
+    public static func styleWeight(strength: Double) -> Double { strengthBalance * pow(10, 4 * (strength - 0.5)) }
+
+    /// The style weight at strength 0.5, calibrated to look like the report's weights on the demo pictures.
+    public static let strengthBalance = 1.0
 
     /// The deepest layer the objective reads.
     public var deepestLayer: VGGLayer { ([contentLayer] + styleLayers.map(\.layer)).max()! }

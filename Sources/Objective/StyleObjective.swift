@@ -33,6 +33,10 @@ public final class StyleObjective {
     let contentTarget: BlockedTensor
     var grams: [[Float]]
     let parallel: Parallel
+    /// Per style layer, the factor s in E_l = s · Σ (G − A)².
+    let styleScales: [Double]
+    /// The content loss is `contentScale` · Σ (F − P)².
+    let contentScale: Double
 
     /// `content` and `style` are RGB images (3 channels, 0…255); the optimised image has `content`'s size.
     /// The style image may have another size: its Grams are normalised by its own size.
@@ -58,7 +62,7 @@ public final class StyleObjective {
                                     width: style.image.shape.width, deepest: settings.styleLayers.map(\.layer).max()!)
             network.forward(style.image, recording: styleTape, parallel: parallel)
             for (i, l) in settings.styleLayers.enumerated() {
-                let g = Self.gram(styleTape.output(l.layer), settings.style, parallel)
+                let g = Self.gram(styleTape.output(l.layer), settings, parallel)
                 let w = Float(style.weight)
                 if k == 0 { targets.append(g.map { w * $0 }) } else { for j in g.indices { targets[i][j] += w * g[j] } }
             }
@@ -71,16 +75,37 @@ public final class StyleObjective {
         contentTarget = BlockedTensor(p.shape)
         contentTarget.base.update(from: p.base, count: p.capacity)
         grams = styleTargets
+        let count = Double(p.shape.count)
+        switch (settings.normalization, settings.content) {
+        case (.relative, _):
+            let sum = MeanSquaredError.forward(p, BlockedTensor(p.shape)) * count
+            contentScale = 1 / (sum > 0 ? sum : 1)
+            styleScales = targets.map { a in
+                let sum = a.reduce(0.0) { $0 + Double($1) * Double($1) }
+                return 1 / (sum > 0 ? sum : 1)
+            }
+        case (.none, let convention):
+            contentScale = convention == .meanSquared ? 1 / count : 0.5
+            styleScales = settings.styleLayers.map { [tape] in
+                let f = tape.output($0.layer).shape
+                return settings.style.lossScale(channels: f.channels, pixels: f.pixels)
+            }
+        }
     }
 
     /// The style image's Gram matrix at style layer `i` (C·C values).
     public func styleTarget(_ i: Int) -> [Float] { styleTargets[i] }
 
-    static func gram(_ f: BlockedTensor, _ convention: StyleConvention, _ parallel: Parallel) -> [Float] {
+    static func gram(_ f: BlockedTensor, _ settings: ObjectiveSettings, _ parallel: Parallel) -> [Float] {
         var g = [Float](repeating: 0, count: f.shape.channels * f.shape.channels)
-        let n = convention.gramNormalization(channels: f.shape.channels, pixels: f.shape.pixels)
-        Gram.forward(f, normalization: n, into: &g, parallel: parallel)
+        Gram.forward(f, normalization: gramNormalization(f.shape, settings), into: &g, parallel: parallel)
         return g
+    }
+
+    /// Relative losses compare Grams per pixel, whatever the convention.
+    static func gramNormalization(_ shape: Shape, _ settings: ObjectiveSettings) -> Double {
+        settings.normalization == .relative ? Double(shape.pixels)
+            : settings.style.gramNormalization(channels: shape.channels, pixels: shape.pixels)
     }
 
     /// The loss of `image` (RGB 0…255); when `gradient` is given, it is overwritten with ∂total/∂image.
@@ -94,10 +119,10 @@ public final class StyleObjective {
         var styleLayers: [Double] = []
         for (i, l) in s.styleLayers.enumerated() {
             let f = tape.output(l.layer)
-            let (c, m) = (f.shape.channels, f.shape.pixels)
-            let n = s.style.gramNormalization(channels: c, pixels: m)
+            let c = f.shape.channels
+            let n = Self.gramNormalization(f.shape, s)
             Gram.forward(f, normalization: n, into: &grams[i], parallel: parallel)
-            let scale = s.style.lossScale(channels: c, pixels: m)
+            let scale = styleScales[i]
             var sum = 0.0
             var dG = [Float](repeating: 0, count: c * c)
             let k = 2 * scale * l.weight * s.styleWeight
@@ -113,17 +138,12 @@ public final class StyleObjective {
             }
         }
         let f = tape.output(s.contentLayer)
-        let mse = MeanSquaredError.forward(f, contentTarget)
-        let content: Double, contentScale: Double
-        switch s.content {
-        case .meanSquared: (content, contentScale) = (mse, s.contentWeight)
-        case .halfSumSquared:
-            let count = Double(f.shape.count)
-            (content, contentScale) = (mse * count / 2, s.contentWeight * count / 2)
-        }
+        let sum = MeanSquaredError.forward(f, contentTarget) * Double(f.shape.count)
+        let content = sum * contentScale
         let tv = s.tvWeight != 0 ? TotalVariation.forward(image) : 0
         if let gradient {
-            MeanSquaredError.backward(f, contentTarget, scale: contentScale, into: tape.gradient(s.contentLayer),
+            MeanSquaredError.backward(f, contentTarget, scale: s.contentWeight * Double(f.shape.count) * contentScale,
+                                      into: tape.gradient(s.contentLayer),
                                       accumulate: seed(s.contentLayer))
             network.backward(tape, seeded: seeded, into: gradient, parallel: parallel)
             if s.tvWeight != 0 { TotalVariation.backward(image, scale: s.tvWeight, into: gradient, accumulate: true) }

@@ -21,6 +21,8 @@ public struct RunOptions: Codable, Sendable {
     public var learningRate: Double, beta1: Double, beta2: Double, epsilon: Double
     public var historySize: Int
     public var contentWeight: Double, styleWeight: Double, tvWeight: Double
+    /// `LossNormalization`'s raw value (nil: none).
+    public var normalization: String?
     public var maxSize: Int
     public var output: String, video: String?, trace: String?, frames: String?
     public var every: Int, fps: Int, hold: Double
@@ -40,6 +42,7 @@ public struct RunOptions: Codable, Sendable {
         historySize = settings.lbfgs.historySize
         (contentWeight, styleWeight, tvWeight) = (settings.objective.contentWeight, settings.objective.styleWeight,
                                                   settings.objective.tvWeight)
+        normalization = settings.objective.normalization == .none ? nil : settings.objective.normalization.rawValue
         (self.maxSize, self.output, self.video, self.trace, self.frames) = (maxSize, output, video, trace, frames)
         (self.every, self.fps, self.hold, self.weights) = (every, fps, hold, weights)
     }

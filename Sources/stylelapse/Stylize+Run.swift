@@ -300,6 +300,7 @@ extension StylizeCommand {
         s.lbfgs.historySize = o.historySize
         (s.objective.contentWeight, s.objective.styleWeight, s.objective.tvWeight) = (o.contentWeight, o.styleWeight,
                                                                                       o.tvWeight)
+        s.objective.normalization = o.normalization.flatMap(LossNormalization.init(rawValue:)) ?? .none
         s.seed = o.seed
         return s
     }

@@ -44,6 +44,8 @@ struct StylizeCommand: ParsableCommand {
     @Option(help: "Weight of the content loss (default 1e3).") var contentWeight: Double?
     @Option(help: "Weight of the style loss (default 1e-2; the report's best run used 1e-3).") var styleWeight: Double?
     @Option(help: "Weight of the total-variation loss (default 0).") var tvWeight: Double?
+    @Option(help: "How strongly to stylise, 0…1 (0.5 the default look; each 0.25 multiplies the style weight by 10), with size-independent relative losses; replaces --content-weight and --style-weight.")
+    var strength: Double?
     @Option(help: "report: the origin report's exact settings.") var preset: Preset?
     @Option(help: "Longer-side limit in pixels; a picture no larger is used at its own size.") var maxSize: Int = 512
     @Option(help: "Start from: content, noise, or a picture's path.") var `init`: String = "content"
@@ -93,6 +95,12 @@ struct StylizeCommand: ParsableCommand {
         if let m = memoryLimit, MemoryPlan.parseSize(m) == nil {
             throw ValidationError("--memory-limit takes a size such as 512M or 8G")
         }
+        if let strength {
+            guard (0...1).contains(strength) else { throw ValidationError("--strength must be 0…1") }
+            guard contentWeight == nil && styleWeight == nil else {
+                throw ValidationError("--strength sets the balance itself; give it or --content-weight/--style-weight, not both")
+            }
+        }
         if let lr = learningRate, !(lr > 0) { throw ValidationError("--learning-rate must be positive") }
         for (name, w) in [("content", contentWeight), ("style", styleWeight), ("tv", tvWeight)] {
             if let w, !(w >= 0) || !w.isFinite { throw ValidationError("--\(name)-weight must be 0 or more") }
@@ -110,6 +118,11 @@ struct StylizeCommand: ParsableCommand {
         if let epsilon { s.adam.epsilon = epsilon }
         if let contentWeight { s.objective.contentWeight = contentWeight }
         if let styleWeight { s.objective.styleWeight = styleWeight }
+        if let strength {
+            let tv = s.objective.tvWeight
+            s.objective = .strength(strength)
+            s.objective.tvWeight = tv
+        }
         if let tvWeight { s.objective.tvWeight = tvWeight }
         s.seed = seed
         switch self.`init` {

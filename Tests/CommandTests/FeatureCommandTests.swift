@@ -75,6 +75,44 @@ final class FeatureCommandTests: XCTestCase {
     }
 }
 
+final class StrengthCommandTests: XCTestCase {
+    override func setUpWithError() throws { _ = try RealWeights.require() }
+
+    /// The last trace line of a 48 px run with `extra`.
+    func finalLoss(_ extra: [String], _ dir: TemporaryFolder, _ name: String) throws -> [String: Any] {
+        let result = try Command.run(["stylize", "--content", Fixture.path("demo/chelsea.png"), "--style",
+                                      Fixture.path("demo/starry_night.jpg"), "--max-size", "48", "--iterations", "12",
+                                      "--quiet", "--output", dir.file(name + ".png"), "--trace", dir.file(name + ".jsonl")]
+                                     + extra)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let last = try String(contentsOfFile: dir.file(name + ".jsonl"), encoding: .utf8).split(separator: "\n").last!
+        return try JSONSerialization.jsonObject(with: Data(last.utf8)) as! [String: Any]
+    }
+
+    func testStrongerMeansMoreStyleAndLessPhoto() throws {
+        let dir = TemporaryFolder()
+        let weak = try finalLoss(["--strength", "0.25"], dir, "weak"), strong = try finalLoss(["--strength", "0.75"], dir, "strong")
+        // Relative errors: the stronger run matches the painting's Grams better and the photo's features worse.
+        XCTAssertLessThan(strong["style"] as! Double, weak["style"] as! Double)
+        XCTAssertGreaterThan(strong["content"] as! Double, weak["content"] as! Double)
+        // The documented scale: content weight 1, style weight 10^(4·(strength − 0.5)): 0.1 and 10.
+        for (loss, styleWeight) in [(weak, 0.1), (strong, 10.0)] {
+            XCTAssertLessThan(loss["content"] as! Double, 10, "content loss is a relative error")
+            XCTAssertEqual(loss["total"] as! Double, (loss["content"] as! Double) + (loss["style"] as! Double)
+                           * styleWeight, accuracy: 1e-6 * (loss["total"] as! Double))
+        }
+    }
+
+    func testStrengthRefusesExplicitWeightsAndOutOfRangeValues() throws {
+        for extra in [["--strength", "0.5", "--style-weight", "1e-2"], ["--strength", "1.5"]] {
+            let result = try Command.run(["stylize", "--content", Fixture.path("demo/chelsea.png"), "--style",
+                                          Fixture.path("demo/starry_night.jpg")] + extra)
+            XCTAssertNotEqual(result.status, 0)
+            XCTAssertTrue(result.stderr.contains("--strength"), result.stderr)
+        }
+    }
+}
+
 final class PlotCommandTests: XCTestCase {
     override func setUpWithError() throws { _ = try RealWeights.require() }
 
