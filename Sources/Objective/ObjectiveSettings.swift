@@ -97,8 +97,8 @@ public struct ObjectiveSettings: Sendable {
     /// The relative-loss style weight of a strength: `balance · 10^(4·(strength − 0.5))`.
     public static func styleWeight(strength: Double) -> Double { strengthBalance * pow(10, 4 * (strength - 0.5)) }
 
-    /// The style weight at strength 0.5, calibrated to look like the report's weights on the demo pictures.
-    public static let strengthBalance = 1.0
+    /// The style weight at strength 0.5: on the demo pictures at 256 px it looks like the report's weights (1e3, 1e-2).
+    public static let strengthBalance = 10.0
 
     /// The deepest layer the objective reads.
     public var deepestLayer: VGGLayer { ([contentLayer] + styleLayers.map(\.layer)).max()! }

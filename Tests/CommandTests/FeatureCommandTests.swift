@@ -95,8 +95,8 @@ final class StrengthCommandTests: XCTestCase {
         // Relative errors: the stronger run matches the painting's Grams better and the photo's features worse.
         XCTAssertLessThan(strong["style"] as! Double, weak["style"] as! Double)
         XCTAssertGreaterThan(strong["content"] as! Double, weak["content"] as! Double)
-        // The documented scale: content weight 1, style weight 10^(4·(strength − 0.5)): 0.1 and 10.
-        for (loss, styleWeight) in [(weak, 0.1), (strong, 10.0)] {
+        // The documented scale: content weight 1, style weight 10 · 10^(4·(strength − 0.5)): 1 and 100.
+        for (loss, styleWeight) in [(weak, 1.0), (strong, 100.0)] {
             XCTAssertLessThan(loss["content"] as! Double, 10, "content loss is a relative error")
             XCTAssertEqual(loss["total"] as! Double, (loss["content"] as! Double) + (loss["style"] as! Double)
                            * styleWeight, accuracy: 1e-6 * (loss["total"] as! Double))
