@@ -7,5 +7,5 @@ struct StyleLapse: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stylelapse",
         abstract: "Paint a photo in the style of a painting, and film the painting as it happens.",
-        subcommands: [StylizeCommand.self, Info.self, Encode.self, Weights.self, Bench.self])
+        subcommands: [StylizeCommand.self, SweepCommand.self, Info.self, Encode.self, Weights.self, Bench.self])
 }

@@ -54,33 +54,17 @@ extension StylizeCommand {
         }
         let parallel = Parallel(workers: threads ?? System.activeProcessorCount)
 
-        let contentImage = try ImageFile.read(options.content).resized(maxSide: options.maxSize)
-        let colors = options.preserveColor.flatMap(ColorPreservation.init(rawValue:))
-        // Each style picture's longer side is --style-scale times the content's.
-        let styleSide = max(16, Int((options.styleScale * Double(max(contentImage.width, contentImage.height))).rounded()))
-        let styleImages = try options.styles.map { path -> RGBImage in
-            let picture = try ImageFile.read(path)
-            let size = Resample.fitting(width: picture.width * styleSide, height: picture.height * styleSide,
-                                        maxSide: styleSide)
-            let fitted = picture.resized(width: size.width, height: size.height)
-            return colors == .transfer ? Colors.transfer(fitted, toColorsOf: contentImage) : fitted
-        }
-        for (path, image) in zip([options.content] + options.styles, [contentImage] + styleImages)
-        where min(image.width, image.height) < 16 {
-            throw ImageFileError(path, "is \(image.width)×\(image.height) at this size; VGG19 needs 16 pixels a side")
-        }
-        let largestStyle = styleImages.max { $0.width * $0.height < $1.width * $1.height }!
-        try checkMemory(settings, content: contentImage, style: largestStyle, video: options.video != nil)
+        let pictures = try Pictures(content: options.content, styles: options.styles, maxSize: options.maxSize,
+                                    styleScale: options.styleScale,
+                                    colors: options.preserveColor.flatMap(ColorPreservation.init(rawValue:)))
+        let (contentImage, styleImages) = (pictures.content, pictures.styles)
+        try checkMemory(settings, content: contentImage, style: pictures.largestStyle, video: options.video != nil)
         let network = try VGGNetwork.load(options.weights, pooling: Pooling(rawValue: options.pooling) ?? .max)
         let objective = StyleObjective(network: network, settings: settings.objective, content: tensor(contentImage),
                                        styles: zip(styleImages, options.styleBlend).map { (tensor($0), $1) },
                                        parallel: parallel)
         let (w, h) = (contentImage.width, contentImage.height)
-        // What a picture of the optimised pixels shows: with luminance-only colour, the photo's chroma.
-        let contentPixels = contentImage.planar
-        func picture(_ x: [Float]) -> RGBImage {
-            RGBImage(width: w, height: h, planar: colors == .luminance ? Colors.luminanceOnly(x, content: contentPixels) : x)
-        }
+        let picture = pictures.picture
         var smoothed: [Float]?
 
         // From here on, Ctrl-C asks for a clean stop (before the first step, the run stops at iteration 0).
@@ -144,7 +128,7 @@ extension StylizeCommand {
                     if writer != nil { try frame(i, try ImageFile.read(path), keep: false) }
                 }
             } else {
-                var initial = try initialImage(settings, content: contentImage)
+                var initial = try Self.initialImage(settings, content: contentImage)
                 if scales > 1 {
                     (initial, offset, coarseSeconds) = try coarsePasses(from: initial, network: network, settings: settings,
                                                          content: contentImage, styles: styleImages,
@@ -280,7 +264,7 @@ extension StylizeCommand {
             }
     }
 
-    func initialImage(_ settings: StylizeSettings, content: RGBImage) throws -> [Float] {
+    static func initialImage(_ settings: StylizeSettings, content: RGBImage) throws -> [Float] {
         switch settings.initialization {
         case .content: return content.planar
         case .noise:

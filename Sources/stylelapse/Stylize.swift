@@ -162,9 +162,7 @@ struct StylizeCommand: ParsableCommand {
             + hint)
     }
 
-    func tensor(_ image: RGBImage) -> BlockedTensor {
-        BlockedTensor(Shape(channels: 3, height: image.height, width: image.width), chw: image.planar)
-    }
+    func tensor(_ image: RGBImage) -> BlockedTensor { Pictures.tensor(image) }
 
     /// Creates the frames folder when its parent exists; checks it accepts files.
     static func prepareFolder(_ path: String) throws {

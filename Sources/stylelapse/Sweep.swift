@@ -1,0 +1,146 @@
+// `stylelapse sweep`: the origin report's grid of runs as a feature. Every combination of the listed style weights
+// (or strengths), content weights and learning rates is run on the same pictures, and the results are laid out as one
+// labelled contact sheet PNG, optionally with a side-by-side timelapse of all cells.
+
+import ArgumentParser
+import Foundation
+import Network
+import Objective
+import Optimization
+import Stylize
+
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Run every combination of settings and lay the results out as one labelled contact sheet.",
+        discussion: """
+            Columns are the values of the first list given (--strength or --style-weight, else --content-weight, \
+            else --learning-rate); rows are the combinations of the others. Each cell is labelled with its settings \
+            and its best loss (total, then style S and content C, unweighted). --learning-rate runs Adam. Cells run \
+            one after another at --max-size (default 256); each takes as long as a `stylize` run of that size.
+            """)
+
+    @Option(help: "The photo.") var content: String
+    @Option(help: "The painting whose style to take (repeat for several, blended).") var style: [String] = []
+    @Option(help: "Weights of several styles, comma-separated (default: equal).") var styleBlend: String?
+    @Option(help: "Style picture's longer side as a multiple of the content's (default 1).") var styleScale: Double = 1
+    @Option(help: "Pooling in VGG19: max (default) or average.") var pooling: Pooling = .max
+    @Option(help: "Keep the photo's colours: luminance or transfer.") var preserveColor: ColorPreservation?
+    @Option(help: "Style weights to try, comma-separated (e.g. 1e-3,1e-2,1e-1).") var styleWeight: String?
+    @Option(help: "Strengths to try, comma-separated, each 0…1 (relative losses; see stylize --strength).")
+    var strength: String?
+    @Option(help: "Content weights to try, comma-separated.") var contentWeight: String?
+    @Option(help: "Adam learning rates to try, comma-separated (implies --optimizer adam).") var learningRate: String?
+    @Option(help: "Weight of the total-variation loss (default 0).") var tvWeight: Double?
+    @Option(help: "Optimiser steps per cell (default 300; 7500 with the report preset).") var iterations: Int?
+    @Option(help: "lbfgs or adam.") var optimizer: OptimizerChoice?
+    @Option(help: "report: the origin report's settings for every cell.") var preset: StylizeCommand.Preset?
+    @Option(help: "Longer-side limit of each cell's picture.") var maxSize: Int = 256
+    @Option(help: "Start from: content, noise, or a picture's path.") var `init`: String = "content"
+    @Option(help: "Seed for noise initialisation.") var seed: UInt64 = 0
+    @Option(help: "Worker threads (default: all cores).") var threads: Int?
+    @Option(help: "Weights file (default: where tools/fetch-weights puts it).") var weights: String?
+    @Option(help: "The contact sheet, PNG.") var output: String
+    @Option(help: "Also a side-by-side timelapse of all cells, MP4.") var video: String?
+    @Option(help: "Also write each cell's best picture as a PNG into this folder.") var cells: String?
+    @Option(help: "Timelapse frames per second.") var fps: Int = 30
+    @Option(help: "Only iterations 0, K, 2K, … and the last become frames.") var every: Int = 1
+    @Option(help: "Seconds to hold the last frame at the end of the timelapse.") var hold: Double = 2
+    @Flag(help: "No progress or summary.") var quiet = false
+
+    /// One swept setting: its label, its values and how a value changes the run's settings.
+    struct Axis {
+        let name: String
+        let values: [Double]
+        let apply: (inout StylizeSettings, Double) -> Void
+    }
+
+    static func list(_ text: String?, _ option: String, range: ClosedRange<Double> = 0...Double.greatestFiniteMagnitude)
+        throws -> [Double]? {
+        guard let text else { return nil }
+        let values = text.split(separator: ",", omittingEmptySubsequences: false).map {
+            Double($0.trimmingCharacters(in: .whitespaces))
+        }
+        guard !values.isEmpty, values.allSatisfy({ $0.map { range.contains($0) && $0.isFinite } ?? false }) else {
+            throw ValidationError("--\(option) takes comma-separated numbers in \(range.lowerBound)…"
+                + (range.upperBound > 1e300 ? "" : "\(range.upperBound)") + ", e.g. 1e-3,1e-2,1e-1")
+        }
+        return values.map { $0! }
+    }
+
+    /// The swept settings, columns first.
+    func axes() throws -> [Axis] {
+        var axes: [Axis] = []
+        if let v = try Self.list(strength, "strength", range: 0...1) {
+            axes.append(Axis(name: "STR", values: v) { s, x in
+                let tv = s.objective.tvWeight
+                s.objective = .strength(x)
+                s.objective.tvWeight = tv
+            })
+        }
+        if let v = try Self.list(styleWeight, "style-weight") {
+            axes.append(Axis(name: "SW", values: v) { s, x in s.objective.styleWeight = x })
+        }
+        if let v = try Self.list(contentWeight, "content-weight") {
+            axes.append(Axis(name: "CW", values: v) { s, x in s.objective.contentWeight = x })
+        }
+        if let v = try Self.list(learningRate, "learning-rate") {
+            guard v.allSatisfy({ $0 > 0 }) else { throw ValidationError("--learning-rate values must be positive") }
+            axes.append(Axis(name: "LR", values: v) { s, x in s.adam.learningRate = x })
+        }
+        return axes
+    }
+
+    func validate() throws {
+        guard !style.isEmpty else { throw ValidationError("--style is required") }
+        let axes = try axes()
+        guard !axes.isEmpty else {
+            throw ValidationError("give at least one list to sweep: --style-weight, --strength, --content-weight or --learning-rate")
+        }
+        if strength != nil && (styleWeight != nil || contentWeight != nil) {
+            throw ValidationError("--strength sets the balance itself; sweep it or the weights, not both")
+        }
+        if learningRate != nil && optimizer == .lbfgs {
+            throw ValidationError("--learning-rate is Adam's; it does not combine with --optimizer lbfgs")
+        }
+        let count = axes.reduce(1) { $0 * $1.values.count }
+        guard count <= 64 else { throw ValidationError("\(count) combinations; a sheet holds at most 64") }
+        if let blend = styleBlend {
+            let w = blend.split(separator: ",").map { Double($0) }
+            guard w.count == style.count, w.allSatisfy({ ($0 ?? -1) >= 0 }), w.reduce(0, { $0 + ($1 ?? 0) }) > 0 else {
+                throw ValidationError("--style-blend takes one non-negative weight per --style, e.g. 0.7,0.3")
+            }
+        }
+        guard styleScale > 0 && styleScale <= 8 else { throw ValidationError("--style-scale must be in (0, 8]") }
+        if let n = iterations, n < 0 { throw ValidationError("--iterations must be 0 or more") }
+        if let w = tvWeight, !(w >= 0) || !w.isFinite { throw ValidationError("--tv-weight must be 0 or more") }
+        guard maxSize >= 16 else { throw ValidationError("--max-size must be at least 16 (VGG19 pools 4 times)") }
+        guard every >= 1 else { throw ValidationError("--every must be at least 1") }
+        guard (1...240).contains(fps) else { throw ValidationError("--fps must be 1…240") }
+        guard hold >= 0 && hold <= 3600 else { throw ValidationError("--hold must be 0…3600 seconds") }
+        if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    /// The settings every cell starts from: the preset (or the default), then the options given.
+    func baseSettings() -> StylizeSettings {
+        var s = preset == .report ? StylizeSettings.report : StylizeSettings.standard
+        if let optimizer { s.optimizer = optimizer } else if learningRate != nil { s.optimizer = .adam }
+        if let iterations { s.iterations = iterations }
+        if let tvWeight { s.objective.tvWeight = tvWeight }
+        s.seed = seed
+        switch self.`init` {
+        case "content": s.initialization = .content
+        case "noise": s.initialization = .noise
+        default: s.initialization = .image(path: self.`init`)
+        }
+        return s
+    }
+
+    /// Every cell's values, one per axis, row by row: the first axis along a row, the last varying fastest down.
+    static func grid(_ axes: [Axis]) -> (columns: Int, rows: Int, cells: [[Double]]) {
+        var rows: [[Double]] = [[]]
+        for axis in axes.dropFirst() { rows = rows.flatMap { r in axis.values.map { r + [$0] } } }
+        return (axes[0].values.count, rows.count, rows.flatMap { r in axes[0].values.map { [$0] + r } })
+    }
+}
+

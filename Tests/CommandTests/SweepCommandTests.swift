@@ -1,0 +1,113 @@
+// `stylelapse sweep`: one labelled cell per combination, each cell the same picture a `stylize` run with its settings
+// makes, labels that read back (with the bitmap font) as the settings and the best loss, and a side-by-side video.
+
+import Foundation
+import ImageFiles
+import Stylize
+import TestSupport
+import Timelapse
+import XCTest
+
+final class SweepCommandTests: XCTestCase {
+    let content = Fixture.path("demo/chelsea.png"), style = Fixture.path("demo/starry_night.jpg")
+
+    override func setUpWithError() throws { _ = try RealWeights.require() }
+
+    /// Reads `count` characters of scale-1 text whose top-left corner is (x, y), glyph by glyph.
+    func read(_ sheet: RGBImage, x: Int, y: Int, count: Int) -> String {
+        var text = ""
+        for k in 0..<count {
+            var rows = [UInt8](repeating: 0, count: BitmapFont.glyphHeight)
+            for r in 0..<BitmapFont.glyphHeight {
+                for c in 0..<BitmapFont.glyphWidth {
+                    let (u, v) = (x + k * BitmapFont.advance + c, y + r)
+                    guard u < sheet.width, v < sheet.height else { continue }
+                    if sheet.pixels[3 * (v * sheet.width + u)] < 128 { rows[r] |= 0b10000 >> c }
+                }
+            }
+            if rows.allSatisfy({ $0 == 0 }) { text.append(" "); continue }
+            text.append(BitmapFont.glyphs.first { $0.value == rows }?.key ?? "#")
+        }
+        return text.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Where `cell` sits in `sheet` at column x (scanning down for its rows), or nil.
+    func find(_ cell: RGBImage, in sheet: RGBImage, x: Int) -> Int? {
+        (0...(sheet.height - cell.height)).first { y in
+            (0..<cell.height).allSatisfy { r in
+                let a = 3 * ((y + r) * sheet.width + x), b = 3 * r * cell.width
+                return sheet.pixels[a..<(a + 3 * cell.width)] == cell.pixels[b..<(b + 3 * cell.width)]
+            }
+        }
+    }
+
+    func testSheetHasOneLabelledCellPerCombination() throws {
+        let dir = TemporaryFolder()
+        let result = try Command.run(["sweep", "--content", content, "--style", style, "--style-weight", "1e-3,1e-1",
+                                      "--learning-rate", "2,5", "--iterations", "3", "--max-size", "96", "--hold", "0",
+                                      "--output", dir.file("sheet.png"), "--video", dir.file("sheet.mp4"),
+                                      "--cells", dir.file("cells")])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let sheet = try ImageFile.read(dir.file("sheet.png"))
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.file("cells")).sorted()
+        XCTAssertEqual(names, ["cell-01-sw0.001-lr2.png", "cell-02-sw0.1-lr2.png", "cell-03-sw0.001-lr5.png",
+                               "cell-04-sw0.1-lr5.png"])
+        let summary = result.stdout.split(separator: "\n")
+        var pictures: [RGBImage] = []
+        for (k, name) in names.enumerated() {
+            let cell = try ImageFile.read(dir.file("cells/" + name))
+            XCTAssertEqual([cell.width, cell.height], [96, 64])
+            pictures.append(cell)
+            // Columns are the style weights, rows the learning rates; 8 pixels around every cell.
+            let x = 8 + (k % 2) * (96 + 8)
+            guard let y = find(cell, in: sheet, x: x) else { XCTFail("\(name) is not in its column of the sheet"); continue }
+            let settings = ["SW 0.001", "SW 0.1"][k % 2] + " " + ["LR 2", "LR 5"][k / 2]
+            XCTAssertEqual(read(sheet, x: x, y: y + 64 + 2, count: 16), settings)
+            let loss = read(sheet, x: x, y: y + 64 + 2 + 10, count: 16)
+            // The label's loss is the summary's best loss, in the sheet's compact form.
+            let line = try XCTUnwrap(summary.first { $0.hasPrefix(settings + ":") }, result.stdout)
+            let best = Double(line.components(separatedBy: "best loss ")[1].split(separator: " ")[0])!
+            XCTAssertEqual(loss, "LOSS \(ContactSheet.compact(best)) IT 3")
+            XCTAssertTrue(read(sheet, x: x, y: y + 64 + 2 + 20, count: 16).hasPrefix("S "))
+        }
+        XCTAssertNotEqual(pictures[0], pictures[1], "the style weight shows")
+        XCTAssertNotEqual(pictures[0], pictures[2], "the learning rate shows")
+        XCTAssertTrue(read(sheet, x: 8, y: 8, count: 30).hasPrefix("CHELSEA.PNG + STARRY_NIGHT.JPG"))
+
+        let video = try VideoFile.read(dir.file("sheet.mp4"))
+        XCTAssertEqual(video.frames.count, 4, "iterations 0…3, no hold")
+        XCTAssertEqual(video.width, sheet.width + sheet.width % 2)
+        XCTAssertEqual(video.height, sheet.height + sheet.height % 2)
+    }
+
+    func testACellIsTheStylizeRunWithItsSettings() throws {
+        let dir = TemporaryFolder()
+        let sweep = try Command.run(["sweep", "--content", content, "--style", style, "--strength", "0.3,0.8",
+                                     "--iterations", "4", "--max-size", "48", "--quiet", "--output", dir.file("s.png"),
+                                     "--cells", dir.file("cells")])
+        XCTAssertEqual(sweep.status, 0, sweep.stderr)
+        let single = try Command.run(["stylize", "--content", content, "--style", style, "--strength", "0.8",
+                                      "--iterations", "4", "--max-size", "48", "--quiet", "--output", dir.file("o.png")])
+        XCTAssertEqual(single.status, 0, single.stderr)
+        XCTAssertEqual(try ImageFile.read(dir.file("cells/cell-02-str0.8.png")), try ImageFile.read(dir.file("o.png")))
+    }
+
+    func testBadSweepsAreRefusedWithOneLine() throws {
+        let dir = TemporaryFolder()
+        let base = ["sweep", "--content", content, "--style", style, "--output", dir.file("s.png")]
+        for (extra, words) in [([], "at least one list"), (["--strength", "0.5", "--style-weight", "1"], "not both"),
+                               (["--learning-rate", "2", "--optimizer", "lbfgs"], "Adam's"),
+                               (["--style-weight", "1,x"], "comma-separated numbers"),
+                               (["--style-weight", "1,2,3,4,5,6,7,8,9", "--learning-rate", "1,2,3,4,5,6,7,8"], "at most 64")] {
+            let result = try Command.run(base + extra)
+            XCTAssertEqual(result.status, 64, "\(extra): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains(words), "\(extra): \(result.stderr)")
+        }
+        let missing = try Command.run(["sweep", "--content", dir.file("none.jpg"), "--style", style,
+                                       "--style-weight", "1", "--output", dir.file("s.png")])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.contains("none.jpg"), missing.stderr)
+        XCTAssertEqual(missing.stderr.split(separator: "\n").count, 1, missing.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.file("s.png")))
+    }
+}

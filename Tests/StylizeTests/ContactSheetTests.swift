@@ -1,0 +1,37 @@
+// The contact sheet's layout, label wrapping and number format.
+
+import ImageFiles
+import Stylize
+import XCTest
+
+final class ContactSheetTests: XCTestCase {
+    func testCompactNumbers() {
+        XCTAssertEqual(ContactSheet.compact(1.71e8), "1.71E8")
+        XCTAssertEqual(ContactSheet.compact(1e-3), "0.001")
+        XCTAssertEqual(ContactSheet.compact(-2.5e-12), "-2.5E-12")
+        XCTAssertEqual(ContactSheet.compact(1630), "1.63E3")
+        XCTAssertEqual(ContactSheet.compact(2), "2")
+        XCTAssertEqual(ContactSheet.compact(.nan), "NAN")
+    }
+
+    func testLabelsWrapAtSpacesAndKeepNoBreakPairs() {
+        let sheet = ContactSheet(columns: 1, rows: 1, cellWidth: 59, cellHeight: 10, longestLabel: ["A"], title: "")
+        XCTAssertEqual(sheet.charactersPerLine, 10)
+        XCTAssertEqual(sheet.wrap(["SW\u{A0}0.001 LR\u{A0}2", "LOSS\u{A0}1.23E45678"]),
+                       ["SW\u{A0}0.001", "LR\u{A0}2", "LOSS\u{A0}1.23E"])
+    }
+
+    func testPicturesLandInTheirCellsAndEmptyCellsAreGrey() {
+        let red = RGBImage(width: 4, height: 3, pixels: [UInt8](repeating: 0, count: 36).enumerated().map { $0.offset % 3 == 0 ? 200 : 0 })
+        let sheet = ContactSheet(columns: 2, rows: 2, cellWidth: 4, cellHeight: 3, longestLabel: ["X"], title: "T")
+        let image = sheet.render([.init(picture: red, label: ["A"]), .init(picture: nil, label: []),
+                                  .init(picture: red, label: []), .init(picture: red, label: [])])
+        XCTAssertEqual([image.width, image.height], [sheet.width, sheet.height])
+        func pixel(_ x: Int, _ y: Int) -> [UInt8] { Array(image.pixels[(3 * (y * image.width + x))..<(3 * (y * image.width + x) + 3)]) }
+        for (k, filled) in [true, false, true, true].enumerated() {
+            let o = sheet.origin(column: k % 2, row: k / 2)
+            XCTAssertEqual(pixel(o.x + 3, o.y + 2), filled ? [200, 0, 0] : [220, 220, 220], "cell \(k)")
+            XCTAssertEqual(pixel(o.x - 1, o.y), [255, 255, 255], "white between cells")
+        }
+    }
+}
