@@ -20,6 +20,8 @@ public final class BlockedTensor: @unchecked Sendable {
     public let base: UnsafeMutablePointer<Float>
     /// Total floats allocated.
     public let capacity: Int
+    /// For a view: the tensor whose memory it uses (kept alive by the view).
+    private let storage: BlockedTensor?
 
     /// A zero-filled tensor of `shape`.
     public init(_ shape: Shape) {
@@ -31,9 +33,46 @@ public final class BlockedTensor: @unchecked Sendable {
         base = UnsafeMutableRawPointer.allocate(byteCount: capacity * 4, alignment: 64)
             .bindMemory(to: Float.self, capacity: capacity)
         base.initialize(repeating: 0, count: capacity)
+        storage = nil
     }
 
-    deinit { base.deallocate() }
+    /// Floats a tensor of `shape` holds, border and padding included.
+    public static func floats(_ shape: Shape) -> Int { (shape.channels + 7) / 8 * 8 * (shape.height + 2) * (shape.width + 2) }
+
+    /// A tensor of `shape` over the memory of `storage`, which must hold at least as many floats. Its border and
+    /// padding channels hold whatever is there: call `clearBorder()` before a kernel that reads them.
+    public init(_ shape: Shape, viewing storage: BlockedTensor) {
+        self.shape = shape
+        blocks = (shape.channels + 7) / 8
+        rowStride = (shape.width + 2) * 8
+        blockStride = (shape.height + 2) * rowStride
+        capacity = blocks * blockStride
+        precondition(capacity <= storage.capacity, "BlockedTensor: a view larger than its storage")
+        base = storage.base
+        self.storage = storage
+    }
+
+    deinit { if storage == nil { base.deallocate() } }
+
+    /// Zeroes the border and the padding channels (the values kernels read but never write), leaving the interior.
+    public func clearBorder() {
+        let (h, w) = (shape.height, shape.width)
+        for b in 0..<blocks {
+            let plane = base + b * blockStride
+            plane.update(repeating: 0, count: rowStride)
+            (plane + (h + 1) * rowStride).update(repeating: 0, count: rowStride)
+            for y in 1...h {
+                (plane + y * rowStride).update(repeating: 0, count: 8)
+                (plane + y * rowStride + (w + 1) * 8).update(repeating: 0, count: 8)
+            }
+        }
+        let lanes = shape.channels % 8
+        guard lanes != 0 else { return }
+        for y in 0..<h {
+            let row = pointer(block: blocks - 1, y: y, x: 0)
+            for x in 0..<w { (row + 8 * x + lanes).update(repeating: 0, count: 8 - lanes) }
+        }
+    }
 
     /// Pointer to channel block `block`, interior pixel (`y`, `x`) (0-based, without the border), lane 0.
     @inlinable public func pointer(block: Int, y: Int, x: Int) -> UnsafeMutablePointer<Float> {

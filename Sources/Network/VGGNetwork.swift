@@ -79,35 +79,39 @@ public final class VGGNetwork: Sendable {
         tape.recorded = true
     }
 
-    /// Propagates the gradients that the caller has written into `tape.gradient(of:)` for each layer of `seeded`
-    /// (with respect to that layer's output after ReLU) down to the image: `gradRGB` is overwritten with ∂L/∂rgb.
-    /// Requires a `forward` on the same tape; the deepest recorded layer must be seeded.
-    public func backward(_ tape: VGGTape, seeded: Set<VGGLayer>, into gradRGB: BlockedTensor,
-                         parallel: Parallel = .serial) {
+    /// Propagates gradients down to the image: `gradRGB` is overwritten with ∂L/∂rgb. For each layer of `seeded`,
+    /// when the walk reaches it, `seed(layer, gradient, accumulate)` writes (or, with `accumulate`, adds) ∂L/∂(output
+    /// of `layer` after ReLU) into `gradient`; the deepest recorded layer must be seeded. Requires a `forward` on the
+    /// same tape. Gradients live in two buffers the walk alternates between, not one per layer.
+    public func backward(_ tape: VGGTape, seeded: Set<VGGLayer>, seed: (VGGLayer, BlockedTensor, Bool) -> Void,
+                         into gradRGB: BlockedTensor, parallel: Parallel = .serial) {
         precondition(tape.recorded, "VGGNetwork.backward needs a forward pass on this tape first")
         precondition(gradRGB.shape == tape.imageShape, "VGGNetwork.backward: gradient shape")
         let layers = architecture.layers
         precondition(seeded.contains(layers[tape.depth - 1].layer), "the deepest recorded layer must be seeded")
+        let buffers = tape.backwardBuffers()
+        buffers.gradients[tape.depth - 1].clearBorder()
         for i in (0..<tape.depth).reversed() {
-            let g = tape.gradients[i]
+            let g = buffers.gradients[i], layer = layers[i].layer
+            if seeded.contains(layer) { seed(layer, g, i < tape.depth - 1) }
             ReLU.backward(g, output: tape.activations[i], into: g, parallel: parallel)
-            let layer = layers[i].layer
             if i == 0 {
                 convolutions[0].backwardInput(g, into: tape.inputGradient, parallel: parallel)
-            } else if layer.conv == 1 {
-                let b = layer.block - 2
-                convolutions[i].backwardInput(g, into: tape.pooledGradients[b], parallel: parallel)
-                let below = tape.gradients[i - 1], accumulate = seeded.contains(layers[i - 1].layer)
+                continue
+            }
+            let below = buffers.gradients[i - 1]
+            if layer.conv == 1 {
+                let pooled = buffers.pooled[layer.block - 2], argmax = tape.argmax[layer.block - 2]
+                pooled.clearBorder()
+                convolutions[i].backwardInput(g, into: pooled, parallel: parallel)
+                below.clearBorder()
                 switch pooling {
-                case .max:
-                    MaxPool2D.backward(tape.pooledGradients[b], argmax: tape.argmax[b]!, into: below,
-                                       accumulate: accumulate, parallel: parallel)
-                case .average:
-                    AvgPool2D.backward(tape.pooledGradients[b], into: below, accumulate: accumulate, parallel: parallel)
+                case .max: MaxPool2D.backward(pooled, argmax: argmax!, into: below, parallel: parallel)
+                case .average: AvgPool2D.backward(pooled, into: below, parallel: parallel)
                 }
             } else {
-                convolutions[i].backwardInput(g, into: tape.gradients[i - 1],
-                                              accumulate: seeded.contains(layers[i - 1].layer), parallel: parallel)
+                below.clearBorder()
+                convolutions[i].backwardInput(g, into: below, parallel: parallel)
             }
         }
         denormalizeGradient(tape.inputGradient, into: gradRGB)
@@ -148,10 +152,13 @@ public final class VGGTape {
     /// How many convolutions the forward runs (up to and including the deepest requested layer).
     public let depth: Int
     let input: BlockedTensor, inputGradient: BlockedTensor
-    let activations: [BlockedTensor], gradients: [BlockedTensor]
-    let pooled: [BlockedTensor], pooledGradients: [BlockedTensor]
+    let activations: [BlockedTensor]
+    let pooled: [BlockedTensor]
     let argmax: [MaxPoolArgmax?]
     var recorded = false
+    /// The backward's gradients: views into two buffers, made at the first backward (a forward-only tape, such as
+    /// the style image's, never allocates them).
+    private var buffers: (gradients: [BlockedTensor], pooled: [BlockedTensor])?
 
     /// A tape for `height`×`width` images, deep enough for `deepest`.
     public init(network: VGGNetwork, height: Int, width: Int, deepest: VGGLayer) {
@@ -163,29 +170,50 @@ public final class VGGTape {
         depth = last + 1
         input = BlockedTensor(imageShape)
         inputGradient = BlockedTensor(imageShape)
-        var acts: [BlockedTensor] = [], grads: [BlockedTensor] = []
-        var pooled: [BlockedTensor] = [], pooledGrads: [BlockedTensor] = [], argmax: [MaxPoolArgmax?] = []
+        var acts: [BlockedTensor] = []
+        var pooled: [BlockedTensor] = [], argmax: [MaxPoolArgmax?] = []
         var (h, w) = (height, width)
         for l in network.architecture.layers.prefix(depth) {
             if l.layer.conv == 1 && l.layer.block > 1 {
                 let s = pooledShape(Shape(channels: l.inChannels, height: h, width: w))
                 (h, w) = (s.height, s.width)
                 pooled.append(BlockedTensor(s))
-                pooledGrads.append(BlockedTensor(s))
                 argmax.append(network.pooling == .max ? MaxPoolArgmax(s) : nil)
             }
             let s = Shape(channels: l.outChannels, height: h, width: w)
             acts.append(BlockedTensor(s))
-            grads.append(BlockedTensor(s))
         }
-        (activations, gradients, self.pooled, pooledGradients, self.argmax) = (acts, grads, pooled, pooledGrads, argmax)
+        (activations, self.pooled, self.argmax) = (acts, pooled, argmax)
+    }
+
+    /// Which of the two buffers each gradient uses, walking down as the backward does: a layer's input gradient
+    /// goes to the other buffer than its output gradient; below a pooling, the pooled gradient takes the other
+    /// buffer and the gradient under it returns to the first (the output gradient is spent by then).
+    static func bufferPlan(_ layers: [VGGLayer]) -> (gradients: [Int], pooled: [Int: Int]) {
+        var gradients = Array(repeating: 0, count: layers.count), pooled: [Int: Int] = [:]
+        var current = 0
+        for i in layers.indices.reversed() where i > 0 {
+            gradients[i] = current
+            if layers[i].conv == 1 { pooled[layers[i].block - 2] = 1 - current } else { current = 1 - current }
+        }
+        gradients[0] = current
+        return (gradients, pooled)
+    }
+
+    func backwardBuffers() -> (gradients: [BlockedTensor], pooled: [BlockedTensor]) {
+        if let buffers { return buffers }
+        let plan = Self.bufferPlan(network.architecture.layers.prefix(depth).map(\.layer))
+        let shapes = activations.map(\.shape) + pooled.map(\.shape)
+        let largest = shapes.max { BlockedTensor.floats($0) < BlockedTensor.floats($1) }!
+        let storage = [BlockedTensor(largest), BlockedTensor(largest)]
+        let made = (activations.indices.map { BlockedTensor(activations[$0].shape, viewing: storage[plan.gradients[$0]]) },
+                    pooled.indices.map { BlockedTensor(pooled[$0].shape, viewing: storage[plan.pooled[$0]!]) })
+        buffers = made
+        return made
     }
 
     /// The output of `layer` (after ReLU) from the last forward.
     public func output(_ layer: VGGLayer) -> BlockedTensor { activations[index(layer)] }
-
-    /// The buffer for ∂L/∂(output of `layer`): the caller writes it before `backward` for each seeded layer.
-    public func gradient(_ layer: VGGLayer) -> BlockedTensor { gradients[index(layer)] }
 
     private func index(_ layer: VGGLayer) -> Int {
         guard let i = network.architecture.index(of: layer), i < depth else {
@@ -196,22 +224,24 @@ public final class VGGTape {
 }
 
 extension VGGTape {
-    /// Bytes a tape for `height`×`width` images up to `deepest` allocates (activations, gradients, pooled maps and
-    /// their gradients, argmaxes, the normalised input and its gradient): what `init` will ask for.
+    /// Bytes a tape for `height`×`width` images up to `deepest` allocates (activations, pooled maps, argmaxes, the
+    /// normalised input and its gradient, and the backward's two gradient buffers).
     public static func bytes(architecture: VGGArchitecture, pooling: Pooling, height: Int, width: Int,
                              deepest: VGGLayer) -> Int {
-        func tensor(_ c: Int, _ h: Int, _ w: Int) -> Int { (c + 7) / 8 * 8 * (h + 2) * (w + 2) * 4 }
-        var total = 2 * tensor(3, height, width)
+        func tensor(_ c: Int, _ h: Int, _ w: Int) -> Int { 4 * BlockedTensor.floats(Shape(channels: c, height: h, width: w)) }
+        var total = 2 * tensor(3, height, width), largest = 0
         var (h, w) = (height, width)
         for l in architecture.layers {
             if l.layer.conv == 1 && l.layer.block > 1 {
                 (h, w) = (h / 2, w / 2)
-                total += 2 * tensor(l.inChannels, h, w) + (pooling == .max ? (l.inChannels + 7) / 8 * 32 * h * w : 0)
+                total += tensor(l.inChannels, h, w) + (pooling == .max ? (l.inChannels + 7) / 8 * 32 * h * w : 0)
+                largest = max(largest, tensor(l.inChannels, h, w))
             }
-            total += 2 * tensor(l.outChannels, h, w)
+            total += tensor(l.outChannels, h, w)
+            largest = max(largest, tensor(l.outChannels, h, w))
             if l.layer == deepest { break }
         }
-        return total
+        return total + 2 * largest
     }
 }
 

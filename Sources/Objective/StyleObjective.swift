@@ -32,6 +32,8 @@ public final class StyleObjective {
     let styleTargets: [[Float]]
     let contentTarget: BlockedTensor
     var grams: [[Float]]
+    /// ∂total/∂G of each style layer, from the last evaluation.
+    var gramGradients: [[Float]]
     let parallel: Parallel
     /// Per style layer, the factor s in E_l = s · Σ (G − A)².
     let styleScales: [Double]
@@ -75,6 +77,7 @@ public final class StyleObjective {
         contentTarget = BlockedTensor(p.shape)
         contentTarget.base.update(from: p.base, count: p.capacity)
         grams = styleTargets
+        gramGradients = styleTargets
         let count = Double(p.shape.count)
         switch (settings.normalization, settings.content) {
         case (.relative, _):
@@ -113,39 +116,40 @@ public final class StyleObjective {
         precondition(image.shape == imageShape, "StyleObjective: image is \(image.shape), expected \(imageShape)")
         network.forward(image, recording: tape, parallel: parallel)
         let s = settings
-        var seeded = Set<VGGLayer>()
-        func seed(_ layer: VGGLayer) -> Bool { !seeded.insert(layer).inserted }   // true: accumulate
-
         var styleLayers: [Double] = []
         for (i, l) in s.styleLayers.enumerated() {
             let f = tape.output(l.layer)
             let c = f.shape.channels
-            let n = Self.gramNormalization(f.shape, s)
-            Gram.forward(f, normalization: n, into: &grams[i], parallel: parallel)
+            Gram.forward(f, normalization: Self.gramNormalization(f.shape, s), into: &grams[i], parallel: parallel)
             let scale = styleScales[i]
             var sum = 0.0
-            var dG = [Float](repeating: 0, count: c * c)
             let k = 2 * scale * l.weight * s.styleWeight
             for j in 0..<(c * c) {
                 let d = Double(grams[i][j]) - Double(styleTargets[i][j])
                 sum += d * d
-                dG[j] = Float(k * d)
+                gramGradients[i][j] = Float(k * d)
             }
             styleLayers.append(scale * sum)
-            if gradient != nil {
-                Gram.backward(dG, features: f, normalization: n, into: tape.gradient(l.layer),
-                              accumulate: seed(l.layer), parallel: parallel)
-            }
         }
         let f = tape.output(s.contentLayer)
         let sum = MeanSquaredError.forward(f, contentTarget) * Double(f.shape.count)
         let content = sum * contentScale
         let tv = s.tvWeight != 0 ? TotalVariation.forward(image) : 0
         if let gradient {
-            MeanSquaredError.backward(f, contentTarget, scale: s.contentWeight * Double(f.shape.count) * contentScale,
-                                      into: tape.gradient(s.contentLayer),
-                                      accumulate: seed(s.contentLayer))
-            network.backward(tape, seeded: seeded, into: gradient, parallel: parallel)
+            // Each loss's gradient enters where the backward walk reaches its layer.
+            network.backward(tape, seeded: Set(s.styleLayers.map(\.layer) + [s.contentLayer]), seed: { layer, g, add in
+                var accumulate = add
+                for (i, l) in s.styleLayers.enumerated() where l.layer == layer {
+                    let f = tape.output(layer)
+                    Gram.backward(gramGradients[i], features: f, normalization: Self.gramNormalization(f.shape, s),
+                                  into: g, accumulate: accumulate, parallel: parallel)
+                    accumulate = true
+                }
+                if layer == s.contentLayer {
+                    MeanSquaredError.backward(f, contentTarget, scale: s.contentWeight * Double(f.shape.count) * contentScale,
+                                              into: g, accumulate: accumulate)
+                }
+            }, into: gradient, parallel: parallel)
             if s.tvWeight != 0 { TotalVariation.backward(image, scale: s.tvWeight, into: gradient, accumulate: true) }
         }
         let style = zip(styleLayers, s.styleLayers).reduce(0) { $0 + $1.0 * $1.1.weight }

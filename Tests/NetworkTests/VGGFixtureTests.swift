@@ -25,6 +25,10 @@ final class VGGFixtureTests: XCTestCase {
                                        style: rgb(c, "style"))
         let image = rgb(c, "image")
         let gradient = BlockedTensor(image.shape)
+        // An evaluation of another image first leaves the shared gradient buffers full of other values: the
+        // result must not depend on them.
+        let noise = BlockedTensor(image.shape, chw: (0..<image.shape.count).map { Float(($0 * 7919) % 256) })
+        _ = objective.evaluate(noise, gradient: gradient)
         let loss = objective.evaluate(image, gradient: gradient)
         check([Float(loss.total)], c, "loss_total")
         check([Float(loss.style)], c, "loss_style")
