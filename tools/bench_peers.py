@@ -4,6 +4,11 @@
 Usage: bench_peers.py torch|tensorflow SIZE THREADS REPEATS WEIGHTS.safetensors
 Prints one JSON object: framework, size, seconds_per_iteration (median of REPEATS after one warm-up), peak_rss_mb.
 
+       bench_peers.py quality CONTENT.png STYLE.png STEPS THREADS WEIGHTS.safetensors
+The origin report's run in TensorFlow on two pictures (already at their working size): Adam from the content
+picture for STEPS steps. Prints one JSON object with the total loss of every iteration 0..STEPS ("losses") and the
+seconds from the start of the first step to each iteration's loss ("seconds"; the tf.function trace included).
+
 The same weights (StyleLapse's safetensors file), the same synthetic N x N pictures as `stylelapse bench iteration`,
 the same objective (Keras "caffe" input, content block5_conv2, style block1_conv1..block5_conv1 at 1/5 each,
 Gram / (H W), mean-squared losses, weights 1e3 and 1e-2) and the same step (TF1 Adam, lr 2, b1 0.99, b2 0.999,
@@ -153,7 +158,68 @@ def run_tensorflow(size, threads, repeats, weights):
     return median_time(lambda: step().numpy(), repeats)
 
 
+def run_quality(content_path, style_path, steps, threads, weights):
+    import tensorflow as tf
+    tf.config.threading.set_intra_op_parallelism_threads(threads)
+    tf.config.threading.set_inter_op_parallelism_threads(1)
+    w = {l: (tf.constant(weights[l + ".weight"].transpose(2, 3, 1, 0)), tf.constant(weights[l + ".bias"]))
+         for l in layers()}
+
+    def features(rgb):
+        x = tf.reverse(rgb, axis=[-1]) - MEAN_BGR
+        out = {}
+        for b, (n, _) in enumerate(BLOCKS):
+            if b > 0:
+                x = tf.nn.max_pool2d(x, 2, 2, "VALID")
+            for c in range(n):
+                name = "block%d_conv%d" % (b + 1, c + 1)
+                x = tf.nn.relu(tf.nn.conv2d(x, w[name][0], 1, "SAME") + w[name][1])
+                out[name] = x
+                if name == CONTENT:
+                    return out
+        return out
+
+    def gram(f):
+        g = tf.reshape(f, (-1, f.shape[-1]))
+        return tf.matmul(g, g, transpose_a=True) / tf.cast(tf.shape(g)[0], tf.float32)
+
+    def read(path):
+        return tf.cast(tf.io.decode_png(tf.io.read_file(path), channels=3), tf.float32)[None]
+
+    content_image, style_image = read(content_path), read(style_path)
+    targets = {l: gram(f) for l, f in features(style_image).items() if l in STYLE}
+    content = features(content_image)[CONTENT]
+    x = tf.Variable(content_image)
+    opt = tf.compat.v1.train.AdamOptimizer(2.0, 0.99, 0.999, 0.1)
+
+    def loss():
+        f = features(x)
+        style = tf.add_n([0.2 * tf.reduce_mean((gram(f[l]) - targets[l]) ** 2) for l in STYLE])
+        return 1e-2 * style + 1e3 * tf.reduce_mean((f[CONTENT] - content) ** 2)
+
+    @tf.function
+    def step():   # the loss of the current image, then one step from it
+        with tf.GradientTape() as tape:
+            total = loss()
+        opt.apply_gradients([(tape.gradient(total, x), x)])
+        x.assign(tf.clip_by_value(x, 0, 255))
+        return total
+
+    losses, seconds = [], []
+    start = time.perf_counter()
+    for _ in range(steps):
+        losses.append(float(step().numpy()))
+        seconds.append(time.perf_counter() - start)
+    losses.append(float(tf.function(loss)().numpy()))
+    seconds.append(time.perf_counter() - start)
+    return {"framework": "tensorflow", "steps": steps, "losses": losses, "seconds": seconds}
+
+
 def main():
+    if sys.argv[1] == "quality":
+        content, style, steps, threads, path = sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
+        print(json.dumps(run_quality(content, style, steps, threads, read_weights(path))))
+        return
     framework, size, threads, repeats, path = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
     weights = read_weights(path)
     run = run_torch if framework == "torch" else run_tensorflow
