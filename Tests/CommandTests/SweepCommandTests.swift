@@ -92,6 +92,30 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(try ImageFile.read(dir.file("cells/cell-02-str0.8.png")), try ImageFile.read(dir.file("o.png")))
     }
 
+    func testCtrlCWritesTheSheetOfTheCellsRunSoFar() throws {
+        let dir = TemporaryFolder()
+        let process = try Command.start(["sweep", "--content", content, "--style", style, "--style-weight", "1e-3,1e-2,1e-1",
+                                         "--max-size", "64", "--iterations", "300", "--output", dir.file("s.png"),
+                                         "--cells", dir.file("cells")], stderr: dir.file("err.txt"))
+        let deadline = Date().addingTimeInterval(180)
+        while Date() < deadline {
+            if let text = try? String(contentsOfFile: dir.file("err.txt"), encoding: .utf8), text.contains("cell 2/3") { break }
+            usleep(50_000)
+        }
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .exit)
+        XCTAssertEqual(process.terminationStatus, 130)
+        // The first cell finished, the second stopped early (its best so far), the third never ran.
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.file("cells")).sorted(),
+                       ["cell-01-sw0.001.png", "cell-02-sw0.01.png"])
+        let sheet = try ImageFile.read(dir.file("s.png"))
+        let third = 3 * ((8 + 10 + 8 + 20) * sheet.width + 8 + 2 * (64 + 8) + 30)
+        XCTAssertEqual(Array(sheet.pixels[third..<(third + 3)]), [220, 220, 220], "an empty cell is grey")
+        XCTAssertEqual(read(sheet, x: 8 + 2 * (64 + 8), y: 8 + 10 + 8 + 43 + 2 + 10, count: 10), "NOT RUN")
+        XCTAssertFalse(dir.contents.contains { $0.hasSuffix(".part") }, "\(dir.contents)")
+    }
+
     func testBadSweepsAreRefusedWithOneLine() throws {
         let dir = TemporaryFolder()
         let base = ["sweep", "--content", content, "--style", style, "--output", dir.file("s.png")]

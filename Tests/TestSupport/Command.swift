@@ -41,13 +41,19 @@ public enum Command {
 }
 
 extension Command {
-    /// Starts `stylelapse` without waiting (output discarded), for tests that signal it.
-    public static func start(_ arguments: [String]) throws -> Process {
+    /// Starts `stylelapse` without waiting, for tests that signal it: standard output is discarded, standard error
+    /// goes to the file `stderr` (discarded when nil).
+    public static func start(_ arguments: [String], stderr: String? = nil) throws -> Process {
         let process = Process()
         process.executableURL = productsFolder.appendingPathComponent("stylelapse")
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        if let stderr {
+            FileManager.default.createFile(atPath: stderr, contents: nil)
+            process.standardError = FileHandle(forWritingAtPath: stderr)
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
         return process
     }
