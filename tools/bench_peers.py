@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """One Gatys iteration (the report's objective and Adam step) in PyTorch or TensorFlow, for tools/bench-peers.
 
-Usage: bench_peers.py torch|tensorflow SIZE THREADS REPEATS WEIGHTS.safetensors
+Usage: bench_peers.py torch|torch-channels-last|tensorflow|tensorflow-xla SIZE THREADS REPEATS WEIGHTS.safetensors
 Prints one JSON object: framework, size, seconds_per_iteration (median of REPEATS after one warm-up), peak_rss_mb.
 
        bench_peers.py quality CONTENT.png STYLE.png STEPS THREADS WEIGHTS.safetensors
@@ -63,11 +63,13 @@ def median_time(step, repeats):
     return float(np.median(times))
 
 
-def run_torch(size, threads, repeats, weights):
+def run_torch(size, threads, repeats, weights, channels_last=False):
     import torch
     import torch.nn.functional as F
     torch.set_num_threads(threads)
-    w = {l: (torch.from_numpy(weights[l + ".weight"]), torch.from_numpy(weights[l + ".bias"])) for l in layers()}
+    fmt = torch.channels_last if channels_last else torch.contiguous_format
+    w = {l: (torch.from_numpy(weights[l + ".weight"]).contiguous(memory_format=fmt), torch.from_numpy(weights[l + ".bias"]))
+         for l in layers()}
     mean = torch.from_numpy(MEAN_BGR).reshape(1, 3, 1, 1)
 
     def features(rgb):
@@ -92,7 +94,7 @@ def run_torch(size, threads, repeats, weights):
     with torch.no_grad():
         targets = {l: gram(f) for l, f in features(torch.from_numpy(picture(size, 1))[None]).items() if l in STYLE}
         content = features(torch.from_numpy(picture(size, 0))[None])[CONTENT]
-    x = torch.from_numpy(picture(size, 0.3))[None].clone()
+    x = torch.from_numpy(picture(size, 0.3))[None].clone().contiguous(memory_format=fmt)
     m, v, t = torch.zeros_like(x), torch.zeros_like(x), [0]
 
     def step():
@@ -112,7 +114,8 @@ def run_torch(size, threads, repeats, weights):
     return median_time(step, repeats)
 
 
-def run_tensorflow(size, threads, repeats, weights):
+def tensorflow_model(threads, weights):
+    """TensorFlow on THREADS threads, and the report's objective in it: (tf, features, gram, loss(x, targets, content))."""
     import tensorflow as tf
     tf.config.threading.set_intra_op_parallelism_threads(threads)
     tf.config.threading.set_inter_op_parallelism_threads(1)
@@ -135,22 +138,29 @@ def run_tensorflow(size, threads, repeats, weights):
         return out
 
     def gram(f):
-        c = f.shape[-1]
-        g = tf.reshape(f, (-1, c))
+        g = tf.reshape(f, (-1, f.shape[-1]))
         return tf.matmul(g, g, transpose_a=True) / tf.cast(tf.shape(g)[0], tf.float32)
 
+    def loss(x, targets, content):
+        f = features(x)
+        style = tf.add_n([0.2 * tf.reduce_mean((gram(f[l]) - targets[l]) ** 2) for l in STYLE])
+        return 1e-2 * style + 1e3 * tf.reduce_mean((f[CONTENT] - content) ** 2)
+
+    return tf, features, gram, loss
+
+
+def run_tensorflow(size, threads, repeats, weights, xla=False):
+    tf, features, gram, loss = tensorflow_model(threads, weights)
     hwc = lambda p: tf.constant(p.transpose(1, 2, 0)[None])
     targets = {l: gram(f) for l, f in features(hwc(picture(size, 1))).items() if l in STYLE}
     content = features(hwc(picture(size, 0)))[CONTENT]
     x = tf.Variable(hwc(picture(size, 0.3)))
     opt = tf.compat.v1.train.AdamOptimizer(2.0, 0.99, 0.999, 0.1)
 
-    @tf.function
+    @tf.function(jit_compile=xla)
     def step():
         with tf.GradientTape() as tape:
-            f = features(x)
-            style = tf.add_n([0.2 * tf.reduce_mean((gram(f[l]) - targets[l]) ** 2) for l in STYLE])
-            total = 1e-2 * style + 1e3 * tf.reduce_mean((f[CONTENT] - content) ** 2)
+            total = loss(x, targets, content)
         opt.apply_gradients([(tape.gradient(total, x), x)])
         x.assign(tf.clip_by_value(x, 0, 255))
         return total
@@ -159,29 +169,7 @@ def run_tensorflow(size, threads, repeats, weights):
 
 
 def run_quality(content_path, style_path, steps, threads, weights):
-    import tensorflow as tf
-    tf.config.threading.set_intra_op_parallelism_threads(threads)
-    tf.config.threading.set_inter_op_parallelism_threads(1)
-    w = {l: (tf.constant(weights[l + ".weight"].transpose(2, 3, 1, 0)), tf.constant(weights[l + ".bias"]))
-         for l in layers()}
-
-    def features(rgb):
-        x = tf.reverse(rgb, axis=[-1]) - MEAN_BGR
-        out = {}
-        for b, (n, _) in enumerate(BLOCKS):
-            if b > 0:
-                x = tf.nn.max_pool2d(x, 2, 2, "VALID")
-            for c in range(n):
-                name = "block%d_conv%d" % (b + 1, c + 1)
-                x = tf.nn.relu(tf.nn.conv2d(x, w[name][0], 1, "SAME") + w[name][1])
-                out[name] = x
-                if name == CONTENT:
-                    return out
-        return out
-
-    def gram(f):
-        g = tf.reshape(f, (-1, f.shape[-1]))
-        return tf.matmul(g, g, transpose_a=True) / tf.cast(tf.shape(g)[0], tf.float32)
+    tf, features, gram, loss = tensorflow_model(threads, weights)
 
     def read(path):
         return tf.cast(tf.io.decode_png(tf.io.read_file(path), channels=3), tf.float32)[None]
@@ -192,15 +180,10 @@ def run_quality(content_path, style_path, steps, threads, weights):
     x = tf.Variable(content_image)
     opt = tf.compat.v1.train.AdamOptimizer(2.0, 0.99, 0.999, 0.1)
 
-    def loss():
-        f = features(x)
-        style = tf.add_n([0.2 * tf.reduce_mean((gram(f[l]) - targets[l]) ** 2) for l in STYLE])
-        return 1e-2 * style + 1e3 * tf.reduce_mean((f[CONTENT] - content) ** 2)
-
     @tf.function
     def step():   # the loss of the current image, then one step from it
         with tf.GradientTape() as tape:
-            total = loss()
+            total = loss(x, targets, content)
         opt.apply_gradients([(tape.gradient(total, x), x)])
         x.assign(tf.clip_by_value(x, 0, 255))
         return total
@@ -210,7 +193,7 @@ def run_quality(content_path, style_path, steps, threads, weights):
     for _ in range(steps):
         losses.append(float(step().numpy()))
         seconds.append(time.perf_counter() - start)
-    losses.append(float(tf.function(loss)().numpy()))
+    losses.append(float(tf.function(lambda: loss(x, targets, content))().numpy()))
     seconds.append(time.perf_counter() - start)
     return {"framework": "tensorflow", "steps": steps, "losses": losses, "seconds": seconds}
 
@@ -222,7 +205,9 @@ def main():
         return
     framework, size, threads, repeats, path = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
     weights = read_weights(path)
-    run = run_torch if framework == "torch" else run_tensorflow
+    run = {"torch": run_torch, "tensorflow": run_tensorflow,
+           "torch-channels-last": lambda *a: run_torch(*a, channels_last=True),
+           "tensorflow-xla": lambda *a: run_tensorflow(*a, xla=True)}[framework]
     seconds = run(size, threads, repeats, weights)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"framework": framework, "size": size, "seconds_per_iteration": seconds, "peak_rss_mb": peak,

@@ -31,11 +31,10 @@ extension StylizeCommand {
         } else {
             let outputPath = output ?? (((content! as NSString).lastPathComponent as NSString).deletingPathExtension
                 + "-stylized.png")
-            let blend = styleBlend.map { $0.split(separator: ",").map { Double($0)! } }
-                ?? Array(repeating: 1 / Double(style.count), count: style.count)
-            options = RunOptions(content: content!, contentSHA256: try Self.sha256(content!), styles: style,
-                                 styleSHA256s: try style.map(Self.sha256), styleBlend: blend, styleScale: styleScale,
-                                 pooling: pooling.rawValue, preserveColor: preserveColor?.rawValue, smooth: smooth,
+            options = RunOptions(content: content!, contentSHA256: try Self.sha256(content!), styles: styles.style,
+                                 styleSHA256s: try styles.style.map(Self.sha256), styleBlend: styles.blend,
+                                 styleScale: styles.styleScale, pooling: styles.pooling.rawValue,
+                                 preserveColor: styles.preserveColor?.rawValue, smooth: smooth,
                                  initialization: self.`init`, seed: seed,
                                  settings: settings, maxSize: maxSize, output: outputPath, video: video, trace: trace,
                                  frames: frames, every: every, fps: fps, hold: hold,

@@ -23,12 +23,7 @@ struct StylizeCommand: ParsableCommand {
             """)
 
     @Option(help: "The photo.") var content: String?
-    @Option(help: "The painting whose style to take (repeat for several, blended).") var style: [String] = []
-    @Option(help: "Weights of several styles, comma-separated (default: equal).") var styleBlend: String?
-    @Option(help: "Style picture's longer side as a multiple of the content's (default 1).") var styleScale: Double = 1
-    @Option(help: "Pooling in VGG19: max (default) or average.") var pooling: Pooling = .max
-    @Option(help: "Keep the photo's colours: luminance (its colour, the result's light) or transfer (the painting recoloured to the photo's colour statistics first).")
-    var preserveColor: ColorPreservation?
+    @OptionGroup var styles: StyleOptions
     @Option(help: "Calmer timelapse: each frame = a·image + (1−a)·previous frame, 0 < a ≤ 1 (the best image is never smoothed).")
     var smooth: Double?
     @Option(help: "The best image, PNG (default: <content name>-stylized.png here).") var output: String?
@@ -69,17 +64,9 @@ struct StylizeCommand: ParsableCommand {
     enum Preset: String, ExpressibleByArgument { case report }
 
     func validate() throws {
-        if resume == nil && (content == nil || style.isEmpty) {
+        if resume == nil && (content == nil || styles.style.isEmpty) {
             throw ValidationError("--content and --style are required (unless --resume continues a run)")
         }
-        if let blend = styleBlend {
-            let weights = blend.split(separator: ",").map { Double($0) }
-            guard weights.count == style.count, weights.allSatisfy({ ($0 ?? -1) >= 0 }),
-                  weights.reduce(0, { $0 + ($1 ?? 0) }) > 0 else {
-                throw ValidationError("--style-blend takes one non-negative weight per --style, e.g. 0.7,0.3")
-            }
-        }
-        guard styleScale > 0 && styleScale <= 8 else { throw ValidationError("--style-scale must be in (0, 8]") }
         if let a = smooth, !(a > 0 && a <= 1) { throw ValidationError("--smooth takes a in (0, 1]") }
         guard (1...5).contains(scales) else { throw ValidationError("--scales must be 1…5") }
         if scales > 1 && (checkpoint != nil || resume != nil) {
@@ -179,8 +166,6 @@ struct StylizeCommand: ParsableCommand {
 }
 
 extension OptimizerChoice: ExpressibleByArgument {}
-extension Pooling: ExpressibleByArgument {}
-extension ColorPreservation: ExpressibleByArgument {}
 
 /// SplitMix64, for noise initialisation from --seed.
 struct SplitMix {

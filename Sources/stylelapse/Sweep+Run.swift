@@ -32,10 +32,8 @@ extension SweepCommand {
         guard FileManager.default.fileExists(atPath: weightsPath) else {
             throw WeightsError(weightsPath, "no weights file; fetch and convert the VGG19 weights with: bash tools/fetch-weights")
         }
-        let blend = styleBlend.map { $0.split(separator: ",").map { Double($0)! } }
-            ?? Array(repeating: 1 / Double(style.count), count: style.count)
-        let pictures = try Pictures(content: content, styles: style, maxSize: maxSize, styleScale: styleScale,
-                                    colors: preserveColor)
+        let pictures = try Pictures(content: content, styles: styles.style, maxSize: maxSize,
+                                    styleScale: styles.styleScale, colors: styles.preserveColor)
         let (w, h) = (pictures.content.width, pictures.content.height)
         let plan = MemoryPlan(objective: base.objective, content: (w, h),
                               style: (pictures.largestStyle.width, pictures.largestStyle.height),
@@ -44,12 +42,12 @@ extension SweepCommand {
             throw StylizeError(description: String(format: "%d×%d needs about %.0f MB, more than the %.0f MB available; "
                 + "try a smaller --max-size", w, h, Double(plan.peak) / 1048576, Double(available) / 1048576))
         }
-        let network = try VGGNetwork.load(weightsPath, pooling: pooling)
+        let network = try VGGNetwork.load(weightsPath, pooling: styles.pooling)
         let parallel = Parallel(workers: threads ?? System.activeProcessorCount)
         let contentTensor = Pictures.tensor(pictures.content)
-        let styleTensors = zip(pictures.styles, blend).map { (Pictures.tensor($0), $1) }
+        let styleTensors = zip(pictures.styles, styles.blend).map { (Pictures.tensor($0), $1) }
         let initial = try StylizeCommand.initialImage(base, content: pictures.content)
-        let names = ([content] + style).map { ($0 as NSString).lastPathComponent }
+        let names = ([content] + styles.style).map { ($0 as NSString).lastPathComponent }
         let title = names[0] + " + " + names.dropFirst().joined(separator: " + ")
             + "  \(base.optimizer == .adam ? "ADAM" : "L-BFGS") \(base.iterations) IT  \(w)X\(h)"
         func settingsLine(_ values: [Double]) -> String {

@@ -21,11 +21,7 @@ struct SweepCommand: ParsableCommand {
             """)
 
     @Option(help: "The photo.") var content: String
-    @Option(help: "The painting whose style to take (repeat for several, blended).") var style: [String] = []
-    @Option(help: "Weights of several styles, comma-separated (default: equal).") var styleBlend: String?
-    @Option(help: "Style picture's longer side as a multiple of the content's (default 1).") var styleScale: Double = 1
-    @Option(help: "Pooling in VGG19: max (default) or average.") var pooling: Pooling = .max
-    @Option(help: "Keep the photo's colours: luminance or transfer.") var preserveColor: ColorPreservation?
+    @OptionGroup var styles: StyleOptions
     @Option(help: "Style weights to try, comma-separated (e.g. 1e-3,1e-2,1e-1).") var styleWeight: String?
     @Option(help: "Strengths to try, comma-separated, each 0…1 (relative losses; see stylize --strength).")
     var strength: String?
@@ -92,7 +88,7 @@ struct SweepCommand: ParsableCommand {
     }
 
     func validate() throws {
-        guard !style.isEmpty else { throw ValidationError("--style is required") }
+        guard !styles.style.isEmpty else { throw ValidationError("--style is required") }
         let axes = try axes()
         guard !axes.isEmpty else {
             throw ValidationError("give at least one list to sweep: --style-weight, --strength, --content-weight or --learning-rate")
@@ -105,13 +101,6 @@ struct SweepCommand: ParsableCommand {
         }
         let count = axes.reduce(1) { $0 * $1.values.count }
         guard count <= 64 else { throw ValidationError("\(count) combinations; a sheet holds at most 64") }
-        if let blend = styleBlend {
-            let w = blend.split(separator: ",").map { Double($0) }
-            guard w.count == style.count, w.allSatisfy({ ($0 ?? -1) >= 0 }), w.reduce(0, { $0 + ($1 ?? 0) }) > 0 else {
-                throw ValidationError("--style-blend takes one non-negative weight per --style, e.g. 0.7,0.3")
-            }
-        }
-        guard styleScale > 0 && styleScale <= 8 else { throw ValidationError("--style-scale must be in (0, 8]") }
         if let n = iterations, n < 0 { throw ValidationError("--iterations must be 0 or more") }
         if let w = tvWeight, !(w >= 0) || !w.isFinite { throw ValidationError("--tv-weight must be 0 or more") }
         guard maxSize >= 16 else { throw ValidationError("--max-size must be at least 16 (VGG19 pools 4 times)") }

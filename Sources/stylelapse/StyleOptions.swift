@@ -1,0 +1,34 @@
+// StyleOptions: the paintings and how they are read, the options `stylize` and `sweep` share.
+
+import ArgumentParser
+import Network
+import Stylize
+
+struct StyleOptions: ParsableArguments {
+    @Option(help: "The painting whose style to take (repeat for several, blended).") var style: [String] = []
+    @Option(help: "Weights of several styles, comma-separated (default: equal).") var styleBlend: String?
+    @Option(help: "Style picture's longer side as a multiple of the content's (default 1).") var styleScale: Double = 1
+    @Option(help: "Pooling in VGG19: max (default) or average.") var pooling: Pooling = .max
+    @Option(help: "Keep the photo's colours: luminance (its colour, the result's light) or transfer (the painting recoloured to the photo's colour statistics first).")
+    var preserveColor: ColorPreservation?
+
+    func validate() throws {
+        if let text = styleBlend {
+            let weights = text.split(separator: ",").map { Double($0) }
+            guard weights.count == style.count, weights.allSatisfy({ ($0 ?? -1) >= 0 }),
+                  weights.reduce(0, { $0 + ($1 ?? 0) }) > 0 else {
+                throw ValidationError("--style-blend takes one non-negative weight per --style, e.g. 0.7,0.3")
+            }
+        }
+        guard styleScale > 0 && styleScale <= 8 else { throw ValidationError("--style-scale must be in (0, 8]") }
+    }
+
+    /// Each painting's weight in the blend (default: equal).
+    var blend: [Double] {
+        styleBlend.map { $0.split(separator: ",").map { Double($0)! } }
+            ?? Array(repeating: 1 / Double(style.count), count: style.count)
+    }
+}
+
+extension Pooling: ExpressibleByArgument {}
+extension ColorPreservation: ExpressibleByArgument {}
