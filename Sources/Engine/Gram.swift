@@ -5,20 +5,33 @@ public enum Gram {
     /// gram[c·C + d] = Σ_p F[c, p] · F[d, p] / n over the H·W pixels p. `gram` must hold C·C values; overwritten.
     ///
     /// Tiles of 16 channels × 4 channels (8 AVX2 accumulators); each row of pixels is summed in Float and the row
-    /// sums are added in Double, so long maps (512² pixels) lose no precision to one long Float sum.
+    /// sums are added in Double, so long maps (512² pixels) lose no precision to one long Float sum. Only tiles that
+    /// reach the diagonal or above are computed, and mirrored (the products are the same either way round, so the
+    /// result is the full computation's, bit for bit). The rows are taken in bands that stay in cache while every
+    /// tile sums them, instead of each tile streaming the whole map; each tile still adds its rows in order, so the
+    /// result does not depend on the number of workers.
     public static func forward(_ features: BlockedTensor, normalization n: Double, into gram: inout [Float],
                                parallel: Parallel = .serial) {
         let c = features.shape.channels, (h, w) = (features.shape.height, features.shape.width)
         precondition(gram.count == c * c, "Gram.forward: gram must hold \(c)×\(c) values")
         let blocks = features.blocks
         let pairs = (blocks + 1) / 2, groups = blocks * 2
-        gram.withUnsafeMutableBufferPointer { g in
-            let out = UncheckedSendable(g.baseAddress!)
-            parallel.forEach(pairs * groups) { item in
-                let (pair, group) = (item / groups, item % groups)
-                let a0 = 2 * pair, a1 = min(2 * pair + 1, blocks - 1)   // a missing second block repeats the first
-                var t00 = SIMD8<Double>.zero, t01 = t00, t02 = t00, t03 = t00, t10 = t00, t11 = t00, t12 = t00, t13 = t00
-                for y in 0..<h {
+        func columns(_ pair: Int) -> (Int, Int) { (2 * pair, min(2 * pair + 1, blocks - 1)) }   // a missing second block repeats the first
+        var tiles: [(pair: Int, group: Int)] = []
+        for pair in 0..<pairs {
+            for group in 0..<groups where 8 * columns(pair).1 + 7 >= 4 * group { tiles.append((pair, group)) }
+        }
+        let sums = UnsafeMutablePointer<SIMD8<Double>>.allocate(capacity: 8 * tiles.count)
+        sums.initialize(repeating: .zero, count: 8 * tiles.count)
+        defer { sums.deallocate() }
+        let acc = UncheckedSendable(sums)
+        let band = max(1, (1 << 20) / (blocks * features.rowStride * 4))
+        for y0 in stride(from: 0, to: h, by: band) {
+            parallel.forEach(tiles.count) { k in
+                let (pair, group) = tiles[k]
+                let (a0, a1) = columns(pair)
+                let t = acc.value + 8 * k
+                for y in y0..<min(h, y0 + band) {
                     let p0 = features.pointer(block: a0, y: y, x: 0), p1 = features.pointer(block: a1, y: y, x: 0)
                     let pc = features.pointer(block: group / 2, y: y, x: 0) + 4 * (group % 2)
                     var s00 = Vec8.zero, s01 = Vec8.zero, s02 = Vec8.zero, s03 = Vec8.zero
@@ -35,18 +48,21 @@ public enum Gram {
                         b = Vec8(repeating: q[3])
                         s03 = s03.addingProduct(b, v0); s13 = s13.addingProduct(b, v1)
                     }
-                    t00 += SIMD8<Double>(s00); t01 += SIMD8<Double>(s01); t02 += SIMD8<Double>(s02)
-                    t03 += SIMD8<Double>(s03); t10 += SIMD8<Double>(s10); t11 += SIMD8<Double>(s11)
-                    t12 += SIMD8<Double>(s12); t13 += SIMD8<Double>(s13)
+                    t[0] += SIMD8<Double>(s00); t[1] += SIMD8<Double>(s01); t[2] += SIMD8<Double>(s02)
+                    t[3] += SIMD8<Double>(s03); t[4] += SIMD8<Double>(s10); t[5] += SIMD8<Double>(s11)
+                    t[6] += SIMD8<Double>(s12); t[7] += SIMD8<Double>(s13)
                 }
-                let total = [t00, t01, t02, t03, t10, t11, t12, t13]
-                for j in 0..<4 {
-                    let row = 4 * group + j
-                    guard row < c else { continue }
-                    for (k, block) in [a0, a1].enumerated() where k == 0 || a1 != a0 {
-                        for lane in 0..<8 where 8 * block + lane < c {
-                            out.value[row * c + 8 * block + lane] = Float(total[4 * k + j][lane] / n)
-                        }
+            }
+        }
+        for (k, (pair, group)) in tiles.enumerated() {
+            let (a0, a1) = columns(pair)
+            for j in 0..<4 where 4 * group + j < c {
+                let row = 4 * group + j
+                for (m, block) in [a0, a1].enumerated() where m == 0 || a1 != a0 {
+                    for lane in 0..<8 where 8 * block + lane < c && 8 * block + lane >= row {
+                        let column = 8 * block + lane, value = Float(sums[8 * k + 4 * m + j][lane] / n)
+                        gram[row * c + column] = value
+                        gram[column * c + row] = value
                     }
                 }
             }

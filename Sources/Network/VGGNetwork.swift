@@ -59,7 +59,8 @@ public final class VGGNetwork: Sendable {
 
     /// Runs the network on `rgb` (3 channels, RGB values 0…255) up to the tape's deepest layer, recording every
     /// activation (after ReLU) and pooling argmax in `tape`.
-    public func forward(_ rgb: BlockedTensor, recording tape: VGGTape, parallel: Parallel = .serial) {
+    public func forward(_ rgb: BlockedTensor, recording tape: VGGTape, parallel: Parallel = .serial,
+                        profile: Profile? = nil) {
         precondition(tape.network === self && rgb.shape == tape.imageShape, "VGGNetwork.forward: tape does not fit")
         normalize(rgb, into: tape.input)
         var x = tape.input
@@ -67,13 +68,17 @@ public final class VGGNetwork: Sendable {
             let layer = architecture.layers[i].layer
             if i > 0 && layer.conv == 1 {   // a new block starts: pool the previous block's output
                 let b = layer.block - 2
-                switch pooling {
-                case .max: MaxPool2D.forward(x, into: tape.pooled[b], argmax: tape.argmax[b]!, parallel: parallel)
-                case .average: AvgPool2D.forward(x, into: tape.pooled[b], parallel: parallel)
+                profile.measure("pooling forward") {
+                    switch pooling {
+                    case .max: MaxPool2D.forward(x, into: tape.pooled[b], argmax: tape.argmax[b]!, parallel: parallel)
+                    case .average: AvgPool2D.forward(x, into: tape.pooled[b], parallel: parallel)
+                    }
                 }
                 x = tape.pooled[b]
             }
-            convolutions[i].forward(x, into: tape.activations[i], relu: true, parallel: parallel)
+            profile.measure("\(layer) forward") {
+                convolutions[i].forward(x, into: tape.activations[i], relu: true, parallel: parallel)
+            }
             x = tape.activations[i]
         }
         tape.recorded = true
@@ -84,7 +89,7 @@ public final class VGGNetwork: Sendable {
     /// of `layer` after ReLU) into `gradient`; the deepest recorded layer must be seeded. Requires a `forward` on the
     /// same tape. Gradients live in two buffers the walk alternates between, not one per layer.
     public func backward(_ tape: VGGTape, seeded: Set<VGGLayer>, seed: (VGGLayer, BlockedTensor, Bool) -> Void,
-                         into gradRGB: BlockedTensor, parallel: Parallel = .serial) {
+                         into gradRGB: BlockedTensor, parallel: Parallel = .serial, profile: Profile? = nil) {
         precondition(tape.recorded, "VGGNetwork.backward needs a forward pass on this tape first")
         precondition(gradRGB.shape == tape.imageShape, "VGGNetwork.backward: gradient shape")
         let layers = architecture.layers
@@ -94,24 +99,28 @@ public final class VGGNetwork: Sendable {
         for i in (0..<tape.depth).reversed() {
             let g = buffers.gradients[i], layer = layers[i].layer
             if seeded.contains(layer) { seed(layer, g, i < tape.depth - 1) }
-            ReLU.backward(g, output: tape.activations[i], into: g, parallel: parallel)
+            profile.measure("ReLU backward") { ReLU.backward(g, output: tape.activations[i], into: g, parallel: parallel) }
             if i == 0 {
-                convolutions[0].backwardInput(g, into: tape.inputGradient, parallel: parallel)
+                profile.measure("\(layer) backward") {
+                    convolutions[0].backwardInput(g, into: tape.inputGradient, parallel: parallel)
+                }
                 continue
             }
             let below = buffers.gradients[i - 1]
             if layer.conv == 1 {
                 let pooled = buffers.pooled[layer.block - 2], argmax = tape.argmax[layer.block - 2]
                 pooled.clearBorder()
-                convolutions[i].backwardInput(g, into: pooled, parallel: parallel)
+                profile.measure("\(layer) backward") { convolutions[i].backwardInput(g, into: pooled, parallel: parallel) }
                 below.clearBorder()
-                switch pooling {
-                case .max: MaxPool2D.backward(pooled, argmax: argmax!, into: below, parallel: parallel)
-                case .average: AvgPool2D.backward(pooled, into: below, parallel: parallel)
+                profile.measure("pooling backward") {
+                    switch pooling {
+                    case .max: MaxPool2D.backward(pooled, argmax: argmax!, into: below, parallel: parallel)
+                    case .average: AvgPool2D.backward(pooled, into: below, parallel: parallel)
+                    }
                 }
             } else {
                 below.clearBorder()
-                convolutions[i].backwardInput(g, into: below, parallel: parallel)
+                profile.measure("\(layer) backward") { convolutions[i].backwardInput(g, into: below, parallel: parallel) }
             }
         }
         denormalizeGradient(tape.inputGradient, into: gradRGB)

@@ -35,6 +35,8 @@ public final class StyleObjective {
     /// ∂total/∂G of each style layer, from the last evaluation.
     var gramGradients: [[Float]]
     let parallel: Parallel
+    /// Where the time goes, when set (`stylelapse bench iteration --profile`).
+    public var profile: Profile?
     /// Per style layer, the factor s in E_l = s · Σ (G − A)².
     let styleScales: [Double]
     /// The content loss is `contentScale` · Σ (F − P)².
@@ -114,13 +116,15 @@ public final class StyleObjective {
     /// The loss of `image` (RGB 0…255); when `gradient` is given, it is overwritten with ∂total/∂image.
     public func evaluate(_ image: BlockedTensor, gradient: BlockedTensor? = nil) -> LossBreakdown {
         precondition(image.shape == imageShape, "StyleObjective: image is \(image.shape), expected \(imageShape)")
-        network.forward(image, recording: tape, parallel: parallel)
+        network.forward(image, recording: tape, parallel: parallel, profile: profile)
         let s = settings
         var styleLayers: [Double] = []
         for (i, l) in s.styleLayers.enumerated() {
             let f = tape.output(l.layer)
             let c = f.shape.channels
-            Gram.forward(f, normalization: Self.gramNormalization(f.shape, s), into: &grams[i], parallel: parallel)
+            profile.measure("Gram forward") {
+                Gram.forward(f, normalization: Self.gramNormalization(f.shape, s), into: &grams[i], parallel: parallel)
+            }
             let scale = styleScales[i]
             var sum = 0.0
             let k = 2 * scale * l.weight * s.styleWeight
@@ -141,15 +145,17 @@ public final class StyleObjective {
                 var accumulate = add
                 for (i, l) in s.styleLayers.enumerated() where l.layer == layer {
                     let f = tape.output(layer)
-                    Gram.backward(gramGradients[i], features: f, normalization: Self.gramNormalization(f.shape, s),
-                                  into: g, accumulate: accumulate, parallel: parallel)
+                    profile.measure("Gram backward") {
+                        Gram.backward(gramGradients[i], features: f, normalization: Self.gramNormalization(f.shape, s),
+                                      into: g, accumulate: accumulate, parallel: parallel)
+                    }
                     accumulate = true
                 }
                 if layer == s.contentLayer {
                     MeanSquaredError.backward(f, contentTarget, scale: s.contentWeight * Double(f.shape.count) * contentScale,
                                               into: g, accumulate: accumulate)
                 }
-            }, into: gradient, parallel: parallel)
+            }, into: gradient, parallel: parallel, profile: profile)
             if s.tvWeight != 0 { TotalVariation.backward(image, scale: s.tvWeight, into: gradient, accumulate: true) }
         }
         let style = zip(styleLayers, s.styleLayers).reduce(0) { $0 + $1.0 * $1.1.weight }

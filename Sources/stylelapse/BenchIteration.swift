@@ -18,6 +18,8 @@ struct BenchIteration: ParsableCommand {
     @Option(help: "Worker threads (default: all cores).") var threads: Int?
     @Option(help: "Weights file (default: where tools/fetch-weights puts them).") var weights: String?
     @Flag(help: "One JSON object instead of text.") var json = false
+    @Flag(help: "Also time every stage (each layer's convolution forward and backward, Gram, pooling, ReLU, the rest) over as many more iterations.")
+    var profile = false
 
     func validate() throws {
         guard size >= 16 else { throw ValidationError("--size must be at least 16") }
@@ -50,13 +52,65 @@ struct BenchIteration: ParsableCommand {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let peakMB = Double(usage.ru_maxrss) / 1024
+        var stages: [[String: Any]] = []
+        if profile {
+            let p: Profile? = Profile()
+            objective.profile = p
+            let clock = ContinuousClock(), start = clock.now
+            for _ in 0..<repeats {
+                image.load(chw: x)
+                _ = objective.evaluate(image, gradient: gradient)
+                p.measure("Adam step and copies") { adam.step(&x, gradient: gradient.chw(), lower: 0, upper: 255) }
+            }
+            let d = clock.now - start
+            let total = (Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18) / Double(repeats)
+            let flops = stageFLOPs(network.architecture, deepest: ObjectiveSettings.report.deepestLayer)
+            let measured = p!.stages.reduce(0) { $0 + $1.seconds } / Double(repeats)
+            for stage in p!.stages + [(name: "other (loss sums, image copies)", seconds: (total - measured) * Double(repeats),
+                                      calls: repeats)] {
+                var row: [String: Any] = ["stage": stage.name, "seconds": stage.seconds / Double(repeats),
+                                          "share": stage.seconds / Double(repeats) / total]
+                if let f = flops[stage.name] { row["gflops"] = f / (stage.seconds / Double(repeats)) / 1e9 }
+                stages.append(row)
+            }
+        }
         if json {
-            let object: [String: Any] = ["size": size, "seconds_per_iteration": seconds, "peak_rss_mb": peakMB,
+            var object: [String: Any] = ["size": size, "seconds_per_iteration": seconds, "peak_rss_mb": peakMB,
                                          "threads": parallel.workers, "repeats": repeats]
+            if profile { object["profile"] = stages }
             print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
         } else {
             print(String(format: "%d×%d: %.3f s per iteration (median of %d), peak memory %.0f MB, %d threads", size, size,
                          seconds, repeats, peakMB, parallel.workers))
+            if profile {
+                print("stage                             ms/iteration  share  GFLOP/s (convolutions: 2·9·Cin·Cout·H·W)")
+                for row in stages {
+                    let name = row["stage"] as! String
+                    print(String(format: "%@ %10.1f %5.1f%%  %@", name.padding(toLength: 33, withPad: " ", startingAt: 0),
+                                 (row["seconds"] as! Double) * 1000, (row["share"] as! Double) * 100,
+                                 (row["gflops"] as? Double).map { String(format: "%7.1f", $0) } ?? ""))
+                }
+            }
         }
+    }
+
+    /// The FLOPs of each timed stage at this size: a convolution's 2·9·Cin·Cout·H·W (whatever the algorithm), a
+    /// Gram's 2·C²·H·W forward and backward over the five style layers.
+    func stageFLOPs(_ architecture: VGGArchitecture, deepest: VGGLayer) -> [String: Double] {
+        var out: [String: Double] = ["Gram forward": 0, "Gram backward": 0]
+        var side = size
+        for l in architecture.layers {
+            if l.layer.conv == 1 && l.layer.block > 1 { side /= 2 }
+            let conv = 2 * 9 * Double(l.inChannels * l.outChannels) * Double(side * side)
+            out["\(l.layer) forward"] = conv
+            out["\(l.layer) backward"] = conv
+            if ObjectiveSettings.report.styleLayers.contains(where: { $0.layer == l.layer }) {
+                let gram = 2 * Double(l.outChannels * l.outChannels) * Double(side * side)
+                out["Gram forward"]! += gram
+                out["Gram backward"]! += gram
+            }
+            if l.layer == deepest { break }
+        }
+        return out
     }
 }
