@@ -35,9 +35,10 @@ public struct ContactSheet: Sendable {
         labelLines = wrap(longestLabel).count
     }
 
-    /// `lines` broken at spaces into lines of at most `charactersPerLine` (a longer word is cut).
-    public func wrap(_ lines: [String]) -> [String] {
-        let limit = max(1, charactersPerLine)
+    /// `lines` broken at spaces into lines of at most `limit` characters (default `charactersPerLine`; a longer
+    /// word is cut).
+    public func wrap(_ lines: [String], limit: Int? = nil) -> [String] {
+        let limit = max(1, limit ?? charactersPerLine)
         var out: [String] = []
         for line in lines {
             var current = ""
@@ -56,7 +57,9 @@ public struct ContactSheet: Sendable {
     }
 
     var line: Int { BitmapFont.lineHeight * scale }
-    var titleHeight: Int { gap + line }
+    /// The title, wrapped to the sheet's width.
+    var titleLines: [String] { wrap([title], limit: (width - 2 * gap + scale) / (BitmapFont.advance * scale)) }
+    var titleHeight: Int { gap + titleLines.count * line }
     var labelHeight: Int { 2 * scale + labelLines * line }
     public var width: Int { gap + columns * (cellWidth + gap) }
     public var height: Int { titleHeight + rows * (cellHeight + labelHeight + gap) + gap }
@@ -79,8 +82,9 @@ public struct ContactSheet: Sendable {
         precondition(cells.count == columns * rows, "ContactSheet: \(cells.count) cells for a \(columns)×\(rows) grid")
         var sheet = RGBImage(width: width, height: height, pixels: [UInt8](repeating: 255, count: width * height * 3))
         let ink: (UInt8, UInt8, UInt8) = (20, 20, 20)
-        BitmapFont.draw(String(title.prefix((width - 2 * gap + scale) / (BitmapFont.advance * scale))), into: &sheet,
-                        x: gap, y: gap, scale: scale, color: ink)
+        for (k, text) in titleLines.enumerated() {
+            BitmapFont.draw(text, into: &sheet, x: gap, y: gap + k * line, scale: scale, color: ink)
+        }
         for (i, cell) in cells.enumerated() {
             let (column, row) = (i % columns, i / columns)
             let o = origin(column: column, row: row)

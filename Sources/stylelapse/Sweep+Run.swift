@@ -49,7 +49,7 @@ extension SweepCommand {
         let initial = try StylizeCommand.initialImage(base, content: pictures.content)
         let names = ([content] + styles.style).map { ($0 as NSString).lastPathComponent }
         let title = names[0] + " + " + names.dropFirst().joined(separator: " + ")
-            + "  \(base.optimizer == .adam ? "ADAM" : "L-BFGS") \(base.iterations) IT  \(w)X\(h)"
+            + "  \(base.optimizer == .adam ? "ADAM" : "L-BFGS")\u{A0}\(base.iterations)\u{A0}IT  \(w)X\(h)"
         func settingsLine(_ values: [Double]) -> String {
             zip(axes, values).map { "\($0.name)\u{A0}\(ContactSheet.compact($1))" }.joined(separator: " ")
         }

@@ -110,9 +110,12 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.file("cells")).sorted(),
                        ["cell-01-sw0.001.png", "cell-02-sw0.01.png"])
         let sheet = try ImageFile.read(dir.file("s.png"))
-        let third = 3 * ((8 + 10 + 8 + 20) * sheet.width + 8 + 2 * (64 + 8) + 30)
-        XCTAssertEqual(Array(sheet.pixels[third..<(third + 3)]), [220, 220, 220], "an empty cell is grey")
-        XCTAssertEqual(read(sheet, x: 8 + 2 * (64 + 8), y: 8 + 10 + 8 + 43 + 2 + 10, count: 10), "NOT RUN")
+        let first = try ImageFile.read(dir.file("cells/cell-01-sw0.001.png"))
+        let y = try XCTUnwrap(find(first, in: sheet, x: 8), "the first cell is on the sheet")
+        let x3 = 8 + 2 * (64 + 8), grey = 3 * ((y + 20) * sheet.width + x3 + 30)
+        XCTAssertEqual(Array(sheet.pixels[grey..<(grey + 3)]), [220, 220, 220], "an empty cell is grey")
+        XCTAssertEqual(read(sheet, x: x3, y: y + 43 + 2, count: 10), "SW 0.1")
+        XCTAssertEqual(read(sheet, x: x3, y: y + 43 + 2 + 10, count: 10), "NOT RUN")
         XCTAssertFalse(dir.contents.contains { $0.hasSuffix(".part") }, "\(dir.contents)")
     }
 
