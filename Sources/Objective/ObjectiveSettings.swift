@@ -90,8 +90,14 @@ public struct ObjectiveSettings: Sendable {
     /// `styleWeight(strength:)`; `strength` 0…1, 0.5 the default balance, each 0.25 a factor of 10 in the style weight.
     public static func strength(_ strength: Double) -> ObjectiveSettings {
         var s = report
-        (s.normalization, s.contentWeight, s.styleWeight) = (.relative, 1, styleWeight(strength: strength))
+        s.setStrength(strength)
         return s
+    }
+
+    /// Switches these settings to the strength scale (relative losses and their two weights); layers and the TV
+    /// weight stay as they are.
+    public mutating func setStrength(_ strength: Double) {
+        (normalization, contentWeight, styleWeight) = (.relative, 1, Self.styleWeight(strength: strength))
     }
 
     /// The relative-loss style weight of a strength: `balance · 10^(4·(strength − 0.5))`.

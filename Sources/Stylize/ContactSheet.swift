@@ -17,7 +17,9 @@ public struct ContactSheet: Sendable {
     public let columns: Int, rows: Int
     public let cellWidth: Int, cellHeight: Int
     /// Text lines below each picture.
-    public private(set) var labelLines: Int
+    public let labelLines: Int
+    /// The title, wrapped to the sheet's width.
+    let titleLines: [String]
     public let title: String
     /// The font's scale: 2 for cells 200 pixels wide or more, else 1.
     public let scale: Int
@@ -30,15 +32,19 @@ public struct ContactSheet: Sendable {
         precondition(columns > 0 && rows > 0 && cellWidth > 0 && cellHeight > 0)
         (self.columns, self.rows, self.cellWidth, self.cellHeight) = (columns, rows, cellWidth, cellHeight)
         self.title = title
-        scale = cellWidth >= 200 ? 2 : 1
-        labelLines = 0
-        labelLines = wrap(longestLabel).count
+        let scale = cellWidth >= 200 ? 2 : 1
+        self.scale = scale
+        let characters = { (pixels: Int) in (pixels + scale) / (BitmapFont.advance * scale) }
+        labelLines = Self.wrap(longestLabel, limit: characters(cellWidth)).count
+        titleLines = Self.wrap([title], limit: characters(columns * (cellWidth + gap) - gap))
     }
 
-    /// `lines` broken at spaces into lines of at most `limit` characters (default `charactersPerLine`; a longer
-    /// word is cut).
-    public func wrap(_ lines: [String], limit: Int? = nil) -> [String] {
-        let limit = max(1, limit ?? charactersPerLine)
+    /// `lines` broken at spaces into lines of at most `charactersPerLine` (a longer word is cut).
+    public func wrap(_ lines: [String]) -> [String] { Self.wrap(lines, limit: charactersPerLine) }
+
+    /// `lines` broken at spaces into lines of at most `limit` characters (a longer word is cut).
+    public static func wrap(_ lines: [String], limit: Int) -> [String] {
+        let limit = max(1, limit)
         var out: [String] = []
         for line in lines {
             var current = ""
@@ -57,8 +63,6 @@ public struct ContactSheet: Sendable {
     }
 
     var line: Int { BitmapFont.lineHeight * scale }
-    /// The title, wrapped to the sheet's width.
-    var titleLines: [String] { wrap([title], limit: (width - 2 * gap + scale) / (BitmapFont.advance * scale)) }
     var titleHeight: Int { gap + titleLines.count * line }
     var labelHeight: Int { 2 * scale + labelLines * line }
     public var width: Int { gap + columns * (cellWidth + gap) }

@@ -41,3 +41,14 @@ struct Pictures {
         BlockedTensor(Shape(channels: 3, height: image.height, width: image.width), chw: image.planar)
     }
 }
+
+extension Initialization {
+    /// The value of `--init`: content, noise, or a picture's path.
+    init(option: String) {
+        switch option {
+        case "content": self = .content
+        case "noise": self = .noise
+        default: self = .image(path: option)
+        }
+    }
+}

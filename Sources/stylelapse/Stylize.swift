@@ -106,17 +106,11 @@ struct StylizeCommand: ParsableCommand {
         if let contentWeight { s.objective.contentWeight = contentWeight }
         if let styleWeight { s.objective.styleWeight = styleWeight }
         if let strength {
-            let tv = s.objective.tvWeight
-            s.objective = .strength(strength)
-            s.objective.tvWeight = tv
+            s.objective.setStrength(strength)
         }
         if let tvWeight { s.objective.tvWeight = tvWeight }
         s.seed = seed
-        switch self.`init` {
-        case "content": s.initialization = .content
-        case "noise": s.initialization = .noise
-        default: s.initialization = .image(path: self.`init`)
-        }
+        s.initialization = Initialization(option: self.`init`)
         // Test hook: STYLELAPSE_TEST_NONFINITE=3,7 poisons the gradient of evaluations 3 and 7.
         if let list = ProcessInfo.processInfo.environment["STYLELAPSE_TEST_NONFINITE"] {
             s.injectNonFinite = Set(list.split(separator: ",").compactMap { Int($0) })

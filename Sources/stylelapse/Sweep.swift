@@ -68,11 +68,7 @@ struct SweepCommand: ParsableCommand {
     func axes() throws -> [Axis] {
         var axes: [Axis] = []
         if let v = try Self.list(strength, "strength", range: 0...1) {
-            axes.append(Axis(name: "STR", values: v) { s, x in
-                let tv = s.objective.tvWeight
-                s.objective = .strength(x)
-                s.objective.tvWeight = tv
-            })
+            axes.append(Axis(name: "STR", values: v) { s, x in s.objective.setStrength(x) })
         }
         if let v = try Self.list(styleWeight, "style-weight") {
             axes.append(Axis(name: "SW", values: v) { s, x in s.objective.styleWeight = x })
@@ -117,11 +113,7 @@ struct SweepCommand: ParsableCommand {
         if let iterations { s.iterations = iterations }
         if let tvWeight { s.objective.tvWeight = tvWeight }
         s.seed = seed
-        switch self.`init` {
-        case "content": s.initialization = .content
-        case "noise": s.initialization = .noise
-        default: s.initialization = .image(path: self.`init`)
-        }
+        s.initialization = Initialization(option: self.`init`)
         return s
     }
 

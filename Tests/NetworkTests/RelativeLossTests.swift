@@ -10,12 +10,7 @@ import XCTest
 
 final class RelativeLossTests: XCTestCase {
     func testRelativeLossesAreTheReportsRescaledByTheTargetsNorms() throws {
-        let c = try FixtureFile.load(Fixture.path("network/mini_vgg.slfx")).first { $0.kernel == "vgg_report_objective" }!
-        var weights: [VGGLayer: (weights: [Float], bias: [Float])] = [:]
-        for l in VGGArchitecture.miniVGG19.layers {
-            weights[l.layer] = (c.floats("weight_" + l.layer.name), c.floats("bias_" + l.layer.name))
-        }
-        let network = VGGNetwork(architecture: .miniVGG19, weights: weights)
+        let (c, network) = try MiniVGG.load()
         func rgb(_ key: String) -> BlockedTensor {
             let s = c.shape(key)
             return BlockedTensor(Shape(channels: s[0], height: s[1], width: s[2]), chw: c.floats(key))

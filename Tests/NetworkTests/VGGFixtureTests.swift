@@ -54,12 +54,7 @@ final class VGGFixtureTests: XCTestCase {
     }
 
     func testMiniVGG19AgainstPyTorch() throws {
-        let c = try FixtureFile.load(Fixture.path("network/mini_vgg.slfx")).first { $0.kernel == "vgg_report_objective" }!
-        var weights: [VGGLayer: (weights: [Float], bias: [Float])] = [:]
-        for l in VGGArchitecture.miniVGG19.layers {
-            weights[l.layer] = (c.floats("weight_" + l.layer.name), c.floats("bias_" + l.layer.name))
-        }
-        let network = VGGNetwork(architecture: .miniVGG19, weights: weights)
+        let (c, network) = try MiniVGG.load()
         verify(network, c, layers: VGGArchitecture.miniVGG19.layers.map(\.layer))
     }
 

@@ -1,0 +1,16 @@
+// MiniVGG: the seeded mini VGG19 of the network fixtures and the fixture case that holds its weights.
+
+import Network
+import TestSupport
+
+enum MiniVGG {
+    /// The fixture case "vgg_report_objective" of network/mini_vgg.slfx and the network built from its weights.
+    static func load() throws -> (FixtureCase, VGGNetwork) {
+        let c = try FixtureFile.load(Fixture.path("network/mini_vgg.slfx")).first { $0.kernel == "vgg_report_objective" }!
+        var weights: [VGGLayer: (weights: [Float], bias: [Float])] = [:]
+        for l in VGGArchitecture.miniVGG19.layers {
+            weights[l.layer] = (c.floats("weight_" + l.layer.name), c.floats("bias_" + l.layer.name))
+        }
+        return (c, VGGNetwork(architecture: .miniVGG19, weights: weights))
+    }
+}
