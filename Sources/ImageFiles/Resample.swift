@@ -89,9 +89,13 @@ extension RGBImage {
                         pixels: out.map { UInt8(min(max($0.rounded(), 0), 255)) })
     }
 
-    /// This image shrunk so its longer side is at most `maxSide`; unchanged when it already fits.
-    public func resized(maxSide: Int) -> RGBImage {
-        let size = Resample.fitting(width: width, height: height, maxSide: maxSide)
+    /// This image shrunk so its longer side is at most `maxSide`; unchanged when it already fits, unless `enlarge`
+    /// asks for the longer side to be exactly `maxSide`.
+    public func resized(maxSide: Int, enlarge: Bool = false) -> RGBImage {
+        let longer = max(width, height)
+        let size = enlarge && longer < maxSide
+            ? Resample.fitting(width: width * maxSide, height: height * maxSide, maxSide: maxSide)
+            : Resample.fitting(width: width, height: height, maxSide: maxSide)
         return resized(width: size.width, height: size.height)
     }
 }

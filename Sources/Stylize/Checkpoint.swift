@@ -24,13 +24,18 @@ public struct RunOptions: Codable, Sendable {
     /// `LossNormalization`'s raw value (nil: none).
     public var normalization: String?
     public var maxSize: Int
+    /// Whether a photo smaller than `maxSize` is enlarged to it (nil in older checkpoints: no).
+    public var upscale: Bool?
+    /// Coarse-to-fine levels and the steps of each coarser pass (nil in checkpoints written before they existed: 1).
+    public var scales: Int?, coarseIterations: Int?
     public var output: String, video: String?, trace: String?, frames: String?
     public var every: Int, fps: Int, hold: Double
     public var weights: String
 
     public init(content: String, contentSHA256: String, styles: [String], styleSHA256s: [String], styleBlend: [Double],
                 styleScale: Double, pooling: String, preserveColor: String?, smooth: Double?, initialization: String,
-                seed: UInt64, settings: StylizeSettings, maxSize: Int, output: String, video: String?, trace: String?,
+                seed: UInt64, settings: StylizeSettings, maxSize: Int, scales: Int, coarseIterations: Int,
+                output: String, video: String?, trace: String?,
                 frames: String?, every: Int, fps: Int, hold: Double, weights: String) {
         (self.content, self.contentSHA256, self.styles, self.styleSHA256s) = (content, contentSHA256, styles, styleSHA256s)
         (self.styleBlend, self.styleScale, self.pooling) = (styleBlend, styleScale, pooling)
@@ -43,14 +48,32 @@ public struct RunOptions: Codable, Sendable {
         (contentWeight, styleWeight, tvWeight) = (settings.objective.contentWeight, settings.objective.styleWeight,
                                                   settings.objective.tvWeight)
         normalization = settings.objective.normalization == .none ? nil : settings.objective.normalization.rawValue
+        (self.scales, self.coarseIterations) = (scales, coarseIterations)
         (self.maxSize, self.output, self.video, self.trace, self.frames) = (maxSize, output, video, trace, frames)
         (self.every, self.fps, self.hold, self.weights) = (every, fps, hold, weights)
+    }
+}
+
+/// Where a coarse-to-fine run stands: which pass, and what the passes before it recorded.
+public struct PassPosition: Codable, Sendable, Equatable {
+    /// 0 for the first (coarsest) pass.
+    public var index: Int
+    /// The run-wide number of this pass's iteration 0 (every pass's iterations are numbered on from the last).
+    public var firstIteration: Int
+    /// Evaluations and seconds spent in the passes before.
+    public var evaluationsBefore: Int, secondsBefore: Double
+
+    public init(index: Int = 0, firstIteration: Int = 0, evaluationsBefore: Int = 0, secondsBefore: Double = 0) {
+        (self.index, self.firstIteration) = (index, firstIteration)
+        (self.evaluationsBefore, self.secondsBefore) = (evaluationsBefore, secondsBefore)
     }
 }
 
 private struct Header: Codable {
     var version: Int
     var options: RunOptions
+    /// nil in checkpoints of single-pass runs written before coarse-to-fine could be checkpointed.
+    var pass: PassPosition?
     var iteration: Int, evaluations: Int, elapsed: Double
     var loss: Loss, bestIteration: Int, bestLoss: Loss
     var adamStep: Int?, adamLearningRate: Double?
@@ -73,10 +96,13 @@ public enum Checkpoint {
     public static func framesFolder(_ folder: String) -> String { folder + "/frames" }
     public static func tracePath(_ folder: String) -> String { folder + "/trace.jsonl" }
 
-    /// Writes `state` and `options` to `folder`/state.bin atomically (the folder must exist).
-    public static func save(_ state: RunState, options: RunOptions, to folder: String) throws {
+    /// Writes `state` (the state of the pass at `pass`), `options` and the timelapse's moving average `smoothed`
+    /// to `folder`/state.bin atomically (the folder must exist).
+    public static func save(_ state: RunState, options: RunOptions, pass: PassPosition = PassPosition(),
+                            smoothed: [Float]? = nil, to folder: String) throws {
         var arrays: [(String, [Float]?, [Double]?)] = [("x", state.x, nil), ("gradient", state.gradient, nil),
                                                          ("best", state.best, nil)]
+        if let smoothed { arrays.append(("smoothed", smoothed, nil)) }
         if let adam = state.adam { arrays += [("adam_m", adam.m, nil), ("adam_v", adam.v, nil)] }
         if let lbfgs = state.lbfgs {
             let h = lbfgs.history
@@ -84,7 +110,7 @@ public enum Checkpoint {
             for (i, (s, y)) in zip(h.s, h.y).enumerated() { arrays += [("lbfgs_s\(i)", s, nil), ("lbfgs_y\(i)", y, nil)] }
         }
         let header = Header(
-            version: version, options: options, iteration: state.iteration, evaluations: state.evaluations,
+            version: version, options: options, pass: pass, iteration: state.iteration, evaluations: state.evaluations,
             elapsed: state.elapsedBefore, loss: .init(state.loss), bestIteration: state.bestIteration,
             bestLoss: .init(state.bestLoss), adamStep: state.adam?.t, adamLearningRate: state.adam?.settings.learningRate,
             lbfgsValue: state.lbfgs?.value, lbfgsPairs: state.lbfgs?.history.s.count,
@@ -101,8 +127,10 @@ public enum Checkpoint {
         try AtomicFile.write(out, to: statePath(folder))
     }
 
-    /// Reads a checkpoint folder: the options and the state to continue from.
-    public static func load(_ folder: String) throws -> (options: RunOptions, state: RunState) {
+    /// Reads a checkpoint folder: the options, the pass and the state (of that pass) to continue from, and the
+    /// timelapse's moving average.
+    public static func load(_ folder: String) throws -> (options: RunOptions, pass: PassPosition, state: RunState,
+                                                          smoothed: [Float]?) {
         let path = statePath(folder)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ImageFileError(folder, "no checkpoint here (missing state.bin)")
@@ -160,6 +188,6 @@ public enum Checkpoint {
                              x: x, loss: header.loss.breakdown, gradient: gradient, best: best,
                              bestIteration: header.bestIteration, bestLoss: header.bestLoss.breakdown, adam: adam,
                              lbfgs: lbfgs)
-        return (o, state)
+        return (o, header.pass ?? PassPosition(), state, floats["smoothed"])
     }
 }

@@ -53,6 +53,8 @@ public struct StylizeResult: Sendable {
     public var stopped: Bool
     /// True when L-BFGS found no further decrease (the optimum within the pixel box).
     public var converged: Bool
+
+    public init(stopped: Bool, converged: Bool) { (self.stopped, self.converged) = (stopped, converged) }
 }
 
 /// A failure of the optimisation itself.

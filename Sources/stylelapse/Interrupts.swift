@@ -13,6 +13,9 @@ final class Interrupts: @unchecked Sendable {
     /// Whether a stop was requested.
     var requested: Bool { lock.withLock { count > 0 } }
 
+    /// Asks for a stop as a first Ctrl-C does, without the message.
+    func request() { lock.withLock { count = max(count, 1) } }
+
     func install() {
         for signo in [SIGINT, SIGTERM] {
             signal(signo, SIG_IGN)   // let the Dispatch source, not the default action, see the signal

@@ -11,10 +11,12 @@ struct Pictures {
     let colors: ColorPreservation?
     private let contentPixels: [Float]
 
-    /// Reads the photo (longer side at most `maxSize`) and each painting with its longer side `styleScale` times the
-    /// photo's (recoloured to the photo's colour statistics with `.transfer`); every picture needs 16 pixels a side.
-    init(content path: String, styles paths: [String], maxSize: Int, styleScale: Double, colors: ColorPreservation?) throws {
-        let content = try ImageFile.read(path).resized(maxSide: maxSize)
+    /// Reads the photo (longer side at most `maxSize`, or exactly with `upscale`) and each painting with its longer
+    /// side `styleScale` times the photo's (recoloured to the photo's colour statistics with `.transfer`); every
+    /// picture needs 16 pixels a side.
+    init(content path: String, styles paths: [String], maxSize: Int, upscale: Bool = false, styleScale: Double,
+         colors: ColorPreservation?) throws {
+        let content = try ImageFile.read(path).resized(maxSide: maxSize, enlarge: upscale)
         let side = max(16, Int((styleScale * Double(max(content.width, content.height))).rounded()))
         styles = try paths.map { stylePath -> RGBImage in
             let picture = try ImageFile.read(stylePath)

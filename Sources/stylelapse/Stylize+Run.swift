@@ -15,11 +15,11 @@ extension StylizeCommand {
     func run() throws {
         var settings = settings()
         var options: RunOptions
-        var resumed: RunState?
+        var resumed: (pass: PassPosition, state: RunState, smoothed: [Float]?)?
         if let resume {
             let loaded = try Checkpoint.load(resume)
             options = loaded.options
-            resumed = loaded.state
+            resumed = (loaded.pass, loaded.state, loaded.smoothed)
             settings = Self.settings(from: options)
             if let iterations { options.iterations = iterations; settings.iterations = iterations }
             settings.injectNonFinite = self.settings().injectNonFinite
@@ -36,9 +36,11 @@ extension StylizeCommand {
                                  styleScale: styles.styleScale, pooling: styles.pooling.rawValue,
                                  preserveColor: styles.preserveColor?.rawValue, smooth: smooth,
                                  initialization: self.`init`, seed: seed,
-                                 settings: settings, maxSize: maxSize, output: outputPath, video: video, trace: trace,
-                                 frames: frames, every: every, fps: fps, hold: hold,
+                                 settings: settings, maxSize: maxSize, scales: 1, coarseIterations: 0,
+                                 output: outputPath, video: video, trace: trace, frames: frames,
+                                 every: timelapse.every, fps: timelapse.fps, hold: timelapse.hold,
                                  weights: weights ?? WeightsLocation.defaultPath)
+            options.upscale = upscale
         }
         // Every output location is checked before any work starts.
         for path in [options.output, options.video, options.trace, plot].compactMap({ $0 }) { try AtomicFile.checkWritable(path) }
@@ -54,35 +56,52 @@ extension StylizeCommand {
         let parallel = Parallel(workers: threads ?? System.activeProcessorCount)
 
         let pictures = try Pictures(content: options.content, styles: options.styles, maxSize: options.maxSize,
-                                    styleScale: options.styleScale,
+                                    upscale: options.upscale ?? false, styleScale: options.styleScale,
                                     colors: options.preserveColor.flatMap(ColorPreservation.init(rawValue:)))
         let (contentImage, styleImages) = (pictures.content, pictures.styles)
+        let (w, h) = (contentImage.width, contentImage.height)
+        if resumed == nil {
+            options.scales = scales ?? CoarseToFine.automaticScales(width: w, height: h, optimizer: settings.optimizer)
+            options.coarseIterations = coarseIterations ?? CoarseToFine.coarseIterations(settings.iterations)
+        }
+        let passes = CoarseToFine.passes(width: w, height: h, scales: options.scales ?? 1,
+                                         iterations: settings.iterations, coarseIterations: options.coarseIterations ?? 0)
         try checkMemory(settings, content: contentImage, style: pictures.largestStyle, video: options.video != nil)
         let network = try VGGNetwork.load(options.weights, pooling: Pooling(rawValue: options.pooling) ?? .max)
-        let objective = StyleObjective(network: network, settings: settings.objective, content: tensor(contentImage),
-                                       styles: zip(styleImages, options.styleBlend).map { (tensor($0), $1) },
-                                       parallel: parallel)
-        let (w, h) = (contentImage.width, contentImage.height)
+        /// The objective of a pass: the photo and the paintings at its size.
+        func objective(_ pass: ScalePass) -> StyleObjective {
+            func sized(_ image: RGBImage) -> RGBImage {
+                pass.divisor == 1 ? image : image.resized(width: ScalePass.side(image.width, divisor: pass.divisor),
+                                                          height: ScalePass.side(image.height, divisor: pass.divisor))
+            }
+            return StyleObjective(network: network, settings: settings.objective, content: tensor(sized(contentImage)),
+                                  styles: zip(styleImages, options.styleBlend).map { (tensor(sized($0)), $1) },
+                                  parallel: parallel)
+        }
         let picture = pictures.picture
-        var smoothed: [Float]?
+        let initial = try Self.initialImage(settings, content: contentImage)
+        var smoothed = resumed?.smoothed
 
         // From here on, Ctrl-C asks for a clean stop (before the first step, the run stops at iteration 0).
         let interrupts = Interrupts()
         interrupts.install()
+        // Test hook: STYLELAPSE_TEST_STOP_AFTER=N stops the run as Ctrl-C would once iteration N is recorded.
+        let stopAfter = ProcessInfo.processInfo.environment["STYLELAPSE_TEST_STOP_AFTER"].flatMap { Int($0) }
         let writer = try options.video.map {
             try TimelapseWriter(path: $0, width: w, height: h,
                                 settings: TimelapseSettings(fps: options.fps, holdSeconds: options.hold))
         }
+        var position = resumed?.pass ?? PassPosition()
         // A resumed run's earlier trace lines, read before the checkpoint's trace file is started anew.
-        let earlierTrace = resumed.map { Self.traceLines(checkpointFolder!, upTo: $0.iteration) } ?? []
+        let earlierTrace = resumed.map {
+            Self.traceLines(checkpointFolder!, upTo: position.firstIteration + $0.state.iteration)
+        } ?? []
         let traceWriter = try options.trace.map { try TraceWriter(path: $0) }
         let checkpointTrace = try checkpointFolder.map { try TraceWriter(path: Checkpoint.tracePath($0), atomic: false) }
-        let coarseIterations = scales > 1 ? (scales - 1) * (max(1, settings.iterations / 2) + 1) : 0
-        var progress = Progress(total: settings.iterations + coarseIterations, quiet: quiet)
+        // Every pass records its iteration 0 too.
+        var progress = Progress(total: passes.reduce(passes.count - 1) { $0 + $1.iterations }, quiet: quiet)
         var framesWritten = 0
         var pending: (iteration: Int, image: [Float])?
-        let runner = StylizeRun(objective: objective, settings: settings)
-        runner.notice = { message in FileHandle.standardError.write(Data("\nstylelapse: \(message)\n".utf8)) }
 
         func frame(_ iteration: Int, _ picture: RGBImage, keep: Bool) throws {
             try writer?.append(picture)
@@ -93,9 +112,10 @@ extension StylizeCommand {
             framesWritten += 1
         }
         var records: [IterationRecord] = []
-        func iteration(_ record: IterationRecord, _ x: [Float]) throws {
+        /// Records iteration `record` (numbered run-wide) of a pass at `size`, with its image `x` at the photo's size.
+        func iteration(_ record: IterationRecord, size: (Int, Int), _ x: [Float]) throws {
             if plot != nil { records.append(record) }
-            for t in [traceWriter, checkpointTrace] { try t?.write(record) }
+            for t in [traceWriter, checkpointTrace] { try t?.write(record, size: size) }
             // The timelapse's moving average runs over every iteration, whichever of them become frames.
             if let a = options.smooth.map(Float.init) {
                 smoothed = smoothed.map { prev in zip(x, prev).map { a * $0 + (1 - a) * $1 } } ?? x
@@ -108,40 +128,58 @@ extension StylizeCommand {
                 pending = (record.iteration, shown)
             }
             progress.update(record)
+            if let stopAfter, record.iteration >= stopAfter { interrupts.request() }
         }
         var state: RunState?
-        // With --scales, the iterations of the coarser passes come first: the final pass's are numbered after them.
-        var offset = 0, coarseSeconds = 0.0
-        func offsetRecord(_ r: IterationRecord) -> IterationRecord {
-            var r = r
-            r.iteration += offset
-            r.seconds += coarseSeconds
-            return r
+        var result = StylizeResult(stopped: false, converged: false)
+        let notice = { (message: String) in FileHandle.standardError.write(Data("\nstylelapse: \(message)\n".utf8)) }
+        /// Image `x` of `pass` at the photo's size: a coarser pass's as the final pass would start from it.
+        func fullSize(_ x: [Float], _ pass: ScalePass) -> [Float] {
+            pass.divisor == 1 ? x : CoarseToFine.start(of: passes.last!, initial: initial, width: w, height: h,
+                                                       previous: (x, pass))
         }
         do {
+            var previous: (x: [Float], pass: ScalePass)?   // the last image of the pass before
             if let resumed {
-                state = resumed
                 for line in earlierTrace { for t in [traceWriter, checkpointTrace] { try t?.writeLine(line) } }
-                for i in stride(from: 0, through: resumed.iteration, by: options.every) {
+                for i in stride(from: 0, through: position.firstIteration + resumed.state.iteration, by: options.every) {
                     let path = Checkpoint.framesFolder(checkpointFolder!) + String(format: "/frame_%06d.png", i)
                     if writer != nil { try frame(i, try ImageFile.read(path), keep: false) }
                 }
-            } else {
-                var initial = try Self.initialImage(settings, content: contentImage)
-                if scales > 1 {
-                    (initial, offset, coarseSeconds) = try coarsePasses(from: initial, network: network, settings: settings,
-                                                         content: contentImage, styles: styleImages,
-                                                         blend: options.styleBlend, parallel: parallel,
-                                                         shouldStop: { interrupts.requested }, iteration: iteration)
-                }
-                state = try runner.start(from: initial)
-                try iteration(offsetRecord(runner.record(state!)), state!.x)
             }
-            let result = try runner.run(
-                &state!, shouldStop: { interrupts.requested }, checkpointEvery: checkpointFolder == nil ? nil : checkpointEvery,
-                onCheckpoint: { s in
-                    if let folder = checkpointFolder { try Checkpoint.save(s, options: options, to: folder) }
-                }, onIteration: { record, x in try iteration(offsetRecord(record), x) })
+            for p in position.index..<passes.count {
+                let pass = passes[p], here = position
+                var passSettings = settings
+                passSettings.iterations = pass.iterations
+                let runner = StylizeRun(objective: objective(pass), settings: passSettings)
+                runner.notice = notice
+                func record(_ r: IterationRecord, _ x: [Float]) throws {
+                    var r = r
+                    r.iteration += here.firstIteration
+                    r.evaluations += here.evaluationsBefore
+                    r.seconds += here.secondsBefore
+                    try iteration(r, size: (pass.width, pass.height), fullSize(x, pass))
+                }
+                if let resumed, p == resumed.pass.index {
+                    state = resumed.state
+                } else {
+                    let start = CoarseToFine.start(of: pass, initial: initial, width: w, height: h, previous: previous)
+                    state = try runner.start(from: start)
+                    try record(runner.record(state!), state!.x)
+                }
+                result = try runner.run(
+                    &state!, shouldStop: { interrupts.requested },
+                    checkpointEvery: checkpointFolder == nil ? nil : checkpointEvery,
+                    onCheckpoint: { s in
+                        guard let folder = checkpointFolder else { return }
+                        try Checkpoint.save(s, options: options, pass: here, smoothed: smoothed, to: folder)
+                    }, onIteration: record)
+                if p == passes.count - 1 || result.stopped { break }
+                previous = (state!.x, pass)
+                position = PassPosition(index: p + 1, firstIteration: here.firstIteration + state!.iteration + 1,
+                                        evaluationsBefore: here.evaluationsBefore + state!.evaluations,
+                                        secondsBefore: here.secondsBefore + runner.elapsed)
+            }
             if let pending {   // the last iteration is always a frame
                 try frame(pending.iteration, picture(pending.image), keep: false)
             }
@@ -150,17 +188,18 @@ extension StylizeCommand {
                 try AtomicFile.write(Array(LossPlot.svg(records, styleWeight: settings.objective.styleWeight,
                                                         contentWeight: settings.objective.contentWeight).utf8), to: plot)
             }
-            try finish(result: result, state: state!, best: picture(state!.best), options: options, writer: writer,
-                       traceWriter: traceWriter, runner: runner, framesWritten: framesWritten,
-                       coarse: (offset, coarseSeconds))
+            let pass = passes[position.index]
+            try finish(result: result, state: state!, pass: pass, position: position,
+                       best: picture(fullSize(state!.best, pass)),
+                       options: options, writer: writer, traceWriter: traceWriter, framesWritten: framesWritten)
         } catch let error as ImageFileError where state != nil && error.path != options.output {
             // A frame, the video or the trace could not be written (a full disk, an I/O error): the video is
             // abandoned (only its .part file existed, now removed), but the best image so far is not lost.
             writer?.cancel()
-            let best = picture(state!.best)
+            let best = picture(fullSize(state!.best, passes[position.index]))
             let place = (try? PNGFile.write(best, to: options.output)) != nil ? options.output : Self.rescue(best)
             throw ImageFileError(error.path, error.problem + "; the best image so far (iteration "
-                + "\(state!.bestIteration)) " + (place.map { "is saved at \($0)" } ?? "could not be saved"))
+                + "\(position.firstIteration + state!.bestIteration)) " + (place.map { "is saved at \($0)" } ?? "could not be saved"))
         } catch {
             writer?.cancel()
             throw error
@@ -168,63 +207,10 @@ extension StylizeCommand {
         if interrupts.requested { throw ExitCode(130) }
     }
 
-    /// Coarse-to-fine: `scales − 1` passes at half, quarter, … the final size (each side at least 16), each
-    /// `max(1, iterations / 2)` steps, each starting from the previous pass's last image enlarged with Lanczos-3.
-    /// Every iteration is recorded (trace, frames enlarged to the final size); returns the start of the final pass
-    /// (the last coarse image enlarged to the content's size) and how many iterations were recorded.
-    func coarsePasses(from initial: [Float], network: VGGNetwork, settings: StylizeSettings, content: RGBImage,
-                      styles: [RGBImage], blend: [Double], parallel: Parallel, shouldStop: () -> Bool,
-                      iteration: (IterationRecord, [Float]) throws -> Void) throws -> ([Float], Int, Double) {
-        let (w, h) = (content.width, content.height)
-        let clock = ContinuousClock(), start = clock.now
-        func seconds() -> Double {
-            let d = clock.now - start
-            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-        }
-        func enlarge(_ x: [Float], _ from: (Int, Int), _ to: (Int, Int)) -> [Float] {
-            let n = from.0 * from.1
-            return (0..<3).flatMap { c in
-                Resample.lanczos(Array(x[(c * n)..<((c + 1) * n)]), channels: 1, width: from.0, height: from.1,
-                                 newWidth: to.0, newHeight: to.1)
-            }
-        }
-        var x = initial, size = (w, h), recorded = 0
-        for k in stride(from: scales - 1, through: 1, by: -1) {
-            let factor = Double(1 << k)
-            let cw = max(16, Int((Double(w) / factor).rounded())), ch = max(16, Int((Double(h) / factor).rounded()))
-            let small = content.resized(width: cw, height: ch)
-            let styleTensors = zip(styles, blend).map { s, b -> (BlockedTensor, Double) in
-                let r = s.resized(width: max(16, Int((Double(s.width) / factor).rounded())),
-                                  height: max(16, Int((Double(s.height) / factor).rounded())))
-                return (tensor(r), b)
-            }
-            var passSettings = settings
-            passSettings.iterations = max(1, settings.iterations / 2)
-            let objective = StyleObjective(network: network, settings: settings.objective, content: tensor(small),
-                                           styles: styleTensors, parallel: parallel)
-            let runner = StylizeRun(objective: objective, settings: passSettings)
-            var state = try runner.start(from: enlarge(x, size, (cw, ch)))
-            let base = recorded
-            func record(_ r: IterationRecord, _ image: [Float]) throws {
-                var r = r
-                r.iteration += base
-                r.seconds = seconds()
-                recorded = r.iteration + 1
-                try iteration(r, enlarge(image, (cw, ch), (w, h)))
-            }
-            try record(runner.record(state), state.x)
-            _ = try runner.run(&state, shouldStop: shouldStop, onIteration: record)
-            (x, size) = (state.x, (cw, ch))
-            if shouldStop() { break }
-        }
-        return (enlarge(x, size, (w, h)), recorded, seconds())
-    }
-
     /// Writes the best image (keeping it beside when its place cannot be written), the video and the trace; prints
-    /// the summary.
-    func finish(result: StylizeResult, state: RunState, best: RGBImage, options: RunOptions, writer: TimelapseWriter?,
-                traceWriter: TraceWriter?, runner: StylizeRun, framesWritten: Int,
-                coarse: (iterations: Int, seconds: Double) = (0, 0)) throws {
+    /// the summary. `state` is the state of the pass at `position` (the final one unless the run was stopped early).
+    func finish(result: StylizeResult, state: RunState, pass: ScalePass, position: PassPosition, best: RGBImage,
+                options: RunOptions, writer: TimelapseWriter?, traceWriter: TraceWriter?, framesWritten: Int) throws {
         do {
             try PNGFile.write(best, to: options.output)
         } catch let error as ImageFileError {
@@ -234,15 +220,17 @@ extension StylizeCommand {
         try writer?.finish()
         try traceWriter?.finish()
         guard !quiet else { return }
-        let seconds = runner.elapsed + coarse.seconds
+        let seconds = position.secondsBefore + state.elapsedBefore
+        let iterations = position.firstIteration + state.iteration
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         print(String(format: "%@ in %.1f s: %d iterations (%d evaluations), %.3f s per iteration, peak memory %.0f MB",
-                     result.stopped ? "stopped" : (result.converged ? "converged" : "done"), seconds,
-                     state.iteration + coarse.iterations, state.evaluations,
-                     seconds / Double(max(state.iteration + coarse.iterations, 1)), Double(usage.ru_maxrss) / 1024))
+                     result.stopped ? "stopped" : (result.converged ? "converged" : "done"), seconds, iterations,
+                     position.evaluationsBefore + state.evaluations, seconds / Double(max(iterations, 1)),
+                     Double(usage.ru_maxrss) / 1024))
         print(String(format: "best loss %.6g at iteration %d (style %.6g, content %.6g)", state.bestLoss.total,
-                     state.bestIteration + coarse.iterations, state.bestLoss.style, state.bestLoss.content))
+                     position.firstIteration + state.bestIteration, state.bestLoss.style, state.bestLoss.content)
+            + (pass.divisor == 1 ? "" : " in the pass at \(pass.width)×\(pass.height), enlarged"))
         print("wrote \(options.output)" + (options.video.map { ", \($0) (\(framesWritten) frames + hold)" } ?? "")
             + (options.trace.map { ", \($0)" } ?? ""))
     }

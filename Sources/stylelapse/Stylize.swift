@@ -43,21 +43,23 @@ struct StylizeCommand: ParsableCommand {
     var strength: Double?
     @Option(help: "report: the origin report's exact settings.") var preset: Preset?
     @Option(help: "Longer-side limit in pixels; a picture no larger is used at its own size.") var maxSize: Int = 512
+    @Flag(help: "Enlarge a photo smaller than --max-size to it (Lanczos-3) instead of working at its own size.")
+    var upscale = false
     @Option(help: "Start from: content, noise, or a picture's path.") var `init`: String = "content"
     @Option(help: "Seed for noise initialisation.") var seed: UInt64 = 0
     @Option(help: "Worker threads (default: all cores).") var threads: Int?
     @Option(help: "Weights file (default: where tools/fetch-weights puts it).") var weights: String?
-    @Option(help: "Timelapse frames per second.") var fps: Int = 30
-    @Option(help: "Only iterations 0, K, 2K, … and the last become frames.") var every: Int = 1
-    @Option(help: "Seconds to hold the last frame at the end of the timelapse.") var hold: Double = 2
+    @OptionGroup var timelapse: TimelapseOptions
     @Option(help: "Refuse to start when the estimated peak memory exceeds this (e.g. 512M, 8G).") var memoryLimit: String?
     @Option(help: "Save the whole run's state in this folder (with the trace and frames so far), for --resume.")
     var checkpoint: String?
     @Option(help: "Checkpoint every N iterations (and always at the end).") var checkpointEvery: Int = 50
     @Option(help: "Continue the run checkpointed in this folder, up to --iterations counted from its start.")
     var resume: String?
-    @Option(help: "Coarse-to-fine: first optimise at 1/2^(N-1) … 1/2 of the size (half the iterations each), then at full size.")
-    var scales: Int = 1
+    @Option(help: "Coarse-to-fine: first optimise at 1/2^(N-1) … 1/2 of the size, then at full size (default: automatic, see the README; 1 is off).")
+    var scales: Int?
+    @Option(help: "Steps of each coarser pass of --scales (default: a sixth of --iterations).")
+    var coarseIterations: Int?
     @Option(help: "Also draw total, style and content loss against iteration (log scale) as an SVG.") var plot: String?
     @Flag(help: "No progress or summary.") var quiet = false
 
@@ -68,16 +70,14 @@ struct StylizeCommand: ParsableCommand {
             throw ValidationError("--content and --style are required (unless --resume continues a run)")
         }
         if let a = smooth, !(a > 0 && a <= 1) { throw ValidationError("--smooth takes a in (0, 1]") }
-        guard (1...5).contains(scales) else { throw ValidationError("--scales must be 1…5") }
-        if scales > 1 && (checkpoint != nil || resume != nil) {
-            throw ValidationError("--scales does not combine with --checkpoint or --resume yet")
+        if let scales, !(1...5).contains(scales) { throw ValidationError("--scales must be 1…5") }
+        if let n = coarseIterations, n < 0 { throw ValidationError("--coarse-iterations must be 0 or more") }
+        if resume != nil && (scales != nil || coarseIterations != nil) {
+            throw ValidationError("--resume continues the checkpoint's passes; --scales and --coarse-iterations cannot change them")
         }
         guard checkpointEvery >= 1 else { throw ValidationError("--checkpoint-every must be at least 1") }
         if let n = iterations, n < 0 { throw ValidationError("--iterations must be 0 or more") }
         guard maxSize >= 16 else { throw ValidationError("--max-size must be at least 16 (VGG19 pools 4 times)") }
-        guard every >= 1 else { throw ValidationError("--every must be at least 1") }
-        guard (1...240).contains(fps) else { throw ValidationError("--fps must be 1…240") }
-        guard hold >= 0 && hold <= 3600 else { throw ValidationError("--hold must be 0…3600 seconds") }
         if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
         if let m = memoryLimit, MemoryPlan.parseSize(m) == nil {
             throw ValidationError("--memory-limit takes a size such as 512M or 8G")

@@ -87,7 +87,7 @@ extension SweepCommand {
             }
             func iteration(_ record: IterationRecord, _ x: [Float]) throws {
                 progress.update(record)
-                if record.iteration % every == 0 { try keep(record, x); pending = nil } else { pending = (record, x) }
+                if record.iteration % timelapse.every == 0 { try keep(record, x); pending = nil } else { pending = (record, x) }
             }
             var state = try runner.start(from: initial)
             try iteration(runner.record(state), state.x)
@@ -141,7 +141,7 @@ extension SweepCommand {
                     frameBytes: Int, settingsLine: ([Double]) -> String) throws {
         let (w, h) = (sheet.cellWidth, sheet.cellHeight)
         let writer = try TimelapseWriter(path: path, width: sheet.width, height: sheet.height,
-                                         settings: TimelapseSettings(fps: fps, holdSeconds: hold))
+                                         settings: TimelapseSettings(fps: timelapse.fps, holdSeconds: timelapse.hold))
         do {
             let count = outcomes.map(\.frames.count).max() ?? 0
             for t in 0..<count {

@@ -39,9 +39,7 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "The contact sheet, PNG.") var output: String
     @Option(help: "Also a side-by-side timelapse of all cells, MP4.") var video: String?
     @Option(help: "Also write each cell's best picture as a PNG into this folder.") var cells: String?
-    @Option(help: "Timelapse frames per second.") var fps: Int = 30
-    @Option(help: "Only iterations 0, K, 2K, … and the last become frames.") var every: Int = 1
-    @Option(help: "Seconds to hold the last frame at the end of the timelapse.") var hold: Double = 2
+    @OptionGroup var timelapse: TimelapseOptions
     @Flag(help: "No progress or summary.") var quiet = false
 
     /// One swept setting: its label, its values and how a value changes the run's settings.
@@ -100,9 +98,6 @@ struct SweepCommand: ParsableCommand {
         if let n = iterations, n < 0 { throw ValidationError("--iterations must be 0 or more") }
         if let w = tvWeight, !(w >= 0) || !w.isFinite { throw ValidationError("--tv-weight must be 0 or more") }
         guard maxSize >= 16 else { throw ValidationError("--max-size must be at least 16 (VGG19 pools 4 times)") }
-        guard every >= 1 else { throw ValidationError("--every must be at least 1") }
-        guard (1...240).contains(fps) else { throw ValidationError("--fps must be 1…240") }
-        guard hold >= 0 && hold <= 3600 else { throw ValidationError("--hold must be 0…3600 seconds") }
         if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
     }
 

@@ -19,9 +19,10 @@ final class TraceWriter {
         handle = h
     }
 
-    func write(_ r: IterationRecord) throws {
+    /// Writes the record of an iteration whose image is `size` (a coarse-to-fine pass's size, or the photo's).
+    func write(_ r: IterationRecord, size: (width: Int, height: Int)) throws {
         let object: [String: Any] = [
-            "iteration": r.iteration, "total": r.loss.total, "style": r.loss.style, "content": r.loss.content,
+            "iteration": r.iteration, "width": size.width, "height": size.height, "total": r.loss.total, "style": r.loss.style, "content": r.loss.content,
             "tv": r.loss.tv, "style_layers": r.loss.styleLayers, "evaluations": r.evaluations, "seconds": r.seconds,
         ]
         var line = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])

@@ -36,7 +36,9 @@ final class CheckpointCommandTests: XCTestCase {
         XCTAssertEqual(a.loss.total.bitPattern, b.loss.total.bitPattern, "same loss, bit for bit")
         XCTAssertEqual(a.bestLoss.total.bitPattern, b.bestLoss.total.bitPattern)
         XCTAssertEqual(Fixture.bytesAt(dir.file("whole.png")), Fixture.bytesAt(dir.file("split.png")))
-        XCTAssertEqual(try VideoFile.read(dir.file("split.mp4")).frames.count, 10, "frames of iterations 0…9")
+        let (wholeVideo, splitVideo) = (try VideoFile.read(dir.file("whole.mp4")), try VideoFile.read(dir.file("split.mp4")))
+        XCTAssertEqual(splitVideo.frames.count, 10, "frames of iterations 0…9")
+        XCTAssertTrue(wholeVideo.frames == splitVideo.frames, "the same timelapse")
         let trace = try String(contentsOfFile: dir.file("split.jsonl"), encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(trace.count, 10, "the trace holds the whole run")
     }
@@ -44,6 +46,9 @@ final class CheckpointCommandTests: XCTestCase {
     func testAdamResumesBitForBit() throws { try resumeMatchesUninterrupted(["--preset", "report"]) }
 
     func testLBFGSResumesBitForBit() throws { try resumeMatchesUninterrupted([]) }
+
+    /// The timelapse's moving average is part of the checkpoint: the resumed video's frames go on from it.
+    func testSmoothedTimelapseResumes() throws { try resumeMatchesUninterrupted(["--smooth", "0.3"]) }
 
     func testResumeRefusesAChangedContentFile() throws {
         let dir = TemporaryFolder()

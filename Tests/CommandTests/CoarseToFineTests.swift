@@ -3,6 +3,7 @@
 
 import Foundation
 import ImageFiles
+import Stylize
 import TestSupport
 import Timelapse
 import XCTest
@@ -20,23 +21,78 @@ final class CoarseToFineTests: XCTestCase {
         let trace = try String(contentsOfFile: dir.file("t.jsonl"), encoding: .utf8).split(separator: "\n").map {
             try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
         }
-        // 5 steps at half size (iterations 0…5), then 10 at full size (6…16).
-        XCTAssertEqual(trace.map { $0["iteration"] as! Int }, Array(0...16))
+        // By default a sixth of the steps at half size: 1 (iterations 0…1), then 10 at full size (2…12).
+        XCTAssertEqual(trace.map { $0["iteration"] as! Int }, Array(0...12))
+        XCTAssertEqual(trace.map { $0["width"] as! Int }, Array(repeating: 32, count: 2) + Array(repeating: 64, count: 11))
+        XCTAssertEqual(trace.map { $0["height"] as! Int }, Array(repeating: 22, count: 2) + Array(repeating: 43, count: 11))
         let seconds = trace.map { $0["seconds"] as! Double }
         XCTAssertEqual(seconds, seconds.sorted(), "time runs on across the passes")
         let video = try VideoFile.read(dir.file("v.mp4"))
-        XCTAssertEqual(video.frames.count, 17)
+        XCTAssertEqual(video.frames.count, 13)
         XCTAssertEqual([video.width, video.height], [64, 44], "one resolution: the final one (43 rounded up to even)")
         XCTAssertEqual(try ImageFile.read(dir.file("o.png")).width, 64)
-        XCTAssertTrue(result.stdout.contains("16 iterations") || result.stdout.contains("at iteration 16"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("12 iterations") || result.stdout.contains("at iteration 12"), result.stdout)
     }
 
-    func testScalesRefuseCheckpoints() throws {
+    func testAutomaticAbove512PixelsForLBFGSOnly() throws {
         let dir = TemporaryFolder()
-        let result = try Command.run(["stylize", "--content", Fixture.path("demo/chelsea.png"), "--style",
-                                      Fixture.path("demo/starry_night.jpg"), "--scales", "2",
-                                      "--checkpoint", dir.file("ck"), "--output", dir.file("o.png")])
+        func widths(_ extra: [String]) throws -> [Int] {
+            let result = try Command.run(["stylize", "--content", Fixture.path("demo/chelsea.png"), "--style",
+                                          Fixture.path("demo/starry_night.jpg"), "--max-size", "520", "--upscale",
+                                          "--iterations", "0", "--quiet", "--output", dir.file("o.png"),
+                                          "--trace", dir.file("t.jsonl")] + extra)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            return try String(contentsOfFile: dir.file("t.jsonl"), encoding: .utf8).split(separator: "\n").map {
+                (try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any])["width"] as! Int
+            }
+        }
+        XCTAssertEqual(try widths([]), [260, 520], "L-BFGS at 520 px: a pass at half size first")
+        XCTAssertEqual(try widths(["--scales", "1"]), [520], "--scales 1 turns it off")
+        XCTAssertEqual(try widths(["--optimizer", "adam"]), [520], "Adam stays plain")
+    }
+
+    /// A two-pass run stopped after iteration `stop` (run-wide) and resumed ends as the run that went through.
+    func resumeMatchesUninterrupted(stoppingAfter stop: Int) throws {
+        let dir = TemporaryFolder()
+        let common = ["stylize", "--content", Fixture.path("demo/chelsea.png"), "--style",
+                      Fixture.path("demo/starry_night.jpg"), "--max-size", "64", "--quiet", "--hold", "0",
+                      "--scales", "2", "--coarse-iterations", "4", "--iterations", "6", "--checkpoint-every", "2"]
+        let whole = try Command.run(common + ["--output", dir.file("whole.png"), "--video", dir.file("whole.mp4"),
+                                              "--checkpoint", dir.file("ckw")])
+        XCTAssertEqual(whole.status, 0, whole.stderr)
+        let part = try Command.run(common + ["--output", dir.file("split.png"), "--video", dir.file("split.mp4"),
+                                             "--trace", dir.file("split.jsonl"), "--checkpoint", dir.file("cks")],
+                                   environment: ["STYLELAPSE_TEST_STOP_AFTER": "\(stop)"])
+        XCTAssertEqual(part.status, 130, part.stderr)
+        let stopped = try Checkpoint.load(dir.file("cks"))
+        XCTAssertEqual(stopped.pass.firstIteration + stopped.state.iteration, stop)
+        XCTAssertEqual(stopped.pass.index, stop <= 4 ? 0 : 1, "stopped in the pass it was in")
+        let resumed = try Command.run(["stylize", "--resume", dir.file("cks"), "--quiet"])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+
+        let a = try Checkpoint.load(dir.file("ckw")), b = try Checkpoint.load(dir.file("cks"))
+        XCTAssertEqual([a.pass.index, a.pass.firstIteration], [1, 5], "the final pass starts at iteration 5")
+        XCTAssertEqual([a.pass.index, a.pass.firstIteration, a.pass.evaluationsBefore, a.state.evaluations],
+                       [b.pass.index, b.pass.firstIteration, b.pass.evaluationsBefore, b.state.evaluations])
+        XCTAssertEqual([a.state.iteration, b.state.iteration], [6, 6])
+        XCTAssertEqual(a.state.x.count, 3 * 64 * 43)
+        XCTAssertTrue(zip(a.state.x, b.state.x).allSatisfy { $0.bitPattern == $1.bitPattern }, "same image, bit for bit")
+        XCTAssertEqual(a.state.bestLoss.total.bitPattern, b.state.bestLoss.total.bitPattern)
+        XCTAssertEqual(Fixture.bytesAt(dir.file("whole.png")), Fixture.bytesAt(dir.file("split.png")))
+        XCTAssertEqual(try VideoFile.read(dir.file("split.mp4")).frames.count, 12, "5 coarse + 7 full-size frames")
+        let trace = try String(contentsOfFile: dir.file("split.jsonl"), encoding: .utf8).split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+        }
+        XCTAssertEqual(trace.map { $0["iteration"] as! Int }, Array(0...11), "the trace holds both passes")
+    }
+
+    func testResumeInTheCoarsePass() throws { try resumeMatchesUninterrupted(stoppingAfter: 2) }
+
+    func testResumeInTheFinalPass() throws { try resumeMatchesUninterrupted(stoppingAfter: 8) }
+
+    func testResumeRefusesNewScales() throws {
+        let result = try Command.run(["stylize", "--resume", TemporaryFolder().file("ck"), "--scales", "3"])
         XCTAssertNotEqual(result.status, 0)
-        XCTAssertTrue(result.stderr.contains("--scales does not combine"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("cannot change them"), result.stderr)
     }
 }

@@ -17,6 +17,20 @@ final class FeatureCommandTests: XCTestCase {
         return try ImageFile.read(dir.file(name))
     }
 
+    func testUpscaleEnlargesASmallPhotoToTheMaxSize() throws {
+        let dir = TemporaryFolder()
+        let small = try ImageFile.read(content).resized(width: 40, height: 27)
+        try PNGFile.write(small, to: dir.file("small.png"))
+        func output(_ extra: [String]) throws -> RGBImage {
+            let result = try Command.run(["stylize", "--content", dir.file("small.png"), "--style", style, "--max-size",
+                                          "64", "--iterations", "0", "--quiet", "--output", dir.file("o.png")] + extra)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            return try ImageFile.read(dir.file("o.png"))
+        }
+        XCTAssertEqual(try output([]), small, "0 steps from the photo: the photo, at its own size")
+        XCTAssertEqual(try output(["--upscale"]), small.resized(width: 64, height: 43), "enlarged with Lanczos-3")
+    }
+
     func testLuminanceOnlyOutputHasTheContentsChroma() throws {
         let dir = TemporaryFolder()
         let plain = try run([], dir, "plain.png")
