@@ -34,21 +34,21 @@ final class CoarseToFineTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("12 iterations") || result.stdout.contains("at iteration 12"), result.stdout)
     }
 
-    func testAutomaticAbove512PixelsForLBFGSOnly() throws {
+    /// (Which sizes and optimisers get it: AutomaticScalesTests; here the command takes that default.)
+    func testAutomaticFrom768Pixels() throws {
         let dir = TemporaryFolder()
         func widths(_ extra: [String]) throws -> [Int] {
             let result = try Command.run(["stylize", "--content", Fixture.path("demo/chelsea.png"), "--style",
-                                          Fixture.path("demo/starry_night.jpg"), "--max-size", "520", "--upscale",
-                                          "--iterations", "0", "--quiet", "--output", dir.file("o.png"),
-                                          "--trace", dir.file("t.jsonl")] + extra)
+                                          Fixture.path("demo/starry_night.jpg"), "--max-size", "768", "--upscale",
+                                          "--style-scale", "0.25", "--iterations", "0", "--quiet",
+                                          "--output", dir.file("o.png"), "--trace", dir.file("t.jsonl")] + extra)
             XCTAssertEqual(result.status, 0, result.stderr)
             return try String(contentsOfFile: dir.file("t.jsonl"), encoding: .utf8).split(separator: "\n").map {
                 (try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any])["width"] as! Int
             }
         }
-        XCTAssertEqual(try widths([]), [260, 520], "L-BFGS at 520 px: a pass at half size first")
-        XCTAssertEqual(try widths(["--scales", "1"]), [520], "--scales 1 turns it off")
-        XCTAssertEqual(try widths(["--optimizer", "adam"]), [520], "Adam stays plain")
+        XCTAssertEqual(try widths([]), [192, 384, 768], "L-BFGS at 768 px: passes at a quarter and half size first")
+        XCTAssertEqual(try widths(["--scales", "1"]), [768], "--scales 1 turns it off")
     }
 
     /// A two-pass run stopped after iteration `stop` (run-wide) and resumed ends as the run that went through.

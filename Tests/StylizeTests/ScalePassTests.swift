@@ -48,12 +48,12 @@ final class PassStartTests: XCTestCase {
 }
 
 final class AutomaticScalesTests: XCTestCase {
-    func testPlainUpTo512ThenLevelsDownToAbout256() {
+    func testPlainBelow768ThenLevelsDownToAbout256() {
         func levels(_ w: Int, _ h: Int, _ o: OptimizerChoice = .lbfgs) -> Int {
             CoarseToFine.automaticScales(width: w, height: h, optimizer: o)
         }
-        XCTAssertEqual([levels(256, 170), levels(512, 341), levels(341, 512)], [1, 1, 1])
-        XCTAssertEqual([levels(513, 341), levels(767, 500), levels(768, 511), levels(1024, 681)], [2, 2, 3, 3])
+        XCTAssertEqual([levels(256, 170), levels(512, 341), levels(341, 512), levels(767, 500)], [1, 1, 1, 1])
+        XCTAssertEqual([levels(768, 511), levels(511, 768), levels(1024, 681), levels(1535, 1000)], [3, 3, 3, 3])
         XCTAssertEqual([levels(2048, 1365), levels(8000, 6000)], [4, 5])
         XCTAssertEqual(levels(1024, 681, .adam), 1, "Adam runs (the report preset's) stay plain")
     }
