@@ -112,20 +112,25 @@ extension StylizeCommand {
             framesWritten += 1
         }
         var records: [IterationRecord] = []
-        /// Records iteration `record` (numbered run-wide) of a pass at `size`, with its image `x` at the photo's size.
-        func iteration(_ record: IterationRecord, size: (Int, Int), _ x: [Float]) throws {
+        let filmed = writer != nil || options.frames != nil
+        /// Records iteration `record` (numbered run-wide) of a pass at `size`, with its image at the photo's size
+        /// (asked for only when there are frames to write: a coarse pass's costs two Lanczos enlargements).
+        func iteration(_ record: IterationRecord, size: (Int, Int), _ image: () -> [Float]) throws {
             if plot != nil { records.append(record) }
             for t in [traceWriter, checkpointTrace] { try t?.write(record, size: size) }
-            // The timelapse's moving average runs over every iteration, whichever of them become frames.
-            if let a = options.smooth.map(Float.init) {
-                smoothed = smoothed.map { prev in zip(x, prev).map { a * $0 + (1 - a) * $1 } } ?? x
-            }
-            let shown = smoothed ?? x
-            if record.iteration % options.every == 0 {
-                try frame(record.iteration, picture(shown), keep: true)
-                pending = nil
-            } else {
-                pending = (record.iteration, shown)
+            if filmed {
+                let x = image()
+                // The timelapse's moving average runs over every iteration, whichever of them become frames.
+                if let a = options.smooth.map(Float.init) {
+                    smoothed = smoothed.map { prev in zip(x, prev).map { a * $0 + (1 - a) * $1 } } ?? x
+                }
+                let shown = smoothed ?? x
+                if record.iteration % options.every == 0 {
+                    try frame(record.iteration, picture(shown), keep: true)
+                    pending = nil
+                } else {
+                    pending = (record.iteration, shown)
+                }
             }
             progress.update(record)
             if let stopAfter, record.iteration >= stopAfter { interrupts.request() }
@@ -158,7 +163,7 @@ extension StylizeCommand {
                     r.iteration += here.firstIteration
                     r.evaluations += here.evaluationsBefore
                     r.seconds += here.secondsBefore
-                    try iteration(r, size: (pass.width, pass.height), fullSize(x, pass))
+                    try iteration(r, size: (pass.width, pass.height)) { fullSize(x, pass) }
                 }
                 if let resumed, p == resumed.pass.index {
                     state = resumed.state
