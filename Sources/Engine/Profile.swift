@@ -21,6 +21,11 @@ public final class Profile {
     public func reset() { (stages, index) = ([], [:]) }
 }
 
+extension Duration {
+    /// The duration in seconds.
+    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}
+
 extension Optional where Wrapped == Profile {
     /// Runs `body`, adding its wall-clock time to stage `name` when there is a profile.
     @inline(__always)
@@ -28,8 +33,7 @@ extension Optional where Wrapped == Profile {
         guard let profile = self else { return try body() }
         let start = ContinuousClock.now
         let result = try body()
-        let d = ContinuousClock.now - start
-        profile.add(name(), Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
+        profile.add(name(), (ContinuousClock.now - start).seconds)
         return result
     }
 }

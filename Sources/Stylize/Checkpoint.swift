@@ -34,8 +34,7 @@ public struct RunOptions: Codable, Sendable {
 
     public init(content: String, contentSHA256: String, styles: [String], styleSHA256s: [String], styleBlend: [Double],
                 styleScale: Double, pooling: String, preserveColor: String?, smooth: Double?, initialization: String,
-                seed: UInt64, settings: StylizeSettings, maxSize: Int, scales: Int, coarseIterations: Int,
-                output: String, video: String?, trace: String?,
+                seed: UInt64, settings: StylizeSettings, maxSize: Int, output: String, video: String?, trace: String?,
                 frames: String?, every: Int, fps: Int, hold: Double, weights: String) {
         (self.content, self.contentSHA256, self.styles, self.styleSHA256s) = (content, contentSHA256, styles, styleSHA256s)
         (self.styleBlend, self.styleScale, self.pooling) = (styleBlend, styleScale, pooling)
@@ -48,7 +47,6 @@ public struct RunOptions: Codable, Sendable {
         (contentWeight, styleWeight, tvWeight) = (settings.objective.contentWeight, settings.objective.styleWeight,
                                                   settings.objective.tvWeight)
         normalization = settings.objective.normalization == .none ? nil : settings.objective.normalization.rawValue
-        (self.scales, self.coarseIterations) = (scales, coarseIterations)
         (self.maxSize, self.output, self.video, self.trace, self.frames) = (maxSize, output, video, trace, frames)
         (self.every, self.fps, self.hold, self.weights) = (every, fps, hold, weights)
     }

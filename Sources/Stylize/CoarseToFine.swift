@@ -74,7 +74,13 @@ extension CoarseToFine {
         let base = resize(initial, from: full, to: here)
         guard let previous else { return base.map { min(max($0, 0), 255) } }
         let there = (previous.pass.width, previous.pass.height)
-        let change = zip(previous.x, resize(initial, from: full, to: there)).map { $0 - $1 }
-        return zip(base, resize(change, from: there, to: here)).map { min(max($0 + $1, 0), 255) }
+        return carry(previous.x, over: resize(initial, from: full, to: there), from: there, onto: base, to: here)
+    }
+
+    /// `target` (planar RGB at `to`) plus the change from `base` to `x` (both at `from`) enlarged, clipped to the
+    /// pixel box.
+    public static func carry(_ x: [Float], over base: [Float], from: (Int, Int), onto target: [Float],
+                             to: (Int, Int)) -> [Float] {
+        zip(target, resize(zip(x, base).map { $0 - $1 }, from: from, to: to)).map { min(max($0 + $1, 0), 255) }
     }
 }

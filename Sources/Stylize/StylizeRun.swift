@@ -83,8 +83,7 @@ public final class StylizeRun {
 
     /// Seconds since the run started, including time before a checkpoint it resumed from.
     public var elapsed: Double {
-        let d = ContinuousClock.now - start
-        return elapsedBefore + Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        elapsedBefore + (ContinuousClock.now - start).seconds
     }
 
     /// f(x) and, when `wantGradient`, ∇f(x) in `grad`. A non-finite gradient makes the value NaN.

@@ -62,8 +62,7 @@ struct BenchIteration: ParsableCommand {
                 _ = objective.evaluate(image, gradient: gradient)
                 p.measure("Adam step and copies") { adam.step(&x, gradient: gradient.chw(), lower: 0, upper: 255) }
             }
-            let d = clock.now - start
-            let total = (Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18) / Double(repeats)
+            let total = (clock.now - start).seconds / Double(repeats)
             let flops = stageFLOPs(network.architecture, deepest: ObjectiveSettings.report.deepestLayer)
             let measured = p!.stages.reduce(0) { $0 + $1.seconds } / Double(repeats)
             for stage in p!.stages + [(name: "other (loss sums, image copies)", seconds: (total - measured) * Double(repeats),

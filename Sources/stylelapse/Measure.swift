@@ -5,8 +5,7 @@ import Engine
 enum Measure {
     /// Seconds taken by `body`.
     static func seconds(_ body: () -> Void) -> Double {
-        let d = ContinuousClock().measure(body)
-        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        ContinuousClock().measure(body).seconds
     }
 
     /// Median seconds of `repeats` runs of `body` after `warmups` unmeasured ones.

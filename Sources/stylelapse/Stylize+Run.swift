@@ -36,9 +36,8 @@ extension StylizeCommand {
                                  styleScale: styles.styleScale, pooling: styles.pooling.rawValue,
                                  preserveColor: styles.preserveColor?.rawValue, smooth: smooth,
                                  initialization: self.`init`, seed: seed,
-                                 settings: settings, maxSize: maxSize, scales: 1, coarseIterations: 0,
-                                 output: outputPath, video: video, trace: trace, frames: frames,
-                                 every: timelapse.every, fps: timelapse.fps, hold: timelapse.hold,
+                                 settings: settings, maxSize: maxSize, output: outputPath, video: video, trace: trace,
+                                 frames: frames, every: timelapse.every, fps: timelapse.fps, hold: timelapse.hold,
                                  weights: weights ?? WeightsLocation.defaultPath)
             options.upscale = upscale
         }
@@ -138,10 +137,15 @@ extension StylizeCommand {
         var state: RunState?
         var result = StylizeResult(stopped: false, converged: false)
         let notice = { (message: String) in FileHandle.standardError.write(Data("\nstylelapse: \(message)\n".utf8)) }
+        var initialAt: [Int: [Float]] = [:]   // the initial image at each coarse pass's size, by divisor
         /// Image `x` of `pass` at the photo's size: a coarser pass's as the final pass would start from it.
         func fullSize(_ x: [Float], _ pass: ScalePass) -> [Float] {
-            pass.divisor == 1 ? x : CoarseToFine.start(of: passes.last!, initial: initial, width: w, height: h,
-                                                       previous: (x, pass))
+            guard pass.divisor != 1 else { return x }
+            let size = (pass.width, pass.height)
+            if initialAt[pass.divisor] == nil {
+                initialAt[pass.divisor] = CoarseToFine.resize(initial, from: (w, h), to: size)
+            }
+            return CoarseToFine.carry(x, over: initialAt[pass.divisor]!, from: size, onto: initial, to: (w, h))
         }
         do {
             var previous: (x: [Float], pass: ScalePass)?   // the last image of the pass before

@@ -17,8 +17,8 @@ struct StylizeCommand: ParsableCommand {
         abstract: "Paint a photo in the style of a painting, and film it as it happens.",
         discussion: """
             The default optimiser is projected L-BFGS (300 steps; from 768 px, after coarser passes at quarter and \
-            half size, … down to about 256 px, a sixth of the steps each). --preset report reproduces the origin report's \
-            run: Adam (lr 2, β1 0.99, β2 0.999, ε 0.1, TensorFlow 1's form), 7500 steps from the content image, \
+            half size, … down to about 256 px, a sixth of the steps each). --preset report reproduces the origin \
+            report's run: Adam (lr 2, β1 0.99, β2 0.999, ε 0.1, TensorFlow 1's form), 7500 steps from the content image, \
             content weight 1e3, style weight 1e-2, pixels clipped after every step; the report's best-looking run \
             used --style-weight 1e-3. Options given after a preset override it.
             """)
@@ -55,7 +55,7 @@ struct StylizeCommand: ParsableCommand {
     @Option(help: "Save the whole run's state in this folder (with the trace and frames so far), for --resume.")
     var checkpoint: String?
     @Option(help: "Checkpoint every N iterations (and always at the end).") var checkpointEvery: Int = 50
-    @Option(help: "Continue the run checkpointed in this folder, up to --iterations counted from its start.")
+    @Option(help: "Continue the run checkpointed in this folder, up to --iterations full-size steps.")
     var resume: String?
     @Option(help: "Coarse-to-fine: first optimise at 1/2^(N-1) … 1/2 of the size, then at full size (default: L-BFGS from 768 px gets passes down to about 256 px; 1 is off).")
     var scales: Int?
