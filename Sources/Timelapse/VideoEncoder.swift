@@ -129,19 +129,28 @@ final class VideoEncoder {
         }
     }
 
-    /// The RGB24 samples of `image`, with the last column and row repeated when a side is odd.
+    /// The RGB24 samples of `image` in the encoder's input buffer, with the last column and row repeated when a side
+    /// is odd. The buffer (allocated once) ends in `inputSlack` zero bytes: swscale's SIMD loads read up to 16 bytes
+    /// past the last pixel (valgrind: "invalid read of size 16"), and heap bytes there made the same frames encode
+    /// differently from run to run.
     private func paddedToEven(_ image: RGBImage) -> [UInt8] {
-        if videoWidth == width && videoHeight == height { return image.pixels }
-        var out = [UInt8](repeating: 0, count: videoWidth * videoHeight * 3)
+        if input.isEmpty { input = [UInt8](repeating: 0, count: videoWidth * videoHeight * 3 + Self.inputSlack) }
+        if videoWidth == width && videoHeight == height {
+            input.withUnsafeMutableBytes { dst in image.pixels.withUnsafeBytes { dst.copyMemory(from: $0) } }
+            return input
+        }
         for y in 0..<videoHeight {
             let sy = min(y, height - 1)
             for x in 0..<videoWidth {
                 let sx = min(x, width - 1)
-                for c in 0..<3 { out[(y * videoWidth + x) * 3 + c] = image.pixels[(sy * width + sx) * 3 + c] }
+                for c in 0..<3 { input[(y * videoWidth + x) * 3 + c] = image.pixels[(sy * width + sx) * 3 + c] }
             }
         }
-        return out
+        return input
     }
+
+    private static let inputSlack = 64
+    private var input: [UInt8] = []
 
     deinit {
         if let m = muxer, m.pointee.pb != nil { avio_closep(&m.pointee.pb) }
