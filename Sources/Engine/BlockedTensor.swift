@@ -13,13 +13,13 @@ public final class BlockedTensor: @unchecked Sendable {
     /// ceil(channels / 8).
     public let blocks: Int
     /// Floats between vertically adjacent pixels: (width + 2) · 8.
-    public let rowStride: Int
+    let rowStride: Int
     /// Floats between channel blocks: (height + 2) · rowStride.
-    public let blockStride: Int
+    let blockStride: Int
     /// The first float of block 0, row −1, column −1 (the border's corner).
-    public let base: UnsafeMutablePointer<Float>
+    let base: UnsafeMutablePointer<Float>
     /// Total floats allocated.
-    public let capacity: Int
+    let capacity: Int
     /// For a view: the tensor whose memory it uses (kept alive by the view).
     private let storage: BlockedTensor?
 
@@ -75,7 +75,7 @@ public final class BlockedTensor: @unchecked Sendable {
     }
 
     /// Pointer to channel block `block`, interior pixel (`y`, `x`) (0-based, without the border), lane 0.
-    @inlinable public func pointer(block: Int, y: Int, x: Int) -> UnsafeMutablePointer<Float> {
+    @inline(__always) func pointer(block: Int, y: Int, x: Int) -> UnsafeMutablePointer<Float> {
         base + block * blockStride + (y + 1) * rowStride + (x + 1) * 8
     }
 
@@ -89,28 +89,58 @@ public final class BlockedTensor: @unchecked Sendable {
     public func zero() { base.update(repeating: 0, count: capacity) }
 
     /// Copies planar CHW values (`shape.count` of them) into the interior.
-    public func load<S: Collection>(chw values: S) where S.Element == Float {
+    public func load(chw values: [Float]) {
         precondition(values.count == shape.count, "BlockedTensor.load: expected \(shape.count) values")
-        var it = values.makeIterator()
+        values.withUnsafeBufferPointer { v in
+            eachPlanarRow { row, k in for x in 0..<shape.width { row[x * 8] = v[k + x] } }
+        }
+    }
+
+    /// Calls `body(row, k)` for every channel's every row, in planar CHW order: `row` points at its first pixel
+    /// (pixels 8 floats apart), `k` is the planar index of that pixel.
+    @inline(__always)
+    private func eachPlanarRow(_ body: (UnsafeMutablePointer<Float>, Int) -> Void) {
         for c in 0..<shape.channels {
-            for y in 0..<shape.height {
-                let row = pointer(block: c / 8, y: y, x: 0) + c % 8
-                for x in 0..<shape.width { row[x * 8] = it.next()! }
+            for y in 0..<shape.height { body(pointer(block: c / 8, y: y, x: 0) + c % 8, (c * shape.height + y) * shape.width) }
+        }
+    }
+
+    /// Bytes the storage of a `shape` tensor takes.
+    public static func bytes(_ shape: Shape) -> Int { 4 * floats(shape) }
+
+    /// Copies `other` (the same shape) whole, border and padding included.
+    public func copy(from other: BlockedTensor) {
+        precondition(other.shape == shape, "BlockedTensor.copy: shapes differ")
+        base.update(from: other.base, count: capacity)
+    }
+
+    /// self[k] = scale_k · source[channel_k] + offset_k on the interior, for each of `map`'s channels k (the
+    /// network's input normalisation and its gradient); the border is left as it is.
+    public func mapChannels(from source: BlockedTensor, _ map: [(channel: Int, scale: Float, offset: Float)]) {
+        precondition(source.shape.height == shape.height && source.shape.width == shape.width, "mapChannels: sizes")
+        let (h, w) = (shape.height, shape.width)
+        for (k, m) in map.enumerated() {
+            for y in 0..<h {
+                let from = source.pointer(block: m.channel / 8, y: y, x: 0) + m.channel % 8
+                let to = pointer(block: k / 8, y: y, x: 0) + k % 8
+                for x in 0..<w { to[8 * x] = m.scale * from[8 * x] + m.offset }
             }
         }
     }
 
     /// The interior as planar CHW values.
     public func chw() -> [Float] {
-        var out = [Float]()
-        out.reserveCapacity(shape.count)
-        for c in 0..<shape.channels {
-            for y in 0..<shape.height {
-                let row = pointer(block: c / 8, y: y, x: 0) + c % 8
-                for x in 0..<shape.width { out.append(row[x * 8]) }
-            }
-        }
+        var out = [Float](repeating: 0, count: shape.count)
+        chw(into: &out)
         return out
+    }
+
+    /// Writes the interior as planar CHW values into `out` (`shape.count` of them), allocating nothing.
+    public func chw(into out: inout [Float]) {
+        precondition(out.count == shape.count, "BlockedTensor.chw: expected room for \(shape.count) values")
+        out.withUnsafeMutableBufferPointer { o in
+            eachPlanarRow { row, k in for x in 0..<shape.width { o[k + x] = row[x * 8] } }
+        }
     }
 
     /// A new tensor holding planar CHW `values`.

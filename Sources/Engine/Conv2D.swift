@@ -20,9 +20,14 @@ public struct Conv2D: Sendable {
     public let inChannels: Int
     public let outChannels: Int
     public let strategy: ConvStrategy
-    /// Packed for `forward` and for `backwardInput` (channels swapped, kernel turned 180°), for the strategy.
-    let direct: (forward: PackedConvWeights, backward: PackedConvWeights)?
-    let winograd: (forward: WinogradWeights, backward: WinogradWeights)?
+    /// The weights packed for `forward` and for `backwardInput` (channels swapped, kernel turned 180°), in the
+    /// strategy's form.
+    let kernels: Kernels
+
+    enum Kernels: Sendable {
+        case direct(forward: PackedConvWeights, backward: PackedConvWeights)
+        case winograd(forward: WinogradWeights, backward: WinogradWeights)
+    }
 
     /// `weights` in PyTorch's OIHW order `[outChannels][inChannels][3][3]`; `bias` has `outChannels` values.
     /// `strategy` defaults to `ConvStrategy.automatic`.
@@ -33,15 +38,15 @@ public struct Conv2D: Sendable {
         let flipped = PackedConvWeights.transposedFlipped(weights, inChannels: inChannels, outChannels: outChannels)
         switch self.strategy {
         case .direct:
-            direct = (PackedConvWeights(oihw: weights, bias: bias, inChannels: inChannels, outChannels: outChannels,
-                                        kernelSize: 3),
-                      PackedConvWeights(oihw: flipped, bias: [], inChannels: outChannels, outChannels: inChannels,
-                                        kernelSize: 3))
-            winograd = nil
+            kernels = .direct(
+                forward: PackedConvWeights(oihw: weights, bias: bias, inChannels: inChannels, outChannels: outChannels,
+                                           kernelSize: 3),
+                backward: PackedConvWeights(oihw: flipped, bias: [], inChannels: outChannels, outChannels: inChannels,
+                                            kernelSize: 3))
         case .winograd:
-            winograd = (WinogradWeights(oihw: weights, bias: bias, inChannels: inChannels, outChannels: outChannels),
-                        WinogradWeights(oihw: flipped, bias: [], inChannels: outChannels, outChannels: inChannels))
-            direct = nil
+            kernels = .winograd(
+                forward: WinogradWeights(oihw: weights, bias: bias, inChannels: inChannels, outChannels: outChannels),
+                backward: WinogradWeights(oihw: flipped, bias: [], inChannels: outChannels, outChannels: inChannels))
         }
     }
 
@@ -52,10 +57,11 @@ public struct Conv2D: Sendable {
         precondition(input.shape.channels == inChannels && output.shape.channels == outChannels
             && input.shape.height == output.shape.height && input.shape.width == output.shape.width,
             "Conv2D.forward: shapes \(input.shape) → \(output.shape) do not fit \(inChannels)→\(outChannels)")
-        if let direct {
-            DirectConv.run(input: input, output: output, weights: direct.forward, relu: relu, parallel: parallel)
-        } else if let winograd {
-            WinogradConv.run(input: input, output: output, weights: winograd.forward, relu: relu, accumulate: false,
+        switch kernels {
+        case .direct(let forward, _):
+            DirectConv.run(input: input, output: output, weights: forward, relu: relu, parallel: parallel)
+        case .winograd(let forward, _):
+            WinogradConv.run(input: input, output: output, weights: forward, relu: relu, accumulate: false,
                              parallel: parallel)
         }
     }
@@ -67,11 +73,12 @@ public struct Conv2D: Sendable {
         precondition(gradOutput.shape.channels == outChannels && gradInput.shape.channels == inChannels
             && gradOutput.shape.height == gradInput.shape.height && gradOutput.shape.width == gradInput.shape.width,
             "Conv2D.backwardInput: shapes do not fit")
-        if let direct {
-            DirectConv.run(input: gradOutput, output: gradInput, weights: direct.backward, relu: false,
+        switch kernels {
+        case .direct(_, let backward):
+            DirectConv.run(input: gradOutput, output: gradInput, weights: backward, relu: false,
                            accumulate: accumulate, parallel: parallel)
-        } else if let winograd {
-            WinogradConv.run(input: gradOutput, output: gradInput, weights: winograd.backward, relu: false,
+        case .winograd(_, let backward):
+            WinogradConv.run(input: gradOutput, output: gradInput, weights: backward, relu: false,
                              accumulate: accumulate, parallel: parallel)
         }
     }
@@ -111,8 +118,8 @@ enum DirectConv {
             // A last pair with one real output block computes the second from zero weights and stores it nowhere:
             // its stores go to a scratch row.
             let hasSecond = block0 + 1 < outBlocks
-            var scratch = [Float](repeating: 0, count: hasSecond ? 0 : max(4, width) * 8)
-            scratch.withUnsafeMutableBufferPointer { scratch in
+            // On the stack: a heap array here would be allocated on every call.
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: hasSecond ? 1 : max(4, width) * 8) { scratch in
                 for chunk in stride(from: 0, to: weights.inBlocks, by: chunkBlocks) {
                     let blocks = min(chunkBlocks, weights.inBlocks - chunk)
                     let w = weights.pointer(pair: pair, block: chunk)

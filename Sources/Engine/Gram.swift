@@ -18,19 +18,20 @@ public enum Gram {
         let pairs = (blocks + 1) / 2, groups = blocks * 2
         func columns(_ pair: Int) -> (Int, Int) { (2 * pair, min(2 * pair + 1, blocks - 1)) }   // a missing second block repeats the first
         var tiles: [(pair: Int, group: Int)] = []
+        tiles.reserveCapacity(pairs * groups)
         for pair in 0..<pairs {
             for group in 0..<groups where 8 * columns(pair).1 + 7 >= 4 * group { tiles.append((pair, group)) }
         }
         let sums = UnsafeMutablePointer<SIMD8<Double>>.allocate(capacity: 8 * tiles.count)
         sums.initialize(repeating: .zero, count: 8 * tiles.count)
         defer { sums.deallocate() }
-        let acc = UncheckedSendable(sums)
+        let acc = sums
         let band = max(1, (1 << 20) / (blocks * features.rowStride * 4))
         for y0 in stride(from: 0, to: h, by: band) {
             parallel.forEach(tiles.count) { k in
                 let (pair, group) = tiles[k]
                 let (a0, a1) = columns(pair)
-                let t = acc.value + 8 * k
+                let t = acc + 8 * k
                 for y in y0..<min(h, y0 + band) {
                     let p0 = features.pointer(block: a0, y: y, x: 0), p1 = features.pointer(block: a1, y: y, x: 0)
                     let pc = features.pointer(block: group / 2, y: y, x: 0) + 4 * (group % 2)

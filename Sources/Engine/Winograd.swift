@@ -4,6 +4,8 @@
 // M_ξ = U_ξ · V_ξ are matrix products over channels, run by the convolution micro-kernel; Y = Aᵀ M A gives the
 // outputs. Its transforms use only ±1 and ½, so it stays within the direct kernel's tolerances (tested).
 
+import Foundation
+
 /// Weights transformed for Winograd F(2×2, 3×3): `[16][Cout/16][Cin/8][8][16]` Float32, and the bias.
 public final class WinogradWeights: @unchecked Sendable {
     public let inChannels: Int, outChannels: Int
@@ -47,6 +49,34 @@ public final class WinogradWeights: @unchecked Sendable {
     }
 }
 
+/// Scratch memory made for the largest request so far and reused: the Winograd bands of every layer share one,
+/// so an evaluation at one size allocates it once. A caller that finds it in use (another thread's convolution)
+/// gets scratch of its own for that call.
+final class SharedScratch: @unchecked Sendable {
+    // `buffer` and `count` are only touched while `lock` is held.
+    private let lock = NSLock()
+    private var buffer: UnsafeMutablePointer<Float>?
+    private var count = 0
+
+    static let winograd = SharedScratch()
+
+    /// Calls `body` with scratch of at least `floats` floats.
+    func with(_ floats: Int, _ body: (UnsafeMutablePointer<Float>) -> Void) {
+        guard lock.try() else {
+            let own = UnsafeMutablePointer<Float>.allocate(capacity: floats)
+            defer { own.deallocate() }
+            return body(own)
+        }
+        defer { lock.unlock() }
+        if count < floats {
+            buffer?.deallocate()
+            buffer = .allocate(capacity: floats)
+            count = floats
+        }
+        body(buffer!)
+    }
+}
+
 enum WinogradConv {
     /// Tiles handled per band: the transformed band (16 × (Cin + Cout) × tiles floats) is kept near 1 MiB so it
     /// stays in L2 between the three phases, but never under 64 tiles, so each weight panel serves many tiles.
@@ -63,54 +93,50 @@ enum WinogradConv {
         let bandTiles = tilesPerBand(inBlocks: inBlocks, outBlocks: outBlocks)
         let bandRows = max(1, min(tilesY, (bandTiles + tilesX - 1) / tilesX))
         let n = bandRows * tilesX
-        let v = UnsafeMutablePointer<Float>.allocate(capacity: 16 * inBlocks * n * 8)
-        let m = UnsafeMutablePointer<Float>.allocate(capacity: 16 * outBlocks * n * 8)
-        defer { v.deallocate(); m.deallocate() }
-        let zeros = UnsafeMutablePointer<Float>.allocate(capacity: 16)
-        zeros.initialize(repeating: 0, count: 16)
-        defer { zeros.deallocate() }
-
+        let (vCount, mCount) = (16 * inBlocks * n * 8, 16 * outBlocks * n * 8)
         let bands = (tilesY + bandRows - 1) / bandRows
-        if bands >= 2 * parallel.workers {
-            // Many bands: each worker transforms, multiplies and writes whole bands in scratch of its own, so a
-            // band's data never leaves its core and no phase waits for another worker.
-            let workers = min(parallel.workers, bands)
-            let vw = UnsafeMutablePointer<Float>.allocate(capacity: workers * 16 * inBlocks * n * 8)
-            let mw = UnsafeMutablePointer<Float>.allocate(capacity: workers * 16 * outBlocks * n * 8)
-            defer { vw.deallocate(); mw.deallocate() }
-            let (vws, mws) = (UncheckedSendable(vw), UncheckedSendable(mw))
-            parallel.forEachWorker(bands) { worker, band in
-                band3(ty0: band * bandRows, v: vws.value + worker * 16 * inBlocks * n * 8,
-                      m: mws.value + worker * 16 * outBlocks * n * 8, serial: .serial)
+        // Many bands: each worker transforms, multiplies and writes whole bands in scratch of its own, so a band's
+        // data never leaves its core and no phase waits for another worker. Few bands (small maps): all workers
+        // share each band, phase by phase. The scratch: 16 zeros, then each worker's V and M.
+        let workers = bands >= 2 * parallel.workers ? min(parallel.workers, bands) : 1
+        SharedScratch.winograd.with(16 + workers * (vCount + mCount)) { scratch in
+            let zeros = scratch
+            zeros.update(repeating: 0, count: 16)
+            if workers > 1 {
+                parallel.forEachWorker(bands) { worker, band in
+                    let v = scratch + 16 + worker * (vCount + mCount)
+                    band3(ty0: band * bandRows, v: v, m: v + vCount, zeros: zeros, serial: .serial)
+                }
+            } else {
+                for ty0 in stride(from: 0, to: tilesY, by: bandRows) {
+                    band3(ty0: ty0, v: scratch + 16, m: scratch + 16 + vCount, zeros: zeros, serial: parallel)
+                }
             }
-        } else {
-            // Few bands (small maps): all workers share each band, phase by phase.
-            for ty0 in stride(from: 0, to: tilesY, by: bandRows) { band3(ty0: ty0, v: v, m: m, serial: parallel) }
         }
 
         /// The three phases over the band of tile rows starting at `ty0`, with scratch `v` and `m`.
-        func band3(ty0: Int, v: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>, serial parallel: Parallel) {
-            let (vs, ms) = (UncheckedSendable(v), UncheckedSendable(m))
+        func band3(ty0: Int, v: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>,
+                   zeros: UnsafeMutablePointer<Float>, serial parallel: Parallel) {
             let rows = min(bandRows, tilesY - ty0)
             let tiles = rows * tilesX
             // 1. V[ξ][icBlock][tile] = Bᵀ d B for every 4×4 input tile of the band.
             parallel.forEach(inBlocks * rows) { item in
                 let (block, r) = (item / rows, item % rows)
                 inputTransform(input, block: block, tileRow: ty0 + r, tilesX: tilesX,
-                               into: vs.value + (block * n + r * tilesX) * 8, xiStride: inBlocks * n * 8)
+                               into: v + (block * n + r * tilesX) * 8, xiStride: inBlocks * n * 8)
             }
             // 2. M[ξ][ocBlock][tile] = Σ_ic U[ξ] V[ξ]: 16 independent products, split by ξ and output pair.
             parallel.forEach(16 * pairs) { item in
                 let (xi, pair) = (item / pairs, item % pairs)
-                product(v: vs.value + xi * inBlocks * n * 8, u: weights.data + xi * pairs * inBlocks * 128,
-                        m: ms.value + xi * outBlocks * n * 8, pair: pair, inBlocks: inBlocks, tiles: tiles, n: n,
+                product(v: v + xi * inBlocks * n * 8, u: weights.data + xi * pairs * inBlocks * 128,
+                        m: m + xi * outBlocks * n * 8, pair: pair, inBlocks: inBlocks, tiles: tiles, n: n,
                         zeros: zeros)
             }
             // 3. Y = Aᵀ M A (+ bias, ReLU) into the output.
             parallel.forEach(outBlocks * rows) { item in
                 let (block, r) = (item / rows, item % rows)
                 guard block < output.blocks else { return }
-                outputTransform(ms.value + (block * n + r * tilesX) * 8, xiStride: outBlocks * n * 8,
+                outputTransform(m + (block * n + r * tilesX) * 8, xiStride: outBlocks * n * 8,
                                 bias: weights.bias + 8 * block, output: output, block: block, tileRow: ty0 + r,
                                 tilesX: tilesX, relu: relu, accumulate: accumulate)
             }

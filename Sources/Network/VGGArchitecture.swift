@@ -2,7 +2,7 @@
 // names. Strings such as "block4_conv1" appear only at the weight-file boundary.
 
 /// A convolution layer of a VGG network, 1-based as Keras names them: `block4_conv1` is (block 4, conv 1).
-public struct VGGLayer: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct VGGLayer: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
     public let block: Int
     public let conv: Int
 
@@ -32,16 +32,8 @@ public struct VGGArchitecture: Sendable, Equatable {
     /// Per block: how many convolutions, and their output width.
     public let blocks: [(convolutions: Int, width: Int)]
 
-    public init(blocks: [(convolutions: Int, width: Int)]) { self.blocks = blocks }
-
-    /// VGG19 (Simonyan & Zisserman 2014, configuration E): 2, 2, 4, 4, 4 convolutions of 64 … 512 channels.
-    public static let vgg19 = VGGArchitecture(blocks: [(2, 64), (2, 128), (4, 256), (4, 512), (4, 512)])
-
-    /// VGG19's shape at reduced widths: the seeded test network whose fixtures need no download.
-    public static let miniVGG19 = VGGArchitecture(blocks: [(2, 4), (2, 8), (4, 8), (4, 16), (4, 16)])
-
-    /// Every convolution in order, with its input and output channels (the image has 3).
-    public var layers: [(layer: VGGLayer, inChannels: Int, outChannels: Int)] {
+    public init(blocks: [(convolutions: Int, width: Int)]) {
+        self.blocks = blocks
         var out: [(VGGLayer, Int, Int)] = []
         var channels = 3
         for (b, block) in blocks.enumerated() {
@@ -50,8 +42,17 @@ public struct VGGArchitecture: Sendable, Equatable {
                 channels = block.width
             }
         }
-        return out
+        layers = out
     }
+
+    /// VGG19 (Simonyan & Zisserman 2014, configuration E): 2, 2, 4, 4, 4 convolutions of 64 … 512 channels.
+    public static let vgg19 = VGGArchitecture(blocks: [(2, 64), (2, 128), (4, 256), (4, 512), (4, 512)])
+
+    /// VGG19's shape at reduced widths: the seeded test network whose fixtures need no download.
+    public static let miniVGG19 = VGGArchitecture(blocks: [(2, 4), (2, 8), (4, 8), (4, 16), (4, 16)])
+
+    /// Every convolution in order, with its input and output channels (the image has 3).
+    public let layers: [(layer: VGGLayer, inChannels: Int, outChannels: Int)]
 
     /// The position of `layer` in `layers`, or nil when the network has no such layer.
     public func index(of layer: VGGLayer) -> Int? { layers.firstIndex { $0.layer == layer } }
@@ -62,7 +63,7 @@ public struct VGGArchitecture: Sendable, Equatable {
 }
 
 /// The pooling after each block.
-public enum Pooling: String, Sendable, CaseIterable {
+public enum Pooling: String, Sendable, Codable, CaseIterable {
     /// 2×2 max pooling, stride 2 (VGG's own).
     case max
     /// 2×2 average pooling, stride 2 (Gatys et al. found it gives slightly smoother results).

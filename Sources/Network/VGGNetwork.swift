@@ -9,6 +9,10 @@ public final class VGGNetwork: Sendable {
     public let pooling: Pooling
     public let inputNormalization: InputNormalization
     let convolutions: [Conv2D]
+    /// The input normalisation as per-channel affine maps: network input k from RGB, and RGB gradient j from the
+    /// input's (the inverse permutation, the same scales, no offsets).
+    let normalizationMap: [(channel: Int, scale: Float, offset: Float)]
+    let gradientMap: [(channel: Int, scale: Float, offset: Float)]
 
     /// `weights[layer]` holds OIHW weights `[out][in][3][3]` and `out` biases for every layer of `architecture`.
     public init(architecture: VGGArchitecture, weights: [VGGLayer: (weights: [Float], bias: [Float])],
@@ -16,6 +20,11 @@ public final class VGGNetwork: Sendable {
         self.architecture = architecture
         self.pooling = pooling
         self.inputNormalization = inputNormalization
+        normalizationMap = (0..<3).map { inputNormalization.channel($0) }.map { ($0.rgb, $0.scale, $0.offset) }
+        gradientMap = (0..<3).map { j in
+            let k = (0..<3).first { inputNormalization.channel($0).rgb == j }!
+            return (k, inputNormalization.channel(k).scale, 0)
+        }
         convolutions = architecture.layers.map { l in
             let w = weights[l.layer]!
             precondition(w.weights.count == l.outChannels * l.inChannels * 9 && w.bias.count == l.outChannels,
@@ -129,26 +138,12 @@ public final class VGGNetwork: Sendable {
     /// input[k] = scale_k · rgb[source_k] + offset_k on the interior; the zero border stays zero (the network pads
     /// its normalised input with zeros, as Keras and PyTorch do).
     func normalize(_ rgb: BlockedTensor, into input: BlockedTensor) {
-        let (h, w) = (rgb.shape.height, rgb.shape.width)
-        for k in 0..<3 {
-            let (source, scale, offset) = inputNormalization.channel(k)
-            for y in 0..<h {
-                let from = rgb.pointer(block: 0, y: y, x: 0) + source, to = input.pointer(block: 0, y: y, x: 0) + k
-                for x in 0..<w { to[8 * x] = scale * from[8 * x] + offset }
-            }
-        }
+        input.mapChannels(from: rgb, normalizationMap)
     }
 
     /// ∂L/∂rgb[source_k] = scale_k · ∂L/∂input[k].
     func denormalizeGradient(_ gradInput: BlockedTensor, into gradRGB: BlockedTensor) {
-        let (h, w) = (gradRGB.shape.height, gradRGB.shape.width)
-        for k in 0..<3 {
-            let (source, scale, _) = inputNormalization.channel(k)
-            for y in 0..<h {
-                let from = gradInput.pointer(block: 0, y: y, x: 0) + k, to = gradRGB.pointer(block: 0, y: y, x: 0) + source
-                for x in 0..<w { to[8 * x] = scale * from[8 * x] }
-            }
-        }
+        gradRGB.mapChannels(from: gradInput, gradientMap)
     }
 }
 

@@ -5,7 +5,7 @@ import Engine
 import Network
 
 /// The value of the objective and its parts.
-public struct LossBreakdown: Sendable, Equatable {
+public struct LossBreakdown: Sendable, Equatable, Codable {
     /// styleWeight · style + contentWeight · content + tvWeight · tv.
     public var total: Double
     /// Σ over style layers of weight_l · E_l (unweighted by styleWeight).
@@ -77,7 +77,7 @@ public final class StyleObjective {
         network.forward(content, recording: tape, parallel: parallel)
         let p = tape.output(settings.contentLayer)
         contentTarget = BlockedTensor(p.shape)
-        contentTarget.base.update(from: p.base, count: p.capacity)
+        contentTarget.copy(from: p)
         grams = styleTargets
         gramGradients = styleTargets
         let count = Double(p.shape.count)

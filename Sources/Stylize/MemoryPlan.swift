@@ -1,6 +1,7 @@
 // MemoryPlan: the peak memory a run will need, estimated before it starts from the shapes it will allocate, so a
 // run that cannot fit is refused up front with a --max-size that would.
 
+import Engine
 import Foundation
 import Network
 import Objective
@@ -38,7 +39,7 @@ public struct MemoryPlan: Sendable {
         setup = Self.base + packed + styleTape + grams
         let pixels = content.width * content.height
         let image = 4 * 3 * pixels                       // one planar float copy of the image
-        let blocked = 32 * (content.width + 2) * (content.height + 2)
+        let blocked = BlockedTensor.bytes(Shape(channels: 3, height: content.height, width: content.width))
         let optimizerBytes: Int
         switch optimizer {
         case .adam: optimizerBytes = 10 * image          // x, g, m, v, the copies kept to undo a failed step

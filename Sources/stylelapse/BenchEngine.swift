@@ -4,6 +4,8 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Network
+import Objective
 
 struct BenchEngine: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,11 +32,16 @@ struct BenchEngine: ParsableCommand {
     @Option(help: "Convolution strategy: auto (as the network uses), direct or winograd.")
     var strategy: String = "auto"
 
-    /// VGG19's distinct convolution shapes: (input channels, output channels, downsampling of the input image).
-    static let convShapes = [(3, 64, 1), (64, 64, 1), (64, 128, 2), (128, 128, 2), (128, 256, 4), (256, 256, 4),
-                             (256, 512, 8), (512, 512, 8), (512, 512, 16)]
+    /// VGG19's distinct convolution shapes: (input channels, output channels, downsampling of the input image),
+    /// from the network's table.
+    static let convShapes: [(Int, Int, Int)] = VGGArchitecture.vgg19.layers.reduce(into: []) { shapes, l in
+        let shape = (l.inChannels, l.outChannels, 1 << (l.layer.block - 1))
+        if !shapes.contains(where: { $0 == shape }) { shapes.append(shape) }
+    }
     /// The style layers' feature shapes (channels, downsampling): where Gram matrices are taken.
-    static let gramShapes = [(64, 1), (128, 2), (256, 4), (512, 8), (512, 16)]
+    static let gramShapes: [(Int, Int)] = ObjectiveSettings.report.styleLayers.map { s in
+        (VGGArchitecture.vgg19.layers.first { $0.layer == s.layer }!.outChannels, 1 << (s.layer.block - 1))
+    }
 
     struct Row {
         var kernel: String, direction: String, cin: Int, cout: Int, height: Int, width: Int
