@@ -7,6 +7,9 @@ Writes
                                    activations, Grams, losses, input gradient; needs no download
   Fixtures/network/vgg19.slfx      the real weights (run tools/fetch-weights first): the objective's layers,
                                    Grams, losses and input gradient for a 48x64 content and a 40x56 style image
+  Fixtures/report/                 the real weights: the report preset's 10-step run on an 88x64 photo and a 72x80
+                                   painting, each at its own size (photo.png, painting.png, best.png, run.json);
+                                   `python3 tools/make_fixtures.py report` writes only these
 Inputs are drawn as float32 values (then widened to float64), so the Swift code, which computes in float32, starts
 from exactly the reference's inputs; the references are computed in float64.
 
@@ -252,6 +255,64 @@ def adam_case(w, name, weights, blocks, content_hw, style_hw, steps=5):
            tolerances=tolerances, **tensors)
 
 
+def write_png(path, rgb):
+    """An 8-bit RGB PNG of a (3, H, W) tensor of integers 0..255 (the standard library's zlib, no filters)."""
+    import zlib
+    _, h, wd = rgb.shape
+    pixels = rgb.permute(1, 2, 0).to(torch.uint8).numpy().tobytes()
+    raw = b"".join(b"\x00" + pixels[y * 3 * wd:(y + 1) * 3 * wd] for y in range(h))
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", wd, h, 8, 2, 0, 0, 0))
+                + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+
+
+def report_run_fixture(weights, folder, steps=10):
+    """The origin report's run as a user gets it from `stylelapse stylize --preset report --iterations 10`: a photo
+    (88x64) and a painting (72x80) of different sizes and aspect ratios, each fed to VGG19 at its own size, Adam in
+    TF1's form from the photo with the RGB box after every step, the loss of every iterate and the best iterate (the
+    lowest loss, paired with the image it was computed on). Writes photo.png, painting.png, best.png and run.json."""
+    gen = torch.Generator().manual_seed(20261130)
+    def picture(h, wd, fx, fy):
+        yy, xx = torch.meshgrid(torch.arange(h, dtype=torch.float64), torch.arange(wd, dtype=torch.float64),
+                                indexing="ij")
+        base = torch.stack([128 + 90 * torch.sin(xx / fx + k) * torch.cos(yy / fy - 2 * k) for k in range(3)])
+        return (base + torch.randint(-30, 31, (3, h, wd), generator=gen).double()).round().clamp(0, 255)
+    photo, painting = picture(64, 88, 9, 6), picture(80, 72, 3, 4)
+    os.makedirs(folder, exist_ok=True)
+    write_png(os.path.join(folder, "photo.png"), photo)
+    write_png(os.path.join(folder, "painting.png"), painting)
+    content, style = photo.unsqueeze(0), painting.unsqueeze(0)
+    lr, b1, b2, eps = 2.0, 0.99, 0.999, 0.1
+    x = content.clone()
+    m, v = torch.zeros_like(x), torch.zeros_like(x)
+    losses, best, best_loss, best_iteration = [], None, float("inf"), -1
+    for t in range(steps + 1):
+        xg = x.clone().requires_grad_()
+        total = report_objective(xg, content, style, weights, VGG19_BLOCKS)[-1]
+        losses.append(total.item())
+        if total.item() < best_loss:
+            best, best_loss, best_iteration = x.clone(), total.item(), t
+        if t == steps:
+            break
+        total.backward()
+        g = xg.grad
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        lr_t = lr * (1 - b2 ** (t + 1)) ** 0.5 / (1 - b1 ** (t + 1))
+        x = (x - lr_t * m / (v.sqrt() + eps)).clamp(0, 255)
+    write_png(os.path.join(folder, "best.png"), best[0].round())
+    # Swift computes in float32: its losses follow these within about 1e-5 relative over 10 steps; its pixels
+    # within a few hundredths of a level, so a rounded pixel may land one level off.
+    run = {"format": "stylelapse-report-run", "version": 1, "generator": "tools/make_fixtures.py",
+           "torch": torch.__version__, "photo": [88, 64], "painting": [72, 80], "iterations": steps,
+           "losses": losses, "best_iteration": best_iteration, "tolerance": {"loss_rel": 1e-4, "pixel_abs": 1}}
+    with open(os.path.join(folder, "run.json"), "w") as f:
+        json.dump(run, f, indent=1)
+    print("wrote %s: losses %.6g ... %.6g, best iteration %d" % (folder, losses[0], losses[-1], best_iteration))
+
+
 def read_safetensors(path):
     with open(path, "rb") as f:
         data = f.read()
@@ -267,9 +328,20 @@ def read_safetensors(path):
     return out, header.get("__metadata__", {})
 
 
+def default_weights_path():
+    return os.environ.get("STYLELAPSE_WEIGHTS") or os.path.join(
+        os.environ.get("STYLELAPSE_WEIGHTS_DIR") or os.path.join(
+            os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "stylelapse"), "vgg19.safetensors")
+
+
 def main():
     if torch.__version__.split("+")[0] != "2.13.0":
         print("warning: fixtures are pinned to torch 2.13.0, this is %s" % torch.__version__, file=sys.stderr)
+    if sys.argv[1:] == ["report"]:   # only Fixtures/report (the report preset's run at the command line)
+        tensors, _ = read_safetensors(default_weights_path())
+        real = {l: (tensors[l + ".weight"], tensors[l + ".bias"]) for l in layer_names(VGG19_BLOCKS)}
+        report_run_fixture(real, os.path.join(ROOT, "Fixtures", "report"))
+        return
     w = Writer()
     engine_fixtures(w)
     os.makedirs(os.path.join(ROOT, "Fixtures", "engine"), exist_ok=True)
@@ -287,9 +359,7 @@ def main():
     adam_case(w, "mini VGG19 Adam, report preset, 5 steps", mini, MINI_BLOCKS, (24, 32), (20, 28))
     w.save(os.path.join(ROOT, "Fixtures", "network", "mini_vgg.slfx"))
 
-    weights_path = os.environ.get("STYLELAPSE_WEIGHTS") or os.path.join(
-        os.environ.get("STYLELAPSE_WEIGHTS_DIR") or os.path.join(
-            os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "stylelapse"), "vgg19.safetensors")
+    weights_path = default_weights_path()
     if not os.path.exists(weights_path):
         print("skipping Fixtures/network/vgg19.slfx: no weights at %s (run tools/fetch-weights)" % weights_path,
               file=sys.stderr)
@@ -301,6 +371,7 @@ def main():
              (40, 56), STYLE_LAYERS + [CONTENT_LAYER], {})
     adam_case(w, "VGG19 Adam, report preset, 5 steps", real, VGG19_BLOCKS, (48, 64), (40, 56))
     w.save(os.path.join(ROOT, "Fixtures", "network", "vgg19.slfx"))
+    report_run_fixture(real, os.path.join(ROOT, "Fixtures", "report"))
 
 
 if __name__ == "__main__":
