@@ -15,6 +15,8 @@ let package = Package(
     name: "StyleLapse",
     products: [
         .executable(name: "stylelapse", targets: ["stylelapse"]),
+        // The run as a library: StylizeSession, its events and sinks, settings, pictures, the timelapse writer.
+        .library(name: "StyleLapse", targets: ["StyleLapse"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -45,13 +47,21 @@ let package = Package(
         .target(name: "Stylize", dependencies: ["Engine", "Network", "Objective", "Optimization", "ImageFiles"],
                 swiftSettings: cpuFlags),
 
+        // The session: one run as an object that emits events to sinks (film, frames, trace, checkpoints, plot).
+        .target(name: "StyleLapse",
+                dependencies: ["Engine", "Network", "Objective", "Optimization", "Stylize", "ImageFiles", "Timelapse"],
+                swiftSettings: cpuFlags),
+
         .executableTarget(
             name: "stylelapse",
             dependencies: [
-                "ImageFiles", "Timelapse", "Engine", "Network", "Objective", "Optimization", "Stylize",
+                "StyleLapse", "ImageFiles", "Timelapse", "Engine", "Network", "Objective", "Optimization", "Stylize",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: cpuFlags),
+
+        // The library's example: a picture in about twenty lines, each iteration's loss from the event stream.
+        .executableTarget(name: "stylize-example", dependencies: ["StyleLapse"], path: "Examples/StylizeExample"),
 
         // libFuzzer target over image decoding; only tools/fuzz builds it (with -sanitize=fuzzer,address).
         .executableTarget(name: "ImageFuzz", dependencies: ["ImageFiles"],
@@ -66,7 +76,12 @@ let package = Package(
         .testTarget(name: "StylizeTests",
                     dependencies: ["Stylize", "Optimization", "Objective", "Network", "Engine", "TestSupport"],
                     swiftSettings: cpuFlags),
-        .testTarget(name: "CommandTests", dependencies: ["stylelapse", "ImageFiles", "Timelapse", "Stylize", "TestSupport"]),
+        // Test-only C: counts heap allocations (interposes malloc and friends) for the allocation test.
+        .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
+        .testTarget(name: "SessionTests", dependencies: ["StyleLapse", "Engine", "TestSupport", "AllocationCounter"],
+                    swiftSettings: cpuFlags),
+        .testTarget(name: "CommandTests",
+                    dependencies: ["stylelapse", "StyleLapse", "ImageFiles", "Timelapse", "Stylize", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

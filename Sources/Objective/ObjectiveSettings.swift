@@ -5,7 +5,7 @@ import Foundation
 import Network
 
 /// How each style layer's Gram matrix is normalised and its loss reduced.
-public enum StyleConvention: String, Sendable, CaseIterable {
+public enum StyleConvention: String, Sendable, Codable, CaseIterable {
     /// The origin report: G = FᵀF / (H·W); E = mean over the C×C entries of (G − A)².
     case report
     /// neural-style (Johnson): G = FᵀF / (C·H·W); E = mean over the C×C entries of (G − A)².
@@ -32,7 +32,7 @@ public enum StyleConvention: String, Sendable, CaseIterable {
 }
 
 /// How the content loss is reduced.
-public enum ContentConvention: String, Sendable, CaseIterable {
+public enum ContentConvention: String, Sendable, Codable, CaseIterable {
     /// The origin report: mean over all elements of (F − P)².
     case meanSquared
     /// The paper: ½ Σ (F − P)².
@@ -40,7 +40,7 @@ public enum ContentConvention: String, Sendable, CaseIterable {
 }
 
 /// How the losses are scaled before they are weighted.
-public enum LossNormalization: String, Sendable, CaseIterable {
+public enum LossNormalization: String, Sendable, Codable, CaseIterable {
     /// As the conventions define them.
     case none
     /// Each loss as a relative error: style layer Σ(G − A)² / ΣA² with G = FᵀF / (H·W), content Σ(F − P)² / ΣP².
@@ -108,4 +108,42 @@ public struct ObjectiveSettings: Sendable {
 
     /// The deepest layer the objective reads.
     public var deepestLayer: VGGLayer { ([contentLayer] + styleLayers.map(\.layer)).max()! }
+}
+
+extension ObjectiveSettings: Codable, Equatable {
+    private enum CodingKeys: String, CodingKey {
+        case contentLayer, styleLayers, style, content, contentWeight, styleWeight, tvWeight, normalization
+    }
+    private struct StyleLayer: Codable { var layer: VGGLayer; var weight: Double }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(contentLayer: try c.decode(VGGLayer.self, forKey: .contentLayer),
+                  styleLayers: try c.decode([StyleLayer].self, forKey: .styleLayers).map { ($0.layer, $0.weight) },
+                  style: try c.decode(StyleConvention.self, forKey: .style),
+                  content: try c.decode(ContentConvention.self, forKey: .content),
+                  contentWeight: try c.decode(Double.self, forKey: .contentWeight),
+                  styleWeight: try c.decode(Double.self, forKey: .styleWeight),
+                  tvWeight: try c.decode(Double.self, forKey: .tvWeight),
+                  normalization: try c.decode(LossNormalization.self, forKey: .normalization))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(contentLayer, forKey: .contentLayer)
+        try c.encode(styleLayers.map { StyleLayer(layer: $0.layer, weight: $0.weight) }, forKey: .styleLayers)
+        try c.encode(style, forKey: .style)
+        try c.encode(content, forKey: .content)
+        try c.encode(contentWeight, forKey: .contentWeight)
+        try c.encode(styleWeight, forKey: .styleWeight)
+        try c.encode(tvWeight, forKey: .tvWeight)
+        try c.encode(normalization, forKey: .normalization)
+    }
+
+    public static func == (a: ObjectiveSettings, b: ObjectiveSettings) -> Bool {
+        a.contentLayer == b.contentLayer && a.styleLayers.map(\.layer) == b.styleLayers.map(\.layer)
+            && a.styleLayers.map(\.weight) == b.styleLayers.map(\.weight) && a.style == b.style
+            && a.content == b.content && a.contentWeight == b.contentWeight && a.styleWeight == b.styleWeight
+            && a.tvWeight == b.tvWeight && a.normalization == b.normalization
+    }
 }

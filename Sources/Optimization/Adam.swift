@@ -4,7 +4,7 @@
 import Foundation
 
 /// Adam's hyper-parameters.
-public struct AdamSettings: Sendable, Equatable {
+public struct AdamSettings: Sendable, Equatable, Codable {
     public var learningRate: Double
     public var beta1: Double
     public var beta2: Double

@@ -3,7 +3,7 @@
 // recursion, and the line search runs along the projected path, so curvature pairs are the steps actually taken.
 
 /// Settings of the L-BFGS optimiser.
-public struct LBFGSSettings: Sendable, Equatable {
+public struct LBFGSSettings: Sendable, Equatable, Codable {
     /// Curvature pairs kept (the "limited memory").
     public var historySize: Int = 10
     /// Function evaluations allowed in one line search before the step is given up.

@@ -1,56 +1,15 @@
-// Checkpoint: a run's whole state in a folder (state.bin, and the trace and timelapse frames so far), written
-// atomically, so `stylelapse stylize --resume` continues the same run bit for bit.
+// Checkpoint: a session's whole state in a folder (state.bin, and the trace and film frames so far), written
+// atomically, so a resumed session continues the same run bit for bit.
 //
-// state.bin: "SLCK", u32 version, u32 header length, JSON header (the run's options and scalar state, and the list
-// of arrays), then the arrays' raw little-endian values in that order (f4 or f8).
+// state.bin, format version 2: "SLCK", u32 version, u32 header length, JSON header (`Header`: the session's
+// settings whole, the pictures' digests, the pass, the scalar state and the list of arrays), then the arrays' raw
+// little-endian values in that order (f4 or f8). Every read is checked: a damaged file is an error naming it.
 
 import Foundation
 import ImageFiles
 import Objective
 import Optimization
-
-/// The options of a run, as the command line gave them: what a resumed run needs to rebuild the same objective.
-public struct RunOptions: Codable, Sendable {
-    public var content: String, contentSHA256: String
-    public var styles: [String], styleSHA256s: [String], styleBlend: [Double]
-    public var styleScale: Double, pooling: String, preserveColor: String?, smooth: Double?
-    public var initialization: String
-    public var seed: UInt64
-    public var optimizer: String
-    public var iterations: Int
-    public var learningRate: Double, beta1: Double, beta2: Double, epsilon: Double
-    public var historySize: Int
-    public var contentWeight: Double, styleWeight: Double, tvWeight: Double
-    /// `LossNormalization`'s raw value (nil: none).
-    public var normalization: String?
-    public var maxSize: Int
-    /// Whether a photo smaller than `maxSize` is enlarged to it (nil in older checkpoints: no).
-    public var upscale: Bool?
-    /// Coarse-to-fine levels and the steps of each coarser pass (nil in checkpoints written before they existed: 1).
-    public var scales: Int?, coarseIterations: Int?
-    public var output: String, video: String?, trace: String?, frames: String?
-    public var every: Int, fps: Int, hold: Double
-    public var weights: String
-
-    public init(content: String, contentSHA256: String, styles: [String], styleSHA256s: [String], styleBlend: [Double],
-                styleScale: Double, pooling: String, preserveColor: String?, smooth: Double?, initialization: String,
-                seed: UInt64, settings: StylizeSettings, maxSize: Int, output: String, video: String?, trace: String?,
-                frames: String?, every: Int, fps: Int, hold: Double, weights: String) {
-        (self.content, self.contentSHA256, self.styles, self.styleSHA256s) = (content, contentSHA256, styles, styleSHA256s)
-        (self.styleBlend, self.styleScale, self.pooling) = (styleBlend, styleScale, pooling)
-        (self.preserveColor, self.smooth) = (preserveColor, smooth)
-        (self.initialization, self.seed, self.optimizer) = (initialization, seed, settings.optimizer.rawValue)
-        iterations = settings.iterations
-        (learningRate, beta1, beta2, epsilon) = (settings.adam.learningRate, settings.adam.beta1, settings.adam.beta2,
-                                                 settings.adam.epsilon)
-        historySize = settings.lbfgs.historySize
-        (contentWeight, styleWeight, tvWeight) = (settings.objective.contentWeight, settings.objective.styleWeight,
-                                                  settings.objective.tvWeight)
-        normalization = settings.objective.normalization == .none ? nil : settings.objective.normalization.rawValue
-        (self.maxSize, self.output, self.video, self.trace, self.frames) = (maxSize, output, video, trace, frames)
-        (self.every, self.fps, self.hold, self.weights) = (every, fps, hold, weights)
-    }
-}
+import Stylize
 
 /// Where a coarse-to-fine run stands: which pass, and what the passes before it recorded.
 public struct PassPosition: Codable, Sendable, Equatable {
@@ -61,93 +20,141 @@ public struct PassPosition: Codable, Sendable, Equatable {
     /// Evaluations and seconds spent in the passes before.
     public var evaluationsBefore: Int, secondsBefore: Double
 
+    /// The position of pass `index`, whose iteration 0 is run-wide `firstIteration`.
     public init(index: Int = 0, firstIteration: Int = 0, evaluationsBefore: Int = 0, secondsBefore: Double = 0) {
         (self.index, self.firstIteration) = (index, firstIteration)
         (self.evaluationsBefore, self.secondsBefore) = (evaluationsBefore, secondsBefore)
     }
 }
 
+/// Everything a resumed session needs: its settings, the digests of its pictures, the pass and the optimiser's
+/// state in it, and the film's moving average.
+public struct CheckpointSnapshot {
+    /// The session's settings, coarse-to-fine resolved.
+    public var settings: SessionSettings
+    /// SHA-256 of the photo, then of each painting (a resumed run refuses changed pictures).
+    public var digests: [String]
+    /// The pass the state belongs to.
+    public var pass: PassPosition
+    /// The optimisation's state within that pass.
+    public var state: RunState
+    /// The film's moving average (`FilmSettings.smooth`), planar RGB at the photo's size.
+    public var smoothed: [Float]?
+    /// What the program that ran the session needs to go on (the CLI keeps its output options here), opaque to
+    /// the library.
+    public var application: Data?
+
+    /// A snapshot of a session (the session makes them; `CheckpointSink` saves them).
+    public init(settings: SessionSettings, digests: [String], pass: PassPosition, state: RunState, smoothed: [Float]?,
+                application: Data? = nil) {
+        (self.settings, self.digests, self.pass, self.state) = (settings, digests, pass, state)
+        (self.smoothed, self.application) = (smoothed, application)
+    }
+}
+
+/// A checkpoint that cannot be read.
+public struct CheckpointError: Error, CustomStringConvertible {
+    /// The file, and what is wrong with it.
+    public let path: String, problem: String
+    public var description: String { "\(path): \(problem)" }
+}
+
 private struct Header: Codable {
-    var version: Int
-    var options: RunOptions
-    /// nil in checkpoints of single-pass runs written before coarse-to-fine could be checkpointed.
-    var pass: PassPosition?
+    var settings: SessionSettings
+    var digests: [String]
+    var pass: PassPosition
     var iteration: Int, evaluations: Int, elapsed: Double
-    var loss: Loss, bestIteration: Int, bestLoss: Loss
-    var adamStep: Int?, adamLearningRate: Double?
-    var lbfgsValue: Double?, lbfgsPairs: Int?
+    var loss: LossBreakdown, bestIteration: Int, bestLoss: LossBreakdown
+    var optimizer: OptimizerState
+    var application: Data?
     var arrays: [ArrayEntry]
 
-    struct Loss: Codable {
-        var total: Double, style: Double, content: Double, tv: Double, styleLayers: [Double]
-        init(_ l: LossBreakdown) { (total, style, content, tv, styleLayers) = (l.total, l.style, l.content, l.tv, l.styleLayers) }
-        var breakdown: LossBreakdown { LossBreakdown(total: total, style: style, content: content, tv: tv, styleLayers: styleLayers) }
+    /// The optimiser's scalars; its vectors are arrays.
+    enum OptimizerState: Codable {
+        case adam(step: Int, learningRate: Double)
+        case lbfgs(value: Double, pairs: Int)
     }
     struct ArrayEntry: Codable { var name: String; var dtype: String; var count: Int }
 }
 
+/// Reading and writing checkpoint folders.
 public enum Checkpoint {
-    public static let version = 1
+    /// The format version this build writes and reads.
+    public static let version = 2
 
     /// The state file inside a checkpoint folder.
     public static func statePath(_ folder: String) -> String { folder + "/state.bin" }
+    /// The film frames kept in a checkpoint folder, `frame_NNNNNN.png`.
     public static func framesFolder(_ folder: String) -> String { folder + "/frames" }
+    /// The trace kept in a checkpoint folder (JSON lines, `TraceEntry`).
     public static func tracePath(_ folder: String) -> String { folder + "/trace.jsonl" }
+    static func framePath(_ folder: String, _ iteration: Int) -> String {
+        framesFolder(folder) + String(format: "/frame_%06d.png", iteration)
+    }
 
-    /// Writes `state` (the state of the pass at `pass`), `options` and the timelapse's moving average `smoothed`
-    /// to `folder`/state.bin atomically (the folder must exist).
-    public static func save(_ state: RunState, options: RunOptions, pass: PassPosition = PassPosition(),
-                            smoothed: [Float]? = nil, to folder: String) throws {
-        var arrays: [(String, [Float]?, [Double]?)] = [("x", state.x, nil), ("gradient", state.gradient, nil),
-                                                         ("best", state.best, nil)]
-        if let smoothed { arrays.append(("smoothed", smoothed, nil)) }
-        if let adam = state.adam { arrays += [("adam_m", adam.m, nil), ("adam_v", adam.v, nil)] }
-        if let lbfgs = state.lbfgs {
+    /// Writes `snapshot` to `folder`/state.bin atomically (the folder must exist).
+    public static func save(_ snapshot: CheckpointSnapshot, to folder: String) throws {
+        let state = snapshot.state
+        var floats: [(String, [Float])] = [("x", state.x), ("gradient", state.gradient), ("best", state.best)]
+        var doubles: [(String, [Double])] = []
+        if let smoothed = snapshot.smoothed { floats.append(("smoothed", smoothed)) }
+        let optimizer: Header.OptimizerState
+        switch state.optimizer {
+        case .adam(let adam):
+            floats += [("adam_m", adam.m), ("adam_v", adam.v)]
+            optimizer = .adam(step: adam.t, learningRate: adam.settings.learningRate)
+        case .lbfgs(let lbfgs):
             let h = lbfgs.history
-            arrays += [("lbfgs_x", lbfgs.x, nil), ("lbfgs_gradient", lbfgs.gradient, nil), ("lbfgs_rho", nil, h.rho)]
-            for (i, (s, y)) in zip(h.s, h.y).enumerated() { arrays += [("lbfgs_s\(i)", s, nil), ("lbfgs_y\(i)", y, nil)] }
+            floats += [("lbfgs_x", lbfgs.x), ("lbfgs_gradient", lbfgs.gradient)]
+            for (i, (s, y)) in zip(h.s, h.y).enumerated() { floats += [("lbfgs_s\(i)", s), ("lbfgs_y\(i)", y)] }
+            doubles.append(("lbfgs_rho", h.rho))
+            optimizer = .lbfgs(value: lbfgs.value, pairs: h.s.count)
         }
         let header = Header(
-            version: version, options: options, pass: pass, iteration: state.iteration, evaluations: state.evaluations,
-            elapsed: state.elapsedBefore, loss: .init(state.loss), bestIteration: state.bestIteration,
-            bestLoss: .init(state.bestLoss), adamStep: state.adam?.t, adamLearningRate: state.adam?.settings.learningRate,
-            lbfgsValue: state.lbfgs?.value, lbfgsPairs: state.lbfgs?.history.s.count,
-            arrays: arrays.map { .init(name: $0.0, dtype: $0.1 != nil ? "f4" : "f8", count: $0.1?.count ?? $0.2!.count) })
+            settings: snapshot.settings, digests: snapshot.digests, pass: snapshot.pass, iteration: state.iteration,
+            evaluations: state.evaluations, elapsed: state.elapsedBefore, loss: state.loss,
+            bestIteration: state.bestIteration, bestLoss: state.bestLoss, optimizer: optimizer,
+            application: snapshot.application,
+            arrays: floats.map { .init(name: $0.0, dtype: "f4", count: $0.1.count) }
+                + doubles.map { .init(name: $0.0, dtype: "f8", count: $0.1.count) })
         let json = [UInt8](try JSONEncoder().encode(header))
         var out = Array("SLCK".utf8)
         withUnsafeBytes(of: UInt32(version).littleEndian) { out += $0 }
         withUnsafeBytes(of: UInt32(json.count).littleEndian) { out += $0 }
         out += json
-        for (_, floats, doubles) in arrays {
-            if let floats { for v in floats { withUnsafeBytes(of: v.bitPattern.littleEndian) { out += $0 } } }
-            if let doubles { for v in doubles { withUnsafeBytes(of: v.bitPattern.littleEndian) { out += $0 } } }
-        }
+        for (_, values) in floats { values.withUnsafeBytes { out += $0 } }   // little-endian hosts only (x86_64, arm64)
+        for (_, values) in doubles { values.withUnsafeBytes { out += $0 } }
         try AtomicFile.write(out, to: statePath(folder))
     }
 
-    /// Reads a checkpoint folder: the options, the pass and the state (of that pass) to continue from, and the
-    /// timelapse's moving average.
-    public static func load(_ folder: String) throws -> (options: RunOptions, pass: PassPosition, state: RunState,
-                                                          smoothed: [Float]?) {
+    /// Reads a checkpoint folder. A missing, damaged, truncated or unknown-version file is a `CheckpointError`.
+    public static func load(_ folder: String) throws -> CheckpointSnapshot {
         let path = statePath(folder)
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ImageFileError(folder, "no checkpoint here (missing state.bin)")
+            throw CheckpointError(path: folder, problem: "no checkpoint here (missing state.bin)")
         }
         let bytes = [UInt8](data)
         func u32(_ at: Int) -> Int { (0..<4).reduce(0) { $0 | Int(bytes[at + $1]) << (8 * $1) } }
         guard bytes.count >= 12, Array(bytes[0..<4]) == Array("SLCK".utf8) else {
-            throw ImageFileError(path, "not a StyleLapse checkpoint")
+            throw CheckpointError(path: path, problem: "not a StyleLapse checkpoint")
         }
-        guard u32(4) == version else { throw ImageFileError(path, "checkpoint version \(u32(4)); this build reads \(version)") }
+        guard u32(4) == version else {
+            throw CheckpointError(path: path, problem: "checkpoint format version \(u32(4)); this build reads version "
+                + "\(version) (start the run again)")
+        }
         let length = u32(8)
-        guard 12 + length <= bytes.count, let header = try? JSONDecoder().decode(Header.self, from: Data(bytes[12..<(12 + length)])) else {
-            throw ImageFileError(path, "damaged checkpoint header")
+        guard 12 + length <= bytes.count else { throw CheckpointError(path: path, problem: "truncated checkpoint header") }
+        let header: Header
+        do { header = try JSONDecoder().decode(Header.self, from: Data(bytes[12..<(12 + length)])) } catch {
+            throw CheckpointError(path: path, problem: "damaged checkpoint header")
         }
         var offset = 12 + length
         var floats: [String: [Float]] = [:], doubles: [String: [Double]] = [:]
         for a in header.arrays {
             let size = a.dtype == "f8" ? 8 : 4
-            guard offset + size * a.count <= bytes.count else { throw ImageFileError(path, "truncated checkpoint") }
+            guard a.dtype == "f4" || a.dtype == "f8", a.count >= 0, a.count <= (bytes.count - offset) / size else {
+                throw CheckpointError(path: path, problem: "truncated checkpoint (array \(a.name))")
+            }
             bytes.withUnsafeBytes { raw in
                 if size == 8 {
                     doubles[a.name] = (0..<a.count).map {
@@ -161,31 +168,47 @@ public enum Checkpoint {
             }
             offset += size * a.count
         }
-        let o = header.options
-        var adam: Adam?
-        if let t = header.adamStep, let lr = header.adamLearningRate, let m = floats["adam_m"], let v = floats["adam_v"] {
-            var a = Adam(count: m.count, settings: AdamSettings(learningRate: lr, beta1: o.beta1, beta2: o.beta2,
-                                                                epsilon: o.epsilon))
-            a.restore(m: m, v: v, t: t)
-            adam = a
+        guard offset == bytes.count else { throw CheckpointError(path: path, problem: "damaged checkpoint (extra bytes)") }
+        func array(_ name: String) throws -> [Float] {
+            guard let a = floats[name] else { throw CheckpointError(path: path, problem: "checkpoint lacks \(name)") }
+            return a
         }
-        var lbfgs: ProjectedLBFGS?
-        if let value = header.lbfgsValue, let pairs = header.lbfgsPairs, let x = floats["lbfgs_x"],
-           let g = floats["lbfgs_gradient"], let rho = doubles["lbfgs_rho"] {
-            var settings = LBFGSSettings()
-            settings.historySize = o.historySize
-            lbfgs = ProjectedLBFGS(x: x, value: value, gradient: g,
-                                   history: ((0..<pairs).map { floats["lbfgs_s\($0)"]! },
-                                             (0..<pairs).map { floats["lbfgs_y\($0)"]! }, rho),
-                                   lower: 0, upper: 255, settings: settings)
+        let settings = header.settings
+        let x = try array("x")
+        let n = x.count
+        let optimizerState: OptimizerState
+        switch header.optimizer {
+        case .adam(let step, let learningRate):
+            var adamSettings = settings.run.adam
+            adamSettings.learningRate = learningRate
+            var a = Adam(count: n, settings: adamSettings)
+            let (m, v) = (try array("adam_m"), try array("adam_v"))
+            guard m.count == n, v.count == n, step >= 0 else {
+                throw CheckpointError(path: path, problem: "damaged checkpoint (Adam's state)")
+            }
+            a.restore(m: m, v: v, t: step)
+            optimizerState = .adam(a)
+        case .lbfgs(let value, let pairs):
+            guard (0...settings.run.lbfgs.historySize).contains(pairs), let rho = doubles["lbfgs_rho"], rho.count == pairs
+            else { throw CheckpointError(path: path, problem: "damaged checkpoint (L-BFGS's state)") }
+            let s = try (0..<pairs).map { try array("lbfgs_s\($0)") }, y = try (0..<pairs).map { try array("lbfgs_y\($0)") }
+            let (lx, lg) = (try array("lbfgs_x"), try array("lbfgs_gradient"))
+            guard ([lx, lg] + s + y).allSatisfy({ $0.count == n }) else {
+                throw CheckpointError(path: path, problem: "damaged checkpoint (L-BFGS's state)")
+            }
+            optimizerState = .lbfgs(ProjectedLBFGS(x: lx, value: value, gradient: lg, history: (s, y, rho), lower: 0,
+                                                   upper: 255, settings: settings.run.lbfgs))
         }
-        guard let x = floats["x"], let gradient = floats["gradient"], let best = floats["best"], adam != nil || lbfgs != nil else {
-            throw ImageFileError(path, "checkpoint lacks the optimiser's state")
+        let (gradient, best) = (try array("gradient"), try array("best"))
+        guard best.count == n, gradient.isEmpty || gradient.count == n, header.iteration >= 0,
+              header.bestIteration <= header.iteration, header.digests.count == 1 + settings.pictures.styles.count,
+              header.pass.index >= 0, floats["smoothed"].map({ $0.count > 0 }) ?? true else {
+            throw CheckpointError(path: path, problem: "damaged checkpoint (inconsistent state)")
         }
         let state = RunState(iteration: header.iteration, evaluations: header.evaluations, elapsedBefore: header.elapsed,
-                             x: x, loss: header.loss.breakdown, gradient: gradient, best: best,
-                             bestIteration: header.bestIteration, bestLoss: header.bestLoss.breakdown, adam: adam,
-                             lbfgs: lbfgs)
-        return (o, header.pass ?? PassPosition(), state, floats["smoothed"])
+                             x: x, loss: header.loss, gradient: gradient, best: best,
+                             bestIteration: header.bestIteration, bestLoss: header.bestLoss, optimizer: optimizerState)
+        return CheckpointSnapshot(settings: settings, digests: header.digests, pass: header.pass, state: state,
+                                  smoothed: floats["smoothed"], application: header.application)
     }
 }

@@ -1,42 +1,64 @@
-// Pictures: the photo at its working size and the paintings fitted to it, as `stylize` and `sweep` both read them,
-// and what a picture of the optimised pixels shows (with luminance-only colour, the photo's chroma).
+// Pictures: the photo at its working size and the paintings at theirs, as a session reads them, and what a picture
+// of the optimised pixels shows (with luminance-only colour, the photo's chroma). Also the initial image.
 
 import Engine
+import Foundation
 import ImageFiles
 import Stylize
 
-struct Pictures {
-    let content: RGBImage
-    let styles: [RGBImage]
-    let colors: ColorPreservation?
+/// The pictures of a session, read and sized once.
+public struct Pictures: Sendable {
+    /// The photo at its working size.
+    public let content: RGBImage
+    /// The paintings at their working sizes (recoloured first with `.transfer`).
+    public let styles: [RGBImage]
+    /// How the photo's colours are kept (luminance: applied to every picture made of optimised pixels).
+    public let colors: ColorPreservation?
     private let contentPixels: [Float]
 
-    /// Reads the photo (longer side at most `maxSize`, or exactly with `upscale`) and each painting with its longer
-    /// side `styleScale` times the photo's (recoloured to the photo's colour statistics with `.transfer`); every
-    /// picture needs 16 pixels a side.
-    init(content path: String, styles paths: [String], maxSize: Int, upscale: Bool = false, styleScale: Double,
-         colors: ColorPreservation?) throws {
-        let content = try ImageFile.read(path).resized(maxSide: maxSize, enlarge: upscale)
-        let side = max(16, Int((styleScale * Double(max(content.width, content.height))).rounded()))
-        styles = try paths.map { stylePath -> RGBImage in
+    /// Reads the photo (longer side at most `maxSize`, or exactly with `upscale`) and each painting: with a
+    /// `styleScale` its longer side is that multiple of the photo's, without one it keeps its own size within
+    /// `maxSize`. Every picture needs 16 pixels a side.
+    public init(_ settings: PictureSettings) throws {
+        let content = try ImageFile.read(settings.content).resized(maxSide: settings.maxSize, enlarge: settings.upscale)
+        styles = try settings.styles.map { stylePath -> RGBImage in
             let picture = try ImageFile.read(stylePath)
-            let size = Resample.fitting(width: picture.width * side, height: picture.height * side, maxSide: side)
-            let fitted = picture.resized(width: size.width, height: size.height)
-            return colors == .transfer ? Colors.transfer(fitted, toColorsOf: content) : fitted
+            let fitted: RGBImage
+            if let scale = settings.styleScale {
+                let side = max(16, Int((scale * Double(max(content.width, content.height))).rounded()))
+                let size = Resample.fitting(width: picture.width * side, height: picture.height * side, maxSide: side)
+                fitted = picture.resized(width: size.width, height: size.height)
+            } else {
+                fitted = picture.resized(maxSide: settings.maxSize, enlarge: false)
+            }
+            return settings.preserveColor == .transfer ? Colors.transfer(fitted, toColorsOf: content) : fitted
         }
-        for (p, image) in zip([path] + paths, [content] + styles) where min(image.width, image.height) < 16 {
+        for (p, image) in zip([settings.content] + settings.styles, [content] + styles)
+        where min(image.width, image.height) < 16 {
             throw ImageFileError(p, "is \(image.width)×\(image.height) at this size; VGG19 needs 16 pixels a side")
         }
-        (self.content, self.colors, contentPixels) = (content, colors, content.planar)
+        (self.content, colors, contentPixels) = (content, settings.preserveColor, content.planar)
     }
 
     /// The largest painting (the one whose tape is largest).
-    var largestStyle: RGBImage { styles.max { $0.width * $0.height < $1.width * $1.height }! }
+    public var largestStyle: RGBImage { styles.max { $0.width * $0.height < $1.width * $1.height }! }
 
-    /// The picture of optimised pixels `x` (planar RGB, the photo's size).
-    func picture(_ x: [Float]) -> RGBImage {
+    /// The picture of optimised pixels `x` (planar RGB 0…255, the photo's size).
+    public func picture(_ x: [Float]) -> RGBImage {
         RGBImage(width: content.width, height: content.height,
                  planar: colors == .luminance ? Colors.luminanceOnly(x, content: contentPixels) : x)
+    }
+
+    /// The image the optimisation starts from (planar RGB at the photo's size).
+    public func initialImage(_ initialization: Initialization, seed: UInt64) throws -> [Float] {
+        switch initialization {
+        case .content: return content.planar
+        case .noise:
+            var rng = SplitMix(seed: seed)
+            return (0..<(3 * content.width * content.height)).map { _ in Float(rng.next() % 256) }
+        case .image(let path):
+            return try ImageFile.read(path).resized(width: content.width, height: content.height).planar
+        }
     }
 
     static func tensor(_ image: RGBImage) -> BlockedTensor {
@@ -46,11 +68,24 @@ struct Pictures {
 
 extension Initialization {
     /// The value of `--init`: content, noise, or a picture's path.
-    init(option: String) {
+    public init(option: String) {
         switch option {
         case "content": self = .content
         case "noise": self = .noise
         default: self = .image(path: option)
         }
+    }
+}
+
+/// SplitMix64 (Steele, Lea & Flood 2014), for noise initialisation from a seed.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

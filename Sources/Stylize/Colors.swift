@@ -4,7 +4,7 @@
 import ImageFiles
 
 /// How the photo's colours are kept.
-public enum ColorPreservation: String, Sendable, CaseIterable {
+public enum ColorPreservation: String, Sendable, Codable, CaseIterable {
     /// The result's luminance with the content's chroma (BT.601 YUV), applied to every output picture.
     case luminance
     /// Before optimising, the style image's colours are mapped linearly onto the content's mean and covariance:

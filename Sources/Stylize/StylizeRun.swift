@@ -18,6 +18,10 @@ public struct IterationRecord: Sendable {
     public var evaluations: Int
     /// Seconds since the run started (resumed runs count the time before the checkpoint too).
     public var seconds: Double
+
+    public init(iteration: Int, loss: LossBreakdown, evaluations: Int, seconds: Double) {
+        (self.iteration, self.loss, self.evaluations, self.seconds) = (iteration, loss, evaluations, seconds)
+    }
 }
 
 /// Everything needed to continue a run exactly: the current image with its loss and gradient, the best image,
@@ -34,17 +38,22 @@ public struct RunState {
     public var best: [Float]
     public var bestIteration: Int
     public var bestLoss: LossBreakdown
-    public var adam: Adam?
-    public var lbfgs: ProjectedLBFGS?
+    public var optimizer: OptimizerState
 
     public init(iteration: Int, evaluations: Int, elapsedBefore: Double, x: [Float], loss: LossBreakdown,
-                gradient: [Float], best: [Float], bestIteration: Int, bestLoss: LossBreakdown, adam: Adam?,
-                lbfgs: ProjectedLBFGS?) {
+                gradient: [Float], best: [Float], bestIteration: Int, bestLoss: LossBreakdown,
+                optimizer: OptimizerState) {
         (self.iteration, self.evaluations, self.elapsedBefore) = (iteration, evaluations, elapsedBefore)
         (self.x, self.loss, self.gradient) = (x, loss, gradient)
         (self.best, self.bestIteration, self.bestLoss) = (best, bestIteration, bestLoss)
-        (self.adam, self.lbfgs) = (adam, lbfgs)
+        self.optimizer = optimizer
     }
+}
+
+/// The optimiser's own state within a run.
+public enum OptimizerState {
+    case adam(Adam)
+    case lbfgs(ProjectedLBFGS)
 }
 
 /// How a run ended.
@@ -73,6 +82,9 @@ public final class StylizeRun {
     private var elapsedBefore = 0.0
     /// Messages about recoveries ("non-finite loss at …"), for the caller to show.
     public var notice: (String) -> Void = { _ in }
+    /// Sees every evaluation's number (1-based, run-wide) and gradient before the run checks it: for diagnostics and
+    /// for tests of the recovery from non-finite values (which poison a gradient here).
+    public var inspectGradient: ((_ evaluation: Int, _ gradient: inout [Float]) -> Void)?
 
     public init(objective: StyleObjective, settings: StylizeSettings) {
         self.objective = objective
@@ -93,7 +105,7 @@ public final class StylizeRun {
         var loss = objective.evaluate(image, gradient: wantGradient ? gradient : nil)
         if wantGradient {
             grad = gradient.chw()
-            if settings.injectNonFinite.contains(evaluations) { grad[grad.count / 2] = .nan }
+            inspectGradient?(evaluations, &grad)
             if grad.contains(where: { !$0.isFinite }) { loss.total = .nan }
         }
         return loss
@@ -108,10 +120,10 @@ public final class StylizeRun {
         }
         return RunState(iteration: 0, evaluations: evaluations, elapsedBefore: 0, x: initial, loss: loss, gradient: g,
                         best: initial, bestIteration: 0, bestLoss: loss,
-                        adam: settings.optimizer == .adam ? Adam(count: initial.count, settings: settings.adam) : nil,
-                        lbfgs: settings.optimizer == .lbfgs
-                            ? ProjectedLBFGS(x: initial, value: loss.total, gradient: g, lower: 0, upper: 255,
-                                             settings: settings.lbfgs) : nil)
+                        optimizer: settings.optimizer == .adam
+                            ? .adam(Adam(count: initial.count, settings: settings.adam))
+                            : .lbfgs(ProjectedLBFGS(x: initial, value: loss.total, gradient: g, lower: 0, upper: 255,
+                                                    settings: settings.lbfgs)))
     }
 
     /// The record of the state's current iteration.
@@ -127,7 +139,7 @@ public final class StylizeRun {
                     onIteration: (IterationRecord, [Float]) throws -> Void) throws -> StylizeResult {
         evaluations = state.evaluations
         elapsedBefore = state.elapsedBefore
-        if state.adam != nil && state.gradient.isEmpty && state.iteration < settings.iterations {
+        if case .adam = state.optimizer, state.gradient.isEmpty, state.iteration < settings.iterations {
             // A run that ended before this resumed one never needed its last gradient: compute it now (a
             // recomputation of what an uninterrupted run computed, so not counted as an evaluation).
             var g = [Float]()
@@ -148,9 +160,11 @@ public final class StylizeRun {
             state.elapsedBefore = elapsed
             try onCheckpoint(state)
         }
-        while state.iteration < settings.iterations {
+        steps: while state.iteration < settings.iterations {
             if shouldStop() { stopped = true; break }
-            if var adam = state.adam {
+            switch state.optimizer {
+            case .adam(var adam):
+                let before = adam
                 var x = state.x
                 adam.step(&x, gradient: state.gradient, lower: 0, upper: 255)
                 var next = [Float]()
@@ -162,15 +176,17 @@ public final class StylizeRun {
                         throw StylizeError(description: "non-finite loss at iteration \(state.iteration + 1) after "
                             + "3 recoveries; try a smaller --learning-rate")
                     }
-                    state.adam!.settings.learningRate /= 2   // the moments stay as they were before the bad step
+                    var halved = before   // the moments stay as they were before the bad step
+                    halved.settings.learningRate /= 2
+                    state.optimizer = .adam(halved)
                     notice("non-finite loss or gradient at iteration \(state.iteration + 1): back to iteration "
-                        + "\(state.iteration), learning rate halved to \(state.adam!.settings.learningRate)")
+                        + "\(state.iteration), learning rate halved to \(halved.settings.learningRate)")
                     continue
                 }
                 failures = 0
-                state.adam = adam
+                state.optimizer = .adam(adam)
                 try accept(x, l, next)
-            } else if var lbfgs = state.lbfgs {
+            case .lbfgs(var lbfgs):
                 var breakdowns: [Double: LossBreakdown] = [:]
                 var nonFinite = 0
                 let result = lbfgs.step { trial, gradOut in
@@ -180,7 +196,7 @@ public final class StylizeRun {
                 }
                 if nonFinite > 0 { lbfgs.resetHistory() }
                 if case .converged = result {
-                    state.lbfgs = lbfgs
+                    state.optimizer = .lbfgs(lbfgs)
                     if nonFinite > 0 {
                         failures += 1
                         guard failures <= 3 else {
@@ -192,14 +208,14 @@ public final class StylizeRun {
                         continue
                     }
                     converged = true
-                    break
+                    break steps
                 }
                 if nonFinite > 0 {
                     notice("non-finite loss or gradient during the line search of iteration \(state.iteration + 1): "
                         + "step shortened, L-BFGS history restarted")
                 }
                 failures = 0
-                state.lbfgs = lbfgs
+                state.optimizer = .lbfgs(lbfgs)
                 try accept(lbfgs.x, breakdowns[lbfgs.value]!, lbfgs.gradient)
             }
         }

@@ -4,7 +4,7 @@ import Objective
 import Optimization
 
 /// Which optimiser moves the pixels.
-public enum OptimizerChoice: String, Sendable, CaseIterable {
+public enum OptimizerChoice: String, Sendable, Codable, CaseIterable {
     /// Projected L-BFGS (the default: a finished picture in far fewer iterations).
     case lbfgs
     /// Adam in TensorFlow 1's form (the origin report's).
@@ -12,7 +12,7 @@ public enum OptimizerChoice: String, Sendable, CaseIterable {
 }
 
 /// Where the optimised image starts.
-public enum Initialization: Sendable, Equatable {
+public enum Initialization: Sendable, Equatable, Codable {
     /// The content photo itself (the report's choice).
     case content
     /// Uniform noise in 0…255 from the run's seed.
@@ -22,7 +22,7 @@ public enum Initialization: Sendable, Equatable {
 }
 
 /// The settings of one run.
-public struct StylizeSettings: Sendable {
+public struct StylizeSettings: Sendable, Codable, Equatable {
     public var objective: ObjectiveSettings
     public var optimizer: OptimizerChoice
     public var adam: AdamSettings
@@ -31,8 +31,6 @@ public struct StylizeSettings: Sendable {
     public var iterations: Int
     public var initialization: Initialization
     public var seed: UInt64
-    /// Evaluation numbers (1-based) whose gradient is replaced by NaN: a test hook for the recovery path.
-    public var injectNonFinite: Set<Int> = []
 
     public init(objective: ObjectiveSettings, optimizer: OptimizerChoice, adam: AdamSettings, lbfgs: LBFGSSettings,
                 iterations: Int, initialization: Initialization, seed: UInt64) {

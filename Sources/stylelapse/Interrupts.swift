@@ -5,26 +5,35 @@ import Dispatch
 import Foundation
 
 final class Interrupts: @unchecked Sendable {
-    // `count` is only touched under `lock`; the signal sources run on a Dispatch queue, not in signal context.
+    // `count` and `stop` are only touched under `lock`; the signal sources run on a Dispatch queue, not in signal
+    // context.
     private let lock = NSLock()
     private var count = 0
+    private var stop: (() -> Void)?
     private var sources: [DispatchSourceSignal] = []
 
     /// Whether a stop was requested.
     var requested: Bool { lock.withLock { count > 0 } }
 
-    /// Asks for a stop as a first Ctrl-C does, without the message.
-    func request() { lock.withLock { count = max(count, 1) } }
+    /// What a first Ctrl-C does (a Ctrl-C that came before it was set is passed on at once).
+    var onStop: (() -> Void)? {
+        get { lock.withLock { stop } }
+        set {
+            let pending = lock.withLock { stop = newValue; return count > 0 }
+            if pending { newValue?() }
+        }
+    }
 
     func install() {
         for signo in [SIGINT, SIGTERM] {
             signal(signo, SIG_IGN)   // let the Dispatch source, not the default action, see the signal
             let source = DispatchSource.makeSignalSource(signal: signo, queue: .global())
             source.setEventHandler { [self] in
-                let n = lock.withLock { count += 1; return count }
+                let (n, stop) = lock.withLock { count += 1; return (count, self.stop) }
                 if n == 1 {
                     FileHandle.standardError.write(Data(
                         "\nstylelapse: stopping after this step (Ctrl-C again to quit at once)\n".utf8))
+                    stop?()
                 } else {
                     _exit(130)
                 }

@@ -1,7 +1,8 @@
-// Progress: a progress bar on stderr when it is a terminal, plain periodic lines otherwise.
+// Progress: a progress bar on stderr when it is a terminal, plain periodic lines otherwise; as a sink, it also shows
+// the session's notices.
 
 import Foundation
-import Stylize
+import StyleLapse
 
 struct Progress {
     let total: Int
@@ -42,5 +43,21 @@ struct Progress {
     static func clock(_ seconds: Double) -> String {
         let s = Int(seconds.rounded())
         return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+    }
+}
+
+/// The progress bar as a session sink.
+final class ProgressSink: StylizeSink {
+    private var progress: Progress
+
+    init(total: Int, quiet: Bool) { progress = Progress(total: total, quiet: quiet) }
+
+    func receive(_ event: StylizeEvent) throws {
+        switch event {
+        case .iteration(let i) where !i.replayed: progress.update(i.record)
+        case .notice(let message): FileHandle.standardError.write(Data("\nstylelapse: \(message)\n".utf8))
+        case .finish: progress.finish()
+        default: break
+        }
     }
 }

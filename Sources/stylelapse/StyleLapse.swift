@@ -3,7 +3,7 @@
 import ArgumentParser
 
 @main
-struct StyleLapse: ParsableCommand {
+struct StyleLapseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stylelapse",
         abstract: "Paint a photo in the style of a painting, and film the painting as it happens.",

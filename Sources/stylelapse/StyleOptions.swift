@@ -2,12 +2,13 @@
 
 import ArgumentParser
 import Network
-import Stylize
+import StyleLapse
 
 struct StyleOptions: ParsableArguments {
     @Option(help: "The painting whose style to take (repeat for several, blended).") var style: [String] = []
     @Option(help: "Weights of several styles, comma-separated (default: equal).") var styleBlend: String?
-    @Option(help: "Style picture's longer side as a multiple of the content's (default 1).") var styleScale: Double = 1
+    @Option(help: "Style picture's longer side as a multiple of the content's (default 1; with --preset report each painting keeps its own size).")
+    var styleScale: Double?
     @Option(help: "Pooling in VGG19: max (default) or average.") var pooling: Pooling = .max
     @Option(help: "Keep the photo's colours: luminance (its colour, the result's light) or transfer (the painting recoloured to the photo's colour statistics first).")
     var preserveColor: ColorPreservation?
@@ -20,14 +21,11 @@ struct StyleOptions: ParsableArguments {
                 throw ValidationError("--style-blend takes one non-negative weight per --style, e.g. 0.7,0.3")
             }
         }
-        guard styleScale > 0 && styleScale <= 8 else { throw ValidationError("--style-scale must be in (0, 8]") }
+        if let styleScale, !(styleScale > 0 && styleScale <= 8) { throw ValidationError("--style-scale must be in (0, 8]") }
     }
 
-    /// Each painting's weight in the blend (default: equal).
-    var blend: [Double] {
-        styleBlend.map { $0.split(separator: ",").map { Double($0)! } }
-            ?? Array(repeating: 1 / Double(style.count), count: style.count)
-    }
+    /// Each painting's weight in the blend (nil: equal).
+    var blend: [Double]? { styleBlend.map { $0.split(separator: ",").map { Double($0)! } } }
 }
 
 extension Pooling: ExpressibleByArgument {}

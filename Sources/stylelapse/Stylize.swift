@@ -8,7 +8,7 @@ import ImageFiles
 import Network
 import Objective
 import Optimization
-import Stylize
+import StyleLapse
 import Timelapse
 
 struct StylizeCommand: ParsableCommand {
@@ -96,7 +96,7 @@ struct StylizeCommand: ParsableCommand {
     }
 
     /// The run's settings: the preset (or the default), then every option given.
-    func settings() -> StylizeSettings {
+    func runSettings() -> StylizeSettings {
         var s = preset == .report ? StylizeSettings.report : StylizeSettings.standard
         if let optimizer { s.optimizer = optimizer }
         if let iterations { s.iterations = iterations }
@@ -106,71 +106,25 @@ struct StylizeCommand: ParsableCommand {
         if let epsilon { s.adam.epsilon = epsilon }
         if let contentWeight { s.objective.contentWeight = contentWeight }
         if let styleWeight { s.objective.styleWeight = styleWeight }
-        if let strength {
-            s.objective.setStrength(strength)
-        }
+        if let strength { s.objective.setStrength(strength) }
         if let tvWeight { s.objective.tvWeight = tvWeight }
         s.seed = seed
         s.initialization = Initialization(option: self.`init`)
-        // Test hook: STYLELAPSE_TEST_NONFINITE=3,7 poisons the gradient of evaluations 3 and 7.
-        if let list = ProcessInfo.processInfo.environment["STYLELAPSE_TEST_NONFINITE"] {
-            s.injectNonFinite = Set(list.split(separator: ",").compactMap { Int($0) })
-        }
         return s
     }
 
-    /// Estimates the run's peak memory before it starts; refuses, with a --max-size that would fit, when it exceeds
-    /// the memory available or --memory-limit.
-    func checkMemory(_ settings: StylizeSettings, content: RGBImage, style: RGBImage, video: Bool) throws {
-        func plan(_ maxSide: Int) -> MemoryPlan {
-            let c = Resample.fitting(width: content.width, height: content.height, maxSide: maxSide)
-            let scale = Double(maxSide) / Double(max(content.width, content.height))
-            let s = (width: max(1, Int(Double(style.width) * scale)), height: max(1, Int(Double(style.height) * scale)))
-            return MemoryPlan(objective: settings.objective, content: c, style: s, optimizer: settings.optimizer,
-                              historySize: settings.lbfgs.historySize, video: video)
-        }
-        let estimate = plan(max(content.width, content.height, style.width, style.height)).peak
-        let limits = [memoryLimit.flatMap(MemoryPlan.parseSize), MemoryPlan.available].compactMap { $0 }
-        let mb = { (bytes: Int) in String(format: "%.0f MB", Double(bytes) / 1048576) }
-        if !quiet {
-            FileHandle.standardError.write(Data("stylelapse: estimated peak memory \(mb(estimate))\n".utf8))
-        }
-        guard let limit = limits.min(), estimate > limit else { return }
-        var side = max(content.width, content.height)
-        while side > 16 && plan(side).peak > limit { side = side * 9 / 10 }
-        let hint = plan(side).peak <= limit ? "; try --max-size \(side)" : ""
-        throw StylizeError(description: "\(content.width)×\(content.height) needs about \(mb(estimate)), more than the "
-            + "\(mb(limit)) \(limit == memoryLimit.flatMap(MemoryPlan.parseSize) ? "allowed by --memory-limit" : "available")"
-            + hint)
-    }
-
-    func tensor(_ image: RGBImage) -> BlockedTensor { Pictures.tensor(image) }
-
-    /// Creates the frames folder when its parent exists; checks it accepts files.
-    static func prepareFolder(_ path: String) throws {
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
-            guard isDir.boolValue else { throw ImageFileError(path, "exists and is not a folder") }
-        } else {
-            do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false) } catch {
-                throw ImageFileError(path, "cannot create the frames folder (does its parent exist?)")
-            }
-        }
-        try AtomicFile.checkWritable(path + "/frame_000000.png")
+    /// The session's settings: the pictures (with the report preset, every picture at its own size unless
+    /// --style-scale is given), the run, coarse-to-fine, the film's frames, the weights and the memory limit.
+    func sessionSettings() -> SessionSettings {
+        let pictures = PictureSettings(
+            content: content!, styles: styles.style, styleBlend: styles.blend,
+            styleScale: styles.styleScale ?? (preset == .report ? nil : 1), maxSize: maxSize, upscale: upscale,
+            preserveColor: styles.preserveColor)
+        return SessionSettings(pictures: pictures, run: runSettings(), pooling: styles.pooling, scales: scales,
+                               coarseIterations: coarseIterations, film: FilmSettings(every: timelapse.every, smooth: smooth),
+                               weights: weights ?? WeightsLocation.defaultPath,
+                               memoryLimit: memoryLimit.flatMap(MemoryPlan.parseSize))
     }
 }
 
 extension OptimizerChoice: ExpressibleByArgument {}
-
-/// SplitMix64, for noise initialisation from --seed.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,53 +1,40 @@
-// The `sweep` command's run: the cells one after another on one loaded network, each cell's frames kept in an
-// unlinked temporary file (not in memory) until the side-by-side timelapse is composed, then the sheet, the video,
-// the cells' pictures and a summary.
+// The `sweep` command's run: the cells (all, or one shard's) one after another as sessions sharing one network,
+// each cell's picture and record written to --cells, each cell's frames kept in an unlinked temporary file (not in
+// memory) until the side-by-side timelapse is composed; then the sheet, the video and a summary. `--merge` lays out
+// the sheet from cells that shards wrote.
 
 import ArgumentParser
 import Engine
 import Foundation
-import ImageFiles
-import Network
-import Objective
-import Stylize
-import Timelapse
+import StyleLapse
 
 extension SweepCommand {
-    /// One cell's outcome.
-    struct Outcome {
-        var best: RGBImage?
-        var bestLoss: LossBreakdown?
-        var bestIteration = 0
-        var seconds = 0.0
-        /// The records of the iterations that became frames, in order.
-        var frames: [IterationRecord] = []
-    }
-
     func run() throws {
+        if let merge {
+            let sheet = try SweepCells.merge(merge)
+            try PNGFile.write(sheet, to: output!)
+            if !quiet { print("wrote \(output!) from the cells in \(merge)") }
+            return
+        }
         let axes = try axes()
         let (columns, rows, grid) = Self.grid(axes)
         let base = baseSettings()
         for path in [output, video].compactMap({ $0 }) { try AtomicFile.checkWritable(path) }
-        if let cells { try StylizeCommand.prepareFolder(cells) }
+        if let cells { try OutputFolder.prepare(cells) }
+        let interrupts = Interrupts()
+        interrupts.install()
         let weightsPath = weights ?? WeightsLocation.defaultPath
+        let pictureSettings = PictureSettings(content: content!, styles: styles.style, styleBlend: styles.blend,
+                                              styleScale: styles.styleScale ?? (preset == .report ? nil : 1),
+                                              maxSize: maxSize, preserveColor: styles.preserveColor)
         guard FileManager.default.fileExists(atPath: weightsPath) else {
             throw WeightsError(weightsPath, "no weights file; fetch and convert the VGG19 weights with: bash tools/fetch-weights")
         }
-        let pictures = try Pictures(content: content, styles: styles.style, maxSize: maxSize,
-                                    styleScale: styles.styleScale, colors: styles.preserveColor)
+        let pictures = try Pictures(pictureSettings)
         let (w, h) = (pictures.content.width, pictures.content.height)
-        let plan = MemoryPlan(objective: base.objective, content: (w, h),
-                              style: (pictures.largestStyle.width, pictures.largestStyle.height),
-                              optimizer: base.optimizer, historySize: base.lbfgs.historySize, video: video != nil)
-        if let available = MemoryPlan.available, plan.peak > available {
-            throw StylizeError(description: String(format: "%d×%d needs about %.0f MB, more than the %.0f MB available; "
-                + "try a smaller --max-size", w, h, Double(plan.peak) / 1048576, Double(available) / 1048576))
-        }
-        let network = try VGGNetwork.load(weightsPath, pooling: styles.pooling)
         let parallel = Parallel(workers: threads ?? System.activeProcessorCount)
-        let contentTensor = Pictures.tensor(pictures.content)
-        let styleTensors = zip(pictures.styles, styles.blend).map { (Pictures.tensor($0), $1) }
-        let initial = try StylizeCommand.initialImage(base, content: pictures.content)
-        let names = ([content] + styles.style).map { ($0 as NSString).lastPathComponent }
+        var network: VGGNetwork?
+        let names = ([content!] + styles.style).map { ($0 as NSString).lastPathComponent }
         let title = names[0] + " + " + names.dropFirst().joined(separator: " + ")
             + "  \(base.optimizer == .adam ? "ADAM" : "L-BFGS")\u{A0}\(base.iterations)\u{A0}IT  \(w)X\(h)"
         func settingsLine(_ values: [Double]) -> String {
@@ -56,111 +43,82 @@ extension SweepCommand {
         func plain(_ values: [Double]) -> String { settingsLine(values).replacingOccurrences(of: "\u{A0}", with: " ") }
         // The longest label: the longest settings, and losses and an iteration as long as they can be.
         let widest = LossBreakdown(total: -8.88e-88, style: -8.88e-88, content: -8.88e-88, tv: 0, styleLayers: [])
-        let longest = [grid.map(settingsLine).max { $0.count < $1.count }!, Self.lossLine(widest, base.iterations),
-                       Self.partsLine(widest)]
-        let sheet = ContactSheet(columns: columns, rows: rows, cellWidth: w, cellHeight: h, longestLabel: longest,
-                                 title: title)
+        let layout = SweepCells.Layout(
+            columns: columns, rows: rows, cellWidth: w, cellHeight: h, title: title,
+            longestLabel: [grid.map(settingsLine).max { $0.count < $1.count }!, SweepCells.lossLine(widest, base.iterations),
+                           SweepCells.partsLine(widest)],
+            settingsLines: grid.map(settingsLine))
+        let (k, n) = shard.map { ($0.k, $0.n) } ?? (1, 1)
 
-        let interrupts = Interrupts()
-        interrupts.install()
-        let frameBytes = 3 * w * h
-        var frameFiles: [FileHandle] = []
-        var outcomes = Array(repeating: Outcome(), count: grid.count)
-        for (i, values) in grid.enumerated() where !interrupts.requested {
-            var settings = base
-            for (axis, v) in zip(axes, values) { axis.apply(&settings, v) }
-            if !quiet {
-                FileHandle.standardError.write(Data("cell \(i + 1)/\(grid.count): \(plain(values))\n".utf8))
+        var spools: [Int: FrameSpool] = [:]
+        var outcomes: [Int: SweepCells.Record] = [:]
+        var bests: [Int: RGBImage] = [:]
+        for (i, values) in grid.enumerated() where i % n == k - 1 && !interrupts.requested {
+            var run = base
+            for (axis, v) in zip(axes, values) { axis.apply(&run, v) }
+            if !quiet { FileHandle.standardError.write(Data("cell \(i + 1)/\(grid.count): \(plain(values))\n".utf8)) }
+            let session = try StylizeSession(
+                settings: SessionSettings(pictures: pictureSettings, run: run, pooling: styles.pooling, scales: 1,
+                                          film: FilmSettings(every: timelapse.every), weights: weightsPath),
+                network: network, pictures: pictures, parallel: parallel)
+            network = session.network
+            interrupts.onStop = session.requestStop
+            session.attach(ProgressSink(total: session.plan.totalIterations, quiet: quiet))
+            if video != nil {
+                let spool = try FrameSpool()
+                spools[i] = spool
+                session.attach(spool)
             }
-            let frames = try video.map { _ in try Self.scratchFile() }
-            if let frames { frameFiles.append(frames) }
-            let objective = StyleObjective(network: network, settings: settings.objective, content: contentTensor,
-                                           styles: styleTensors, parallel: parallel)
-            let runner = StylizeRun(objective: objective, settings: settings)
-            var progress = Progress(total: settings.iterations, quiet: quiet)
-            var pending: (IterationRecord, [Float])?
-            func keep(_ record: IterationRecord, _ x: [Float]) throws {
-                outcomes[i].frames.append(record)
-                do { try frames?.write(contentsOf: pictures.picture(x).pixels) } catch {
-                    throw StylizeError(description: "cannot keep the timelapse's frames in \(NSTemporaryDirectory()) (\(error))")
-                }
-            }
-            func iteration(_ record: IterationRecord, _ x: [Float]) throws {
-                progress.update(record)
-                if record.iteration % timelapse.every == 0 { try keep(record, x); pending = nil } else { pending = (record, x) }
-            }
-            var state = try runner.start(from: initial)
-            try iteration(runner.record(state), state.x)
-            _ = try runner.run(&state, shouldStop: { interrupts.requested }, onIteration: iteration)
-            if let (record, x) = pending { try keep(record, x) }
-            progress.finish()
-            outcomes[i].best = pictures.picture(state.best)
-            (outcomes[i].bestLoss, outcomes[i].bestIteration, outcomes[i].seconds) = (state.bestLoss, state.bestIteration,
-                                                                                      runner.elapsed)
+            let outcome = try session.run()
+            let record = SweepCells.Record(index: i, layout: layout, label: [settingsLine(values),
+                                           SweepCells.lossLine(outcome.bestLoss, outcome.bestIteration),
+                                           SweepCells.partsLine(outcome.bestLoss)],
+                                           picture: SweepCells.pictureName(i, axes.map(\.name), values),
+                                           bestLoss: outcome.bestLoss, bestIteration: outcome.bestIteration,
+                                           seconds: outcome.seconds)
+            if let cells { try SweepCells.write(record, best: outcome.best, to: cells) }
+            outcomes[i] = record
+            bests[i] = outcome.best
         }
 
-        let labelled = zip(grid, outcomes).map { values, o -> ContactSheet.Cell in
-            guard let loss = o.bestLoss else { return ContactSheet.Cell(picture: nil, label: [settingsLine(values), "NOT RUN"]) }
-            return ContactSheet.Cell(picture: o.best, label: [settingsLine(values), Self.lossLine(loss, o.bestIteration),
-                                                              Self.partsLine(loss)])
+        let sheetCells = grid.indices.map { i -> ContactSheet.Cell in
+            guard let r = outcomes[i] else { return ContactSheet.Cell(picture: nil, label: [layout.settingsLines[i], "NOT RUN"]) }
+            return ContactSheet.Cell(picture: bests[i], label: r.label)
         }
-        try PNGFile.write(sheet.render(labelled), to: output)
-        if let cells {
-            for (k, (values, o)) in zip(grid, outcomes).enumerated() {
-                guard let best = o.best else { continue }
-                let slug = zip(axes, values).map { "\($0.name.lowercased())\(ContactSheet.compact($1).lowercased())" }
-                try PNGFile.write(best, to: cells + String(format: "/cell-%02d-", k + 1) + slug.joined(separator: "-") + ".png")
-            }
-        }
+        if let output { try PNGFile.write(layout.sheet.render(sheetCells), to: output) }
         if let video {
-            try writeVideo(video, sheet: sheet, grid: grid, outcomes: outcomes, files: frameFiles, frameBytes: frameBytes,
-                           settingsLine: settingsLine)
+            try writeVideo(video, layout: layout, spools: grid.indices.map { spools[$0] })
         }
         if !quiet {
-            for (values, o) in zip(grid, outcomes) {
-                guard let loss = o.bestLoss else { print("\(plain(values)): not run"); continue }
+            for (i, values) in grid.enumerated() {
+                guard let o = outcomes[i] else { if i % n == k - 1 { print("\(plain(values)): not run") }; continue }
                 print(String(format: "%@: best loss %.6g at iteration %d (style %.6g, content %.6g), %.1f s",
-                             plain(values), loss.total, o.bestIteration, loss.style, loss.content, o.seconds))
+                             plain(values), o.bestLoss.total, o.bestIteration, o.bestLoss.style, o.bestLoss.content,
+                             o.seconds))
             }
-            print("wrote \(output)" + (video.map { ", \($0)" } ?? ""))
+            let written = [output, video, cells.map { "the cells in \($0)" }].compactMap { $0 }
+            print("wrote " + written.joined(separator: ", "))
         }
         if interrupts.requested { throw ExitCode(130) }
     }
 
-    static func lossLine(_ loss: LossBreakdown, _ iteration: Int) -> String {
-        "LOSS\u{A0}\(ContactSheet.compact(loss.total)) IT\u{A0}\(iteration)"
-    }
-
-    static func partsLine(_ loss: LossBreakdown) -> String {
-        "S\u{A0}\(ContactSheet.compact(loss.style)) C\u{A0}\(ContactSheet.compact(loss.content))"
-    }
-
     /// Frame t of the video shows every cell at its frame t (or its last, when it has fewer), labelled with that
     /// iteration's loss.
-    func writeVideo(_ path: String, sheet: ContactSheet, grid: [[Double]], outcomes: [Outcome], files: [FileHandle],
-                    frameBytes: Int, settingsLine: ([Double]) -> String) throws {
-        let (w, h) = (sheet.cellWidth, sheet.cellHeight)
+    func writeVideo(_ path: String, layout: SweepCells.Layout, spools: [FrameSpool?]) throws {
+        let sheet = layout.sheet
         let writer = try TimelapseWriter(path: path, width: sheet.width, height: sheet.height,
                                          settings: TimelapseSettings(fps: timelapse.fps, holdSeconds: timelapse.hold))
         do {
-            let count = outcomes.map(\.frames.count).max() ?? 0
+            let count = spools.map { $0?.frames.count ?? 0 }.max() ?? 0
             for t in 0..<count {
-                var cells: [ContactSheet.Cell] = []
-                for (k, (values, o)) in zip(grid, outcomes).enumerated() {
-                    guard k < files.count, !o.frames.isEmpty else {
-                        cells.append(ContactSheet.Cell(picture: nil, label: [settingsLine(values), "NOT RUN"]))
-                        continue
+                let cells = try spools.enumerated().map { k, spool -> ContactSheet.Cell in
+                    guard let spool, !spool.frames.isEmpty else {
+                        return ContactSheet.Cell(picture: nil, label: [layout.settingsLines[k], "NOT RUN"])
                     }
-                    let j = min(t, o.frames.count - 1)
-                    try files[k].seek(toOffset: UInt64(j * frameBytes))
-                    let bytes = try files[k].read(upToCount: frameBytes) ?? Data()
-                    guard bytes.count == frameBytes else {
-                        throw StylizeError(description: "the timelapse's frames in \(NSTemporaryDirectory()) were cut short")
-                    }
-                    let r = o.frames[j]
-                    cells.append(ContactSheet.Cell(picture: RGBImage(width: w, height: h, pixels: [UInt8](bytes)),
-                                                   label: [settingsLine(values), Self.lossLine(r.loss, r.iteration),
-                                                           Self.partsLine(r.loss)]))
+                    let j = min(t, spool.frames.count - 1), r = spool.frames[j]
+                    return ContactSheet.Cell(picture: try spool.picture(j, width: layout.cellWidth, height: layout.cellHeight),
+                                             label: [layout.settingsLines[k], SweepCells.lossLine(r.loss, r.iteration),
+                                                     SweepCells.partsLine(r.loss)])
                 }
                 try writer.append(sheet.render(cells))
             }
@@ -169,16 +127,5 @@ extension SweepCommand {
             writer.cancel()
             throw error
         }
-    }
-
-    /// A temporary file for frames, already unlinked: it vanishes when the process ends, however it ends.
-    static func scratchFile() throws -> FileHandle {
-        let path = NSTemporaryDirectory() + "stylelapse-sweep-\(getpid())-\(UUID().uuidString).rgb"
-        guard FileManager.default.createFile(atPath: path, contents: nil),
-              let handle = FileHandle(forUpdatingAtPath: path) else {
-            throw StylizeError(description: "cannot create a temporary file in \(NSTemporaryDirectory()) for the timelapse's frames")
-        }
-        unlink(path)
-        return handle
     }
 }

@@ -4,10 +4,7 @@
 
 import ArgumentParser
 import Foundation
-import Network
-import Objective
-import Optimization
-import Stylize
+import StyleLapse
 
 struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,10 +14,12 @@ struct SweepCommand: ParsableCommand {
             Columns are the values of the first list given (--strength or --style-weight, else --content-weight, \
             else --learning-rate); rows are the combinations of the others. Each cell is labelled with its settings \
             and its best loss (total, then style S and content C, unweighted). --learning-rate runs Adam. Cells run \
-            one after another at --max-size (default 256); each takes as long as a `stylize` run of that size.
+            one after another at --max-size (default 256); each takes as long as a `stylize` run of that size. \
+            To spread a sweep over machines, run the same command with --shard K/N (K = 1…N) and --cells DIR on each, \
+            then `sweep --merge DIR --output sheet.png` once all have written their cells.
             """)
 
-    @Option(help: "The photo.") var content: String
+    @Option(help: "The photo.") var content: String?
     @OptionGroup var styles: StyleOptions
     @Option(help: "Style weights to try, comma-separated (e.g. 1e-3,1e-2,1e-1).") var styleWeight: String?
     @Option(help: "Strengths to try, comma-separated, each 0…1 (relative losses; see stylize --strength).")
@@ -36,9 +35,13 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Seed for noise initialisation.") var seed: UInt64 = 0
     @Option(help: "Worker threads (default: all cores).") var threads: Int?
     @Option(help: "Weights file (default: where tools/fetch-weights puts it).") var weights: String?
-    @Option(help: "The contact sheet, PNG.") var output: String
+    @Option(help: "The contact sheet, PNG.") var output: String?
     @Option(help: "Also a side-by-side timelapse of all cells, MP4.") var video: String?
-    @Option(help: "Also write each cell's best picture as a PNG into this folder.") var cells: String?
+    @Option(help: "Also write each cell's best picture (PNG) and record (JSON) into this folder.") var cells: String?
+    @Option(help: "Run only every N-th cell starting at the K-th (K/N, 1 ≤ K ≤ N), writing them to --cells.")
+    var shard: Shard?
+    @Option(help: "Lay out the sheet (--output) from the cells that shards wrote into this folder; runs nothing.")
+    var merge: String?
     @OptionGroup var timelapse: TimelapseOptions
     @Flag(help: "No progress or summary.") var quiet = false
 
@@ -81,8 +84,32 @@ struct SweepCommand: ParsableCommand {
         return axes
     }
 
+    /// `--shard K/N`.
+    struct Shard: ExpressibleByArgument {
+        let k: Int, n: Int
+        init?(argument: String) {
+            let parts = argument.split(separator: "/", omittingEmptySubsequences: false).map { Int($0) }
+            guard parts.count == 2, let k = parts[0], let n = parts[1], n >= 1, (1...n).contains(k) else { return nil }
+            (self.k, self.n) = (k, n)
+        }
+    }
+
     func validate() throws {
+        if merge != nil {
+            guard output != nil else { throw ValidationError("--merge lays out a sheet: give --output PATH.png") }
+            guard content == nil, styles.style.isEmpty, video == nil, shard == nil, cells == nil else {
+                throw ValidationError("--merge only reads the cells folder; it takes --output and nothing to run")
+            }
+            return
+        }
+        guard content != nil else { throw ValidationError("--content is required") }
         guard !styles.style.isEmpty else { throw ValidationError("--style is required") }
+        if shard != nil {
+            guard cells != nil else { throw ValidationError("--shard writes its cells to --cells DIR; give it") }
+            guard video == nil else { throw ValidationError("--video needs every cell on one machine; it does not combine with --shard") }
+        } else if output == nil {
+            throw ValidationError("--output is required (the contact sheet), unless --shard writes cells")
+        }
         let axes = try axes()
         guard !axes.isEmpty else {
             throw ValidationError("give at least one list to sweep: --style-weight, --strength, --content-weight or --learning-rate")

@@ -3,7 +3,7 @@
 
 import Foundation
 import ImageFiles
-import Stylize
+import StyleLapse
 import TestSupport
 import Timelapse
 import XCTest
@@ -60,5 +60,24 @@ final class CheckpointCommandTests: XCTestCase {
         let again = try Command.run(["stylize", "--resume", dir.file("ck"), "--iterations", "3"])
         XCTAssertNotEqual(again.status, 0)
         XCTAssertTrue(again.stderr.contains("has changed since the checkpoint"), again.stderr)
+    }
+}
+
+/// A damaged checkpoint is one line naming it, never a crash.
+final class DamagedCheckpointCommandTests: XCTestCase {
+    func testResumeFromADamagedCheckpoint() throws {
+        let dir = TemporaryFolder()
+        for (name, bytes) in [("truncated", Array("SLCK".utf8) + [2, 0, 0, 0, 200, 0, 0, 0] + Array("{\"settings\"".utf8)),
+                              ("garbage", [UInt8](repeating: 0xFF, count: 300)),
+                              ("old", Array("SLCK".utf8) + [1, 0, 0, 0, 2, 0, 0, 0] + Array("{}".utf8))] {
+            try FileManager.default.createDirectory(atPath: dir.file(name), withIntermediateDirectories: false)
+            _ = dir.write(name + "/state.bin", bytes)
+            let result = try Command.run(["stylize", "--resume", dir.file(name), "--quiet"])
+            XCTAssertEqual(result.status, 1, name + ": " + result.stderr)
+            XCTAssertFalse(result.signalled, name)
+            let lines = result.stderr.split(separator: "\n")
+            XCTAssertEqual(lines.count, 1, result.stderr)
+            XCTAssertTrue(result.stderr.contains(dir.file(name) + "/state.bin"), result.stderr)
+        }
     }
 }

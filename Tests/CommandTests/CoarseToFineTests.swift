@@ -3,7 +3,7 @@
 
 import Foundation
 import ImageFiles
-import Stylize
+import StyleLapse
 import TestSupport
 import Timelapse
 import XCTest
@@ -51,44 +51,8 @@ final class CoarseToFineTests: XCTestCase {
         XCTAssertEqual(try widths(["--scales", "1"]), [768], "--scales 1 turns it off")
     }
 
-    /// A two-pass run stopped after iteration `stop` (run-wide) and resumed ends as the run that went through.
-    func resumeMatchesUninterrupted(stoppingAfter stop: Int) throws {
-        let dir = TemporaryFolder()
-        let common = ["stylize", "--content", Fixture.path("demo/chelsea.png"), "--style",
-                      Fixture.path("demo/starry_night.jpg"), "--max-size", "64", "--quiet", "--hold", "0",
-                      "--scales", "2", "--coarse-iterations", "4", "--iterations", "6", "--checkpoint-every", "2"]
-        let whole = try Command.run(common + ["--output", dir.file("whole.png"), "--video", dir.file("whole.mp4"),
-                                              "--checkpoint", dir.file("ckw")])
-        XCTAssertEqual(whole.status, 0, whole.stderr)
-        let part = try Command.run(common + ["--output", dir.file("split.png"), "--video", dir.file("split.mp4"),
-                                             "--trace", dir.file("split.jsonl"), "--checkpoint", dir.file("cks")],
-                                   environment: ["STYLELAPSE_TEST_STOP_AFTER": "\(stop)"])
-        XCTAssertEqual(part.status, 130, part.stderr)
-        let stopped = try Checkpoint.load(dir.file("cks"))
-        XCTAssertEqual(stopped.pass.firstIteration + stopped.state.iteration, stop)
-        XCTAssertEqual(stopped.pass.index, stop <= 4 ? 0 : 1, "stopped in the pass it was in")
-        let resumed = try Command.run(["stylize", "--resume", dir.file("cks"), "--quiet"])
-        XCTAssertEqual(resumed.status, 0, resumed.stderr)
-
-        let a = try Checkpoint.load(dir.file("ckw")), b = try Checkpoint.load(dir.file("cks"))
-        XCTAssertEqual([a.pass.index, a.pass.firstIteration], [1, 5], "the final pass starts at iteration 5")
-        XCTAssertEqual([a.pass.index, a.pass.firstIteration, a.pass.evaluationsBefore, a.state.evaluations],
-                       [b.pass.index, b.pass.firstIteration, b.pass.evaluationsBefore, b.state.evaluations])
-        XCTAssertEqual([a.state.iteration, b.state.iteration], [6, 6])
-        XCTAssertEqual(a.state.x.count, 3 * 64 * 43)
-        XCTAssertTrue(zip(a.state.x, b.state.x).allSatisfy { $0.bitPattern == $1.bitPattern }, "same image, bit for bit")
-        XCTAssertEqual(a.state.bestLoss.total.bitPattern, b.state.bestLoss.total.bitPattern)
-        XCTAssertEqual(Fixture.bytesAt(dir.file("whole.png")), Fixture.bytesAt(dir.file("split.png")))
-        XCTAssertEqual(try VideoFile.read(dir.file("split.mp4")).frames.count, 12, "5 coarse + 7 full-size frames")
-        let trace = try String(contentsOfFile: dir.file("split.jsonl"), encoding: .utf8).split(separator: "\n").map {
-            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
-        }
-        XCTAssertEqual(trace.map { $0["iteration"] as! Int }, Array(0...11), "the trace holds both passes")
-    }
-
-    func testResumeInTheCoarsePass() throws { try resumeMatchesUninterrupted(stoppingAfter: 2) }
-
-    func testResumeInTheFinalPass() throws { try resumeMatchesUninterrupted(stoppingAfter: 8) }
+    // Stopped and resumed in a coarse pass and in the final one, for every --init and both optimisers:
+    // SessionTests/ResumeTests (the library run directly, stopped after iteration N).
 
     func testResumeRefusesNewScales() throws {
         let result = try Command.run(["stylize", "--resume", TemporaryFolder().file("ck"), "--scales", "3"])

@@ -17,6 +17,44 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(lines[1].hasSuffix("png_rgba16.png: PNG 24×16, 4 channels, 16-bit, orientation 1"), lines[1])
     }
 
+    /// `info` decodes the whole picture: a truncated file, a bad CRC and a picture over the pixel cap are one-line
+    /// errors with exit 1 (they were described as fine when only the header was read); --header-only still
+    /// describes them.
+    func testInfoRefusesDamagedFiles() throws {
+        let dir = TemporaryFolder()
+        let good = Fixture.bytes("images/png_rgb8.png")
+        let truncated = dir.write("truncated.png", Array(good[0..<(good.count * 2 / 3)]))
+        // A 40000×40000 RGB PNG header with a small IDAT: a decompression bomb's first bytes.
+        func chunk(_ kind: String, _ data: [UInt8]) -> [UInt8] {
+            let body = Array(kind.utf8) + data
+            return withUnsafeBytes(of: UInt32(data.count).bigEndian, Array.init) + body
+                + withUnsafeBytes(of: crc32(body).bigEndian, Array.init)
+        }
+        let ihdr = withUnsafeBytes(of: UInt32(40000).bigEndian, Array.init) + withUnsafeBytes(of: UInt32(40000).bigEndian, Array.init)
+            + [8, 2, 0, 0, 0]
+        let bomb = dir.write("bomb.png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + chunk("IHDR", ihdr)
+            + chunk("IDAT", [0x78, 0x9C, 0x63, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01]) + chunk("IEND", []))
+        for (path, label, words) in [(truncated, "truncated", "damaged PNG data"),
+                                     (Fixture.path("images/bad_crc.png"), "bad CRC", "CRC error"),
+                                     (bomb, "bomb", "more than the cap")] {
+            let header = try Command.run(["info", "--header-only", path])
+            XCTAssertEqual(header.status, 0, label + ": --header-only describes it: " + header.stderr)
+            let result = try Command.run(["info", path])
+            assertOneLineError(result, naming: path, saying: words, label)
+            XCTAssertEqual(result.status, 1, label)
+            XCTAssertEqual(result.stdout, "", label + ": nothing described")
+        }
+    }
+
+    func crc32(_ bytes: [UInt8]) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for b in bytes {
+            crc ^= UInt32(b)
+            for _ in 0..<8 { crc = crc & 1 != 0 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+        }
+        return ~crc
+    }
+
     /// A folder of 12 numbered frames (frame_2 sorts before frame_10) becomes a 12 + held-frames MP4.
     func testEncodeFramesFolder() throws {
         let dir = TemporaryFolder()

@@ -49,7 +49,7 @@ final class SweepCommandTests: XCTestCase {
                                       "--cells", dir.file("cells")])
         XCTAssertEqual(result.status, 0, result.stderr)
         let sheet = try ImageFile.read(dir.file("sheet.png"))
-        let names = try FileManager.default.contentsOfDirectory(atPath: dir.file("cells")).sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.file("cells")).sorted().filter { $0.hasSuffix(".png") }
         XCTAssertEqual(names, ["cell-01-sw0.001-lr2.png", "cell-02-sw0.1-lr2.png", "cell-03-sw0.001-lr5.png",
                                "cell-04-sw0.1-lr5.png"])
         let summary = result.stdout.split(separator: "\n")
@@ -108,7 +108,7 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(process.terminationStatus, 130)
         // The first cell finished, the second stopped early (its best so far), the third never ran.
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.file("cells")).sorted(),
-                       ["cell-01-sw0.001.png", "cell-02-sw0.01.png"])
+                       ["cell-01-sw0.001.png", "cell-01.json", "cell-02-sw0.01.png", "cell-02.json"])
         let sheet = try ImageFile.read(dir.file("s.png"))
         let first = try ImageFile.read(dir.file("cells/cell-01-sw0.001.png"))
         let y = try XCTUnwrap(find(first, in: sheet, x: 8), "the first cell is on the sheet")
@@ -117,6 +117,58 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(read(sheet, x: x3, y: y + 43 + 2, count: 10), "SW 0.1")
         XCTAssertEqual(read(sheet, x: x3, y: y + 43 + 2 + 10, count: 10), "NOT RUN")
         XCTAssertFalse(dir.contents.contains { $0.hasSuffix(".part") }, "\(dir.contents)")
+    }
+
+    /// Two shards (the command lines GNU parallel or a Slurm array would run) and a merge make the sheet one machine
+    /// makes, byte for byte in its pixels; a merge of one shard's cells marks the others NOT RUN.
+    func testShardsMergeIntoTheSameSheet() throws {
+        let dir = TemporaryFolder()
+        let common = ["sweep", "--content", content, "--style", style, "--style-weight", "1e-3,1e-1",
+                      "--content-weight", "1e2,1e3", "--iterations", "2", "--max-size", "48", "--quiet"]
+        let whole = try Command.run(common + ["--output", dir.file("whole.png"), "--cells", dir.file("all")])
+        XCTAssertEqual(whole.status, 0, whole.stderr)
+        for k in 1...2 {
+            let shard = try Command.run(common + ["--shard", "\(k)/2", "--cells", dir.file("cells")])
+            XCTAssertEqual(shard.status, 0, shard.stderr)
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.file("cells")).filter { $0.hasSuffix(".json") }
+                        .sorted(), ["cell-01.json", "cell-02.json", "cell-03.json", "cell-04.json"])
+        let merged = try Command.run(["sweep", "--merge", dir.file("cells"), "--output", dir.file("merged.png")])
+        XCTAssertEqual(merged.status, 0, merged.stderr)
+        XCTAssertEqual(try ImageFile.read(dir.file("merged.png")), try ImageFile.read(dir.file("whole.png")))
+
+        let one = try Command.run(common + ["--shard", "2/3", "--cells", dir.file("one")])
+        XCTAssertEqual(one.status, 0, one.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.file("one")).filter { $0.hasSuffix(".json") },
+                       ["cell-02.json"], "shard 2 of 3 runs cell 2 only")
+        let partial = try Command.run(["sweep", "--merge", dir.file("one"), "--output", dir.file("partial.png")])
+        XCTAssertEqual(partial.status, 0, partial.stderr)
+        let sheet = try ImageFile.read(dir.file("partial.png"))
+        let second = try ImageFile.read(dir.file("one/" + (try FileManager.default.contentsOfDirectory(atPath: dir.file("one"))
+            .first { $0.hasSuffix(".png") })!))
+        let y = try XCTUnwrap(find(second, in: sheet, x: 8 + 48 + 8), "cell 2 in its column")
+        let label = (0..<4).map { read(sheet, x: 8, y: y + 32 + 2 + 10 * $0, count: 8) }
+        XCTAssertTrue(label.contains("NOT RUN"), "cell 1 never ran: \(label)")
+    }
+
+    func testBadShardsAndMergesAreRefused() throws {
+        let dir = TemporaryFolder()
+        let base = ["sweep", "--content", content, "--style", style, "--style-weight", "1,2"]
+        for (extra, words) in [(["--shard", "3/2", "--cells", dir.path], "--shard"), (["--shard", "1/2"], "--cells"),
+                               (["--shard", "1/2", "--cells", dir.path, "--video", dir.file("v.mp4")], "--video"),
+                               ([], "--output is required")] {
+            let result = try Command.run(base + extra)
+            XCTAssertEqual(result.status, 64, "\(extra): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains(words), "\(extra): \(result.stderr)")
+        }
+        let empty = try Command.run(["sweep", "--merge", dir.path, "--output", dir.file("s.png")])
+        XCTAssertEqual(empty.status, 1)
+        XCTAssertTrue(empty.stderr.contains("holds no sweep cells"), empty.stderr)
+        _ = dir.write("cell-01.json", Array("{\"format\": 3}".utf8))
+        let bad = try Command.run(["sweep", "--merge", dir.path, "--output", dir.file("s.png")])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.stderr.contains("cell-01.json: is not a sweep cell record"), bad.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.file("s.png")))
     }
 
     func testBadSweepsAreRefusedWithOneLine() throws {

@@ -1,0 +1,84 @@
+// SessionSettings: everything that defines one StylizeSession, as one Codable value: the pictures and how they are
+// read, the optimisation, coarse-to-fine, which iterations become film frames, the weights file. A checkpoint
+// stores it whole.
+
+import Foundation
+import Network
+import Stylize
+
+/// The photo and the paintings, and how they are sized.
+public struct PictureSettings: Codable, Sendable, Equatable {
+    /// The photo's path.
+    public var content: String
+    /// The paintings' paths (several are blended).
+    public var styles: [String]
+    /// Each painting's weight in the blend (nil: equal weights).
+    public var styleBlend: [Double]?
+    /// Each painting's longer side as a multiple of the photo's; nil keeps every painting at its own size (only
+    /// `maxSize` bounds it), as the origin report fed them to VGG19.
+    public var styleScale: Double?
+    /// Longer-side limit for every picture; a smaller picture keeps its size unless `upscale`.
+    public var maxSize: Int
+    /// Enlarge a photo smaller than `maxSize` to it (Lanczos-3).
+    public var upscale: Bool
+    /// Keep the photo's colours.
+    public var preserveColor: ColorPreservation?
+
+    /// The pictures; `styleScale` nil keeps each painting at its own size.
+    public init(content: String, styles: [String], styleBlend: [Double]? = nil, styleScale: Double? = 1,
+                maxSize: Int = 512, upscale: Bool = false, preserveColor: ColorPreservation? = nil) {
+        (self.content, self.styles, self.styleBlend, self.styleScale) = (content, styles, styleBlend, styleScale)
+        (self.maxSize, self.upscale, self.preserveColor) = (maxSize, upscale, preserveColor)
+    }
+
+    /// The blend weights, one per painting.
+    public var blend: [Double] {
+        styleBlend ?? Array(repeating: 1 / Double(max(styles.count, 1)), count: styles.count)
+    }
+}
+
+/// Which iterations become frames of the film (for the timelapse and frame folders), and how they are smoothed.
+public struct FilmSettings: Codable, Sendable, Equatable {
+    /// Iterations 0, `every`, 2·`every`, … and the last become frames.
+    public var every: Int
+    /// Each frame = a·image + (1 − a)·previous frame, over every iteration (nil: none). The best image is never
+    /// smoothed.
+    public var smooth: Double?
+
+    /// Frames of iterations 0, `every`, 2·`every`, … and the last; `smooth` as above.
+    public init(every: Int = 1, smooth: Double? = nil) { (self.every, self.smooth) = (every, smooth) }
+}
+
+/// Everything that defines a stylisation session.
+public struct SessionSettings: Codable, Sendable, Equatable {
+    /// The photo, the paintings and their sizes.
+    public var pictures: PictureSettings
+    /// The objective, the optimiser and its steps, the initial image.
+    public var run: StylizeSettings
+    /// VGG19's pooling.
+    public var pooling: Pooling
+    /// Coarse-to-fine levels (nil: automatic, `CoarseToFine.automaticScales`; 1: a single pass).
+    public var scales: Int?
+    /// Steps of each coarser pass (nil: a sixth of `run.iterations`).
+    public var coarseIterations: Int?
+    /// Which iterations become film frames.
+    public var film: FilmSettings
+    /// The VGG19 weights (safetensors).
+    public var weights: String
+    /// Refuse to start when the estimated peak exceeds this many bytes (the memory available is always a limit).
+    public var memoryLimit: Int?
+
+    /// A session's settings; the defaults are StyleLapse's (L-BFGS, automatic coarse-to-fine, every iteration a frame).
+    public init(pictures: PictureSettings, run: StylizeSettings = .standard, pooling: Pooling = .max,
+                scales: Int? = nil, coarseIterations: Int? = nil, film: FilmSettings = FilmSettings(),
+                weights: String = WeightsLocation.defaultPath, memoryLimit: Int? = nil) {
+        (self.pictures, self.run, self.pooling, self.scales) = (pictures, run, pooling, scales)
+        (self.coarseIterations, self.film, self.weights, self.memoryLimit) = (coarseIterations, film, weights, memoryLimit)
+    }
+
+    /// The origin report's run on `content` and `style`: `StylizeSettings.report`, every picture at its own size.
+    public static func report(content: String, style: String, maxSize: Int = 512) -> SessionSettings {
+        SessionSettings(pictures: PictureSettings(content: content, styles: [style], styleScale: nil, maxSize: maxSize),
+                        run: .report)
+    }
+}

@@ -1,0 +1,121 @@
+// The events a StylizeSession emits, and the sink protocol its observers implement: the plan, each pass, each
+// iteration (its picture only on demand), each film frame, checkpoints, notices and the finish.
+
+import Foundation
+import ImageFiles
+import Objective
+import Stylize
+
+/// What a session is about to do.
+public struct StylizePlan: Sendable {
+    /// The photo's working size: the final pass's, the film's and the best image's.
+    public var width: Int, height: Int
+    /// The passes of coarse-to-fine, coarsest first (one for a plain run).
+    public var passes: [ScalePass]
+    /// The estimated peak memory in bytes.
+    public var memoryEstimate: Int
+    /// Iterations the whole run records, every pass's iteration 0 included.
+    public var totalIterations: Int { passes.reduce(passes.count - 1) { $0 + $1.iterations } }
+    /// The run-wide iteration a resumed session continues after (nil for a new run).
+    public var resumedAt: Int?
+}
+
+/// One iteration, numbered run-wide across the passes.
+public struct IterationEvent {
+    /// The iteration's number, losses, evaluations and seconds, run-wide.
+    public var record: IterationRecord
+    /// The size the iteration's picture was optimised at (its pass's).
+    public var width: Int, height: Int
+    /// True for iterations a resumed session replays from its checkpoint (no picture then).
+    public var replayed: Bool
+    private let makePicture: (() -> RGBImage)?
+
+    init(record: IterationRecord, width: Int, height: Int, replayed: Bool, picture: (() -> RGBImage)?) {
+        (self.record, self.width, self.height, self.replayed, makePicture) = (record, width, height, replayed, picture)
+    }
+
+    /// The iteration's picture at the photo's working size (a coarse pass's as the next pass would start from it),
+    /// computed when asked; nil for a replayed iteration.
+    public func picture() -> RGBImage? { makePicture?() }
+}
+
+/// A frame of the film: an iteration chosen by `FilmSettings` (smoothed when asked), at the photo's working size.
+public struct FrameEvent {
+    /// The run-wide iteration it shows.
+    public var iteration: Int
+    /// The frame, at the photo's working size.
+    public var picture: RGBImage
+    /// True for frames a resumed session replays from its checkpoint.
+    public var replayed: Bool
+}
+
+/// How a session ended.
+public struct StylizeOutcome {
+    /// True when a stop was requested; false when it ran its iterations or converged.
+    public var stopped: Bool
+    /// True when L-BFGS found no further decrease.
+    public var converged: Bool
+    /// The best picture (lowest loss, computed on that same image), at the photo's working size.
+    public var best: RGBImage
+    /// Its run-wide iteration and loss; `bestPass` is the pass it was found in.
+    public var bestIteration: Int
+    /// The best picture's loss.
+    public var bestLoss: LossBreakdown
+    /// The pass the best picture was found in (the last one run).
+    public var bestPass: ScalePass
+    /// Run-wide totals: the last iteration, objective evaluations, seconds.
+    public var iterations: Int, evaluations: Int, seconds: Double
+}
+
+/// An event of a session.
+public enum StylizeEvent {
+    case plan(StylizePlan)
+    /// A pass begins (`index` 0 is the coarsest); its iteration 0 is run-wide iteration `firstIteration`.
+    case pass(index: Int, pass: ScalePass, firstIteration: Int)
+    case iteration(IterationEvent)
+    /// Sent only when a sink `wantsFrames`.
+    case frame(FrameEvent)
+    /// Sent every `checkpointInterval` iterations (the smallest any sink asks for) and at the end.
+    case checkpoint(CheckpointSnapshot)
+    /// A recovery or warning, one line, for the user.
+    case notice(String)
+    case finish(StylizeOutcome)
+}
+
+/// An observer of a session. Sinks receive every event in order, on the session's thread; a sink that throws ends
+/// the run (the session then throws `StylizeFailure`, which carries the best picture so far) after every sink has
+/// been told to `abandon` its outputs.
+public protocol StylizeSink: AnyObject {
+    /// Whether this sink wants `.frame` events (the session only makes frames when one does).
+    var wantsFrames: Bool { get }
+    /// Iterations between `.checkpoint` events this sink wants (nil: none).
+    var checkpointInterval: Int? { get }
+    func receive(_ event: StylizeEvent) throws
+    /// The run failed: remove partial outputs (never the user's files).
+    func abandon()
+}
+
+extension StylizeSink {
+    public var wantsFrames: Bool { false }
+    public var checkpointInterval: Int? { nil }
+    public func abandon() {}
+}
+
+/// A session that failed after it started: the cause, and the best picture so far, which must not be lost.
+public struct StylizeFailure: Error, CustomStringConvertible {
+    /// What failed.
+    public var underlying: Error
+    /// The best picture so far, at the photo's working size.
+    public var best: RGBImage
+    /// Its run-wide iteration.
+    public var bestIteration: Int
+    public var description: String { "\(underlying)" }
+}
+
+/// A sink made of a closure, for programs that only want to watch.
+public final class EventHandler: StylizeSink {
+    private let handle: (StylizeEvent) throws -> Void
+    /// Calls `handle` with every event.
+    public init(_ handle: @escaping (StylizeEvent) throws -> Void) { self.handle = handle }
+    public func receive(_ event: StylizeEvent) throws { try handle(event) }
+}

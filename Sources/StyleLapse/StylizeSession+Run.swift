@@ -1,0 +1,179 @@
+// StylizeSession.run: the passes of coarse-to-fine one after another, each optimised by a StylizeRun, every
+// iteration and film frame handed to the sinks, checkpoints on request; a resumed session first replays the
+// iterations and frames its checkpoint holds.
+
+import Engine
+import Foundation
+import ImageFiles
+import Objective
+import Stylize
+
+extension StylizeSession {
+    /// Runs to the end (all iterations, convergence or a requested stop) and returns how it ended; the sinks saw
+    /// `.finish` first. A failure after the start (a sink's, or the optimisation's) throws `StylizeFailure` with the
+    /// best picture so far; every sink was told to `abandon`.
+    @discardableResult
+    public func run() throws -> StylizeOutcome {
+        var film = Film(settings: settings.film, filming: sinks.contains { $0.wantsFrames },
+                        smoothed: resumed?.snapshot.smoothed)
+        let checkpointEvery = sinks.compactMap(\.checkpointInterval).min()
+        let passes = plan.passes, (w, h) = (plan.width, plan.height)
+        let initial = try pictures.initialImage(settings.run.initialization, seed: settings.run.seed)
+        let enlarge = Enlargement(initial: initial, width: w, height: h)
+        var position = resumed?.snapshot.pass ?? PassPosition()
+        var state: RunState?
+        func emitFrame(_ frame: (iteration: Int, image: [Float])) throws {
+            try emit(.frame(FrameEvent(iteration: frame.iteration, picture: pictures.picture(frame.image), replayed: false)))
+        }
+        do {
+            try emit(.plan(plan))
+            if let resumed { try replay(resumed.folder, upTo: plan.resumedAt!, film: film) }
+            var previous: (x: [Float], pass: ScalePass)?   // the last image of the pass before
+            var result = StylizeResult(stopped: false, converged: false)
+            for p in position.index..<passes.count {
+                let pass = passes[p], here = position
+                var passSettings = settings.run
+                passSettings.iterations = pass.iterations
+                let runner = StylizeRun(objective: objective(pass), settings: passSettings)
+                runner.notice = { [unowned self] message in try? emit(.notice(message)) }
+                runner.inspectGradient = inspectGradient
+                try emit(.pass(index: p, pass: pass, firstIteration: here.firstIteration))
+                func record(_ r: IterationRecord, _ x: [Float]) throws {
+                    var r = r
+                    r.iteration += here.firstIteration
+                    r.evaluations += here.evaluationsBefore
+                    r.seconds += here.secondsBefore
+                    let full = Lazy { enlarge(x, pass) }
+                    let picture = Lazy { [pictures] in pictures.picture(full.value()) }
+                    try emit(.iteration(IterationEvent(record: r, width: pass.width, height: pass.height, replayed: false,
+                                                       picture: picture.value)))
+                    if let frame = film.next(r.iteration, full.value) { try emitFrame(frame) }
+                }
+                if let resumed, p == resumed.snapshot.pass.index {
+                    state = resumed.snapshot.state
+                } else {
+                    let start = CoarseToFine.start(of: pass, initial: initial, width: w, height: h, previous: previous)
+                    state = try runner.start(from: start)
+                    try record(runner.record(state!), state!.x)
+                }
+                result = try runner.run(
+                    &state!, shouldStop: { [unowned self] in stopRequested }, checkpointEvery: checkpointEvery,
+                    onCheckpoint: { [unowned self] s in
+                        guard checkpointEvery != nil else { return }
+                        try emit(.checkpoint(CheckpointSnapshot(settings: settings, digests: digests, pass: here,
+                                                                state: s, smoothed: film.smoothed, application: nil)))
+                    }, onIteration: record)
+                if p == passes.count - 1 || result.stopped { break }
+                previous = (state!.x, pass)
+                position = PassPosition(index: p + 1, firstIteration: here.firstIteration + state!.iteration + 1,
+                                        evaluationsBefore: here.evaluationsBefore + state!.evaluations,
+                                        secondsBefore: here.secondsBefore + runner.elapsed)
+            }
+            if let last = film.pending() { try emitFrame(last) }   // the last iteration is always a frame
+            let s = state!, pass = passes[position.index]
+            let outcome = StylizeOutcome(
+                stopped: result.stopped, converged: result.converged, best: pictures.picture(enlarge(s.best, pass)),
+                bestIteration: position.firstIteration + s.bestIteration, bestLoss: s.bestLoss, bestPass: pass,
+                iterations: position.firstIteration + s.iteration, evaluations: position.evaluationsBefore + s.evaluations,
+                seconds: position.secondsBefore + s.elapsedBefore)
+            try emit(.finish(outcome))
+            return outcome
+        } catch {
+            for sink in sinks { sink.abandon() }
+            guard let s = state else { throw error }
+            throw StylizeFailure(underlying: error, best: pictures.picture(enlarge(s.best, passes[position.index])),
+                                 bestIteration: position.firstIteration + s.bestIteration)
+        }
+
+    }
+
+    func emit(_ event: StylizeEvent) throws { for sink in sinks { try sink.receive(event) } }
+
+    /// The objective of a pass: the photo and the paintings at its size.
+    private func objective(_ pass: ScalePass) -> StyleObjective {
+        func sized(_ image: RGBImage) -> RGBImage {
+            pass.divisor == 1 ? image : image.resized(width: ScalePass.side(image.width, divisor: pass.divisor),
+                                                      height: ScalePass.side(image.height, divisor: pass.divisor))
+        }
+        return StyleObjective(network: network, settings: settings.run.objective,
+                              content: Pictures.tensor(sized(pictures.content)),
+                              styles: zip(pictures.styles, settings.pictures.blend).map { (Pictures.tensor(sized($0)), $1) },
+                              parallel: parallel)
+    }
+
+    /// A resumed session's history: the iterations in its checkpoint's trace up to `last`, and (when filming) the
+    /// frames it kept.
+    private func replay(_ folder: String, upTo last: Int, film: Film) throws {
+        for entry in TraceEntry.read(Checkpoint.tracePath(folder)) where entry.iteration <= last {
+            try emit(.iteration(IterationEvent(record: entry.record, width: entry.width, height: entry.height,
+                                               replayed: true, picture: nil)))
+        }
+        guard film.filming else { return }
+        var missing = false
+        for i in stride(from: 0, through: last, by: settings.film.every) {
+            guard let picture = try? ImageFile.read(Checkpoint.framePath(folder, i)) else { missing = true; continue }
+            try emit(.frame(FrameEvent(iteration: i, picture: picture, replayed: true)))
+        }
+        if missing { try emit(.notice("the checkpoint in \(folder) lacks some frames before iteration \(last)")) }
+    }
+}
+
+/// Which iterations become frames, and the moving average that smooths them (part of a checkpoint).
+struct Film {
+    let settings: FilmSettings
+    let filming: Bool
+    private(set) var smoothed: [Float]?
+    private var waiting: (iteration: Int, image: [Float])?
+
+    init(settings: FilmSettings, filming: Bool, smoothed: [Float]?) {
+        (self.settings, self.filming, self.smoothed) = (settings, filming, smoothed)
+    }
+
+    /// The frame of iteration `i` (image asked for only when filming), or nil when it is not one (it waits as the
+    /// possible last frame).
+    mutating func next(_ i: Int, _ image: () -> [Float]) -> (iteration: Int, image: [Float])? {
+        guard filming else { return nil }
+        let x = image()
+        // The moving average runs over every iteration, whichever of them become frames.
+        if let a = settings.smooth.map(Float.init) {
+            smoothed = smoothed.map { prev in zip(x, prev).map { a * $0 + (1 - a) * $1 } } ?? x
+        }
+        let shown = smoothed ?? x
+        if i % settings.every == 0 { waiting = nil; return (i, shown) }
+        waiting = (i, shown)
+        return nil
+    }
+
+    /// The last iteration, when it has not been a frame.
+    func pending() -> (iteration: Int, image: [Float])? { waiting }
+}
+
+/// Planar RGB of a pass at the photo's size: a coarse pass's image as the next pass would start from it (the
+/// initial image at each coarse size is computed once).
+final class Enlargement {
+    private let initial: [Float], width: Int, height: Int
+    private var initialAt: [Int: [Float]] = [:]
+
+    init(initial: [Float], width: Int, height: Int) { (self.initial, self.width, self.height) = (initial, width, height) }
+
+    func callAsFunction(_ x: [Float], _ pass: ScalePass) -> [Float] {
+        guard pass.divisor != 1 else { return x }
+        let size = (pass.width, pass.height)
+        let base = initialAt[pass.divisor] ?? CoarseToFine.resize(initial, from: (width, height), to: size)
+        initialAt[pass.divisor] = base
+        return CoarseToFine.carry(x, over: base, from: size, onto: initial, to: (width, height))
+    }
+}
+
+/// A value computed once, when first asked.
+final class Lazy<Value> {
+    private var make: (() -> Value)?
+    private var made: Value?
+    init(_ make: @escaping () -> Value) { self.make = make }
+    func value() -> Value {
+        if let made { return made }
+        let v = make!()
+        (made, make) = (v, nil)
+        return v
+    }
+}

@@ -1,0 +1,128 @@
+// StylizeSession: one stylisation run as an object. It reads the pictures, plans the passes and the memory, loads
+// the network, and (in StylizeSession+Run.swift) optimises while emitting events to its sinks; it can be stopped
+// from any thread and resumed from a checkpoint.
+
+import Engine
+import Foundation
+import ImageFiles
+import Network
+import Objective
+import Stylize
+
+/// A stylisation run: create it from settings (or from a checkpoint), attach sinks, `run()`.
+public final class StylizeSession {
+    /// The settings, with coarse-to-fine resolved (`scales` and `coarseIterations` are never nil here).
+    public let settings: SessionSettings
+    /// The pictures at their working sizes.
+    public let pictures: Pictures
+    /// The passes, sizes and memory estimate.
+    public let plan: StylizePlan
+    /// Sees every evaluation's number and gradient (see `StylizeRun.inspectGradient`): diagnostics and tests.
+    public var inspectGradient: ((_ evaluation: Int, _ gradient: inout [Float]) -> Void)?
+
+    /// The loaded network (sessions on the same weights and pooling may share it).
+    public let network: VGGNetwork
+    let parallel: Parallel
+    let digests: [String]
+    var sinks: [StylizeSink] = []
+    /// The checkpoint a resumed session continues, and its folder (for the trace and frames before it).
+    let resumed: (snapshot: CheckpointSnapshot, folder: String)?
+    private let stopLock = NSLock()
+    private var stopFlag = false
+
+    /// A new run. `network`, `pictures` and `parallel` may be shared by sessions on the same pictures (a sweep);
+    /// otherwise they are read, loaded and made here. Throws before any work when a picture cannot be read, the
+    /// weights are missing, or the estimated peak memory is over the limit.
+    public convenience init(settings: SessionSettings, network: VGGNetwork? = nil, pictures: Pictures? = nil,
+                            parallel: Parallel? = nil) throws {
+        try self.init(settings: settings, resumed: nil, network: network, pictures: pictures, parallel: parallel)
+    }
+
+    /// Continues the run checkpointed in `folder` (up to `iterations` full-size steps when given). Refuses pictures
+    /// that changed since the checkpoint was written.
+    public convenience init(resuming folder: String, iterations: Int? = nil, parallel: Parallel? = nil) throws {
+        var snapshot = try Checkpoint.load(folder)
+        if let iterations { snapshot.settings.run.iterations = iterations }
+        try self.init(settings: snapshot.settings, resumed: (snapshot, folder), network: nil, pictures: nil,
+                      parallel: parallel)
+    }
+
+    private init(settings: SessionSettings, resumed: (snapshot: CheckpointSnapshot, folder: String)?,
+                 network: VGGNetwork?, pictures: Pictures?, parallel: Parallel?) throws {
+        let paths = [settings.pictures.content] + settings.pictures.styles
+        let digests = try paths.map(Self.sha256)
+        if let resumed {
+            for (path, (now, then)) in zip(paths, zip(digests, resumed.snapshot.digests)) where now != then {
+                throw ImageFileError(path, "has changed since the checkpoint was written; cannot resume")
+            }
+        }
+        guard network != nil || FileManager.default.fileExists(atPath: settings.weights) else {
+            throw WeightsError(settings.weights, "no weights file; fetch and convert the VGG19 weights with: bash tools/fetch-weights")
+        }
+        let pictures = try pictures ?? Pictures(settings.pictures)
+        var settings = settings
+        let (w, h) = (pictures.content.width, pictures.content.height)
+        settings.scales = settings.scales ?? CoarseToFine.automaticScales(width: w, height: h, optimizer: settings.run.optimizer)
+        settings.coarseIterations = settings.coarseIterations ?? CoarseToFine.coarseIterations(settings.run.iterations)
+        let passes = CoarseToFine.passes(width: w, height: h, scales: settings.scales!, iterations: settings.run.iterations,
+                                         coarseIterations: settings.coarseIterations!)
+        let estimate = try Self.checkMemory(settings, pictures: pictures)
+        self.settings = settings
+        self.pictures = pictures
+        self.digests = digests
+        self.resumed = resumed
+        plan = StylizePlan(width: w, height: h, passes: passes, memoryEstimate: estimate,
+                           resumedAt: resumed.map { $0.snapshot.pass.firstIteration + $0.snapshot.state.iteration })
+        self.network = try network ?? VGGNetwork.load(settings.weights, pooling: settings.pooling)
+        self.parallel = parallel ?? Parallel(workers: System.activeProcessorCount)
+    }
+
+    /// The program's own data saved in the checkpoint this session resumes (see `CheckpointSink.application`).
+    public var resumedApplication: Data? { resumed?.snapshot.application }
+
+    /// Adds an observer; sinks receive events in the order they were attached.
+    public func attach(_ sink: StylizeSink) { sinks.append(sink) }
+
+    /// Asks the run to stop after the current step (safe from any thread, a signal handler's queue included). The
+    /// run then finishes as usual, with `stopped` set: the best picture, a playable film.
+    public func requestStop() { stopLock.withLock { stopFlag = true } }
+
+    /// Whether a stop was requested.
+    public var stopRequested: Bool { stopLock.withLock { stopFlag } }
+
+    /// The estimated peak memory of `settings` on `pictures`; throws, with a `--max-size` that would fit, when it
+    /// exceeds `settings.memoryLimit` or the memory available.
+    static func checkMemory(_ settings: SessionSettings, pictures: Pictures) throws -> Int {
+        let content = pictures.content, style = pictures.largestStyle
+        let longest = max(content.width, content.height)
+        /// The plan with every picture scaled so the photo's longer side is `side` (nil when a side drops below 16).
+        func plan(_ side: Int) -> MemoryPlan? {
+            let scale = Double(side) / Double(longest)
+            let c = Resample.fitting(width: content.width, height: content.height, maxSide: side)
+            let s = (width: Int(Double(style.width) * scale), height: Int(Double(style.height) * scale))
+            guard min(c.width, c.height, s.width, s.height) >= 16 else { return nil }
+            return MemoryPlan(pooling: settings.pooling, objective: settings.run.objective, content: c, style: s,
+                              optimizer: settings.run.optimizer, historySize: settings.run.lbfgs.historySize,
+                              video: true)
+        }
+        let estimate = MemoryPlan(pooling: settings.pooling, objective: settings.run.objective,
+                                  content: (content.width, content.height), style: (style.width, style.height),
+                                  optimizer: settings.run.optimizer, historySize: settings.run.lbfgs.historySize,
+                                  video: true).peak
+        let limits = [settings.memoryLimit, MemoryPlan.available].compactMap { $0 }
+        guard let limit = limits.min(), estimate > limit else { return estimate }
+        var side = longest, hint = ""
+        while let p = plan(side) {
+            if p.peak <= limit { hint = "; try --max-size \(side)"; break }
+            side = side * 9 / 10
+        }
+        let mb = { (bytes: Int) in String(format: "%.0f MB", Double(bytes) / 1048576) }
+        throw StylizeError(description: "\(content.width)×\(content.height) needs about \(mb(estimate)), more than the "
+            + "\(mb(limit)) \(limit == settings.memoryLimit ? "allowed by --memory-limit" : "available")" + hint)
+    }
+
+    static func sha256(_ path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ImageFileError(path, "no such file") }
+        return data.withUnsafeBytes { SHA256.hex($0) }
+    }
+}
