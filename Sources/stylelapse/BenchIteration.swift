@@ -49,9 +49,7 @@ struct BenchIteration: ParsableCommand {
             _ = objective.evaluate(image, gradient: gradient)
             adam.step(&x, gradient: gradient.chw(), lower: 0, upper: 255)
         }
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        let peakMB = Double(usage.ru_maxrss) / 1024
+        let peakMB = Measure.peakMemoryMB
         var stages: [[String: Any]] = []
         if profile {
             let p: Profile? = Profile()

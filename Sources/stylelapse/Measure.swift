@@ -1,6 +1,7 @@
 // Measure: wall-clock timing helpers for the benchmarks: median of repeats after a warm-up, and the FMA peak.
 
 import Engine
+import Foundation
 
 enum Measure {
     /// Seconds taken by `body`.
@@ -43,5 +44,20 @@ enum Measure {
         }
         let s = ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)) + ((a8 + a9) + (a10 + a11))
         return s.sum()
+    }
+}
+
+extension Measure {
+    /// This process's peak resident memory in MB: VmHWM from /proc/self/status, which starts anew at exec (the
+    /// rusage maximum does not: a process started by a large one reports its parent's peak), else the rusage maximum.
+    static var peakMemoryMB: Double {
+        if let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+           let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+           let kb = Double(line.split(separator: " ").dropFirst().first ?? "") {
+            return kb / 1024
+        }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
     }
 }
