@@ -34,8 +34,8 @@ struct Encode: ParsableCommand {
     }
 
     func run() throws {
-        try AtomicFile.checkWritable(output)
         let frames = try Self.numberedPNGs(in: frameDir)
+        try OutputChecks.require([.video(output, "--output")], inputs: frames.map { ($0, "the frame") })
         let first = try ImageFile.read(frames[0])
         let settings = TimelapseSettings(fps: fps, crf: crf, preset: preset, holdSeconds: hold)
         let writer = try TimelapseWriter(path: output, width: first.width, height: first.height, settings: settings)

@@ -20,10 +20,13 @@ extension StylizeCommand {
             if let data = session.resumedApplication, let first = try? JSONDecoder().decode(OutputOptions.self, from: data) {
                 outputs = outputs.over(first)
             }
-            try Outputs.check([outputs.output, outputs.video, outputs.trace, outputs.plot], folders: [outputs.frames, resume])
+            try OutputChecks.require(outputs.list(checkpoint: nil),
+                                     inputs: Self.inputs(session.settings) + [(Checkpoint.statePath(resume), "the checkpoint")])
         } else {
-            try Outputs.check([outputs.output, outputs.video, outputs.trace, outputs.plot], folders: [frames, checkpoint])
-            session = try StylizeSession(settings: sessionSettings(), parallel: parallel)
+            let settings = sessionSettings()
+            try OutputChecks.require(outputs.list(checkpoint: checkpoint), inputs: Self.inputs(settings))
+            if let frames { try OutputChecks.requireNoOldFrames(frames, remove: overwriteFrames) }
+            session = try StylizeSession(settings: settings, parallel: parallel)
         }
         interrupts.onStop = session.requestStop
         let plan = session.plan
@@ -70,12 +73,17 @@ extension StylizeCommand {
         if outcome.stopped { throw ExitCode(130) }
     }
 
+    /// The files a session reads.
+    static func inputs(_ s: SessionSettings) -> [(path: String, role: String)] {
+        var inputs = [(s.pictures.content, "--content")] + s.pictures.styles.map { ($0, "--style") } + [(s.weights, "--weights")]
+        if case .image(let path) = s.run.initialization { inputs.append((path, "--init")) }
+        return inputs
+    }
+
     func summary(_ o: StylizeOutcome, outputs: OutputOptions, frames: Int?) {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
         print(String(format: "%@ in %.1f s: %d iterations (%d evaluations), %.3f s per iteration, peak memory %.0f MB",
                      o.stopped ? "stopped" : (o.converged ? "converged" : "done"), o.seconds, o.iterations,
-                     o.evaluations, o.seconds / Double(max(o.iterations, 1)), Double(usage.ru_maxrss) / 1024))
+                     o.evaluations, o.seconds / Double(max(o.iterations, 1)), Measure.peakMemoryMB))
         print(String(format: "best loss %.6g at iteration %d (style %.6g, content %.6g)", o.bestLoss.total,
                      o.bestIteration, o.bestLoss.style, o.bestLoss.content)
             + (o.bestPass.divisor == 1 ? "" : " in the pass at \(o.bestPass.width)×\(o.bestPass.height), enlarged"))
@@ -108,6 +116,13 @@ struct OutputOptions: Codable {
     private var explicitOutput = true
     enum CodingKeys: CodingKey { case output, video, trace, frames, plot, fps, hold }
 
+    /// The outputs to check before the work (`checkpoint`: the checkpoint folder, if any).
+    func list(checkpoint: String?) -> [Output] {
+        [.picture(output)] + [video.map { .video($0) }, trace.map { .trace($0) }, plot.map { .plot($0) },
+                              frames.map { .frames($0) }, checkpoint.map { .checkpoint($0) }]
+            .compactMap { $0 }
+    }
+
     /// These options where given, `first`'s elsewhere.
     func over(_ first: OutputOptions) -> OutputOptions {
         var o = first
@@ -115,13 +130,5 @@ struct OutputOptions: Codable {
         (o.video, o.trace, o.frames, o.plot) = (video ?? first.video, trace ?? first.trace, frames ?? first.frames,
                                                 plot ?? first.plot)
         return o
-    }
-}
-
-/// Output locations, checked before any work starts.
-enum Outputs {
-    static func check(_ files: [String?], folders: [String?]) throws {
-        for path in files.compactMap({ $0 }) { try AtomicFile.checkWritable(path) }
-        for folder in folders.compactMap({ $0 }) { try OutputFolder.prepare(folder) }
     }
 }

@@ -30,6 +30,8 @@ struct StylizeCommand: ParsableCommand {
     @Option(help: "The best image, PNG (default: <content name>-stylized.png here).") var output: String?
     @Option(help: "The timelapse, MP4.") var video: String?
     @Option(help: "Also write every frame as a numbered PNG into this folder.") var frames: String?
+    @Flag(help: "Remove the frames (frame_*.png) another run left in --frames before this one writes its own.")
+    var overwriteFrames = false
     @Option(help: "One JSON object per iteration, JSON lines.") var trace: String?
     @Option(help: "Optimiser steps (default 300 with L-BFGS, 7500 with the report preset).") var iterations: Int?
     @Option(help: "lbfgs or adam.") var optimizer: OptimizerChoice?
@@ -47,14 +49,16 @@ struct StylizeCommand: ParsableCommand {
     @Flag(help: "Enlarge a photo smaller than --max-size to it (Lanczos-3) instead of working at its own size.")
     var upscale = false
     @Option(help: "Start from: content, noise, or a picture's path.") var `init`: String = "content"
-    @Option(help: "Seed for noise initialisation.") var seed: UInt64 = 0
+    @Option(help: "Seed for --init noise (default 0).") var seed: UInt64?
     @Option(help: "Worker threads (default: all cores).") var threads: Int?
     @Option(help: "Weights file (default: where tools/fetch-weights puts it).") var weights: String?
     @OptionGroup var timelapse: TimelapseOptions
     @Option(help: "Refuse to start when the estimated peak memory exceeds this (e.g. 512M, 8G).") var memoryLimit: String?
     @Option(help: "Save the whole run's state in this folder (with the trace and frames so far), for --resume.")
     var checkpoint: String?
-    @Option(help: "Checkpoint every N iterations (and always at the end).") var checkpointEvery: Int = 50
+    @Option(name: .customLong("checkpoint-every"), help: "Checkpoint every N iterations, and always at the end (default 50).")
+    var checkpointEveryOption: Int?
+    var checkpointEvery: Int { checkpointEveryOption ?? 50 }
     @Option(help: "Continue the run checkpointed in this folder, up to --iterations full-size steps.")
     var resume: String?
     @Option(help: "Coarse-to-fine: first optimise at 1/2^(N-1) … 1/2 of the size, then at full size (default: L-BFGS from 768 px gets passes down to about 256 px; 1 is off).")
@@ -90,9 +94,46 @@ struct StylizeCommand: ParsableCommand {
             }
         }
         if let lr = learningRate, !(lr > 0) { throw ValidationError("--learning-rate must be positive") }
+        try refuseOptionsThatDoNothing()
         for (name, w) in [("content", contentWeight), ("style", styleWeight), ("tv", tvWeight)] {
             if let w, !(w >= 0) || !w.isFinite { throw ValidationError("--\(name)-weight must be 0 or more") }
         }
+    }
+
+    /// Options that would change nothing are refused, with why.
+    func refuseOptionsThatDoNothing() throws {
+        if resume != nil {
+            let fixed: [(String, Bool)] = [
+                ("--content", content != nil), ("--style", !styles.style.isEmpty), ("--style-blend", styles.styleBlend != nil),
+                ("--style-scale", styles.styleScale != nil), ("--preserve-color", styles.preserveColor != nil),
+                ("--smooth", smooth != nil), ("--optimizer", optimizer != nil), ("--learning-rate", learningRate != nil),
+                ("--beta1", beta1 != nil), ("--beta2", beta2 != nil), ("--epsilon", epsilon != nil),
+                ("--content-weight", contentWeight != nil), ("--style-weight", styleWeight != nil),
+                ("--tv-weight", tvWeight != nil), ("--strength", strength != nil), ("--preset", preset != nil),
+                ("--upscale", upscale), ("--seed", seed != nil), ("--weights", weights != nil),
+                ("--every", timelapse.everyOption != nil), ("--memory-limit", memoryLimit != nil)]
+            if let name = fixed.first(where: \.1)?.0 {
+                throw ValidationError("\(name) is fixed by the checkpoint; --resume continues the run as it was started")
+            }
+            return
+        }
+        let adam = (optimizer ?? (preset == .report ? .adam : .lbfgs)) == .adam
+        if !adam, let name = [("--learning-rate", learningRate), ("--beta1", beta1), ("--beta2", beta2), ("--epsilon", epsilon)]
+            .first(where: { $0.1 != nil })?.0 {
+            throw ValidationError("\(name) is Adam's; this run uses L-BFGS (add --optimizer adam)")
+        }
+        if seed != nil && self.`init` != "noise" { throw ValidationError("--seed only seeds --init noise") }
+        if checkpointEveryOption != nil && checkpoint == nil {
+            throw ValidationError("--checkpoint-every does nothing without --checkpoint DIR")
+        }
+        if overwriteFrames && frames == nil { throw ValidationError("--overwrite-frames goes with --frames DIR") }
+        if smooth != nil && video == nil && frames == nil {
+            throw ValidationError("--smooth calms the film; it does nothing without --video or --frames")
+        }
+        if coarseIterations != nil && scales == 1 {
+            throw ValidationError("--coarse-iterations sets the coarser passes' steps; --scales 1 has none")
+        }
+        try timelapse.requireUse(video: video != nil, frames: frames != nil)
     }
 
     /// The run's settings: the preset (or the default), then every option given.
@@ -108,7 +149,7 @@ struct StylizeCommand: ParsableCommand {
         if let styleWeight { s.objective.styleWeight = styleWeight }
         if let strength { s.objective.setStrength(strength) }
         if let tvWeight { s.objective.tvWeight = tvWeight }
-        s.seed = seed
+        s.seed = seed ?? 0
         s.initialization = Initialization(option: self.`init`)
         return s
     }

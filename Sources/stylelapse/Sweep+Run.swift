@@ -11,6 +11,7 @@ import StyleLapse
 extension SweepCommand {
     func run() throws {
         if let merge {
+            try OutputChecks.require([.picture(output!)], inputs: [])
             let sheet = try SweepCells.merge(merge)
             try PNGFile.write(sheet, to: output!)
             if !quiet { print("wrote \(output!) from the cells in \(merge)") }
@@ -19,8 +20,11 @@ extension SweepCommand {
         let axes = try axes()
         let (columns, rows, grid) = Self.grid(axes)
         let base = baseSettings()
-        for path in [output, video].compactMap({ $0 }) { try AtomicFile.checkWritable(path) }
-        if let cells { try OutputFolder.prepare(cells) }
+        var inputs = [(content!, "--content")] + styles.style.map { ($0, "--style") }
+            + [(weights ?? WeightsLocation.defaultPath, "--weights")]
+        if case .image(let path) = base.initialization { inputs.append((path, "--init")) }
+        try OutputChecks.require([output.map { .picture($0) }, video.map { .video($0) }, cells.map { .cells($0) }]
+                                    .compactMap { $0 }, inputs: inputs)
         let interrupts = Interrupts()
         interrupts.install()
         let weightsPath = weights ?? WeightsLocation.defaultPath

@@ -32,7 +32,7 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "report: the origin report's settings for every cell.") var preset: StylizeCommand.Preset?
     @Option(help: "Longer-side limit of each cell's picture.") var maxSize: Int = 256
     @Option(help: "Start from: content, noise, or a picture's path.") var `init`: String = "content"
-    @Option(help: "Seed for noise initialisation.") var seed: UInt64 = 0
+    @Option(help: "Seed for --init noise (default 0).") var seed: UInt64?
     @Option(help: "Worker threads (default: all cores).") var threads: Int?
     @Option(help: "Weights file (default: where tools/fetch-weights puts it).") var weights: String?
     @Option(help: "The contact sheet, PNG.") var output: String?
@@ -126,6 +126,8 @@ struct SweepCommand: ParsableCommand {
         if let w = tvWeight, !(w >= 0) || !w.isFinite { throw ValidationError("--tv-weight must be 0 or more") }
         guard maxSize >= 16 else { throw ValidationError("--max-size must be at least 16 (VGG19 pools 4 times)") }
         if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
+        if seed != nil && self.`init` != "noise" { throw ValidationError("--seed only seeds --init noise") }
+        try timelapse.requireUse(video: video != nil, frames: false)
     }
 
     /// The settings every cell starts from: the preset (or the default), then the options given.
@@ -134,7 +136,7 @@ struct SweepCommand: ParsableCommand {
         if let optimizer { s.optimizer = optimizer } else if learningRate != nil { s.optimizer = .adam }
         if let iterations { s.iterations = iterations }
         if let tvWeight { s.objective.tvWeight = tvWeight }
-        s.seed = seed
+        s.seed = seed ?? 0
         s.initialization = Initialization(option: self.`init`)
         return s
     }

@@ -1,0 +1,130 @@
+// A CLI that survives what a user types: no crash on a tiny --memory-limit, never writing over an input, outputs that
+// clash or have a format StyleLapse does not write refused before the work, frames of another run not mixed in,
+// options that would do nothing refused. Each case failed (or passed silently) before.
+
+import Foundation
+import ImageFiles
+import TestSupport
+import XCTest
+
+final class CommandSafetyTests: XCTestCase {
+    let style = Fixture.path("demo/starry_night.jpg")
+
+    func assertRefused(_ result: CommandResult, status: Int32 = 64, saying words: String, _ label: String,
+                       file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertFalse(result.signalled, "\(label): crashed", file: file, line: line)
+        XCTAssertEqual(result.status, status, "\(label): \(result.stderr)", file: file, line: line)
+        XCTAssertTrue(result.stderr.contains(words), "\(label): says '\(words)': \(result.stderr)", file: file, line: line)
+        if status == 64 && !result.stderr.contains("Usage:") {
+            XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, "\(label): one line", file: file, line: line)
+        }
+    }
+
+    /// Was a crash (a zero-sided shape while looking for a size that fits): now one line, status 1.
+    func testATinyMemoryLimitIsAnErrorNotACrash() throws {
+        _ = try RealWeights.require()
+        let dir = TemporaryFolder()
+        for limit in ["1M", "100M", "390M"] {
+            let result = try Command.run(["stylize", "--content", Fixture.path("demo/chelsea.png"), "--style", style,
+                                          "--memory-limit", limit, "--output", dir.file("o.png")])
+            assertRefused(result, status: 1, saying: "allowed by --memory-limit", limit)
+            XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, "one line")
+        }
+        XCTAssertEqual(dir.contents, [])
+    }
+
+    func testNeverWritesOverAnInput() throws {
+        let dir = TemporaryFolder()
+        let photo = dir.write("mycat.png", Fixture.bytes("demo/chelsea.png"))
+        try FileManager.default.createSymbolicLink(atPath: dir.file("link.png"), withDestinationPath: photo)
+        try FileManager.default.linkItem(atPath: photo, toPath: dir.file("hard.png"))
+        let painting = dir.write("painting.png", Fixture.bytes("demo/starry_night.jpg"))
+        let base = ["stylize", "--style", style, "--iterations", "1", "--max-size", "32"]
+        for (extra, words) in [(["--content", photo, "--output", photo], "--output would write over --content"),
+                               (["--content", dir.file("link.png"), "--output", photo], "would write over --content"),
+                               (["--content", photo, "--output", dir.file("hard.png")], "would write over --content"),
+                               (["--content", photo, "--output", dir.file("o.png"), "--init", dir.file("i.png"),
+                                 "--trace", dir.file("i.png")], "--trace would write over --init"),
+                               (["--content", photo, "--output", dir.file("o.png"), "--trace", dir.file("o.png")],
+                                "--trace and --output name the same file"),
+                               (["--content", photo, "--style", painting, "--output", painting], "would write over --style")] {
+            assertRefused(try Command.run(base + extra), saying: words, "\(extra)")
+        }
+        XCTAssertEqual(Fixture.bytesAt(photo), Fixture.bytes("demo/chelsea.png"), "the photo is intact")
+        XCTAssertEqual(Fixture.bytesAt(painting), Fixture.bytes("demo/starry_night.jpg"), "the painting is intact")
+        XCTAssertEqual(dir.contents, ["hard.png", "link.png", "mycat.png", "painting.png"], "nothing written")
+
+        let frames = dir.file("frames")
+        try FileManager.default.createDirectory(atPath: frames, withIntermediateDirectories: false)
+        _ = dir.write("frames/frame_000000.png", Fixture.bytes("images/png_rgb8.png"))
+        assertRefused(try Command.run(["encode", frames, "-o", dir.file("frames/frame_000000.png")]), saying: ".mp4",
+                      "encode over a frame")
+        XCTAssertEqual(Fixture.bytesAt(dir.file("frames/frame_000000.png")), Fixture.bytes("images/png_rgb8.png"))
+        // A photo named like a frame inside the frames folder.
+        _ = dir.write("frames/frame_000001.png", Fixture.bytes("demo/chelsea.png"))
+        assertRefused(try Command.run(base + ["--content", dir.file("frames/frame_000001.png"), "--output", dir.file("o.png"),
+                                              "--frames", frames, "--overwrite-frames"]),
+                      saying: "--frames would write over --content", "frames over the photo")
+    }
+
+    func testOutputsWhoseFormatStyleLapseDoesNotWrite() throws {
+        let dir = TemporaryFolder()
+        let base = ["stylize", "--content", Fixture.path("demo/chelsea.png"), "--style", style, "--iterations", "1"]
+        for (extra, words) in [(["--output", dir.file("o.jpg")], "--output writes .png; .jpg is not"),
+                               (["--output", dir.file("o.png"), "--video", dir.file("v.gif")], "--video writes .mp4"),
+                               (["--output", dir.file("o.png"), "--video", dir.file("v.mkv")], "--video writes .mp4"),
+                               (["--output", dir.file("o.png"), "--plot", dir.file("p.png")], "--plot writes .svg"),
+                               (["--output", dir.file("o")], "give the name an extension")] {
+            assertRefused(try Command.run(base + extra), saying: words, "\(extra)")
+        }
+        assertRefused(try Command.run(["sweep", "--content", Fixture.path("demo/chelsea.png"), "--style", style,
+                                       "--style-weight", "1", "--output", dir.file("s.jpg")]), saying: ".jpg is not", "sweep")
+        assertRefused(try Command.run(["encode", Fixture.path("images"), "-o", dir.file("t.avi")]), saying: ".avi is not",
+                      "encode")
+        XCTAssertEqual(dir.contents, [])
+    }
+
+    func testFramesOfAnotherRunAreNotMixedIn() throws {
+        _ = try RealWeights.require()
+        let dir = TemporaryFolder()
+        let frames = dir.file("frames")
+        let run = ["stylize", "--content", Fixture.path("demo/chelsea.png"), "--style", style, "--max-size", "32",
+                   "--quiet", "--output", dir.file("o.png"), "--frames", frames]
+        XCTAssertEqual(try Command.run(run + ["--iterations", "4"]).status, 0)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: frames).count, 5)
+        assertRefused(try Command.run(run + ["--iterations", "2"]), saying: "holds 5 frames of another run", "stale")
+        let again = try Command.run(run + ["--iterations", "2", "--overwrite-frames"])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: frames).sorted(),
+                       ["frame_000000.png", "frame_000001.png", "frame_000002.png"], "only this run's frames")
+    }
+
+    func testOptionsThatWouldDoNothingAreRefused() throws {
+        let dir = TemporaryFolder()
+        let base = ["stylize", "--content", Fixture.path("demo/chelsea.png"), "--style", style, "--output", dir.file("o.png")]
+        for (extra, words) in [(["--learning-rate", "3"], "--learning-rate is Adam's"), (["--beta1", "0.9"], "--beta1 is Adam's"),
+                               (["--seed", "4"], "--seed only seeds --init noise"),
+                               (["--checkpoint-every", "5"], "without --checkpoint"),
+                               (["--fps", "24"], "--fps sets how the timelapse plays"),
+                               (["--hold", "1"], "--hold sets how the timelapse plays"),
+                               (["--every", "3"], "--every chooses the film's frames"),
+                               (["--smooth", "0.5"], "--smooth calms the film"),
+                               (["--scales", "1", "--coarse-iterations", "3"], "--scales 1 has none"),
+                               (["--overwrite-frames"], "goes with --frames")] {
+            assertRefused(try Command.run(base + extra), saying: words, "\(extra)")
+        }
+        // The same options where they do something are accepted by the parser (checked up to the weights).
+        XCTAssertEqual(try Command.run(base + ["--preset", "report", "--learning-rate", "3", "--iterations", "0",
+                                               "--quiet"]).status, 0)
+        for (extra, words) in [(["--content", Fixture.path("demo/chelsea.png")], "--content is fixed by the checkpoint"),
+                               (["--style-weight", "1"], "--style-weight is fixed by the checkpoint")] {
+            assertRefused(try Command.run(["stylize", "--resume", dir.file("ck")] + extra), saying: words, "\(extra)")
+        }
+        assertRefused(try Command.run(["sweep", "--content", Fixture.path("demo/chelsea.png"), "--style", style,
+                                       "--style-weight", "1", "--seed", "3", "--output", dir.file("s.png")]),
+                      saying: "--seed only seeds", "sweep --seed")
+        assertRefused(try Command.run(["sweep", "--content", Fixture.path("demo/chelsea.png"), "--style", style,
+                                       "--style-weight", "1", "--fps", "3", "--output", dir.file("s.png")]),
+                      saying: "does nothing without --video", "sweep --fps")
+    }
+}
