@@ -52,10 +52,13 @@ let package = Package(
                 dependencies: ["Engine", "Network", "Objective", "Optimization", "Stylize", "ImageFiles", "Timelapse"],
                 swiftSettings: cpuFlags),
 
+        // Compiled for the baseline CPU: tells a CPU without AVX2/FMA so before any of the Haswell code runs.
+        .target(name: "CPUCheck"),
+
         .executableTarget(
             name: "stylelapse",
             dependencies: [
-                "StyleLapse", "ImageFiles", "Timelapse", "Engine", "Network", "Objective", "Optimization", "Stylize",
+                "CPUCheck", "StyleLapse", "ImageFiles", "Timelapse", "Engine", "Network", "Objective", "Optimization", "Stylize",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: cpuFlags),

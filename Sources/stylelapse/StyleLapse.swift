@@ -1,6 +1,7 @@
 // The `stylelapse` command: subcommands for describing images, encoding timelapses and measuring the engine.
 
 import ArgumentParser
+import CPUCheck
 
 @main
 struct StyleLapseCommand: ParsableCommand {
