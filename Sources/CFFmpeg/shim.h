@@ -32,4 +32,10 @@ static inline int CFFmpeg_set_bt709(struct SwsContext *ctx, int srcFullRange, in
     return sws_setColorspaceDetails(ctx, table, srcFullRange, table, dstFullRange, 0, 1 << 16, 1 << 16);
 }
 
+// JPEG (JFIF) wants full-range BT.601 YCbCr; the same pairing kept in one place as for the video's BT.709.
+static inline int CFFmpeg_set_jfif(struct SwsContext *ctx) {
+    const int *table = sws_getCoefficients(SWS_CS_ITU601);
+    return sws_setColorspaceDetails(ctx, table, 1, table, 1, 0, 1 << 16, 1 << 16);
+}
+
 #endif

@@ -16,7 +16,9 @@ struct Output {
     /// For a folder: whether a file at this path relative to it is one the command writes there.
     var writes: (String) -> Bool = { _ in true }
 
-    static func picture(_ path: String, _ role: String = "--output") -> Output { Output(path: path, role: role, extensions: ["png"]) }
+    static func picture(_ path: String, _ role: String = "--output") -> Output {
+        Output(path: path, role: role, extensions: PictureFile.extensions)
+    }
     static func video(_ path: String, _ role: String = "--video") -> Output { Output(path: path, role: role, extensions: ["mp4"]) }
     static func plot(_ path: String) -> Output { Output(path: path, role: "--plot", extensions: ["svg"]) }
     static func trace(_ path: String) -> Output { Output(path: path, role: "--trace") }

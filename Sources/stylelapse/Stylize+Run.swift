@@ -59,12 +59,13 @@ extension StylizeCommand {
         } catch let failure as StylizeFailure {
             // A frame, the video or the trace could not be written (a full disk, an I/O error), or the optimisation
             // failed: the best image so far is not lost.
-            let place = (try? PNGFile.write(failure.best, to: output)) != nil ? output : Self.rescue(failure.best)
+            let place = (try? PictureFile.write(failure.best, to: output, jpegQuality: jpegQuality)) != nil
+                ? output : Self.rescue(failure.best)
             throw StylizeError(description: "\(failure.underlying); the best image so far (iteration "
                 + "\(failure.bestIteration)) " + (place.map { "is saved at \($0)" } ?? "could not be saved"))
         }
         do {
-            try PNGFile.write(outcome.best, to: output)
+            try PictureFile.write(outcome.best, to: output, jpegQuality: jpegQuality)
         } catch let error as ImageFileError {
             throw ImageFileError(output, error.problem + "; the best image "
                 + (Self.rescue(outcome.best).map { "is saved at \($0)" } ?? "could not be saved either"))

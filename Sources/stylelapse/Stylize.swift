@@ -27,7 +27,10 @@ struct StylizeCommand: ParsableCommand {
     @OptionGroup var styles: StyleOptions
     @Option(help: "Calmer timelapse: each frame = a·image + (1−a)·previous frame, 0 < a ≤ 1 (the best image is never smoothed).")
     var smooth: Double?
-    @Option(help: "The best image, PNG (default: <content name>-stylized.png here).") var output: String?
+    @Option(help: "The best image, .png or .jpg (default: <content name>-stylized.png here).") var output: String?
+    @Option(name: .customLong("jpeg-quality"), help: "JPEG quality of a .jpg --output, 1…100 (default 95).")
+    var jpegQualityOption: Int?
+    var jpegQuality: Int { jpegQualityOption ?? 95 }
     @Option(help: "The timelapse, MP4.") var video: String?
     @Option(help: "Also write every frame as a numbered PNG into this folder.") var frames: String?
     @Flag(help: "Remove the frames (frame_*.png) another run left in --frames before this one writes its own.")
@@ -125,6 +128,12 @@ struct StylizeCommand: ParsableCommand {
         if seed != nil && self.`init` != "noise" { throw ValidationError("--seed only seeds --init noise") }
         if checkpointEveryOption != nil && checkpoint == nil {
             throw ValidationError("--checkpoint-every does nothing without --checkpoint DIR")
+        }
+        if let q = jpegQualityOption {
+            guard (1...100).contains(q) else { throw ValidationError("--jpeg-quality must be 1…100") }
+            guard let output, ["jpg", "jpeg"].contains((output as NSString).pathExtension.lowercased()) else {
+                throw ValidationError("--jpeg-quality goes with a .jpg --output")
+            }
         }
         if overwriteFrames && frames == nil { throw ValidationError("--overwrite-frames goes with --frames DIR") }
         if smooth != nil && video == nil && frames == nil {

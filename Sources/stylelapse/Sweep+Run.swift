@@ -13,7 +13,7 @@ extension SweepCommand {
         if let merge {
             try OutputChecks.require([.picture(output!)], inputs: [])
             let sheet = try SweepCells.merge(merge)
-            try PNGFile.write(sheet, to: output!)
+            try PictureFile.write(sheet, to: output!)
             if !quiet { print("wrote \(output!) from the cells in \(merge)") }
             return
         }
@@ -89,7 +89,7 @@ extension SweepCommand {
             guard let r = outcomes[i] else { return ContactSheet.Cell(picture: nil, label: [layout.settingsLines[i], "NOT RUN"]) }
             return ContactSheet.Cell(picture: bests[i], label: r.label)
         }
-        if let output { try PNGFile.write(layout.sheet.render(sheetCells), to: output) }
+        if let output { try PictureFile.write(layout.sheet.render(sheetCells), to: output) }
         if let video {
             try writeVideo(video, layout: layout, spools: grid.indices.map { spools[$0] })
         }

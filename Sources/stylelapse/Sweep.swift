@@ -35,7 +35,7 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Seed for --init noise (default 0).") var seed: UInt64?
     @Option(help: "Worker threads (default: all cores).") var threads: Int?
     @Option(help: "Weights file (default: where tools/fetch-weights puts it).") var weights: String?
-    @Option(help: "The contact sheet, PNG.") var output: String?
+    @Option(help: "The contact sheet, .png or .jpg.") var output: String?
     @Option(help: "Also a side-by-side timelapse of all cells, MP4.") var video: String?
     @Option(help: "Also write each cell's best picture (PNG) and record (JSON) into this folder.") var cells: String?
     @Option(help: "Run only every N-th cell starting at the K-th (K/N, 1 ≤ K ≤ N), writing them to --cells.")

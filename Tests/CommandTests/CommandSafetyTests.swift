@@ -70,7 +70,7 @@ final class CommandSafetyTests: XCTestCase {
     func testOutputsWhoseFormatStyleLapseDoesNotWrite() throws {
         let dir = TemporaryFolder()
         let base = ["stylize", "--content", Fixture.path("demo/chelsea.png"), "--style", style, "--iterations", "1"]
-        for (extra, words) in [(["--output", dir.file("o.jpg")], "--output writes .png; .jpg is not"),
+        for (extra, words) in [(["--output", dir.file("o.gif")], "--output writes .png, .jpg, .jpeg; .gif is not"),
                                (["--output", dir.file("o.png"), "--video", dir.file("v.gif")], "--video writes .mp4"),
                                (["--output", dir.file("o.png"), "--video", dir.file("v.mkv")], "--video writes .mp4"),
                                (["--output", dir.file("o.png"), "--plot", dir.file("p.png")], "--plot writes .svg"),
@@ -78,7 +78,7 @@ final class CommandSafetyTests: XCTestCase {
             assertRefused(try Command.run(base + extra), saying: words, "\(extra)")
         }
         assertRefused(try Command.run(["sweep", "--content", Fixture.path("demo/chelsea.png"), "--style", style,
-                                       "--style-weight", "1", "--output", dir.file("s.jpg")]), saying: ".jpg is not", "sweep")
+                                       "--style-weight", "1", "--output", dir.file("s.tif")]), saying: ".tif is not", "sweep")
         assertRefused(try Command.run(["encode", Fixture.path("images"), "-o", dir.file("t.avi")]), saying: ".avi is not",
                       "encode")
         XCTAssertEqual(dir.contents, [])
@@ -126,5 +126,30 @@ final class CommandSafetyTests: XCTestCase {
         assertRefused(try Command.run(["sweep", "--content", Fixture.path("demo/chelsea.png"), "--style", style,
                                        "--style-weight", "1", "--fps", "3", "--output", dir.file("s.png")]),
                       saying: "does nothing without --video", "sweep --fps")
+    }
+}
+
+/// `--output` names its format: `.jpg`/`.jpeg` writes JPEG (through libavcodec), `.png` PNG.
+final class JPEGOutputTests: XCTestCase {
+    func testJPEGOutput() throws {
+        _ = try RealWeights.require()
+        let dir = TemporaryFolder()
+        let run = ["stylize", "--content", Fixture.path("demo/chelsea.png"), "--style", Fixture.path("demo/starry_night.jpg"),
+                   "--max-size", "64", "--iterations", "2", "--quiet"]
+        for (name, extra) in [("o.png", []), ("o.jpg", []), ("low.jpeg", ["--jpeg-quality", "10"])] {
+            let result = try Command.run(run + ["--output", dir.file(name)] + extra)
+            XCTAssertEqual(result.status, 0, result.stderr)
+        }
+        let png = try ImageFile.read(dir.file("o.png"))
+        XCTAssertEqual(try ImageFile.header(dir.file("o.jpg")).format, .jpeg)
+        XCTAssertEqual(try ImageFile.header(dir.file("low.jpeg")).format, .jpeg)
+        let (jpeg, low) = (try ImageFile.read(dir.file("o.jpg")), try ImageFile.read(dir.file("low.jpeg")))
+        XCTAssertEqual([jpeg.width, jpeg.height], [png.width, png.height])
+        XCTAssertGreaterThan(psnr(jpeg, png), 35, "quality 95 is close to the PNG")
+        XCTAssertGreaterThan(psnr(jpeg, png), psnr(low, png) + 5, "quality 10 is coarser")
+        XCTAssertLessThan(Fixture.bytesAt(dir.file("low.jpeg"))!.count, Fixture.bytesAt(dir.file("o.jpg"))!.count)
+        let refused = try Command.run(run + ["--output", dir.file("p.png"), "--jpeg-quality", "50"])
+        XCTAssertEqual(refused.status, 64)
+        XCTAssertTrue(refused.stderr.contains("--jpeg-quality goes with a .jpg --output"), refused.stderr)
     }
 }
