@@ -122,7 +122,12 @@ public final class StylizeSession {
     }
 
     static func sha256(_ path: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ImageFileError(path, "no such file") }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw ImageFileError(path, "no such file")
+        }
+        guard !isFolder.boolValue else { throw ImageFileError(path, "is a folder, not an image file") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw ImageFileError(path, "cannot be read") }
         return data.withUnsafeBytes { SHA256.hex($0) }
     }
 }

@@ -106,8 +106,9 @@ struct OutputOptions: Codable {
     var fps: Int, hold: Double
 
     init(_ c: StylizeCommand) {
-        output = c.output ?? (((c.content ?? "stylelapse") as NSString).lastPathComponent as NSString)
-            .deletingPathExtension + "-stylized.png"
+        // The default names both pictures, so two paintings of one photo do not collide: chelsea-starry_night.png.
+        let stem = { (path: String) in ((path as NSString).lastPathComponent as NSString).deletingPathExtension }
+        output = c.output ?? ([c.content ?? "stylelapse"] + c.styles.style).map(stem).joined(separator: "-") + ".png"
         (video, trace, frames, plot) = (c.video, c.trace, c.frames, c.plot)
         (fps, hold) = (c.timelapse.fps, c.timelapse.hold)
         explicitOutput = c.output != nil

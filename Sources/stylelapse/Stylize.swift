@@ -27,7 +27,7 @@ struct StylizeCommand: ParsableCommand {
     @OptionGroup var styles: StyleOptions
     @Option(help: "Calmer timelapse: each frame = a·image + (1−a)·previous frame, 0 < a ≤ 1 (the best image is never smoothed).")
     var smooth: Double?
-    @Option(help: "The best image, .png or .jpg (default: <content name>-stylized.png here).") var output: String?
+    @Option(help: "The best image, .png or .jpg (default: <photo>-<painting>.png here).") var output: String?
     @Option(name: .customLong("jpeg-quality"), help: "JPEG quality of a .jpg --output, 1…100 (default 95).")
     var jpegQualityOption: Int?
     var jpegQuality: Int { jpegQualityOption ?? 95 }

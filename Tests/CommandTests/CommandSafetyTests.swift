@@ -153,3 +153,32 @@ final class JPEGOutputTests: XCTestCase {
         XCTAssertTrue(refused.stderr.contains("--jpeg-quality goes with a .jpg --output"), refused.stderr)
     }
 }
+
+/// Messages that say what is wrong, and default names that do not collide.
+final class MessageTests: XCTestCase {
+    func testAFolderGivenAsAPictureIsCalledAFolder() throws {
+        let dir = TemporaryFolder()
+        let result = try Command.run(["stylize", "--content", dir.path, "--style", Fixture.path("demo/starry_night.jpg"),
+                                      "--output", dir.file("o.png")])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains(dir.path + ": is a folder, not an image file"), result.stderr)
+        XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
+    }
+
+    func testTheDefaultOutputNamesBothPictures() throws {
+        _ = try RealWeights.require()
+        let dir = TemporaryFolder()
+        let photo = dir.write("cat.png", Fixture.bytes("demo/chelsea.png"))
+        for style in ["demo/starry_night.jpg", "images/jpeg_baseline.jpg"] {
+            let process = Process()
+            process.executableURL = Command.productsFolder.appendingPathComponent("stylelapse")
+            process.arguments = ["stylize", "--content", photo, "--style", Fixture.path(style), "--max-size", "32",
+                                 "--iterations", "0", "--quiet"]
+            process.currentDirectoryURL = URL(fileURLWithPath: dir.path)
+            try process.run()
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationStatus, 0)
+        }
+        XCTAssertEqual(dir.contents, ["cat-jpeg_baseline.png", "cat-starry_night.png", "cat.png"])
+    }
+}
