@@ -65,12 +65,20 @@ struct Encode: ParsableCommand {
             throw ImageFileError(dir, "no such folder")
         }
         guard isDir.boolValue else { throw ImageFileError(dir, "is not a folder of frames") }
+        // Hidden files (".frame_3.png", editors' and file managers' leftovers) are not frames.
         let names = try FileManager.default.contentsOfDirectory(atPath: dir)
-            .filter { $0.lowercased().hasSuffix(".png") }
+            .filter { $0.lowercased().hasSuffix(".png") && !$0.hasPrefix(".") }
         guard !names.isEmpty else { throw ImageFileError(dir, "holds no .png frames") }
-        func number(_ name: String) -> Int {
-            Int(String(name.reversed().drop { !$0.isNumber }.prefix { $0.isNumber }.reversed())) ?? -1
+        func number(_ name: String) -> Int? {
+            Int(String(name.reversed().drop { !$0.isNumber }.prefix { $0.isNumber }.reversed()))
         }
-        return names.sorted { (number($0), $0) < (number($1), $1) }.map { (dir as NSString).appendingPathComponent($0) }
+        if let unnumbered = names.sorted().first(where: { number($0) == nil }) {
+            throw ImageFileError((dir as NSString).appendingPathComponent(unnumbered), "has no frame number in its name")
+        }
+        let sorted = names.sorted { (number($0)!, $0) < (number($1)!, $1) }
+        for (a, b) in zip(sorted, sorted.dropFirst()) where number(a) == number(b) {
+            throw ImageFileError(dir, "\(a) and \(b) are both frame \(number(a)!)")
+        }
+        return sorted.map { (dir as NSString).appendingPathComponent($0) }
     }
 }

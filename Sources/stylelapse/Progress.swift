@@ -21,11 +21,8 @@ struct Progress {
         let eta = rate > 0 ? Double(total - r.iteration) / rate : 0
         let losses = String(format: "loss %.4g (style %.4g, content %.4g)", r.loss.total, r.loss.style, r.loss.content)
         if terminal {
-            let width = 24
-            let filled = total > 0 ? width * r.iteration / total : width
-            let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-            let line = String(format: "\r[%@] %d/%d %@ %.2f it/s ETA %@ ", bar, r.iteration, total, losses, rate,
-                              Self.clock(eta))
+            // Carriage return, the line, then "erase to the end of the line" (a shorter line leaves nothing behind).
+            let line = "\r" + Self.barLine(r, total: total, rate: rate, eta: eta) + "\u{1B}[K"
             FileHandle.standardError.write(Data(line.utf8))
             if r.iteration == total { FileHandle.standardError.write(Data("\n".utf8)) }
         } else if r.iteration == 0 || r.iteration == total || r.seconds - lastLine >= 10 {
@@ -38,6 +35,17 @@ struct Progress {
 
     func finish() {
         if terminal && !quiet { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+
+    /// The terminal's progress line, at most 79 columns: bar, iteration, total and the style and content losses,
+    /// speed and time left.
+    static func barLine(_ r: IterationRecord, total: Int, rate: Double, eta: Double) -> String {
+        let width = 12
+        let filled = total > 0 ? min(width, width * r.iteration / total) : width
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+        let line = String(format: "[%@] %d/%d loss %.3g (S %.3g C %.3g) %.2f it/s ETA %@", bar, r.iteration, total,
+                          r.loss.total, r.loss.style, r.loss.content, rate, clock(eta))
+        return String(line.prefix(79))
     }
 
     static func clock(_ seconds: Double) -> String {

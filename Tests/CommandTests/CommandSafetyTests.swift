@@ -182,3 +182,60 @@ final class MessageTests: XCTestCase {
         XCTAssertEqual(dir.contents, ["cat-jpeg_baseline.png", "cat-starry_night.png", "cat.png"])
     }
 }
+
+/// `encode` takes numbered frames only: hidden files are skipped, a frame without a number or two frames with the
+/// same number are one-line errors naming them (they were taken without a word).
+final class EncodeFramesTests: XCTestCase {
+    func testEncodeIsStrictAboutItsFrames() throws {
+        let dir = TemporaryFolder()
+        let frames = dir.file("frames")
+        try FileManager.default.createDirectory(atPath: frames, withIntermediateDirectories: false)
+        for i in [0, 3, 6] { try PNGFile.write(TestFrames.smooth(i, width: 20, height: 14), to: frames + "/frame_\(i).png") }
+        try PNGFile.write(TestFrames.smooth(9, width: 30, height: 30), to: frames + "/.frame_9.png")
+        let ok = try Command.run(["encode", frames, "-o", dir.file("v.mp4")])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        XCTAssertTrue(ok.stdout.contains("3 frames"), "the hidden file is not a frame: \(ok.stdout)")
+
+        try PNGFile.write(TestFrames.smooth(1, width: 20, height: 14), to: frames + "/cover.png")
+        let unnumbered = try Command.run(["encode", frames, "-o", dir.file("w.mp4")])
+        XCTAssertEqual(unnumbered.status, 1)
+        XCTAssertTrue(unnumbered.stderr.contains("cover.png: has no frame number in its name"), unnumbered.stderr)
+        try FileManager.default.removeItem(atPath: frames + "/cover.png")
+
+        try PNGFile.write(TestFrames.smooth(1, width: 20, height: 14), to: frames + "/frame_03.png")
+        let duplicate = try Command.run(["encode", frames, "-o", dir.file("w.mp4")])
+        XCTAssertEqual(duplicate.status, 1)
+        XCTAssertTrue(duplicate.stderr.contains("are both frame 3"), duplicate.stderr)
+        XCTAssertEqual(duplicate.stderr.split(separator: "\n").count, 1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.file("w.mp4")))
+    }
+}
+
+/// The progress line in a terminal (a pseudo-terminal from util-linux's `script`): every redraw fits 80 columns and
+/// erases the rest of the line (it was over 100 columns and left stale text when it got shorter).
+final class ProgressLineTests: XCTestCase {
+    func testTheProgressLineFitsATerminal() throws {
+        _ = try RealWeights.require()
+        let dir = TemporaryFolder()
+        let binary = Command.productsFolder.appendingPathComponent("stylelapse").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-q", "-e", "-c", "'\(binary)' stylize --content '\(Fixture.path("demo/chelsea.png"))' --style '"
+                                + Fixture.path("demo/starry_night.jpg") + "' --max-size 32 --iterations 3 --output '"
+                                + dir.file("o.png") + "'", "/dev/null"]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, text)
+        // (The terminal turns "\n" into "\r\n", which Swift reads as one character: undo that first.)
+        let redraws = text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\r").map { String($0.prefix { $0 != "\n" }) }
+            .filter { $0.hasPrefix("[") && $0.contains("/3 loss") }
+        XCTAssertEqual(redraws.count, 4, "iterations 0…3: \(text)")
+        for line in redraws {
+            XCTAssertTrue(line.hasSuffix("\u{1B}[K"), "erases to the end of the line: \(line)")
+            XCTAssertLessThanOrEqual(line.dropLast(3).count, 80, line)
+        }
+    }
+}
