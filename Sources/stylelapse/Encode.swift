@@ -15,16 +15,16 @@ struct Encode: ParsableCommand {
     @Option(name: .shortAndLong, help: "The MP4 to write.")
     var output: String
 
-    @Option(help: "Frames per second.")
+    @Option(parsing: .unconditional, help: "Frames per second.")
     var fps: Int = 30
 
-    @Option(help: "libx264 constant rate factor, 0 (lossless) to 51.")
+    @Option(parsing: .unconditional, help: "libx264 constant rate factor, 0 (lossless) to 51.")
     var crf: Int = 18
 
     @Option(help: "libx264 preset (ultrafast … veryslow).")
     var preset: String = "medium"
 
-    @Option(help: "Seconds to hold the last frame.")
+    @Option(parsing: .unconditional, help: "Seconds to hold the last frame.")
     var hold: Double = 0
 
     func validate() throws {
@@ -34,6 +34,7 @@ struct Encode: ParsableCommand {
     }
 
     func run() throws {
+        try OutputChecks.require([.video(output, "--output")], inputs: [])   // the format first, before any reading
         let frames = try Self.numberedPNGs(in: frameDir)
         try OutputChecks.require([.video(output, "--output")], inputs: frames.map { ($0, "the frame") })
         let first = try ImageFile.read(frames[0])

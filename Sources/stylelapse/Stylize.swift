@@ -25,10 +25,10 @@ struct StylizeCommand: ParsableCommand {
 
     @Option(help: "The photo.") var content: String?
     @OptionGroup var styles: StyleOptions
-    @Option(help: "Calmer timelapse: each frame = a·image + (1−a)·previous frame, 0 < a ≤ 1 (the best image is never smoothed).")
+    @Option(parsing: .unconditional, help: "Calmer timelapse: each frame = a·image + (1−a)·previous frame, 0 < a ≤ 1 (the best image is never smoothed).")
     var smooth: Double?
     @Option(help: "The best image, .png or .jpg (default: <photo>-<painting>.png here).") var output: String?
-    @Option(name: .customLong("jpeg-quality"), help: "JPEG quality of a .jpg --output, 1…100 (default 95).")
+    @Option(name: .customLong("jpeg-quality"), parsing: .unconditional, help: "JPEG quality of a .jpg --output, 1…100 (default 95).")
     var jpegQualityOption: Int?
     var jpegQuality: Int { jpegQualityOption ?? 95 }
     @Option(help: "The timelapse, MP4.") var video: String?
@@ -36,37 +36,37 @@ struct StylizeCommand: ParsableCommand {
     @Flag(help: "Remove the frames (frame_*.png) another run left in --frames before this one writes its own.")
     var overwriteFrames = false
     @Option(help: "One JSON object per iteration, JSON lines.") var trace: String?
-    @Option(help: "Optimiser steps (default 300 with L-BFGS, 7500 with the report preset).") var iterations: Int?
+    @Option(parsing: .unconditional, help: "Optimiser steps (default 300 with L-BFGS, 7500 with the report preset).") var iterations: Int?
     @Option(help: "lbfgs or adam.") var optimizer: OptimizerChoice?
-    @Option(help: "Adam's learning rate.") var learningRate: Double?
-    @Option(help: "Adam's β1.") var beta1: Double?
-    @Option(help: "Adam's β2.") var beta2: Double?
-    @Option(help: "Adam's ε.") var epsilon: Double?
-    @Option(help: "Weight of the content loss (default 1e3).") var contentWeight: Double?
-    @Option(help: "Weight of the style loss (default 1e-2; the report's best run used 1e-3).") var styleWeight: Double?
-    @Option(help: "Weight of the total-variation loss (default 0).") var tvWeight: Double?
-    @Option(help: "How strongly to stylise, 0…1 (0.5 the default look; each 0.25 multiplies the style weight by 10), with size-independent relative losses; replaces --content-weight and --style-weight.")
+    @Option(parsing: .unconditional, help: "Adam's learning rate.") var learningRate: Double?
+    @Option(parsing: .unconditional, help: "Adam's β1.") var beta1: Double?
+    @Option(parsing: .unconditional, help: "Adam's β2.") var beta2: Double?
+    @Option(parsing: .unconditional, help: "Adam's ε.") var epsilon: Double?
+    @Option(parsing: .unconditional, help: "Weight of the content loss (default 1e3).") var contentWeight: Double?
+    @Option(parsing: .unconditional, help: "Weight of the style loss (default 1e-2; the report's best run used 1e-3).") var styleWeight: Double?
+    @Option(parsing: .unconditional, help: "Weight of the total-variation loss (default 0).") var tvWeight: Double?
+    @Option(parsing: .unconditional, help: "How strongly to stylise, 0…1 (0.5 the default look; each 0.25 multiplies the style weight by 10), with size-independent relative losses; replaces --content-weight and --style-weight.")
     var strength: Double?
     @Option(help: "report: the origin report's exact settings.") var preset: Preset?
-    @Option(help: "Longer-side limit in pixels; a picture no larger is used at its own size.") var maxSize: Int = 512
+    @Option(parsing: .unconditional, help: "Longer-side limit in pixels; a picture no larger is used at its own size.") var maxSize: Int = 512
     @Flag(help: "Enlarge a photo smaller than --max-size to it (Lanczos-3) instead of working at its own size.")
     var upscale = false
     @Option(help: "Start from: content, noise, or a picture's path.") var `init`: String = "content"
-    @Option(help: "Seed for --init noise (default 0).") var seed: UInt64?
-    @Option(help: "Worker threads (default: all cores).") var threads: Int?
+    @Option(parsing: .unconditional, help: "Seed for --init noise (default 0).") var seed: UInt64?
+    @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads: Int?
     @Option(help: "Weights file (default: where tools/fetch-weights puts it).") var weights: String?
     @OptionGroup var timelapse: TimelapseOptions
     @Option(help: "Refuse to start when the estimated peak memory exceeds this (e.g. 512M, 8G).") var memoryLimit: String?
     @Option(help: "Save the whole run's state in this folder (with the trace and frames so far), for --resume.")
     var checkpoint: String?
-    @Option(name: .customLong("checkpoint-every"), help: "Checkpoint every N iterations, and always at the end (default 50).")
+    @Option(name: .customLong("checkpoint-every"), parsing: .unconditional, help: "Checkpoint every N iterations, and always at the end (default 50).")
     var checkpointEveryOption: Int?
     var checkpointEvery: Int { checkpointEveryOption ?? 50 }
     @Option(help: "Continue the run checkpointed in this folder, up to --iterations full-size steps.")
     var resume: String?
-    @Option(help: "Coarse-to-fine: first optimise at 1/2^(N-1) … 1/2 of the size, then at full size (default: L-BFGS from 768 px gets passes down to about 256 px; 1 is off).")
+    @Option(parsing: .unconditional, help: "Coarse-to-fine: first optimise at 1/2^(N-1) … 1/2 of the size, then at full size (default: L-BFGS from 768 px gets passes down to about 256 px; 1 is off).")
     var scales: Int?
-    @Option(help: "Steps of each coarser pass of --scales (default: a sixth of --iterations).")
+    @Option(parsing: .unconditional, help: "Steps of each coarser pass of --scales (default: a sixth of --iterations).")
     var coarseIterations: Int?
     @Option(help: "Also draw total, style and content loss against iteration (log scale) as an SVG.") var plot: String?
     @Flag(help: "No progress or summary.") var quiet = false

@@ -26,14 +26,14 @@ struct SweepCommand: ParsableCommand {
     var strength: String?
     @Option(help: "Content weights to try, comma-separated.") var contentWeight: String?
     @Option(help: "Adam learning rates to try, comma-separated (implies --optimizer adam).") var learningRate: String?
-    @Option(help: "Weight of the total-variation loss (default 0).") var tvWeight: Double?
-    @Option(help: "Optimiser steps per cell (default 300; 7500 with the report preset).") var iterations: Int?
+    @Option(parsing: .unconditional, help: "Weight of the total-variation loss (default 0).") var tvWeight: Double?
+    @Option(parsing: .unconditional, help: "Optimiser steps per cell (default 300; 7500 with the report preset).") var iterations: Int?
     @Option(help: "lbfgs or adam.") var optimizer: OptimizerChoice?
     @Option(help: "report: the origin report's settings for every cell.") var preset: StylizeCommand.Preset?
-    @Option(help: "Longer-side limit of each cell's picture.") var maxSize: Int = 256
+    @Option(parsing: .unconditional, help: "Longer-side limit of each cell's picture.") var maxSize: Int = 256
     @Option(help: "Start from: content, noise, or a picture's path.") var `init`: String = "content"
-    @Option(help: "Seed for --init noise (default 0).") var seed: UInt64?
-    @Option(help: "Worker threads (default: all cores).") var threads: Int?
+    @Option(parsing: .unconditional, help: "Seed for --init noise (default 0).") var seed: UInt64?
+    @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads: Int?
     @Option(help: "Weights file (default: where tools/fetch-weights puts it).") var weights: String?
     @Option(help: "The contact sheet, .png or .jpg.") var output: String?
     @Option(help: "Also a side-by-side timelapse of all cells, MP4.") var video: String?

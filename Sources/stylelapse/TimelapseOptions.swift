@@ -4,10 +4,10 @@
 import ArgumentParser
 
 struct TimelapseOptions: ParsableArguments {
-    @Option(name: .customLong("fps"), help: "Timelapse frames per second (default 30).") var fpsOption: Int?
-    @Option(name: .customLong("every"), help: "Only iterations 0, K, 2K, … and the last become frames (default 1).")
+    @Option(name: .customLong("fps"), parsing: .unconditional, help: "Timelapse frames per second (default 30).") var fpsOption: Int?
+    @Option(name: .customLong("every"), parsing: .unconditional, help: "Only iterations 0, K, 2K, … and the last become frames (default 1).")
     var everyOption: Int?
-    @Option(name: .customLong("hold"), help: "Seconds to hold the last frame at the end of the timelapse (default 2).")
+    @Option(name: .customLong("hold"), parsing: .unconditional, help: "Seconds to hold the last frame at the end of the timelapse (default 2).")
     var holdOption: Double?
 
     var fps: Int { fpsOption ?? 30 }

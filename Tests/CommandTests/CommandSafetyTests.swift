@@ -239,3 +239,22 @@ final class ProgressLineTests: XCTestCase {
         }
     }
 }
+
+/// A negative number is read as a number and refused with its range (it was taken for an option: "Missing value").
+final class NegativeNumberTests: XCTestCase {
+    func testNegativeNumbersAreRefusedWithTheirRange() throws {
+        let dir = TemporaryFolder()
+        let base = ["stylize", "--content", Fixture.path("demo/chelsea.png"), "--style", Fixture.path("demo/starry_night.jpg"),
+                    "--output", dir.file("o.png")]
+        for (extra, words) in [(["--iterations", "-1"], "--iterations must be 0 or more"),
+                               (["--max-size", "-16"], "--max-size must be at least 16"),
+                               (["--threads", "-2"], "--threads must be at least 1"),
+                               (["--style-weight", "-1e-3"], "--style-weight must be 0 or more"),
+                               (["--video", dir.file("v.mp4"), "--fps", "-30"], "--fps must be 1…240")] {
+            let result = try Command.run(base + extra)
+            XCTAssertEqual(result.status, 64, "\(extra): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains(words), "\(extra): \(result.stderr)")
+            XCTAssertFalse(result.stderr.contains("Missing value"), "\(extra): \(result.stderr)")
+        }
+    }
+}
