@@ -15,6 +15,8 @@ struct BenchEngine: ParsableCommand {
             GFLOP/s count 2·9·Cin·Cout·H·W per convolution, 2·C²·H·W per Gram product, and one operation per \
             element for ReLU and pooling. The peak is a SIMD8 fused multiply-add loop on 1 thread and on all \
             workers, measured before and after the kernels; the higher reading is the reference.
+
+            Example: stylelapse bench engine --sizes 256,512 --json
             """)
 
     @Flag(help: "One JSON object per line instead of a table.")

@@ -11,7 +11,8 @@ import Optimization
 struct BenchIteration: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "iteration",
-        abstract: "Seconds per iteration of the report's objective and Adam step at N×N, and peak memory.")
+        abstract: "Seconds per iteration of the report's objective and Adam step at N×N, and peak memory.",
+        discussion: "Example: stylelapse bench iteration --size 512 --repeats 5 --json")
 
     @Option(help: "Image side in pixels (content and style are N×N).") var size: Int = 512
     @Option(help: "Measured repeats (the median is reported), after one warm-up.") var repeats: Int = 5

@@ -7,7 +7,8 @@ import Timelapse
 
 struct Encode: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Encode a folder of numbered PNG frames into an MP4 timelapse (H.264, yuv420p).")
+        abstract: "Encode a folder of numbered PNG frames into an MP4 timelapse (H.264, yuv420p).",
+        discussion: "Example: stylelapse encode frames/ --output film.mp4 --fps 24 --hold 2")
 
     @Argument(help: "Folder of PNG frames, taken in the order of the numbers in their names.")
     var frameDir: String

@@ -7,7 +7,12 @@ import ImageFiles
 struct Info: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Describe image files: format, size (after EXIF orientation), channels, bit depth, orientation.",
-        discussion: "Each picture is decoded whole (within the pixel cap), so a truncated or damaged file, or one too large to read, is an error.")
+        discussion: """
+            Each picture is decoded whole (within the pixel cap), so a truncated or damaged file, or one too large \
+            to read, is an error.
+
+            Example: stylelapse info cat.jpg starry.jpg
+            """)
 
     @Argument(help: "Image files (PNG, JPEG, WebP, BMP, TIFF; recognised from their bytes).")
     var images: [String]

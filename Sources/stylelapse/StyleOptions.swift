@@ -9,7 +9,7 @@ struct StyleOptions: ParsableArguments {
     @Option(help: "Weights of several styles, comma-separated (default: equal).") var styleBlend: String?
     @Option(parsing: .unconditional, help: "Style picture's longer side as a multiple of the content's (default 1; with --preset report each painting keeps its own size).")
     var styleScale: Double?
-    @Option(help: "Pooling in VGG19: max (default) or average.") var pooling: Pooling = .max
+    @Option(help: "Pooling in VGG19: max or average.") var pooling: Pooling = .max
     @Option(help: "Keep the photo's colours: luminance (its colour, the result's light) or transfer (the painting recoloured to the photo's colour statistics first).")
     var preserveColor: ColorPreservation?
 

@@ -21,6 +21,8 @@ struct StylizeCommand: ParsableCommand {
             report's run: Adam (lr 2, β1 0.99, β2 0.999, ε 0.1, TensorFlow 1's form), 7500 steps from the content image, \
             content weight 1e3, style weight 1e-2, pixels clipped after every step; the report's best-looking run \
             used --style-weight 1e-3. Options given after a preset override it.
+
+            Example: stylelapse stylize --content cat.jpg --style starry.jpg --output cat.png --video cat.mp4
             """)
 
     @Option(help: "The photo.") var content: String?

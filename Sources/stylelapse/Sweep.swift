@@ -17,6 +17,8 @@ struct SweepCommand: ParsableCommand {
             one after another at --max-size (default 256); each takes as long as a `stylize` run of that size. \
             To spread a sweep over machines, run the same command with --shard K/N (K = 1…N) and --cells DIR on each, \
             then `sweep --merge DIR --output sheet.png` once all have written their cells.
+
+            Example: stylelapse sweep --content cat.jpg --style starry.jpg --strength 0.25,0.5,0.75 --output sheet.png
             """)
 
     @Option(help: "The photo.") var content: String?

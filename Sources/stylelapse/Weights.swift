@@ -6,7 +6,8 @@ import Network
 
 struct Weights: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check and describe a VGG19 weights file (default: where tools/fetch-weights puts it).")
+        abstract: "Check and describe a VGG19 weights file (default: where tools/fetch-weights puts it).",
+        discussion: "Example: stylelapse weights ~/.cache/stylelapse/vgg19.safetensors")
 
     @Argument(help: "A safetensors file written by tools/fetch-weights.")
     var path: String?

@@ -178,3 +178,25 @@ final class WeightsCommandTests: XCTestCase {
                       result.stderr)
     }
 }
+
+/// Every command's help has an example and says each default once.
+final class HelpTests: XCTestCase {
+    func testEveryHelpHasAnExampleAndOneDefaultPerOption() throws {
+        for command in [["stylize"], ["sweep"], ["info"], ["encode"], ["weights"], ["bench", "engine"], ["bench", "iteration"]] {
+            let result = try Command.run(command + ["--help"])
+            XCTAssertEqual(result.status, 0, result.stderr)
+            XCTAssertTrue(result.stdout.contains("Example: stylelapse " + command.joined(separator: " ")), result.stdout)
+            // Each option's entry: its first line ("  --name …") and the indented lines that continue it.
+            var entries: [String] = []
+            for line in result.stdout.split(separator: "\n", omittingEmptySubsequences: false) {
+                if line.hasPrefix("  -") { entries.append(String(line)) }
+                else if line.hasPrefix("        "), !entries.isEmpty { entries[entries.count - 1] += " " + line }
+            }
+            XCTAssertGreaterThan(entries.count, 0, "\(command)")
+            for entry in entries {
+                XCTAssertLessThanOrEqual(entry.lowercased().components(separatedBy: "default").count - 1, 1,
+                                         "\(command): \(entry)")
+            }
+        }
+    }
+}
