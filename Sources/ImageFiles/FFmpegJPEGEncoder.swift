@@ -39,21 +39,8 @@ enum FFmpegJPEGEncoder {
         }
         defer { sws_freeContext(scaler) }
         _ = CFFmpeg_set_jfif(scaler)
-        // swscale's SIMD loads read past the last pixel: the source gets zero bytes after it.
-        let source = image.pixels + [UInt8](repeating: 0, count: 64)
-        source.withUnsafeBufferPointer { src in
-            var planes: [UnsafePointer<UInt8>?] = [src.baseAddress, nil, nil, nil]
-            var strides: [Int32] = [Int32(w * 3), 0, 0, 0]
-            withUnsafeMutablePointer(to: &frame.pointee.data) { data in
-                withUnsafeMutablePointer(to: &frame.pointee.linesize) { lines in
-                    data.withMemoryRebound(to: UnsafeMutablePointer<UInt8>?.self, capacity: 8) { d in
-                        lines.withMemoryRebound(to: Int32.self, capacity: 8) { l in
-                            _ = sws_scale(scaler, &planes, &strides, 0, Int32(h), d, l)
-                        }
-                    }
-                }
-            }
-        }
+        let source = image.pixels + [UInt8](repeating: 0, count: 64)   // the slack FFmpeg.scale needs
+        source.withUnsafeBufferPointer { FFmpeg.scale(scaler, rgb: $0, width: w, height: h, into: frame) }
         try FFmpeg.check(avcodec_send_frame(ctx, frame), "JPEG encoding", path: path)
         try FFmpeg.check(avcodec_send_frame(ctx, nil), "JPEG encoding", path: path)
         try FFmpeg.check(avcodec_receive_packet(ctx, packet), "JPEG encoding", path: path)

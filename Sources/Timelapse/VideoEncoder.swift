@@ -86,18 +86,8 @@ final class VideoEncoder {
         precondition(image.width == width && image.height == height, "VideoEncoder: frame size changed")
         let rgb = paddedToEven(image)
         try FFmpeg.check(av_frame_make_writable(frame), "preparing a frame", path: path)
-        rgb.withUnsafeBufferPointer { src in
-            var srcPlanes: [UnsafePointer<UInt8>?] = [src.baseAddress, nil, nil, nil]
-            var srcStride: [Int32] = [Int32(videoWidth * 3), 0, 0, 0]
-            withUnsafeMutablePointer(to: &frame!.pointee.data) { data in
-                withUnsafeMutablePointer(to: &frame!.pointee.linesize) { lines in
-                    data.withMemoryRebound(to: UnsafeMutablePointer<UInt8>?.self, capacity: 8) { d in
-                        lines.withMemoryRebound(to: Int32.self, capacity: 8) { l in
-                            _ = sws_scale(scaler, &srcPlanes, &srcStride, 0, Int32(videoHeight), d, l)
-                        }
-                    }
-                }
-            }
+        rgb.withUnsafeBufferPointer {
+            FFmpeg.scale(scaler!, rgb: $0, width: videoWidth, height: videoHeight, into: frame!)
         }
         frame!.pointee.pts = nextPTS
         nextPTS += 1
@@ -130,9 +120,7 @@ final class VideoEncoder {
     }
 
     /// The RGB24 samples of `image` in the encoder's input buffer, with the last column and row repeated when a side
-    /// is odd. The buffer (allocated once) ends in `inputSlack` zero bytes: swscale's SIMD loads read up to 16 bytes
-    /// past the last pixel (valgrind: "invalid read of size 16"), and heap bytes there made the same frames encode
-    /// differently from run to run.
+    /// is odd. The buffer (allocated once) ends in the zero slack `FFmpeg.scale` needs.
     private func paddedToEven(_ image: RGBImage) -> [UInt8] {
         if input.isEmpty { input = [UInt8](repeating: 0, count: videoWidth * videoHeight * 3 + Self.inputSlack) }
         if videoWidth == width && videoHeight == height {
