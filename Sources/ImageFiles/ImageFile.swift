@@ -66,23 +66,26 @@ public enum ImageFile {
     }
 }
 
-/// Writing PNG files, always atomically (NAME.part, then rename).
 /// Writing pictures in the format their file name's extension names.
 public enum PictureFile {
-    /// The extensions `write` knows: PNG and JPEG.
-    public static let extensions = ["png", "jpg", "jpeg"]
+    /// The extensions `write` knows: PNG, JPEG and (lossless) WebP.
+    public static let extensions = ["png", "jpg", "jpeg", "webp"]
 
-    /// Writes `image` as PNG (`.png`) or JPEG (`.jpg`, `.jpeg`, at `jpegQuality` 1…100), atomically.
+    /// Writes `image` as PNG (`.png`), JPEG (`.jpg`, `.jpeg`, at `jpegQuality` 1…100) or lossless WebP (`.webp`),
+    /// atomically (NAME.part, then rename).
     public static func write(_ image: RGBImage, to path: String, jpegQuality: Int = 95) throws {
         switch (path as NSString).pathExtension.lowercased() {
         case "jpg", "jpeg":
             try AtomicFile.write(FFmpegJPEGEncoder.encode(image, quality: jpegQuality, path: path), to: path)
+        case "webp":
+            try AtomicFile.write(FFmpegWebPEncoder.encode(image, path: path), to: path)
         default:
             try PNGFile.write(image, to: path)
         }
     }
 }
 
+/// Writing PNG files, always atomically (NAME.part, then rename).
 public enum PNGFile {
     /// Writes an 8-bit sRGB PNG.
     public static func write(_ image: RGBImage, to path: String) throws {

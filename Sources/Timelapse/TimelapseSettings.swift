@@ -7,8 +7,8 @@ public struct TimelapseSettings: Sendable, Equatable {
     /// libx264's constant rate factor (0 lossless … 51 worst; 18 is visually transparent for most pictures).
     /// With the mpeg4 fallback it is mapped to a quantiser 2…31.
     public var crf: Int = 18
-    /// libx264's speed preset (ultrafast … veryslow).
-    public var preset: String = "medium"
+    /// libx264's speed preset: how long it searches for a smaller file at the same quality.
+    public var speed: EncoderSpeed = .medium
     /// How long the last frame stays on screen at the end, in seconds.
     public var holdSeconds: Double = 0
     /// Use libx264 when libavcodec has it (else the built-in mpeg4 encoder). Tests can force the fallback.
@@ -16,13 +16,18 @@ public struct TimelapseSettings: Sendable, Equatable {
     /// How many frames may wait for the encoder thread before `append` blocks (keeps memory flat).
     public var queueCapacity: Int = 4
 
-    public init(fps: Int = 30, crf: Int = 18, preset: String = "medium", holdSeconds: Double = 0) {
+    public init(fps: Int = 30, crf: Int = 18, speed: EncoderSpeed = .medium, holdSeconds: Double = 0) {
         self.fps = fps
         self.crf = crf
-        self.preset = preset
+        self.speed = speed
         self.holdSeconds = holdSeconds
     }
 
     /// Frames added after the last one to hold it for `holdSeconds`.
     public var holdFrames: Int { Int((holdSeconds * Double(fps)).rounded()) }
+}
+
+/// libx264's presets, fastest first: a slower one makes a smaller file of the same quality.
+public enum EncoderSpeed: String, CaseIterable, Codable, Sendable {
+    case ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow
 }

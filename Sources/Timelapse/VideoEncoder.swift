@@ -54,7 +54,7 @@ final class VideoEncoder {
         }
         if codecName == "libx264" {
             av_opt_set(ctx.pointee.priv_data, "crf", "\(settings.crf)", 0)
-            av_opt_set(ctx.pointee.priv_data, "preset", settings.preset, 0)
+            av_opt_set(ctx.pointee.priv_data, "preset", settings.speed.rawValue, 0)
         } else {
             ctx.pointee.flags |= Int32(AV_CODEC_FLAG_QSCALE)
             ctx.pointee.global_quality = Int32(FF_QP2LAMBDA) * Int32(min(31, max(2, settings.crf / 4)))

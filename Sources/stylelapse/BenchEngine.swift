@@ -7,7 +7,7 @@ import Foundation
 import Network
 import Objective
 
-struct BenchEngine: ParsableCommand {
+struct BenchEngine: ParsableCommand, RuleChecked {
     static let configuration = CommandConfiguration(
         commandName: "engine",
         abstract: "Measure the FMA peak and the engine's kernels on VGG19's layer shapes.",
@@ -50,7 +50,7 @@ struct BenchEngine: ParsableCommand {
         var seconds: Double, flops: Double
     }
 
-    func validate() throws {
+    func check() throws {
         guard strategy == "auto" || ConvStrategy(rawValue: strategy) != nil else {
             throw ValidationError("--strategy must be auto, direct or winograd")
         }

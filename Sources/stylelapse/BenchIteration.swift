@@ -8,7 +8,7 @@ import Network
 import Objective
 import Optimization
 
-struct BenchIteration: ParsableCommand {
+struct BenchIteration: ParsableCommand, RuleChecked {
     static let configuration = CommandConfiguration(
         commandName: "iteration",
         abstract: "Seconds per iteration of the report's objective and Adam step at N×N, and peak memory.",
@@ -22,7 +22,7 @@ struct BenchIteration: ParsableCommand {
     @Flag(help: "Also time every stage (each layer's convolution forward and backward, Gram, pooling, ReLU, the rest) over as many more iterations.")
     var profile = false
 
-    func validate() throws {
+    func check() throws {
         guard size >= 16 else { throw ValidationError("--size must be at least 16") }
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
     }

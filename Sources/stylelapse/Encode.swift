@@ -5,16 +5,17 @@ import Foundation
 import ImageFiles
 import Timelapse
 
-struct Encode: ParsableCommand {
+struct Encode: ParsableCommand, RuleChecked {
     static let configuration = CommandConfiguration(
         abstract: "Encode a folder of numbered PNG frames into an MP4 timelapse (H.264, yuv420p).",
+        usage: "stylelapse encode <frame-dir> --output <output> [--fps <fps>] [--crf <crf>] [--speed <speed>] [--hold <hold>]",
         discussion: "Example: stylelapse encode frames/ --output film.mp4 --fps 24 --hold 2")
 
     @Argument(help: "Folder of PNG frames, taken in the order of the numbers in their names.")
-    var frameDir: String
+    var frameDir: String?
 
     @Option(name: .shortAndLong, help: "The MP4 to write.")
-    var output: String
+    var output: String?
 
     @Option(parsing: .unconditional, help: "Frames per second.")
     var fps: Int = 30
@@ -22,24 +23,29 @@ struct Encode: ParsableCommand {
     @Option(parsing: .unconditional, help: "libx264 constant rate factor, 0 (lossless) to 51.")
     var crf: Int = 18
 
-    @Option(help: "libx264 preset (ultrafast … veryslow).")
-    var preset: String = "medium"
+    @Option(help: "libx264's speed: \(EncoderSpeed.allCases.map(\.rawValue).joined(separator: ", ")) (slower: a smaller file of the same quality).")
+    var speed: EncoderSpeed = .medium
+
+    @Option(help: .hidden) var preset: String?
 
     @Option(parsing: .unconditional, help: "Seconds to hold the last frame.")
     var hold: Double = 0
 
-    func validate() throws {
+    func check() throws {
+        if preset != nil { throw ValidationError("encode's encoder speed is --speed (--preset is stylize's: the report's settings)") }
+        try Rules.require([("FRAME_DIR", "the folder of frames", frameDir != nil), ("--output", "the .mp4 to write", output != nil)])
         guard (1...240).contains(fps) else { throw ValidationError("--fps must be 1…240") }
         guard (0...51).contains(crf) else { throw ValidationError("--crf must be 0…51") }
         guard hold >= 0 && hold <= 3600 else { throw ValidationError("--hold must be 0…3600 seconds") }
     }
 
     func run() throws {
+        guard let frameDir, let output else { throw ValidationError("missing FRAME_DIR or --output") }   // check() said which
         try OutputChecks.require([.video(output, "--output")], inputs: [])   // the format first, before any reading
         let frames = try Self.numberedPNGs(in: frameDir)
         try OutputChecks.require([.video(output, "--output")], inputs: frames.map { ($0, "the frame") })
         let first = try ImageFile.read(frames[0])
-        let settings = TimelapseSettings(fps: fps, crf: crf, preset: preset, holdSeconds: hold)
+        let settings = TimelapseSettings(fps: fps, crf: crf, speed: speed, holdSeconds: hold)
         let writer = try TimelapseWriter(path: output, width: first.width, height: first.height, settings: settings)
         do {
             try writer.append(first)
@@ -84,3 +90,5 @@ struct Encode: ParsableCommand {
         return sorted.map { (dir as NSString).appendingPathComponent($0) }
     }
 }
+
+extension EncoderSpeed: ExpressibleByArgument {}

@@ -9,4 +9,19 @@ struct StyleLapseCommand: ParsableCommand {
         commandName: "stylelapse",
         abstract: "Paint a photo in the style of a painting, and film the painting as it happens.",
         subcommands: [StylizeCommand.self, SweepCommand.self, Info.self, Encode.self, Weights.self, Bench.self])
+
+    /// Parses twice: first without the commands' rules, so an unknown option or a malformed value is the error
+    /// reported, then with them (`Rules`).
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        do {
+            Rules.enabled = false
+            _ = try parseAsRoot(arguments)
+            Rules.enabled = true
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

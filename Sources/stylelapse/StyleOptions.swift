@@ -4,7 +4,7 @@ import ArgumentParser
 import Network
 import StyleLapse
 
-struct StyleOptions: ParsableArguments {
+struct StyleOptions: RuleChecked {
     @Option(help: "The painting whose style to take (repeat for several, blended).") var style: [String] = []
     @Option(help: "Weights of several styles, comma-separated (default: equal).") var styleBlend: String?
     @Option(parsing: .unconditional, help: "Style picture's longer side as a multiple of the content's (default 1; with --preset report each painting keeps its own size).")
@@ -13,7 +13,7 @@ struct StyleOptions: ParsableArguments {
     @Option(help: "Keep the photo's colours: luminance (its colour, the result's light) or transfer (the painting recoloured to the photo's colour statistics first).")
     var preserveColor: ColorPreservation?
 
-    func validate() throws {
+    func check() throws {
         if let text = styleBlend {
             let weights = text.split(separator: ",").map { Double($0) }
             guard weights.count == style.count, weights.allSatisfy({ ($0 ?? -1) >= 0 }),

@@ -11,7 +11,7 @@ import Optimization
 import StyleLapse
 import Timelapse
 
-struct StylizeCommand: ParsableCommand {
+struct StylizeCommand: ParsableCommand, RuleChecked {
     static let configuration = CommandConfiguration(
         commandName: "stylize",
         abstract: "Paint a photo in the style of a painting, and film it as it happens.",
@@ -29,7 +29,7 @@ struct StylizeCommand: ParsableCommand {
     @OptionGroup var styles: StyleOptions
     @Option(parsing: .unconditional, help: "Calmer timelapse: each frame = a·image + (1−a)·previous frame, 0 < a ≤ 1 (the best image is never smoothed).")
     var smooth: Double?
-    @Option(help: "The best image, .png or .jpg (default: <photo>-<painting>.png here).") var output: String?
+    @Option(help: "The best image, .png, .jpg or .webp (lossless) (default: <photo>-<painting>.png here).") var output: String?
     @Option(name: .customLong("jpeg-quality"), parsing: .unconditional, help: "JPEG quality of a .jpg --output, 1…100 (default 95).")
     var jpegQualityOption: Int?
     var jpegQuality: Int { jpegQualityOption ?? 95 }
@@ -75,9 +75,10 @@ struct StylizeCommand: ParsableCommand {
 
     enum Preset: String, ExpressibleByArgument { case report }
 
-    func validate() throws {
-        if resume == nil && (content == nil || styles.style.isEmpty) {
-            throw ValidationError("--content and --style are required (unless --resume continues a run)")
+    func check() throws {
+        if resume == nil {
+            try Rules.require([("--content", "the photo", content != nil), ("--style", "the painting", !styles.style.isEmpty)],
+                              unless: "or --resume DIR to continue a run")
         }
         if let a = smooth, !(a > 0 && a <= 1) { throw ValidationError("--smooth takes a in (0, 1]") }
         if let scales, !(1...5).contains(scales) { throw ValidationError("--scales must be 1…5") }

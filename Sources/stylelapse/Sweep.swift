@@ -6,7 +6,7 @@ import ArgumentParser
 import Foundation
 import StyleLapse
 
-struct SweepCommand: ParsableCommand {
+struct SweepCommand: ParsableCommand, RuleChecked {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
         abstract: "Run every combination of settings and lay the results out as one labelled contact sheet.",
@@ -37,7 +37,7 @@ struct SweepCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seed for --init noise (default 0).") var seed: UInt64?
     @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads: Int?
     @Option(help: "Weights file (default: where tools/fetch-weights puts it).") var weights: String?
-    @Option(help: "The contact sheet, .png or .jpg.") var output: String?
+    @Option(help: "The contact sheet, .png, .jpg or .webp (lossless).") var output: String?
     @Option(help: "Also a side-by-side timelapse of all cells, MP4.") var video: String?
     @Option(help: "Also write each cell's best picture (PNG) and record (JSON) into this folder.") var cells: String?
     @Option(help: "Run only every N-th cell starting at the K-th (K/N, 1 ≤ K ≤ N), writing them to --cells.")
@@ -96,7 +96,7 @@ struct SweepCommand: ParsableCommand {
         }
     }
 
-    func validate() throws {
+    func check() throws {
         if merge != nil {
             guard output != nil else { throw ValidationError("--merge lays out a sheet: give --output PATH.png") }
             guard content == nil, styles.style.isEmpty, video == nil, shard == nil, cells == nil else {
@@ -104,13 +104,11 @@ struct SweepCommand: ParsableCommand {
             }
             return
         }
-        guard content != nil else { throw ValidationError("--content is required") }
-        guard !styles.style.isEmpty else { throw ValidationError("--style is required") }
+        try Rules.require([("--content", "the photo", content != nil), ("--style", "the painting", !styles.style.isEmpty),
+                           shard == nil ? ("--output", "the contact sheet", output != nil)
+                                        : ("--cells", "the folder --shard writes its cells to", cells != nil)])
         if shard != nil {
-            guard cells != nil else { throw ValidationError("--shard writes its cells to --cells DIR; give it") }
             guard video == nil else { throw ValidationError("--video needs every cell on one machine; it does not combine with --shard") }
-        } else if output == nil {
-            throw ValidationError("--output is required (the contact sheet), unless --shard writes cells")
         }
         let axes = try axes()
         guard !axes.isEmpty else {

@@ -3,7 +3,7 @@
 
 import ArgumentParser
 
-struct TimelapseOptions: ParsableArguments {
+struct TimelapseOptions: RuleChecked {
     @Option(name: .customLong("fps"), parsing: .unconditional, help: "Timelapse frames per second (default 30).") var fpsOption: Int?
     @Option(name: .customLong("every"), parsing: .unconditional, help: "Only iterations 0, K, 2K, … and the last become frames (default 1).")
     var everyOption: Int?
@@ -14,7 +14,7 @@ struct TimelapseOptions: ParsableArguments {
     var every: Int { everyOption ?? 1 }
     var hold: Double { holdOption ?? 2 }
 
-    func validate() throws {
+    func check() throws {
         guard every >= 1 else { throw ValidationError("--every must be at least 1") }
         guard (1...240).contains(fps) else { throw ValidationError("--fps must be 1…240") }
         guard hold >= 0 && hold <= 3600 else { throw ValidationError("--hold must be 0…3600 seconds") }

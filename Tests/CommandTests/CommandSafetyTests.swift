@@ -70,7 +70,7 @@ final class CommandSafetyTests: XCTestCase {
     func testOutputsWhoseFormatStyleLapseDoesNotWrite() throws {
         let dir = TemporaryFolder()
         let base = ["stylize", "--content", Fixture.path("demo/chelsea.png"), "--style", style, "--iterations", "1"]
-        for (extra, words) in [(["--output", dir.file("o.gif")], "--output writes .png, .jpg, .jpeg; .gif is not"),
+        for (extra, words) in [(["--output", dir.file("o.gif")], "--output writes .png, .jpg, .jpeg, .webp; .gif is not"),
                                (["--output", dir.file("o.png"), "--video", dir.file("v.gif")], "--video writes .mp4"),
                                (["--output", dir.file("o.png"), "--video", dir.file("v.mkv")], "--video writes .mp4"),
                                (["--output", dir.file("o.png"), "--plot", dir.file("p.png")], "--plot writes .svg"),
@@ -130,8 +130,8 @@ final class CommandSafetyTests: XCTestCase {
 }
 
 /// `--output` names its format: `.jpg`/`.jpeg` writes JPEG (through libavcodec), `.png` PNG.
-final class JPEGOutputTests: XCTestCase {
-    func testJPEGOutput() throws {
+final class PictureOutputTests: XCTestCase {
+    func testJPEGAndWebPOutput() throws {
         _ = try RealWeights.require()
         let dir = TemporaryFolder()
         let run = ["stylize", "--content", Fixture.path("demo/chelsea.png"), "--style", Fixture.path("demo/starry_night.jpg"),
@@ -148,6 +148,11 @@ final class JPEGOutputTests: XCTestCase {
         XCTAssertGreaterThan(psnr(jpeg, png), 35, "quality 95 is close to the PNG")
         XCTAssertGreaterThan(psnr(jpeg, png), psnr(low, png) + 5, "quality 10 is coarser")
         XCTAssertLessThan(Fixture.bytesAt(dir.file("low.jpeg"))!.count, Fixture.bytesAt(dir.file("o.jpg"))!.count)
+        // WebP is lossless: the PNG's pixels exactly, in a RIFF/WEBP file.
+        XCTAssertEqual(try Command.run(run + ["--output", dir.file("o.webp")]).status, 0)
+        let webp = Fixture.bytesAt(dir.file("o.webp"))!
+        XCTAssertEqual([Array(webp[0..<4]), Array(webp[8..<12])], [Array("RIFF".utf8), Array("WEBP".utf8)])
+        XCTAssertEqual(try ImageFile.read(dir.file("o.webp")).pixels, png.pixels, "lossless WebP keeps every pixel")
         let refused = try Command.run(run + ["--output", dir.file("p.png"), "--jpeg-quality", "50"])
         XCTAssertEqual(refused.status, 64)
         XCTAssertTrue(refused.stderr.contains("--jpeg-quality goes with a .jpg --output"), refused.stderr)
@@ -163,6 +168,57 @@ final class MessageTests: XCTestCase {
         XCTAssertEqual(result.status, 1, result.stderr)
         XCTAssertTrue(result.stderr.contains(dir.path + ": is a folder, not an image file"), result.stderr)
         XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
+    }
+
+    /// The parser's errors come before the commands' rules: an unknown option was hidden behind "--content and
+    /// --style are required".
+    func testAnUnknownOptionIsReportedFirst() throws {
+        for command in [["stylize"], ["stylize", "--content", Fixture.path("demo/chelsea.png")], ["sweep"], ["encode"],
+                        ["sweep", "--merge", "cells"], ["bench", "engine"]] {
+            let result = try Command.run(command + ["--colour", "red"])
+            XCTAssertEqual(result.status, 64, "\(command): \(result.stderr)")
+            XCTAssertEqual(result.stderr.split(separator: "\n").first, "Error: Unknown option '--colour'", "\(command)")
+        }
+    }
+
+    /// Each missing option is named, and only the missing ones.
+    func testMissingOptionsAreNamedOneByOne() throws {
+        let photo = Fixture.path("demo/chelsea.png"), painting = Fixture.path("demo/starry_night.jpg")
+        for (arguments, line) in [
+            (["stylize"], "missing --content (the photo) and --style (the painting); or --resume DIR to continue a run"),
+            (["stylize", "--content", photo], "missing --style (the painting); or --resume DIR to continue a run"),
+            (["stylize", "--style", painting], "missing --content (the photo); or --resume DIR to continue a run"),
+            (["sweep", "--strength", "0.5"],
+             "missing --content (the photo), --style (the painting) and --output (the contact sheet)"),
+            (["sweep", "--content", photo, "--style", painting, "--strength", "0.5"], "missing --output (the contact sheet)"),
+            (["sweep", "--style", painting, "--strength", "0.5", "--shard", "1/2"],
+             "missing --content (the photo) and --cells (the folder --shard writes its cells to)"),
+            (["encode"], "missing FRAME_DIR (the folder of frames) and --output (the .mp4 to write)"),
+            (["encode", Fixture.path("images")], "missing --output (the .mp4 to write)")] {
+            let result = try Command.run(arguments)
+            XCTAssertEqual(result.status, 64, "\(arguments): \(result.stderr)")
+            XCTAssertEqual(result.stderr.split(separator: "\n").first.map(String.init), "Error: " + line, "\(arguments)")
+        }
+    }
+
+    /// `encode`'s x264 speed has a name of its own (`--preset` is stylize's report) and is checked before any frame
+    /// is read; it used to fail inside libx264 after the frames were decoded.
+    func testEncodeSpeedIsCheckedUpFront() throws {
+        let dir = TemporaryFolder()
+        let frames = dir.file("frames")
+        try FileManager.default.createDirectory(atPath: frames, withIntermediateDirectories: false)
+        for i in 0..<3 { try PNGFile.write(TestFrames.smooth(i, width: 20, height: 14), to: frames + "/frame_\(i).png") }
+        let warp = try Command.run(["encode", frames, "-o", dir.file("v.mp4"), "--speed", "warp"])
+        XCTAssertEqual(warp.status, 64, warp.stderr)
+        XCTAssertTrue(warp.stderr.hasPrefix("Error: The value 'warp' is invalid for '--speed <speed>'"), warp.stderr)
+        XCTAssertTrue(warp.stderr.contains("veryslow"), warp.stderr)
+        let preset = try Command.run(["encode", frames, "-o", dir.file("v.mp4"), "--preset", "fast"])
+        XCTAssertEqual(preset.status, 64, preset.stderr)
+        XCTAssertTrue(preset.stderr.contains("encoder speed is --speed"), preset.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.file("v.mp4")))
+        let fast = try Command.run(["encode", frames, "-o", dir.file("v.mp4"), "--speed", "ultrafast"])
+        XCTAssertEqual(fast.status, 0, fast.stderr)
+        XCTAssertEqual(Array(Fixture.bytesAt(dir.file("v.mp4"))![4..<8]), Array("ftyp".utf8))
     }
 
     func testTheDefaultOutputNamesBothPictures() throws {

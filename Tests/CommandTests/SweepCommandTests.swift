@@ -156,7 +156,7 @@ final class SweepCommandTests: XCTestCase {
         let base = ["sweep", "--content", content, "--style", style, "--style-weight", "1,2"]
         for (extra, words) in [(["--shard", "3/2", "--cells", dir.path], "--shard"), (["--shard", "1/2"], "--cells"),
                                (["--shard", "1/2", "--cells", dir.path, "--video", dir.file("v.mp4")], "--video"),
-                               ([], "--output is required")] {
+                               ([], "missing --output (the contact sheet)")] {
             let result = try Command.run(base + extra)
             XCTAssertEqual(result.status, 64, "\(extra): \(result.stderr)")
             XCTAssertTrue(result.stderr.contains(words), "\(extra): \(result.stderr)")

@@ -23,7 +23,7 @@ final class TimelapseWriterTests: XCTestCase {
     func testH264FramesDurationAndQuality() throws {
         let dir = TemporaryFolder()
         let path = dir.file("lapse.mp4")
-        var settings = TimelapseSettings(fps: 10, crf: 18, preset: "fast", holdSeconds: 1)
+        var settings = TimelapseSettings(fps: 10, crf: 18, speed: .fast, holdSeconds: 1)
         settings.queueCapacity = 2
         let sources = try write(path, frames: 25, width: 64, height: 48, settings: settings)
         XCTAssertEqual(dir.contents, ["lapse.mp4"], "no .part file remains")
@@ -80,7 +80,7 @@ final class TimelapseWriterTests: XCTestCase {
         let small = try SmallFileSystem(kilobytes: 64)
         let mountPoint = small.path
         let path = mountPoint + "/full.mp4"
-        var settings = TimelapseSettings(fps: 30, crf: 0, preset: "ultrafast")   // lossless: large packets
+        var settings = TimelapseSettings(fps: 30, crf: 0, speed: .ultrafast)   // lossless: large packets
         settings.queueCapacity = 2
         XCTAssertThrowsError(try write(path, frames: 60, width: 256, height: 256, settings: settings)) { error in
             XCTAssertTrue("\(error)".hasPrefix(path + ": "), "\(error)")

@@ -1,0 +1,29 @@
+// Rules: the commands' checks of how options go together, run in a second parse so that the parser's own errors
+// (an unknown option, a value that is not a number) are reported first, and the missing options named one by one.
+
+import ArgumentParser
+
+/// A command or option group whose `check()` holds its rules; `validate()` runs it only in the second parse.
+protocol RuleChecked: ParsableArguments {
+    func check() throws
+}
+
+extension RuleChecked {
+    func validate() throws {
+        if Rules.enabled { try check() }
+    }
+}
+
+enum Rules {
+    /// Off during the first parse (`StyleLapseCommand.main`), on in the second.
+    nonisolated(unsafe) static var enabled = true
+
+    /// Throws one line naming every missing option, e.g. "missing --content (the photo) and --style (the painting)".
+    static func require(_ options: [(name: String, what: String, given: Bool)], unless: String? = nil) throws {
+        let missing = options.filter { !$0.given }.map { "\($0.name) (\($0.what))" }
+        guard !missing.isEmpty else { return }
+        let list = missing.count == 1 ? missing[0]
+            : missing.dropLast().joined(separator: ", ") + " and " + missing.last!
+        throw ValidationError("missing " + list + (unless.map { "; " + $0 } ?? ""))
+    }
+}
