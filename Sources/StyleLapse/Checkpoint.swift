@@ -174,6 +174,9 @@ public enum Checkpoint {
             return a
         }
         let settings = header.settings
+        do { try settings.check() } catch let error as SettingsError {
+            throw CheckpointError(path: path, problem: "damaged checkpoint (\(error.description))")
+        }
         let x = try array("x")
         let n = x.count
         let optimizerState: OptimizerState

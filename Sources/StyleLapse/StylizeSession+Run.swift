@@ -111,7 +111,8 @@ extension StylizeSession {
         guard film.filming else { return }
         var missing = false
         for i in stride(from: 0, through: last, by: settings.film.every) {
-            guard let picture = try? ImageFile.read(Checkpoint.framePath(folder, i)) else { missing = true; continue }
+            guard let picture = try? ImageFile.read(Checkpoint.framePath(folder, i)),
+                  picture.width == plan.width, picture.height == plan.height else { missing = true; continue }
             try emit(.frame(FrameEvent(iteration: i, picture: picture, replayed: true)))
         }
         if missing { try emit(.notice("the checkpoint in \(folder) lacks some frames before iteration \(last)")) }

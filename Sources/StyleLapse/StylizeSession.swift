@@ -49,6 +49,7 @@ public final class StylizeSession {
 
     private init(settings: SessionSettings, resumed: (snapshot: CheckpointSnapshot, folder: String)?,
                  network: VGGNetwork?, pictures: Pictures?, parallel: Parallel?) throws {
+        try settings.check()
         let paths = [settings.pictures.content] + settings.pictures.styles
         let digests = try paths.map(Self.sha256)
         if let resumed {
@@ -66,6 +67,13 @@ public final class StylizeSession {
         settings.coarseIterations = settings.coarseIterations ?? CoarseToFine.coarseIterations(settings.run.iterations)
         let passes = CoarseToFine.passes(width: w, height: h, scales: settings.scales!, iterations: settings.run.iterations,
                                          coarseIterations: settings.coarseIterations!)
+        if let (snapshot, folder) = resumed {
+            let i = snapshot.pass.index
+            guard i < passes.count, snapshot.state.x.count == 3 * passes[i].width * passes[i].height else {
+                throw CheckpointError(path: folder + "/state.bin",
+                                      problem: "damaged checkpoint (its picture does not fit the run's passes)")
+            }
+        }
         let estimate = try Self.checkMemory(settings, pictures: pictures)
         self.settings = settings
         self.pictures = pictures

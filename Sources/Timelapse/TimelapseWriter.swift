@@ -18,12 +18,14 @@ public final class TimelapseWriter {
 
     private let queue: EncodingQueue
     private var lastFrame: RGBImage?
+    private let size: (width: Int, height: Int)
     private var finished = false
 
     /// Opens `path.part` for an MP4 of `width`×`height` pictures. Throws when the encoder or file cannot be set up.
     public init(path: String, width: Int, height: Int, settings: TimelapseSettings = TimelapseSettings()) throws {
         self.path = path
         self.settings = settings
+        size = (width, height)
         let encoder = try VideoEncoder(outputPath: AtomicFile.partPath(for: path), reportPath: path, width: width,
                                        height: height, settings: settings)
         codecName = encoder.codecName
@@ -35,6 +37,9 @@ public final class TimelapseWriter {
     /// error once encoding has failed.
     public func append(_ image: RGBImage) throws {
         precondition(!finished, "TimelapseWriter: append after finish or cancel")
+        guard image.width == size.width && image.height == size.height else {
+            throw ImageFileError(path, "a \(image.width)×\(image.height) frame in a \(size.width)×\(size.height) video")
+        }
         try queue.push(image)
         lastFrame = image
         framesAppended += 1

@@ -16,7 +16,7 @@ struct StyleOptions: RuleChecked {
     func check() throws {
         if let text = styleBlend {
             let weights = text.split(separator: ",").map { Double($0) }
-            guard weights.count == style.count, weights.allSatisfy({ ($0 ?? -1) >= 0 }),
+            guard weights.count == style.count, weights.allSatisfy({ $0.map { $0 >= 0 && $0.isFinite } ?? false }),
                   weights.reduce(0, { $0 + ($1 ?? 0) }) > 0 else {
                 throw ValidationError("--style-blend takes one non-negative weight per --style, e.g. 0.7,0.3")
             }
@@ -25,7 +25,7 @@ struct StyleOptions: RuleChecked {
     }
 
     /// Each painting's weight in the blend (nil: equal).
-    var blend: [Double]? { styleBlend.map { $0.split(separator: ",").map { Double($0)! } } }
+    var blend: [Double]? { styleBlend.map { $0.split(separator: ",").compactMap { Double($0) } } }   // check() made sure each is a number
 }
 
 extension Pooling: ExpressibleByArgument {}

@@ -81,3 +81,68 @@ final class DamagedCheckpointCommandTests: XCTestCase {
         }
     }
 }
+
+/// A checkpoint whose bytes are well formed but whose values no run can use — edited by hand or by another
+/// program — is an error naming it; these reached the engine's preconditions (and an index out of range) before.
+final class EditedCheckpointCommandTests: XCTestCase {
+    override func setUpWithError() throws { _ = try RealWeights.require() }
+
+    /// A real checkpoint of a 2-step run at 32 px, with a video, in `dir/ck`.
+    func checkpoint(_ dir: TemporaryFolder) throws -> String {
+        let run = try Command.run(["stylize", "--content", Fixture.path("demo/chelsea.png"),
+                                   "--style", Fixture.path("demo/starry_night.jpg"), "--max-size", "32", "--scales", "1",
+                                   "--iterations", "2", "--quiet", "--output", dir.file("o.png"),
+                                   "--video", dir.file("v.mp4"), "--hold", "0", "--checkpoint", dir.file("ck")])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        return dir.file("ck")
+    }
+
+    /// Rewrites the JSON header of `folder/state.bin` with `edit`.
+    func editHeader(_ folder: String, _ edit: (inout [String: Any]) -> Void) throws {
+        let path = folder + "/state.bin"
+        let bytes = Fixture.bytesAt(path)!
+        let length = (0..<4).reduce(0) { $0 | Int(bytes[8 + $1]) << (8 * $1) }
+        var header = try JSONSerialization.jsonObject(with: Data(bytes[12..<(12 + length)])) as! [String: Any]
+        edit(&header)
+        let json = [UInt8](try JSONSerialization.data(withJSONObject: header))
+        let size = (0..<4).map { UInt8((json.count >> (8 * $0)) & 0xFF) }
+        try Data(Array(bytes[0..<8]) + size + json + Array(bytes[(12 + length)...])).write(to: URL(fileURLWithPath: path))
+    }
+
+    func testValuesNoRunCanUseAreOneLineNamingTheCheckpoint() throws {
+        let edits: [(String, (inout [String: Any]) -> Void)] = [
+            ("film every 0", { h in
+                var s = h["settings"] as! [String: Any], f = s["film"] as! [String: Any]
+                f["every"] = 0; s["film"] = f; h["settings"] = s }),
+            ("no style layers", { h in
+                var s = h["settings"] as! [String: Any], r = s["run"] as! [String: Any], o = r["objective"] as! [String: Any]
+                o["styleLayers"] = [Any](); r["objective"] = o; s["run"] = r; h["settings"] = s }),
+            ("pass 7 of 1", { h in
+                var p = h["pass"] as! [String: Any]
+                p["index"] = 7; h["pass"] = p })]
+        for (name, edit) in edits {
+            let dir = TemporaryFolder()
+            let folder = try checkpoint(dir)
+            try editHeader(folder, edit)
+            let result = try Command.run(["stylize", "--resume", folder, "--iterations", "4", "--quiet"])
+            XCTAssertEqual(result.status, 1, name + ": " + result.stderr)
+            XCTAssertFalse(result.signalled, name)
+            XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, name + ": " + result.stderr)
+            XCTAssertTrue(result.stderr.contains(folder + "/state.bin: damaged checkpoint"), name + ": " + result.stderr)
+        }
+    }
+
+    /// A kept frame of another size is left out of the resumed film (with a notice), not fed to the encoder.
+    func testAFrameOfAnotherSizeIsLeftOut() throws {
+        let dir = TemporaryFolder()
+        let folder = try checkpoint(dir)
+        let frames = try FileManager.default.contentsOfDirectory(atPath: folder + "/frames").filter { $0.hasSuffix(".png") }
+        XCTAssertFalse(frames.isEmpty, "the checkpoint keeps the film's frames")
+        try PNGFile.write(RGBImage(width: 20, height: 20, filledWith: (9, 9, 9)), to: folder + "/frames/" + frames.sorted()[0])
+        let result = try Command.run(["stylize", "--resume", folder, "--iterations", "4"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertFalse(result.signalled)
+        XCTAssertTrue(result.stderr.contains("lacks some frames"), result.stderr)
+        XCTAssertEqual(try VideoFile.read(dir.file("v.mp4")).frames.count, 4, "iterations 1…4 (frame 0 left out)")
+    }
+}

@@ -27,6 +27,23 @@ final class SessionEventTests: XCTestCase {
         XCTAssertEqual(session.plan.totalIterations, 7)
     }
 
+    /// Settings no run can use are a `SettingsError` before any work, never a trap in the engine.
+    func testSettingsNoRunCanUseAreAnError() throws {
+        let good = try Demo.settings(iterations: 2)
+        let bad: [(String, (inout SessionSettings) -> Void)] = [
+            ("no painting", { $0.pictures.styles = [] }), ("two blend weights", { $0.pictures.styleBlend = [1, 1] }),
+            ("size 8", { $0.pictures.maxSize = 8 }), ("every 0", { $0.film.every = 0 }), ("smooth 2", { $0.film.smooth = 2 }),
+            ("6 scales", { $0.scales = 6 }), ("no style layers", { $0.run.objective.styleLayers = [] }),
+            ("nan weight", { $0.run.objective.styleWeight = .nan }), ("-1 steps", { $0.run.iterations = -1 }),
+            ("learning rate 0", { $0.run.adam.learningRate = 0 }), ("no history", { $0.run.lbfgs.historySize = 0 })]
+        for (name, edit) in bad {
+            var settings = good
+            edit(&settings)
+            XCTAssertThrowsError(try StylizeSession(settings: settings), name) { XCTAssertTrue($0 is SettingsError, name) }
+        }
+        XCTAssertNoThrow(try good.check())
+    }
+
     func testNoFramesUnlessASinkWantsThem() throws {
         let session = try StylizeSession(settings: try Demo.settings(iterations: 2))
         let recorder = Recorder(frames: false)

@@ -87,4 +87,16 @@ final class TimelapseWriterTests: XCTestCase {
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: mountPoint), [])
     }
+
+    /// A frame of another size is an error naming the video (it was a precondition in the encoder: a crash).
+    func testAFrameOfAnotherSizeIsAnError() throws {
+        let dir = TemporaryFolder()
+        let writer = try TimelapseWriter(path: dir.file("v.mp4"), width: 32, height: 24)
+        try writer.append(RGBImage(width: 32, height: 24, filledWith: (10, 20, 30)))
+        XCTAssertThrowsError(try writer.append(RGBImage(width: 24, height: 32, filledWith: (10, 20, 30)))) {
+            XCTAssertTrue("\($0)".contains("a 24×32 frame in a 32×24 video"), "\($0)")
+        }
+        writer.cancel()
+        XCTAssertEqual(dir.contents, [])
+    }
 }
