@@ -24,6 +24,7 @@ let package = Package(
     targets: [
         // C libraries at the edges: a modulemap and one shim header each.
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
         .systemLibrary(
             name: "CFFmpeg", pkgConfig: "libavformat libavcodec libavutil libswscale",
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev"])]),
@@ -32,6 +33,10 @@ let package = Package(
         .target(name: "ImageFiles", dependencies: ["CPNG", "CFFmpeg"], swiftSettings: cpuFlags),
         // The MP4 timelapse writer (and reader, for checks).
         .target(name: "Timelapse", dependencies: ["CFFmpeg", "ImageFiles"], swiftSettings: cpuFlags),
+        // Composed pictures: text in a real typeface (FreeType), fitting, placing and mixing pictures.
+        .target(name: "Drawing", dependencies: ["CFreeType", "ImageFiles"], swiftSettings: cpuFlags),
+        // The finished film: frames stored on disk, paced by change, opening and closing cards.
+        .target(name: "Film", dependencies: ["Drawing", "ImageFiles"], swiftSettings: cpuFlags),
         // Tensors, kernels and their gradients: pure Swift, SIMD and Dispatch only.
         .target(name: "Engine", swiftSettings: cpuFlags),
 
@@ -49,7 +54,8 @@ let package = Package(
 
         // The session: one run as an object that emits events to sinks (film, frames, trace, checkpoints, plot).
         .target(name: "StyleLapse",
-                dependencies: ["Engine", "Network", "Objective", "Optimization", "Stylize", "ImageFiles", "Timelapse"],
+                dependencies: ["Engine", "Network", "Objective", "Optimization", "Stylize", "ImageFiles", "Timelapse",
+                               "Drawing", "Film"],
                 swiftSettings: cpuFlags),
 
         // Compiled for the baseline CPU: tells a CPU without AVX2/FMA so before any of the Haswell code runs.

@@ -87,6 +87,11 @@ public enum PictureFile {
 
 /// Writing PNG files, always atomically (NAME.part, then rename).
 public enum PNGFile {
+    /// The bytes of an 8-bit sRGB PNG of `image` (`name` names it in errors).
+    public static func encode(_ image: RGBImage, name: String) throws -> [UInt8] {
+        try PNGCodec.encode(width: image.width, height: image.height, rgb8: image.pixels, path: name)
+    }
+
     /// Writes an 8-bit sRGB PNG.
     public static func write(_ image: RGBImage, to path: String) throws {
         try AtomicFile.write(PNGCodec.encode(width: image.width, height: image.height, rgb8: image.pixels, path: path),

@@ -8,3 +8,5 @@
 @_exported import Optimization
 @_exported import Stylize
 @_exported import Timelapse
+@_exported import Film
+@_exported import Drawing

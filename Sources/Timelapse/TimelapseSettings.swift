@@ -13,6 +13,8 @@ public struct TimelapseSettings: Sendable, Equatable {
     public var holdSeconds: Double = 0
     /// Use libx264 when libavcodec has it (else the built-in mpeg4 encoder). Tests can force the fallback.
     public var preferH264: Bool = true
+    /// The container's tags (e.g. "title", "comment"), as `ffprobe -show_format` shows them.
+    public var metadata: [String: String] = [:]
     /// How many frames may wait for the encoder thread before `append` blocks (keeps memory flat).
     public var queueCapacity: Int = 4
 

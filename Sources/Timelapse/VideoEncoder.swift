@@ -63,6 +63,9 @@ final class VideoEncoder {
         try FFmpeg.check(avcodec_open2(ctx, codec, nil), "opening the \(codecName) encoder", path: path)
         try FFmpeg.check(avcodec_parameters_from_context(stream.pointee.codecpar, ctx), "encoder parameters", path: path)
         stream.pointee.time_base = ctx.pointee.time_base
+        for (key, value) in settings.metadata.sorted(by: { $0.key < $1.key }) {
+            av_dict_set(&muxer.pointee.metadata, key, value, 0)
+        }
         try FFmpeg.check(avio_open(&muxer.pointee.pb, outputPath, AVIO_FLAG_WRITE), "creating the file", path: path)
         var options: OpaquePointer?
         av_dict_set(&options, "movflags", "+faststart", 0)  // moov before mdat: plays while downloading

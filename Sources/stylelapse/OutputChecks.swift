@@ -57,10 +57,10 @@ enum OutputChecks {
 
     /// A frames folder holding another run's frames mixes two runs: refused (status 64), or with `remove` those
     /// frames are deleted first.
-    static func requireNoOldFrames(_ folder: String, remove: Bool) throws {
+    static func requireNoOldFrames(_ folder: String, remove: Bool, allowed: Bool = false) throws {
         let old = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
             .filter { $0.hasPrefix("frame_") && $0.hasSuffix(".png") }
-        guard !old.isEmpty else { return }
+        guard !old.isEmpty, !allowed else { return }
         if remove {
             for name in old where unlink(folder + "/" + name) != 0 {
                 throw ImageFileError(folder + "/" + name, "cannot remove the old frame (\(String(cString: strerror(errno))))")

@@ -25,8 +25,10 @@ extension StylizeCommand {
         } else {
             let settings = sessionSettings()
             try OutputChecks.require(outputs.list(checkpoint: checkpoint), inputs: Self.inputs(settings))
-            if let frames { try OutputChecks.requireNoOldFrames(frames, remove: overwriteFrames) }
+            if let frames { try OutputChecks.requireNoOldFrames(frames, remove: false, allowed: overwriteFrames) }
             session = try StylizeSession(settings: settings, parallel: parallel)
+            // The old frames go only once the run can start: a refused run loses nothing.
+            if let frames, overwriteFrames { try OutputChecks.requireNoOldFrames(frames, remove: true) }
         }
         interrupts.onStop = session.requestStop
         let plan = session.plan
@@ -35,10 +37,9 @@ extension StylizeCommand {
                                                        Double(plan.memoryEstimate) / 1048576).utf8))
         }
         session.attach(ProgressSink(total: plan.totalIterations, quiet: quiet))
-        let film = try outputs.video.map {
-            try TimelapseSink(path: $0, width: plan.width, height: plan.height,
-                              settings: TimelapseSettings(fps: outputs.fps, holdSeconds: outputs.hold))
-        }
+        let film = try outputs.videos.isEmpty ? nil : FilmSink(
+            videos: outputs.videos, width: plan.width, height: plan.height, composition: outputs.film,
+            pictures: Self.panels(session), metadata: Self.metadata(session.settings))
         film.map(session.attach)
         if let frames = outputs.frames { session.attach(FramesFolderSink(folder: frames)) }
         if let trace = outputs.trace { session.attach(TraceSink(path: trace)) }
@@ -70,7 +71,7 @@ extension StylizeCommand {
             throw ImageFileError(output, error.problem + "; the best image "
                 + (Self.rescue(outcome.best).map { "is saved at \($0)" } ?? "could not be saved either"))
         }
-        if !quiet { summary(outcome, outputs: outputs, frames: film?.writer.framesAppended) }
+        if !quiet { summary(outcome, outputs: outputs, film: film?.parts) }
         if outcome.stopped { throw ExitCode(130) }
     }
 
@@ -81,14 +82,33 @@ extension StylizeCommand {
         return inputs
     }
 
-    func summary(_ o: StylizeOutcome, outputs: OutputOptions, frames: Int?) {
+    /// The photo and the paintings as the film's cards show them, each named by its file.
+    static func panels(_ session: StylizeSession) -> [Panel] {
+        let s = session.settings.pictures
+        return zip([session.pictures.content] + session.pictures.styles, [s.content] + s.styles)
+            .map { Panel($0, label: ($1 as NSString).lastPathComponent) }
+    }
+
+    /// The film's title and a comment with how it was made.
+    static func metadata(_ s: SessionSettings) -> [String: String] {
+        let name = { (path: String) in (path as NSString).lastPathComponent }
+        let command = (["stylelapse"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        return ["title": "\(name(s.pictures.content)) in the style of \(s.pictures.styles.map(name).joined(separator: " and "))",
+                "comment": "StyleLapse \(StyleLapseVersion.current): \(command); settings "
+                    + String(decoding: (try? JSONEncoder().encode(s)) ?? Data(), as: UTF8.self)]
+    }
+
+    func summary(_ o: StylizeOutcome, outputs: OutputOptions, film: FilmParts?) {
         print(String(format: "%@ in %.1f s: %d iterations (%d evaluations), %.3f s per iteration, peak memory %.0f MB",
                      o.stopped ? "stopped" : (o.converged ? "converged" : "done"), o.seconds, o.iterations,
                      o.evaluations, o.seconds / Double(max(o.iterations, 1)), Measure.peakMemoryMB))
         print(String(format: "best loss %.6g at iteration %d (style %.6g, content %.6g)", o.bestLoss.total,
                      o.bestIteration, o.bestLoss.style, o.bestLoss.content)
             + (o.bestPass.divisor == 1 ? "" : " in the pass at \(o.bestPass.width)×\(o.bestPass.height), enlarged"))
-        print("wrote \(outputs.output)" + (outputs.video.map { ", \($0) (\(frames ?? 0) frames + hold)" } ?? "")
+        let parts = film.map { String(format: " (%.1f s: %.1f opening, %.1f painting, %.1f closing)",
+                                             Double($0.total) / Double(outputs.film.fps), Double($0.opening) / Double(outputs.film.fps),
+                                             Double($0.painting) / Double(outputs.film.fps), Double($0.closing) / Double(outputs.film.fps)) } ?? ""
+        print("wrote \(outputs.output)" + outputs.videos.map { ", \($0)" }.joined() + parts
             + (outputs.trace.map { ", \($0)" } ?? ""))
     }
 
@@ -102,35 +122,35 @@ extension StylizeCommand {
 /// The command's outputs, kept in a checkpoint so a resumed run writes where the first one did.
 struct OutputOptions: Codable {
     var output: String
-    var video: String?, trace: String?, frames: String?, plot: String?
-    var fps: Int, hold: Double
+    var videos: [String], trace: String?, frames: String?, plot: String?
+    var film: FilmComposition
 
     init(_ c: StylizeCommand) {
         // The default names both pictures, so two paintings of one photo do not collide: chelsea-starry_night.png.
         let stem = { (path: String) in ((path as NSString).lastPathComponent as NSString).deletingPathExtension }
         output = c.output ?? ([c.content ?? "stylelapse"] + c.styles.style).map(stem).joined(separator: "-") + ".png"
-        (video, trace, frames, plot) = (c.video, c.trace, c.frames, c.plot)
-        (fps, hold) = (c.timelapse.fps, c.timelapse.hold)
+        (videos, trace, frames, plot) = (c.video, c.trace, c.frames, c.plot)
+        film = c.timelapse.composition
         explicitOutput = c.output != nil
     }
 
     /// Whether --output was given (else `output` is the default name).
     private var explicitOutput = true
-    enum CodingKeys: CodingKey { case output, video, trace, frames, plot, fps, hold }
+    enum CodingKeys: CodingKey { case output, videos, trace, frames, plot, film }
 
     /// The outputs to check before the work (`checkpoint`: the checkpoint folder, if any).
     func list(checkpoint: String?) -> [Output] {
-        [.picture(output)] + [video.map { .video($0) }, trace.map { .trace($0) }, plot.map { .plot($0) },
-                              frames.map { .frames($0) }, checkpoint.map { .checkpoint($0) }]
-            .compactMap { $0 }
+        [.picture(output)] + videos.map { .video($0) }
+            + [trace.map { .trace($0) }, plot.map { .plot($0) }, frames.map { .frames($0) },
+               checkpoint.map { .checkpoint($0) }].compactMap { $0 }
     }
 
     /// These options where given, `first`'s elsewhere.
     func over(_ first: OutputOptions) -> OutputOptions {
         var o = first
         if explicitOutput { o.output = output }
-        (o.video, o.trace, o.frames, o.plot) = (video ?? first.video, trace ?? first.trace, frames ?? first.frames,
-                                                plot ?? first.plot)
+        (o.videos, o.trace, o.frames, o.plot) = (videos.isEmpty ? first.videos : videos, trace ?? first.trace,
+                                                 frames ?? first.frames, plot ?? first.plot)
         return o
     }
 }

@@ -33,7 +33,7 @@ struct StylizeCommand: ParsableCommand, RuleChecked {
     @Option(name: .customLong("jpeg-quality"), parsing: .unconditional, help: "JPEG quality of a .jpg --output, 1…100 (default 95).")
     var jpegQualityOption: Int?
     var jpegQuality: Int { jpegQualityOption ?? 95 }
-    @Option(help: "The timelapse, MP4.") var video: String?
+    @Option(help: "The film: .mp4 (H.264); give it again for more files from one run.") var video: [String] = []
     @Option(help: "Also write every frame as a numbered PNG into this folder.") var frames: String?
     @Flag(help: "Remove the frames (frame_*.png) another run left in --frames before this one writes its own.")
     var overwriteFrames = false
@@ -139,13 +139,13 @@ struct StylizeCommand: ParsableCommand, RuleChecked {
             }
         }
         if overwriteFrames && frames == nil { throw ValidationError("--overwrite-frames goes with --frames DIR") }
-        if smooth != nil && video == nil && frames == nil {
+        if smooth != nil && video.isEmpty && frames == nil {
             throw ValidationError("--smooth calms the film; it does nothing without --video or --frames")
         }
         if coarseIterations != nil && scales == 1 {
             throw ValidationError("--coarse-iterations sets the coarser passes' steps; --scales 1 has none")
         }
-        try timelapse.requireUse(video: video != nil, frames: frames != nil)
+        try timelapse.requireUse(video: !video.isEmpty, frames: frames != nil)
     }
 
     /// The run's settings: the preset (or the default), then every option given.

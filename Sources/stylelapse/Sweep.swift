@@ -128,6 +128,9 @@ struct SweepCommand: ParsableCommand, RuleChecked {
         if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
         if seed != nil && self.`init` != "noise" { throw ValidationError("--seed only seeds --init noise") }
         try timelapse.requireUse(video: video != nil, frames: false)
+        if let name = timelapse.cuttingOptions.first {
+            throw ValidationError("\(name) cuts stylize's film; the sweep's side-by-side video plays one frame per iteration")
+        }
     }
 
     /// The settings every cell starts from: the preset (or the default), then the options given.

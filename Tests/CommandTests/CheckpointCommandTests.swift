@@ -16,7 +16,7 @@ final class CheckpointCommandTests: XCTestCase {
     func resumeMatchesUninterrupted(_ extra: [String]) throws {
         let dir = TemporaryFolder()
         let common = ["stylize", "--content", content, "--style", style, "--max-size", "48", "--quiet",
-                      "--hold", "0", "--checkpoint-every", "2"] + extra
+                      "--hold", "0", "--pace", "iterations", "--intro", "0", "--outro", "0", "--checkpoint-every", "2"] + extra
         let whole = try Command.run(common + ["--iterations", "9", "--output", dir.file("whole.png"),
                                               "--video", dir.file("whole.mp4"), "--checkpoint", dir.file("ckw")])
         XCTAssertEqual(whole.status, 0, whole.stderr)
@@ -92,7 +92,7 @@ final class EditedCheckpointCommandTests: XCTestCase {
         let run = try Command.run(["stylize", "--content", Fixture.path("demo/chelsea.png"),
                                    "--style", Fixture.path("demo/starry_night.jpg"), "--max-size", "32", "--scales", "1",
                                    "--iterations", "2", "--quiet", "--output", dir.file("o.png"),
-                                   "--video", dir.file("v.mp4"), "--hold", "0", "--checkpoint", dir.file("ck")])
+                                   "--video", dir.file("v.mp4"), "--hold", "0", "--pace", "iterations", "--intro", "0", "--outro", "0", "--checkpoint", dir.file("ck")])
         XCTAssertEqual(run.status, 0, run.stderr)
         return dir.file("ck")
     }

@@ -15,7 +15,7 @@ final class CoarseToFineTests: XCTestCase {
         let dir = TemporaryFolder()
         let result = try Command.run(["stylize", "--content", Fixture.path("demo/chelsea.png"), "--style",
                                       Fixture.path("demo/starry_night.jpg"), "--max-size", "64", "--iterations", "10",
-                                      "--scales", "2", "--hold", "0", "--output", dir.file("o.png"),
+                                      "--scales", "2", "--hold", "0", "--pace", "iterations", "--intro", "0", "--outro", "0", "--output", dir.file("o.png"),
                                       "--video", dir.file("v.mp4"), "--trace", dir.file("t.jsonl")])
         XCTAssertEqual(result.status, 0, result.stderr)
         let trace = try String(contentsOfFile: dir.file("t.jsonl"), encoding: .utf8).split(separator: "\n").map {

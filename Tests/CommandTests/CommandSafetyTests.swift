@@ -93,6 +93,14 @@ final class CommandSafetyTests: XCTestCase {
         XCTAssertEqual(try Command.run(run + ["--iterations", "4"]).status, 0)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: frames).count, 5)
         assertRefused(try Command.run(run + ["--iterations", "2"]), saying: "holds 5 frames of another run", "stale")
+        // A run that cannot start (found by tools/fuzz-cli, seed 21: a painting too thin at --max-size 24) loses nothing,
+        // --overwrite-frames or not: the old frames go only once the run starts.
+        let thin = dir.write("thin.png", try PNGFile.encode(RGBImage(width: 64, height: 8, filledWith: (90, 60, 30)), name: "thin.png"))
+        let refused = try Command.run(["stylize", "--content", Fixture.path("demo/chelsea.png"), "--style", thin,
+                                       "--max-size", "32", "--quiet", "--output", dir.file("o.png"), "--frames", frames,
+                                       "--iterations", "2", "--overwrite-frames"])
+        XCTAssertEqual(refused.status, 1, refused.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: frames).count, 5, "the old frames are kept")
         let again = try Command.run(run + ["--iterations", "2", "--overwrite-frames"])
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: frames).sorted(),
@@ -105,8 +113,8 @@ final class CommandSafetyTests: XCTestCase {
         for (extra, words) in [(["--learning-rate", "3"], "--learning-rate is Adam's"), (["--beta1", "0.9"], "--beta1 is Adam's"),
                                (["--seed", "4"], "--seed only seeds --init noise"),
                                (["--checkpoint-every", "5"], "without --checkpoint"),
-                               (["--fps", "24"], "--fps sets how the timelapse plays"),
-                               (["--hold", "1"], "--hold sets how the timelapse plays"),
+                               (["--fps", "24"], "--fps sets how the film plays"),
+                               (["--hold", "1"], "--hold sets how the film plays"),
                                (["--every", "3"], "--every chooses the film's frames"),
                                (["--smooth", "0.5"], "--smooth calms the film"),
                                (["--scales", "1", "--coarse-iterations", "3"], "--scales 1 has none"),

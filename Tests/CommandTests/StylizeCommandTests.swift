@@ -22,7 +22,7 @@ final class StylizeCommandTests: XCTestCase {
         let dir = TemporaryFolder()
         let args = ["stylize", "--content", content, "--style", style, "--max-size", "64", "--iterations", "20",
                     "--output", dir.file("best.png"), "--video", dir.file("lapse.mp4"), "--trace", dir.file("t.jsonl"),
-                    "--frames", dir.file("frames"), "--fps", "10", "--hold", "1", "--threads", "2"]
+                    "--frames", dir.file("frames"), "--fps", "10", "--hold", "1", "--threads", "2", "--pace", "iterations", "--intro", "0", "--outro", "0"]
         let result = try Command.run(args)
         XCTAssertEqual(result.status, 0, result.stderr)
         let trace = try traceLines(dir.file("t.jsonl"))
@@ -46,7 +46,7 @@ final class StylizeCommandTests: XCTestCase {
         let dir = TemporaryFolder()
         let result = try Command.run(["stylize", "--content", content, "--style", style, "--max-size", "48",
                                       "--iterations", "7", "--every", "3", "--output", dir.file("b.png"),
-                                      "--video", dir.file("v.mp4"), "--hold", "0", "--quiet"])
+                                      "--video", dir.file("v.mp4"), "--hold", "0", "--pace", "iterations", "--intro", "0", "--outro", "0", "--quiet"])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(try VideoFile.read(dir.file("v.mp4")).frames.count, 4, "iterations 0, 3, 6 and the last, 7")
     }
@@ -57,7 +57,7 @@ final class StylizeCommandTests: XCTestCase {
         let dir = TemporaryFolder()
         let process = try Command.start(["stylize", "--content", content, "--style", style, "--max-size", "96",
                                          "--iterations", "100000", "--output", dir.file("b.png"),
-                                         "--video", dir.file("v.mp4"), "--trace", dir.file("t.jsonl"), "--hold", "0"])
+                                         "--video", dir.file("v.mp4"), "--trace", dir.file("t.jsonl"), "--hold", "0", "--pace", "iterations", "--intro", "0", "--outro", "0"])
         // Wait until a few iterations are in the trace (it is written as t.jsonl.part while running).
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
@@ -82,7 +82,7 @@ final class StylizeCommandTests: XCTestCase {
         // both signals arrive while it runs: the second must not wait for the step to end.
         let process = try Command.start(["stylize", "--content", content, "--style", style, "--max-size", "384",
                                          "--iterations", "100000", "--output", dir.file("b.png"),
-                                         "--video", dir.file("v.mp4"), "--hold", "0"])
+                                         "--video", dir.file("v.mp4"), "--hold", "0", "--pace", "iterations", "--intro", "0", "--outro", "0"])
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline && !FileManager.default.fileExists(atPath: dir.file("v.mp4.part")) { usleep(20_000) }
         kill(process.processIdentifier, SIGINT)
