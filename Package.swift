@@ -79,6 +79,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["ImageFiles", "Network"], path: "Tests/TestSupport"),
         .testTarget(name: "ImageFilesTests", dependencies: ["ImageFiles", "TestSupport"]),
         .testTarget(name: "TimelapseTests", dependencies: ["Timelapse", "ImageFiles", "TestSupport"]),
+        .testTarget(name: "FilmTests", dependencies: ["Film", "Drawing", "ImageFiles", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "NetworkTests", dependencies: ["Network", "Objective", "Engine", "TestSupport"],
                     swiftSettings: cpuFlags),

@@ -19,19 +19,19 @@ public final class Typeface: @unchecked Sendable {
     public init(path: String = Typeface.defaultPath) throws {
         self.path = path
         guard FT_Init_FreeType(&library) == 0 else { throw ImageFileError(path, "FreeType could not start") }
+        // On a throw below, deinit frees the library (every stored property is set by then).
         guard FileManager.default.fileExists(atPath: path) else {
-            FT_Done_FreeType(library)
             throw ImageFileError(path, "no such font (install Debian's fonts-dejavu-core: bash tools/install-deps)")
         }
         guard FT_New_Face(library, path, 0, &face) == 0 else {
-            FT_Done_FreeType(library)
+            face = nil
             throw ImageFileError(path, "not a font FreeType can read")
         }
     }
 
     deinit {
-        FT_Done_Face(face)
-        FT_Done_FreeType(library)
+        if let face { FT_Done_Face(face) }
+        if let library { FT_Done_FreeType(library) }
     }
 
     /// The font everything in StyleLapse is labelled with, opened once.

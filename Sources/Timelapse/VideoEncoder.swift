@@ -59,6 +59,9 @@ final class VideoEncoder {
             ctx.pointee.flags |= Int32(AV_CODEC_FLAG_QSCALE)
             ctx.pointee.global_quality = Int32(FF_QP2LAMBDA) * Int32(min(31, max(2, settings.crf / 4)))
         }
+        // A key frame every 20 s: x264's default (250 frames) lands one inside a short film, and the quality step
+        // there (P frames drift slowly in a slow painting, the key frame resets them) shows as a jolt.
+        ctx.pointee.gop_size = Int32(20 * settings.fps)
         ctx.pointee.thread_count = 1
         try FFmpeg.check(avcodec_open2(ctx, codec, nil), "opening the \(codecName) encoder", path: path)
         try FFmpeg.check(avcodec_parameters_from_context(stream.pointee.codecpar, ctx), "encoder parameters", path: path)

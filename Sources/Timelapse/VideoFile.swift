@@ -12,6 +12,8 @@ public struct DecodedVideo {
     /// Duration of the stream in seconds, from the container.
     public var duration: Double
     public var frames: [RGBImage]
+    /// The container's tags (title, comment, …).
+    public var metadata: [String: String] = [:]
 }
 
 public enum VideoFile {
@@ -33,7 +35,13 @@ public enum VideoFile {
             frames.append(RGBImage(width: Int(frame.pointee.width), height: Int(frame.pointee.height), pixels: rgb))
             return true
         }
+        var metadata: [String: String] = [:]
+        var tag: UnsafeMutablePointer<AVDictionaryEntry>?
+        while let entry = av_dict_get(input.format!.pointee.metadata, "", tag, AV_DICT_IGNORE_SUFFIX) {
+            metadata[String(cString: entry.pointee.key)] = String(cString: entry.pointee.value)
+            tag = entry
+        }
         return DecodedVideo(codecName: codecName, pixelFormat: pixelFormat, width: Int(parameters.width),
-                            height: Int(parameters.height), duration: duration, frames: frames)
+                            height: Int(parameters.height), duration: duration, frames: frames, metadata: metadata)
     }
 }

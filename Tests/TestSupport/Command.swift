@@ -43,10 +43,12 @@ public enum Command {
 extension Command {
     /// Starts `stylelapse` without waiting, for tests that signal it: standard output is discarded, standard error
     /// goes to the file `stderr` (discarded when nil).
-    public static func start(_ arguments: [String], stderr: String? = nil) throws -> Process {
+    public static func start(_ arguments: [String], stderr: String? = nil, environment: [String: String] = [:]) throws
+        -> Process {
         let process = Process()
         process.executableURL = productsFolder.appendingPathComponent("stylelapse")
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = FileHandle.nullDevice
         if let stderr {
             FileManager.default.createFile(atPath: stderr, contents: nil)

@@ -1,0 +1,73 @@
+// The finished film from the command line: its parts and length, its tags, several files from one run, and the
+// frame store that never outlives the run (a normal end, Ctrl-C, a full disk).
+
+import Foundation
+import ImageFiles
+import TestSupport
+import Timelapse
+import XCTest
+
+final class FilmCommandTests: XCTestCase {
+    let content = Fixture.path("demo/chelsea.png"), style = Fixture.path("demo/starry_night.jpg")
+
+    override func setUpWithError() throws { _ = try RealWeights.require() }
+
+    func testTheDefaultFilmOpensPacesAndCloses() throws {
+        let dir = TemporaryFolder(), spool = TemporaryFolder()
+        let result = try Command.run(["stylize", "--content", content, "--style", style, "--max-size", "64",
+                                      "--iterations", "12", "--output", dir.file("o.png"), "--video", dir.file("a.mp4"),
+                                      "--video", dir.file("b.mp4"), "--fps", "10", "--duration", "3", "--intro", "1",
+                                      "--outro", "1", "--hold", "0.5"], environment: ["TMPDIR": spool.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        // 1 s opening, 3 s of painting, 0.5 s held, a 0.3 s crossfade and 1 s closing card, at 10 fps.
+        XCTAssertTrue(result.stdout.contains("(5.8 s: 1.0 opening, 3.0 painting, 1.8 closing)"), result.stdout)
+        let a = try VideoFile.read(dir.file("a.mp4")), b = try VideoFile.read(dir.file("b.mp4"))
+        XCTAssertEqual(a.frames.count, 10 + 30 + 5 + 3 + 10)
+        XCTAssertEqual(a.duration, 5.8, accuracy: 0.05)
+        XCTAssertEqual(b.frames.count, a.frames.count, "the second file is the same film")
+        XCTAssertEqual(a.metadata["title"], "chelsea.png in the style of starry_night.jpg")
+        let comment = a.metadata["comment"] ?? ""
+        XCTAssertTrue(comment.hasPrefix("StyleLapse ") && comment.contains("--duration 3") && comment.contains("\"iterations\":12"),
+                      comment)
+        XCTAssertLessThan(mean(a.frames[0]), 1, "it opens from black")
+        XCTAssertGreaterThan(mean(a.frames[6]), 20, "on the card")
+        XCTAssertEqual(spool.contents, [], "no frame store left")
+    }
+
+    func testCtrlCLeavesNoFrameStoreAndAPlayableFilm() throws {
+        let dir = TemporaryFolder(), spool = TemporaryFolder()
+        let process = try Command.start(["stylize", "--content", content, "--style", style, "--max-size", "96",
+                                         "--iterations", "100000", "--output", dir.file("b.png"),
+                                         "--video", dir.file("v.mp4"), "--trace", dir.file("t.jsonl"), "--fps", "10",
+                                         "--duration", "2", "--intro", "0.5", "--outro", "0.5", "--hold", "0"],
+                                        environment: ["TMPDIR": spool.path])
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            if let text = try? String(contentsOfFile: dir.file("t.jsonl.part"), encoding: .utf8),
+               text.split(separator: "\n").count >= 4 { break }
+            usleep(100_000)
+        }
+        XCTAssertEqual(spool.contents, [], "the store is unlinked while the run goes")
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 130)
+        XCTAssertEqual(try VideoFile.read(dir.file("v.mp4")).frames.count, 5 + 20 + 2 + 5)
+        XCTAssertEqual(spool.contents, [])
+    }
+
+    func testAFullDiskUnderTheFrameStoreKeepsTheBestImage() throws {
+        let dir = TemporaryFolder(), small = try SmallFileSystem(kilobytes: 48)
+        let result = try Command.run(["stylize", "--content", content, "--style", style, "--max-size", "128",
+                                      "--iterations", "40", "--output", dir.file("o.png"), "--video", dir.file("v.mp4"),
+                                      "--quiet"], environment: ["TMPDIR": small.path])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertFalse(result.signalled)
+        XCTAssertTrue(result.stderr.contains("cannot keep the film's frames") && result.stderr.contains("the best image so far"),
+                      result.stderr)
+        XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
+        XCTAssertEqual(dir.contents, ["o.png"], "the best image, no video, no .part")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: small.path), [])
+    }
+
+    func mean(_ image: RGBImage) -> Double { Double(image.pixels.reduce(0) { $0 + Int($1) }) / Double(image.pixels.count) }
+}
