@@ -1,6 +1,7 @@
 // FilmSink: the finished film as one more sink. Frames go to a FrameStore on disk as the run makes them, with the
 // visible change between neighbours; at the finish (Ctrl-C included) the film is composed — opening, the painting
-// paced by change, the result, closing — and encoded to every video asked for.
+// paced by change, the result, closing — and encoded to every file asked for, each in the format its extension
+// names (a GIF's palette made from the film's own pictures).
 
 import Drawing
 import Film
@@ -11,22 +12,32 @@ import Timelapse
 
 public final class FilmSink: StylizeSink {
     public var wantsFrames: Bool { true }
-    /// The writers (one per video file).
-    public let writers: [TimelapseWriter]
+    /// The files, in the formats their extensions name.
+    public let videos: [String]
     public let composition: FilmComposition
     /// The composed film's parts, once finished.
     public private(set) var parts: FilmParts?
     private let store: FrameStore
     private let material: (pictures: [Panel], resultLabel: String)?
     private let typeface: Typeface?
+    private let settings: TimelapseSettings
+    private var writers: [TimelapseWriter] = []
     private var changes: [Double] = []
     private var previous: RGBImage?
 
-    /// Opens every `videos` path (as NAME.part) for a `width`×`height` film. `pictures` (the photo and paintings,
-    /// labelled) make the opening and closing cards; nil: none.
+    /// A film of `width`×`height` for every `videos` path; throws at once when libavcodec cannot write one's format.
+    /// `pictures` (the photo and paintings, labelled) make the opening and closing cards; nil: none.
     public init(videos: [String], width: Int, height: Int, composition: FilmComposition = FilmComposition(),
                 pictures: [Panel]? = nil, resultLabel: String = "result", metadata: [String: String] = [:],
                 speed: EncoderSpeed = .medium) throws {
+        for path in videos {
+            guard let format = VideoFormat(path: path) else {
+                throw ImageFileError(path, "not a film format StyleLapse writes (" + VideoFormat.extensions.map { "." + $0 }
+                    .joined(separator: ", ") + ")")
+            }
+            try format.requireEncoder(path: path)
+        }
+        self.videos = videos
         self.composition = composition
         let wantsCards = pictures != nil && (composition.intro > 0 || composition.outro > 0)
         typeface = wantsCards ? try Typeface.standard() : nil
@@ -34,14 +45,7 @@ public final class FilmSink: StylizeSink {
         store = try FrameStore(width: width, height: height)
         var settings = TimelapseSettings(fps: composition.fps, speed: speed, holdSeconds: 0)
         settings.metadata = metadata
-        var opened: [TimelapseWriter] = []
-        do {
-            for path in videos { opened.append(try TimelapseWriter(path: path, width: width, height: height, settings: settings)) }
-        } catch {
-            opened.forEach { $0.cancel() }
-            throw error
-        }
-        writers = opened
+        self.settings = settings
     }
 
     public func receive(_ event: StylizeEvent) throws {
@@ -51,8 +55,16 @@ public final class FilmSink: StylizeSink {
             previous = frame.picture
             try store.append(frame.picture)
         case .finish(let outcome):
+            try store.flush()
             let material = self.material.map {
                 FilmMaterial(pictures: $0.pictures, result: Panel(outcome.best, label: $0.resultLabel))
+            }
+            var settings = self.settings
+            if videos.contains(where: { VideoFormat(path: $0) == .gif }) {
+                settings.palette = try palette(material: material, result: outcome.best)
+            }
+            for path in videos {
+                writers.append(try TimelapseWriter(path: path, width: store.width, height: store.height, settings: settings))
             }
             parts = try FilmComposer.compose(store: store, changes: changes, material: material,
                                              composition: composition, typeface: typeface) { frame in
@@ -67,4 +79,15 @@ public final class FilmSink: StylizeSink {
 
     /// The visible change between neighbouring stored frames so far (mean absolute difference, levels).
     public var frameChanges: [Double] { changes }
+
+    /// A GIF's colours: from about 24 frames spread over the film, the result and the cards.
+    private func palette(material: FilmMaterial?, result: RGBImage) throws -> Palette {
+        let picks = Set((0..<24).map { $0 * (store.count - 1) / 23 })
+        var pictures = try picks.sorted().map { try store.frame($0) } + [result]
+        if let material, let typeface {
+            pictures.append(Cards.card(material.pictures + [material.result], width: store.width, height: store.height,
+                                       typeface: typeface))
+        }
+        return Palette(pictures: pictures)
+    }
 }

@@ -1,7 +1,7 @@
 // TimelapseSettings: how the MP4 timelapse is encoded.
 
 /// Encoding settings for a timelapse.
-public struct TimelapseSettings: Sendable, Equatable {
+public struct TimelapseSettings: Sendable {
     /// Frames per second of the video.
     public var fps: Int = 30
     /// libx264's constant rate factor (0 lossless … 51 worst; 18 is visually transparent for most pictures).
@@ -13,6 +13,8 @@ public struct TimelapseSettings: Sendable, Equatable {
     public var holdSeconds: Double = 0
     /// Use libx264 when libavcodec has it (else the built-in mpeg4 encoder). Tests can force the fallback.
     public var preferH264: Bool = true
+    /// The colours of a GIF (required for `.gif`; see `Palette`).
+    public var palette: Palette?
     /// The container's tags (e.g. "title", "comment"), as `ffprobe -show_format` shows them.
     public var metadata: [String: String] = [:]
     /// How many frames may wait for the encoder thread before `append` blocks (keeps memory flat).

@@ -7,14 +7,14 @@ import Timelapse
 
 struct Encode: ParsableCommand, RuleChecked {
     static let configuration = CommandConfiguration(
-        abstract: "Encode a folder of numbered PNG frames into an MP4 timelapse (H.264, yuv420p).",
+        abstract: "Encode a folder of numbered PNG frames into a film: .mp4 (H.264), .webm (VP9), .gif, .webp or .apng.",
         usage: "stylelapse encode <frame-dir> --output <output> [--fps <fps>] [--crf <crf>] [--speed <speed>] [--hold <hold>]",
         discussion: "Example: stylelapse encode frames/ --output film.mp4 --fps 24 --hold 2")
 
     @Argument(help: "Folder of PNG frames, taken in the order of the numbers in their names.")
     var frameDir: String?
 
-    @Option(name: .shortAndLong, help: "The MP4 to write.")
+    @Option(name: .shortAndLong, help: "The film to write: .mp4, .webm, .gif, .webp or .apng.")
     var output: String?
 
     @Option(parsing: .unconditional, help: "Frames per second.")
@@ -33,7 +33,7 @@ struct Encode: ParsableCommand, RuleChecked {
 
     func check() throws {
         if preset != nil { throw ValidationError("encode's encoder speed is --speed (--preset is stylize's: the report's settings)") }
-        try Rules.require([("FRAME_DIR", "the folder of frames", frameDir != nil), ("--output", "the .mp4 to write", output != nil)])
+        try Rules.require([("FRAME_DIR", "the folder of frames", frameDir != nil), ("--output", "the film to write", output != nil)])
         guard (1...240).contains(fps) else { throw ValidationError("--fps must be 1…240") }
         guard (0...51).contains(crf) else { throw ValidationError("--crf must be 0…51") }
         guard hold >= 0 && hold <= 3600 else { throw ValidationError("--hold must be 0…3600 seconds") }
@@ -45,7 +45,13 @@ struct Encode: ParsableCommand, RuleChecked {
         let frames = try Self.numberedPNGs(in: frameDir)
         try OutputChecks.require([.video(output, "--output")], inputs: frames.map { ($0, "the frame") })
         let first = try ImageFile.read(frames[0])
-        let settings = TimelapseSettings(fps: fps, crf: crf, speed: speed, holdSeconds: hold)
+        var settings = TimelapseSettings(fps: fps, crf: crf, speed: speed, holdSeconds: hold)
+        if VideoFormat(path: output) == .gif {   // a palette for the film: from up to 24 of its frames
+            let picks = Set((0..<24).map { $0 * (frames.count - 1) / 23 }).sorted()
+            settings.palette = Palette(pictures: try picks.map { try ImageFile.read(frames[$0]) }.filter {
+                $0.width == first.width && $0.height == first.height
+            })
+        }
         let writer = try TimelapseWriter(path: output, width: first.width, height: first.height, settings: settings)
         do {
             try writer.append(first)

@@ -19,7 +19,9 @@ struct Output {
     static func picture(_ path: String, _ role: String = "--output") -> Output {
         Output(path: path, role: role, extensions: PictureFile.extensions)
     }
-    static func video(_ path: String, _ role: String = "--video") -> Output { Output(path: path, role: role, extensions: ["mp4"]) }
+    static func video(_ path: String, _ role: String = "--video") -> Output {
+        Output(path: path, role: role, extensions: VideoFormat.extensions)
+    }
     static func plot(_ path: String) -> Output { Output(path: path, role: "--plot", extensions: ["svg"]) }
     static func trace(_ path: String) -> Output { Output(path: path, role: "--trace") }
     /// A frames folder: `frame_NNNNNN.png`.

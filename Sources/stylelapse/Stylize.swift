@@ -33,7 +33,8 @@ struct StylizeCommand: ParsableCommand, RuleChecked {
     @Option(name: .customLong("jpeg-quality"), parsing: .unconditional, help: "JPEG quality of a .jpg --output, 1…100 (default 95).")
     var jpegQualityOption: Int?
     var jpegQuality: Int { jpegQualityOption ?? 95 }
-    @Option(help: "The film: .mp4 (H.264); give it again for more files from one run.") var video: [String] = []
+    @Option(help: "The film: .mp4 (H.264), .webm (VP9), .gif, .webp or .apng; give it again for more files from one run.")
+    var video: [String] = []
     @Option(help: "Also write every frame as a numbered PNG into this folder.") var frames: String?
     @Flag(help: "Remove the frames (frame_*.png) another run left in --frames before this one writes its own.")
     var overwriteFrames = false

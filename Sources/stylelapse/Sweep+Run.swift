@@ -110,22 +110,26 @@ extension SweepCommand {
     /// iteration's loss.
     func writeVideo(_ path: String, layout: SweepCells.Layout, spools: [FrameSpool?]) throws {
         let sheet = layout.sheet
-        let writer = try TimelapseWriter(path: path, width: sheet.width, height: sheet.height,
-                                         settings: TimelapseSettings(fps: timelapse.fps, holdSeconds: timelapse.hold))
-        do {
-            let count = spools.map { $0?.frames.count ?? 0 }.max() ?? 0
-            for t in 0..<count {
-                let cells = try spools.enumerated().map { k, spool -> ContactSheet.Cell in
-                    guard let spool, !spool.frames.isEmpty else {
-                        return ContactSheet.Cell(picture: nil, label: [layout.settingsLines[k], "NOT RUN"])
-                    }
-                    let j = min(t, spool.frames.count - 1), r = spool.frames[j]
-                    return ContactSheet.Cell(picture: try spool.picture(j, width: layout.cellWidth, height: layout.cellHeight),
-                                             label: [layout.settingsLines[k], SweepCells.lossLine(r.loss, r.iteration),
-                                                     SweepCells.partsLine(r.loss)])
+        let count = spools.map { $0?.frames.count ?? 0 }.max() ?? 0
+        func frame(_ t: Int) throws -> RGBImage {
+            let cells = try spools.enumerated().map { k, spool -> ContactSheet.Cell in
+                guard let spool, !spool.frames.isEmpty else {
+                    return ContactSheet.Cell(picture: nil, label: [layout.settingsLines[k], "NOT RUN"])
                 }
-                try writer.append(sheet.render(cells))
+                let j = min(t, spool.frames.count - 1), r = spool.frames[j]
+                return ContactSheet.Cell(picture: try spool.picture(j, width: layout.cellWidth, height: layout.cellHeight),
+                                         label: [layout.settingsLines[k], SweepCells.lossLine(r.loss, r.iteration),
+                                                 SweepCells.partsLine(r.loss)])
             }
+            return sheet.render(cells)
+        }
+        var settings = TimelapseSettings(fps: timelapse.fps, holdSeconds: timelapse.hold)
+        if VideoFormat(path: path) == .gif, count > 0 {
+            settings.palette = Palette(pictures: try Set((0..<12).map { $0 * (count - 1) / 11 }).sorted().map(frame))
+        }
+        let writer = try TimelapseWriter(path: path, width: sheet.width, height: sheet.height, settings: settings)
+        do {
+            for t in 0..<count { try writer.append(try frame(t)) }
             try writer.finish()
         } catch {
             writer.cancel()

@@ -71,7 +71,8 @@ final class CommandSafetyTests: XCTestCase {
         let dir = TemporaryFolder()
         let base = ["stylize", "--content", Fixture.path("demo/chelsea.png"), "--style", style, "--iterations", "1"]
         for (extra, words) in [(["--output", dir.file("o.gif")], "--output writes .png, .jpg, .jpeg, .webp; .gif is not"),
-                               (["--output", dir.file("o.png"), "--video", dir.file("v.gif")], "--video writes .mp4"),
+                               (["--output", dir.file("o.png"), "--video", dir.file("v.avi")],
+                                "--video writes .mp4, .webm, .gif, .webp, .apng; .avi is not"),
                                (["--output", dir.file("o.png"), "--video", dir.file("v.mkv")], "--video writes .mp4"),
                                (["--output", dir.file("o.png"), "--plot", dir.file("p.png")], "--plot writes .svg"),
                                (["--output", dir.file("o")], "give the name an extension")] {
@@ -201,8 +202,8 @@ final class MessageTests: XCTestCase {
             (["sweep", "--content", photo, "--style", painting, "--strength", "0.5"], "missing --output (the contact sheet)"),
             (["sweep", "--style", painting, "--strength", "0.5", "--shard", "1/2"],
              "missing --content (the photo) and --cells (the folder --shard writes its cells to)"),
-            (["encode"], "missing FRAME_DIR (the folder of frames) and --output (the .mp4 to write)"),
-            (["encode", Fixture.path("images")], "missing --output (the .mp4 to write)")] {
+            (["encode"], "missing FRAME_DIR (the folder of frames) and --output (the film to write)"),
+            (["encode", Fixture.path("images")], "missing --output (the film to write)")] {
             let result = try Command.run(arguments)
             XCTAssertEqual(result.status, 64, "\(arguments): \(result.stderr)")
             XCTAssertEqual(result.stderr.split(separator: "\n").first.map(String.init), "Error: " + line, "\(arguments)")

@@ -71,3 +71,47 @@ final class FilmCommandTests: XCTestCase {
 
     func mean(_ image: RGBImage) -> Double { Double(image.pixels.reduce(0) { $0 + Int($1) }) / Double(image.pixels.count) }
 }
+
+/// One run, every film format: each decoded back (animated WebP, which FFmpeg cannot decode, by its chunks).
+final class FilmFormatTests: XCTestCase {
+    override func setUpWithError() throws { _ = try RealWeights.require() }
+
+    func testEveryFormatFromOneRun() throws {
+        let dir = TemporaryFolder()
+        let names = ["f.mp4", "f.webm", "f.gif", "f.webp", "f.apng"]
+        let result = try Command.run(["stylize", "--content", Fixture.path("demo/chelsea.png"),
+                                      "--style", Fixture.path("demo/starry_night.jpg"), "--max-size", "48",
+                                      "--iterations", "6", "--output", dir.file("o.png"), "--fps", "20", "--duration", "2",
+                                      "--intro", "0.5", "--outro", "0.5", "--hold", "0.25", "--quiet"]
+                                     + names.flatMap { ["--video", dir.file($0)] })
+        XCTAssertEqual(result.status, 0, result.stderr)
+        // 0.5 s opening, 2 s painting, 0.25 s held, a 0.15 s crossfade, 0.5 s closing card at 20 fps: 68 frames.
+        let frames = 10 + 40 + 5 + 3 + 10
+        for (name, codec, count) in [("f.mp4", "h264", frames), ("f.webm", "vp9", frames), ("f.apng", "apng", frames),
+                                     ("f.gif", "gif", frames / 2)] {   // a GIF keeps at most 15 frames a second
+            let video = try VideoFile.read(dir.file(name))
+            XCTAssertEqual(video.codecName, codec, name)
+            XCTAssertEqual(video.frames.count, count, name)
+            XCTAssertEqual([video.frames[0].width, video.frames[0].height], [48, 32], name)
+            if name != "f.apng" { XCTAssertEqual(video.duration, 3.4, accuracy: 0.06, name) }
+            let last = video.frames.last!, mid = video.frames[count / 2]
+            XCTAssertGreaterThan(last.meanAbsoluteDifference(mid), 5, "\(name): the closing card differs from the painting")
+        }
+        let gif = Fixture.bytesAt(dir.file("f.gif"))!
+        XCTAssertEqual(Array(gif[0..<6]), Array("GIF89a".utf8))
+        XCTAssertNotNil(gif.firstRange(of: Array("NETSCAPE2.0".utf8)), "the GIF loops")
+        // Animated WebP: RIFF/WEBP, a VP8X header with the animation flag, one ANMF chunk per frame.
+        let webp = Fixture.bytesAt(dir.file("f.webp"))!
+        XCTAssertEqual([Array(webp[0..<4]), Array(webp[8..<12]), Array(webp[12..<16])],
+                       [Array("RIFF".utf8), Array("WEBP".utf8), Array("VP8X".utf8)])
+        XCTAssertNotEqual(webp[20] & 0x02, 0, "the animation flag")
+        var chunks: [String] = [], i = 12
+        while i + 8 <= webp.count {
+            let size = Int(webp[i + 4]) | Int(webp[i + 5]) << 8 | Int(webp[i + 6]) << 16 | Int(webp[i + 7]) << 24
+            chunks.append(String(decoding: webp[i..<(i + 4)], as: UTF8.self))
+            i += 8 + size + (size & 1)
+        }
+        XCTAssertTrue(chunks.contains("ANIM"))
+        XCTAssertGreaterThan(chunks.filter { $0 == "ANMF" }.count, frames / 2, "frames (identical ones may merge)")
+    }
+}
