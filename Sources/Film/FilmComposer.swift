@@ -42,14 +42,24 @@ public struct FilmParts: Equatable, Sendable {
 
 public enum FilmComposer {
     /// Makes the film's frames in order and hands each to `emit`. `changes[k]` is the visible change between stored
-    /// frames k and k + 1 (see `Pacing`); `material` nil: no cards, the last stored frame held.
+    /// frames k and k + 1 (see `Pacing`); `material` nil: no cards, the last stored frame held. With an `overlay`,
+    /// every frame has its strip underneath (`iterations[k]`: the iteration stored frame k shows) and the cards are
+    /// as tall as the two.
     @discardableResult
     public static func compose(store: FrameStore, changes: [Double], material: FilmMaterial?,
-                               composition c: FilmComposition, typeface: Typeface?,
-                               emit: (RGBImage) throws -> Void) throws -> FilmParts {
+                               composition c: FilmComposition, typeface: Typeface?, overlay: Overlay? = nil,
+                               iterations: [Int] = [], emit: (RGBImage) throws -> Void) throws -> FilmParts {
         try store.flush()
         guard store.count > 0 else { return FilmParts() }
-        let (w, h) = (store.width, store.height)
+        let (w, h) = (store.width, store.height + (overlay?.height ?? 0))
+        func iteration(_ p: FramePosition) -> Double {
+            guard p.index < iterations.count else { return Double(p.index) }
+            let next = p.index + 1 < iterations.count ? iterations[p.index + 1] : iterations[p.index]
+            return Double(iterations[p.index]) + p.t * Double(next - iterations[p.index])
+        }
+        func decorated(_ image: RGBImage, _ p: FramePosition) -> RGBImage {
+            overlay.map { image.stacked(over: $0.strip(at: iteration(p))) } ?? image
+        }
         var parts = FilmParts()
         var cache: [Int: RGBImage] = [:]
         func stored(_ k: Int) throws -> RGBImage {
@@ -63,41 +73,52 @@ public enum FilmComposer {
             p.t > 0 ? RGBImage.mix(try stored(p.index), try stored(p.index + 1), p.t) : try stored(p.index)
         }
 
-        // The opening: fade in from black, hold, crossfade into the first frame.
         if let material, c.intro > 0, let typeface {
             let card = Cards.card(material.pictures, width: w, height: h, typeface: typeface)
-            let (all, fade) = (max(c.frames(c.intro), 1), c.fadeFrames(c.intro))
-            let first = try stored(0)
-            for i in 0..<all {
-                let frame = i < fade ? card.faded(Double(i) / Double(fade))
-                    : i >= all - fade ? RGBImage.mix(card, first, Double(i - (all - fade) + 1) / Double(fade + 1))
-                    : card
-                try emit(frame)
-            }
-            parts.opening = all
+            parts.opening = try opening(card, into: decorated(try stored(0), FramePosition(index: 0, t: 0)),
+                                        composition: c, emit: emit)
         }
 
         // The painting.
         let positions = c.pace == .change
             ? Pacing.byChange(changes, frames: max(2, c.frames(c.duration)))
             : Pacing.byIteration(count: store.count)
-        for p in positions { try emit(try at(p)) }
+        for p in positions { try emit(decorated(try at(p), p)) }
         parts.painting = positions.count
-        let last = try stored(store.count - 1)
+        let end = FramePosition(index: store.count - 1, t: 0)
+        let last = decorated(try stored(store.count - 1), end)
 
-        // The closing: the result held (crossfading in from the last frame when they differ), then the card.
-        let result = material?.result.picture ?? last
+        let result = material.map { decorated($0.result.picture, end) } ?? last
+        let card = material.flatMap { m in
+            typeface.map { Cards.card(m.pictures + [m.result], width: w, height: h, typeface: $0) }
+        }
+        parts.closing = try closing(from: last, result: result, card: card, composition: c, emit: emit)
+        return parts
+    }
+
+    /// The opening: `card` fading in from black, held, crossfading into `first`; `composition.intro` seconds in all.
+    /// Returns the frames emitted.
+    public static func opening(_ card: RGBImage, into first: RGBImage, composition c: FilmComposition,
+                               emit: (RGBImage) throws -> Void) throws -> Int {
+        let (all, fade) = (max(c.frames(c.intro), 1), c.fadeFrames(c.intro))
+        for i in 0..<all {
+            try emit(i < fade ? card.faded(Double(i) / Double(fade))
+                : i >= all - fade ? RGBImage.mix(card, first, Double(i - (all - fade) + 1) / Double(fade + 1))
+                : card)
+        }
+        return all
+    }
+
+    /// The closing: `result` held `composition.hold` seconds (crossfading in from `last` when they differ), then
+    /// a crossfade into `card`, held `composition.outro` seconds (no card, or no outro: the result alone).
+    public static func closing(from last: RGBImage, result: RGBImage, card: RGBImage?, composition c: FilmComposition,
+                               emit: (RGBImage) throws -> Void) throws -> Int {
         let held = c.frames(c.hold), into = min(c.fadeFrames(0.75), held)
         for i in 0..<held { try emit(i < into ? RGBImage.mix(last, result, Double(i + 1) / Double(into)) : result) }
-        parts.closing = held
-        if let material, c.outro > 0, let typeface {
-            let card = Cards.card(material.pictures + [material.result], width: w, height: h, typeface: typeface)
-            let fade = c.fadeFrames(c.outro)
-            for i in 0..<fade { try emit(RGBImage.mix(result, card, Double(i + 1) / Double(fade + 1))) }
-            let still = max(c.frames(c.outro), 1)
-            for _ in 0..<still { try emit(card) }
-            parts.closing += fade + still
-        }
-        return parts
+        guard let card, c.outro > 0 else { return held }
+        let fade = c.fadeFrames(c.outro), still = max(c.frames(c.outro), 1)
+        for i in 0..<fade { try emit(RGBImage.mix(result, card, Double(i + 1) / Double(fade + 1))) }
+        for _ in 0..<still { try emit(card) }
+        return held + fade + still
     }
 }

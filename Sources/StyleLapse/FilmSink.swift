@@ -24,12 +24,15 @@ public final class FilmSink: StylizeSink {
     private var writers: [TimelapseWriter] = []
     private var changes: [Double] = []
     private var previous: RGBImage?
+    private let overlay: Bool
+    private var history = RunHistory()
+    private var frameIterations: [Int] = []
 
     /// A film of `width`×`height` for every `videos` path; throws at once when libavcodec cannot write one's format.
     /// `pictures` (the photo and paintings, labelled) make the opening and closing cards; nil: none.
     public init(videos: [String], width: Int, height: Int, composition: FilmComposition = FilmComposition(),
-                pictures: [Panel]? = nil, resultLabel: String = "result", metadata: [String: String] = [:],
-                speed: EncoderSpeed = .medium) throws {
+                pictures: [Panel]? = nil, resultLabel: String = "result", overlay: Bool = false,
+                metadata: [String: String] = [:], speed: EncoderSpeed = .medium) throws {
         for path in videos {
             guard let format = VideoFormat(path: path) else {
                 throw ImageFileError(path, "not a film format StyleLapse writes (" + VideoFormat.extensions.map { "." + $0 }
@@ -40,7 +43,8 @@ public final class FilmSink: StylizeSink {
         self.videos = videos
         self.composition = composition
         let wantsCards = pictures != nil && (composition.intro > 0 || composition.outro > 0)
-        typeface = wantsCards ? try Typeface.standard() : nil
+        typeface = wantsCards || overlay ? try Typeface.standard() : nil
+        self.overlay = overlay
         material = pictures.map { ($0, resultLabel) }
         store = try FrameStore(width: width, height: height)
         var settings = TimelapseSettings(fps: composition.fps, speed: speed, holdSeconds: 0)
@@ -50,7 +54,10 @@ public final class FilmSink: StylizeSink {
 
     public func receive(_ event: StylizeEvent) throws {
         switch event {
+        case .iteration(let i):
+            history.append(.init(iteration: i.record.iteration, loss: i.record.loss.total, width: i.width, height: i.height))
         case .frame(let frame):
+            frameIterations.append(frame.iteration)
             if let previous { changes.append(previous.meanAbsoluteDifference(frame.picture)) }
             previous = frame.picture
             try store.append(frame.picture)
@@ -59,15 +66,19 @@ public final class FilmSink: StylizeSink {
             let material = self.material.map {
                 FilmMaterial(pictures: $0.pictures, result: Panel(outcome.best, label: $0.resultLabel))
             }
+            let strip = overlay ? typeface.map { Overlay(width: store.width, history: history, typeface: $0) } : nil
             var settings = self.settings
             if videos.contains(where: { VideoFormat(path: $0) == .gif }) {
-                settings.palette = try palette(material: material, result: outcome.best)
+                settings.palette = try palette(material: material, result: outcome.best,
+                                               strip: strip?.strip(at: Double(strip?.lastIteration ?? 0)))
             }
             for path in videos {
-                writers.append(try TimelapseWriter(path: path, width: store.width, height: store.height, settings: settings))
+                writers.append(try TimelapseWriter(path: path, width: store.width,
+                                                   height: store.height + (strip?.height ?? 0), settings: settings))
             }
             parts = try FilmComposer.compose(store: store, changes: changes, material: material,
-                                             composition: composition, typeface: typeface) { frame in
+                                             composition: composition, typeface: typeface, overlay: strip,
+                                             iterations: frameIterations) { frame in
                 for writer in writers { try writer.append(frame) }
             }
             for writer in writers { try writer.finish() }
@@ -81,9 +92,9 @@ public final class FilmSink: StylizeSink {
     public var frameChanges: [Double] { changes }
 
     /// A GIF's colours: from about 24 frames spread over the film, the result and the cards.
-    private func palette(material: FilmMaterial?, result: RGBImage) throws -> Palette {
+    private func palette(material: FilmMaterial?, result: RGBImage, strip: RGBImage?) throws -> Palette {
         let picks = Set((0..<24).map { $0 * (store.count - 1) / 23 })
-        var pictures = try picks.sorted().map { try store.frame($0) } + [result]
+        var pictures = try picks.sorted().map { try store.frame($0) } + [result] + (strip.map { [$0] } ?? [])
         if let material, let typeface {
             pictures.append(Cards.card(material.pictures + [material.result], width: store.width, height: store.height,
                                        typeface: typeface))

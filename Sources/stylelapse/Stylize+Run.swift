@@ -39,7 +39,7 @@ extension StylizeCommand {
         session.attach(ProgressSink(total: plan.totalIterations, quiet: quiet))
         let film = try outputs.videos.isEmpty ? nil : FilmSink(
             videos: outputs.videos, width: plan.width, height: plan.height, composition: outputs.film,
-            pictures: Self.panels(session), metadata: Self.metadata(session.settings))
+            pictures: Self.panels(session), overlay: outputs.overlay, metadata: Self.metadata(session.settings))
         film.map(session.attach)
         if let frames = outputs.frames { session.attach(FramesFolderSink(folder: frames)) }
         if let trace = outputs.trace { session.attach(TraceSink(path: trace)) }
@@ -124,6 +124,7 @@ struct OutputOptions: Codable {
     var output: String
     var videos: [String], trace: String?, frames: String?, plot: String?
     var film: FilmComposition
+    var overlay: Bool
 
     init(_ c: StylizeCommand) {
         // The default names both pictures, so two paintings of one photo do not collide: chelsea-starry_night.png.
@@ -131,12 +132,13 @@ struct OutputOptions: Codable {
         output = c.output ?? ([c.content ?? "stylelapse"] + c.styles.style).map(stem).joined(separator: "-") + ".png"
         (videos, trace, frames, plot) = (c.video, c.trace, c.frames, c.plot)
         film = c.timelapse.composition
+        overlay = c.timelapse.overlay
         explicitOutput = c.output != nil
     }
 
     /// Whether --output was given (else `output` is the default name).
     private var explicitOutput = true
-    enum CodingKeys: CodingKey { case output, videos, trace, frames, plot, film }
+    enum CodingKeys: CodingKey { case output, videos, trace, frames, plot, film, overlay }
 
     /// The outputs to check before the work (`checkpoint`: the checkpoint folder, if any).
     func list(checkpoint: String?) -> [Output] {

@@ -91,7 +91,9 @@ extension SweepCommand {
         }
         if let output { try PictureFile.write(layout.sheet.render(sheetCells), to: output) }
         if let video {
-            try writeVideo(video, layout: layout, spools: grid.indices.map { spools[$0] })
+            let panels = try zip([content!] + styles.style, names).map { Panel(try ImageFile.read($0), label: $1) }
+            try writeVideo(video, layout: layout, spools: grid.indices.map { spools[$0] }, pictures: panels,
+                           sheet: layout.sheet.render(sheetCells))
         }
         if !quiet {
             for (i, values) in grid.enumerated() {
@@ -106,30 +108,68 @@ extension SweepCommand {
         if interrupts.requested { throw ExitCode(130) }
     }
 
-    /// Frame t of the video shows every cell at its frame t (or its last, when it has fewer), labelled with that
-    /// iteration's loss.
-    func writeVideo(_ path: String, layout: SweepCells.Layout, spools: [FrameSpool?]) throws {
-        let sheet = layout.sheet
+    /// The side-by-side film, composed as stylize's: an opening card on the photo and the paintings, every cell paced
+    /// by its own change (or one frame per iteration) and labelled with the loss of the iteration it shows, the last
+    /// grid held, then a crossfade into the contact sheet.
+    func writeVideo(_ path: String, layout: SweepCells.Layout, spools: [FrameSpool?], pictures: [Panel],
+                    sheet finalSheet: RGBImage) throws {
+        let sheet = layout.sheet, c = timelapse.composition
         let count = spools.map { $0?.frames.count ?? 0 }.max() ?? 0
+        guard count > 0 else { return }
+        var cache: [Int: (index: Int, picture: RGBImage)] = [:]
+        func stored(_ k: Int, _ j: Int) throws -> RGBImage {
+            if let hit = cache[k * 2], hit.index == j { return hit.picture }
+            if let hit = cache[k * 2 + 1], hit.index == j { return hit.picture }
+            let picture = try spools[k]!.picture(j, width: layout.cellWidth, height: layout.cellHeight)
+            cache[k * 2 + (j & 1)] = (j, picture)
+            return picture
+        }
+        // Each cell's pacing: by the change between its own neighbouring frames.
+        let frames = c.pace == .change ? max(2, Int((c.duration * Double(c.fps)).rounded())) : count
+        let positions = try spools.enumerated().map { k, spool -> [FramePosition] in
+            let n = spool?.frames.count ?? 0
+            guard n > 0 else { return [] }
+            if c.pace == .iterations { return (0..<count).map { FramePosition(index: min($0, n - 1), t: 0) } }
+            var changes: [Double] = [], previous: RGBImage?
+            for j in 0..<n {
+                let picture = try stored(k, j)
+                if let previous { changes.append(previous.meanAbsoluteDifference(picture)) }
+                previous = picture
+            }
+            return Pacing.byChange(changes, frames: frames)
+        }
         func frame(_ t: Int) throws -> RGBImage {
             let cells = try spools.enumerated().map { k, spool -> ContactSheet.Cell in
-                guard let spool, !spool.frames.isEmpty else {
+                guard let spool, !positions[k].isEmpty else {
                     return ContactSheet.Cell(picture: nil, label: [layout.settingsLines[k], "NOT RUN"])
                 }
-                let j = min(t, spool.frames.count - 1), r = spool.frames[j]
-                return ContactSheet.Cell(picture: try spool.picture(j, width: layout.cellWidth, height: layout.cellHeight),
-                                         label: [layout.settingsLines[k], SweepCells.lossLine(r.loss, r.iteration),
-                                                 SweepCells.partsLine(r.loss)])
+                let p = positions[k][min(t, positions[k].count - 1)]
+                let picture = p.t > 0 ? RGBImage.mix(try stored(k, p.index), try stored(k, p.index + 1), p.t)
+                    : try stored(k, p.index)
+                let r = spool.frames[p.t >= 0.5 ? p.index + 1 : p.index]
+                return ContactSheet.Cell(picture: picture, label: [layout.settingsLines[k],
+                                                                   SweepCells.lossLine(r.loss, r.iteration),
+                                                                   SweepCells.partsLine(r.loss)])
             }
             return sheet.render(cells)
         }
-        var settings = TimelapseSettings(fps: timelapse.fps, holdSeconds: timelapse.hold)
-        if VideoFormat(path: path) == .gif, count > 0 {
-            settings.palette = Palette(pictures: try Set((0..<12).map { $0 * (count - 1) / 11 }).sorted().map(frame))
+        let typeface = c.intro > 0 ? try Typeface.standard() : nil
+        var settings = TimelapseSettings(fps: c.fps, holdSeconds: 0)
+        if VideoFormat(path: path) == .gif {
+            settings.palette = Palette(pictures: try Set((0..<12).map { $0 * (frames - 1) / 11 }).sorted().map(frame)
+                                       + [finalSheet])
         }
         let writer = try TimelapseWriter(path: path, width: sheet.width, height: sheet.height, settings: settings)
         do {
-            for t in 0..<count { try writer.append(try frame(t)) }
+            let first = try frame(0)
+            if let typeface {
+                let card = Cards.card(pictures, width: sheet.width, height: sheet.height, typeface: typeface)
+                _ = try FilmComposer.opening(card, into: first, composition: c, emit: writer.append)
+            }
+            for t in 0..<frames { try writer.append(t == 0 ? first : try frame(t)) }
+            let last = try frame(frames - 1)
+            _ = try FilmComposer.closing(from: last, result: last, card: c.outro > 0 ? finalSheet : nil, composition: c,
+                                         emit: writer.append)
             try writer.finish()
         } catch {
             writer.cancel()

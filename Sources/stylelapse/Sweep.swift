@@ -38,7 +38,8 @@ struct SweepCommand: ParsableCommand, RuleChecked {
     @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads: Int?
     @Option(help: "Weights file (default: where tools/fetch-weights puts it).") var weights: String?
     @Option(help: "The contact sheet, .png, .jpg or .webp (lossless).") var output: String?
-    @Option(help: "Also a side-by-side timelapse of all cells, MP4.") var video: String?
+    @Option(help: "Also a side-by-side film of all cells (.mp4, .webm, .gif, .webp or .apng), composed as stylize's.")
+    var video: String?
     @Option(help: "Also write each cell's best picture (PNG) and record (JSON) into this folder.") var cells: String?
     @Option(help: "Run only every N-th cell starting at the K-th (K/N, 1 ≤ K ≤ N), writing them to --cells.")
     var shard: Shard?
@@ -128,9 +129,7 @@ struct SweepCommand: ParsableCommand, RuleChecked {
         if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
         if seed != nil && self.`init` != "noise" { throw ValidationError("--seed only seeds --init noise") }
         try timelapse.requireUse(video: video != nil, frames: false)
-        if let name = timelapse.cuttingOptions.first {
-            throw ValidationError("\(name) cuts stylize's film; the sweep's side-by-side video plays one frame per iteration")
-        }
+        if timelapse.overlay { throw ValidationError("--overlay draws one run's curve; a sweep's cells show their losses already") }
     }
 
     /// The settings every cell starts from: the preset (or the default), then the options given.

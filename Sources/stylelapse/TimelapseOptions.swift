@@ -19,6 +19,9 @@ struct TimelapseOptions: RuleChecked {
     @Option(name: .customLong("outro"), parsing: .unconditional, help: "Seconds of the closing card: photo | painting | result (default 3; 0: none).")
     var outroOption: Double?
 
+    @Flag(help: "A strip under the film's picture: the iteration, the pass's size, the loss curve so far (log scale).")
+    var overlay = false
+
     var fps: Int { fpsOption ?? 30 }
     var every: Int { everyOption ?? 1 }
     var hold: Double { holdOption ?? 2 }
@@ -45,7 +48,7 @@ struct TimelapseOptions: RuleChecked {
     /// The options that cut a finished film (which `sweep`'s side-by-side video does not take yet).
     var cuttingOptions: [String] {
         [paceOption.map { _ in "--pace" }, durationOption.map { _ in "--duration" }, introOption.map { _ in "--intro" },
-         outroOption.map { _ in "--outro" }].compactMap { $0 }
+         outroOption.map { _ in "--outro" }, overlay ? "--overlay" : nil].compactMap { $0 }
     }
 
     /// Refuses the film's options without a video, and --every without a video or frames (`framesToo`).

@@ -2,6 +2,7 @@
 // frame store that never outlives the run (a normal end, Ctrl-C, a full disk).
 
 import Foundation
+import StyleLapse
 import ImageFiles
 import TestSupport
 import Timelapse

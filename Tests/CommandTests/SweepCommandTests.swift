@@ -2,6 +2,7 @@
 // makes, labels that read back (with the bitmap font) as the settings and the best loss, and a side-by-side video.
 
 import Foundation
+import StyleLapse
 import ImageFiles
 import Stylize
 import TestSupport
@@ -45,6 +46,7 @@ final class SweepCommandTests: XCTestCase {
         let dir = TemporaryFolder()
         let result = try Command.run(["sweep", "--content", content, "--style", style, "--style-weight", "1e-3,1e-1",
                                       "--learning-rate", "2,5", "--iterations", "3", "--max-size", "96", "--hold", "0",
+                                      "--pace", "iterations", "--intro", "0", "--outro", "0",
                                       "--output", dir.file("sheet.png"), "--video", dir.file("sheet.mp4"),
                                       "--cells", dir.file("cells")])
         XCTAssertEqual(result.status, 0, result.stderr)
@@ -149,6 +151,25 @@ final class SweepCommandTests: XCTestCase {
         let y = try XCTUnwrap(find(second, in: sheet, x: 8 + 48 + 8), "cell 2 in its column")
         let label = (0..<4).map { read(sheet, x: 8, y: y + 32 + 2 + 10 * $0, count: 8) }
         XCTAssertTrue(label.contains("NOT RUN"), "cell 1 never ran: \(label)")
+    }
+
+    /// The side-by-side film is composed as stylize's: an opening card, each cell paced by change, the last grid held,
+    /// a crossfade into the contact sheet.
+    func testTheSweepFilmIsComposed() throws {
+        let dir = TemporaryFolder()
+        let result = try Command.run(["sweep", "--content", content, "--style", style, "--strength", "0.3,0.7",
+                                      "--iterations", "4", "--max-size", "48", "--output", dir.file("sheet.png"),
+                                      "--video", dir.file("film.mp4"), "--fps", "10", "--duration", "2", "--intro", "1",
+                                      "--outro", "1", "--hold", "0.5", "--quiet"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let video = try VideoFile.read(dir.file("film.mp4"))
+        // 1 s opening, 2 s of cells, 0.5 s of the last grid, a 0.3 s crossfade and 1 s of the sheet, at 10 fps.
+        XCTAssertEqual(video.frames.count, 10 + 20 + 5 + 3 + 10)
+        let sheet = try ImageFile.read(dir.file("sheet.png"))
+        let last = try XCTUnwrap(video.frames.last)
+        XCTAssertLessThan(cropped(last, width: sheet.width, height: sheet.height).meanAbsoluteDifference(sheet), 4,
+                          "it closes on the contact sheet")
+        XCTAssertLessThan(video.frames[0].pixels.map(Int.init).reduce(0, +), video.frames[0].pixels.count, "from black")
     }
 
     func testBadShardsAndMergesAreRefused() throws {
