@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "Optimization", swiftSettings: cpuFlags),
 
         // The stylisation loop: optimiser, best image, iterations handed out for frames and traces.
-        .target(name: "Stylize", dependencies: ["Engine", "Network", "Objective", "Optimization", "ImageFiles"],
+        .target(name: "Stylize", dependencies: ["Engine", "Network", "Objective", "Optimization", "ImageFiles", "Drawing"],
                 swiftSettings: cpuFlags),
 
         // The session: one run as an object that emits events to sinks (film, frames, trace, checkpoints, plot).
@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "NetworkTests", dependencies: ["Network", "Objective", "Engine", "TestSupport"],
                     swiftSettings: cpuFlags),
         .testTarget(name: "StylizeTests",
-                    dependencies: ["Stylize", "Optimization", "Objective", "Network", "Engine", "TestSupport"],
+                    dependencies: ["Stylize", "Optimization", "Objective", "Network", "Engine", "Drawing", "TestSupport"],
                     swiftSettings: cpuFlags),
         // Test-only C: counts heap allocations (interposes malloc and friends) for the allocation test.
         .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),

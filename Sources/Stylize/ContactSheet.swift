@@ -1,7 +1,8 @@
 // ContactSheet: the pictures of a sweep in one grid, each with a few lines of label below it and a title above all,
-// drawn with the built-in bitmap font on white. The same layout makes the sheet PNG and every frame of the
+// set in a real typeface (FreeType, DejaVu Sans) on white. The same layout makes the sheet PNG and every frame of the
 // side-by-side timelapse.
 
+import Drawing
 import Foundation
 import ImageFiles
 
@@ -21,40 +22,53 @@ public struct ContactSheet: Sendable {
     /// The title, wrapped to the sheet's width.
     let titleLines: [String]
     public let title: String
-    /// The font's scale: 2 for cells 200 pixels wide or more, else 1.
-    public let scale: Int
+    /// The text's size in pixels: 14 for cells 200 pixels wide or more, else 11.
+    public let textSize: Int
     /// Pixels between cells and around the grid.
     public let gap = 8
+    public let typeface: Typeface
+    /// A text line's height and its baseline below the line's top.
+    public let line: Int, ascender: Int
 
     /// `longestLabel`: the label lines of the longest label any cell will have; the space below each picture
-    /// holds them wrapped.
-    public init(columns: Int, rows: Int, cellWidth: Int, cellHeight: Int, longestLabel: [String], title: String) {
+    /// holds them wrapped. Text is set in `typeface` (DejaVu Sans by default).
+    public init(columns: Int, rows: Int, cellWidth: Int, cellHeight: Int, longestLabel: [String], title: String,
+                typeface: Typeface) {
         precondition(columns > 0 && rows > 0 && cellWidth > 0 && cellHeight > 0)
         (self.columns, self.rows, self.cellWidth, self.cellHeight) = (columns, rows, cellWidth, cellHeight)
         self.title = title
-        let scale = cellWidth >= 200 ? 2 : 1
-        self.scale = scale
-        let characters = { (pixels: Int) in (pixels + scale) / (BitmapFont.advance * scale) }
-        labelLines = Self.wrap(longestLabel, limit: characters(cellWidth)).count
-        titleLines = Self.wrap([title], limit: characters(columns * (cellWidth + gap) - gap))
+        self.typeface = typeface
+        textSize = cellWidth >= 200 ? 14 : 11
+        let metrics = typeface.metrics(size: textSize)
+        (line, ascender) = (max(metrics.lineHeight, metrics.ascender + metrics.descender), metrics.ascender)
+        labelLines = Self.wrap(longestLabel, maxWidth: cellWidth, typeface: typeface, size: textSize).count
+        titleLines = Self.wrap([title], maxWidth: columns * (cellWidth + gap) - gap, typeface: typeface, size: textSize)
     }
 
-    /// `lines` broken at spaces into lines of at most `charactersPerLine` (a longer word is cut).
-    public func wrap(_ lines: [String]) -> [String] { Self.wrap(lines, limit: charactersPerLine) }
+    /// `lines` broken at spaces into lines at most a cell wide (a longer word is cut).
+    public func wrap(_ lines: [String]) -> [String] {
+        Self.wrap(lines, maxWidth: cellWidth, typeface: typeface, size: textSize)
+    }
 
-    /// `lines` broken at spaces into lines of at most `limit` characters (a longer word is cut).
-    public static func wrap(_ lines: [String], limit: Int) -> [String] {
-        let limit = max(1, limit)
+    /// `lines` broken at spaces into lines at most `maxWidth` pixels wide in `typeface` at `size` (a longer word is
+    /// cut); a no-break space (U+00A0) keeps its words together.
+    public static func wrap(_ lines: [String], maxWidth: Int, typeface: Typeface, size: Int) -> [String] {
+        func fits(_ text: some StringProtocol) -> Bool { typeface.width(String(text), size: size) <= maxWidth }
+        func cut(_ word: Substring) -> String {
+            var w = word
+            while w.count > 1 && !fits(w) { w = w.dropLast() }
+            return String(w)
+        }
         var out: [String] = []
         for line in lines {
             var current = ""
             for word in line.split(separator: " ") {
                 let candidate = current.isEmpty ? String(word) : current + " " + word
-                if candidate.count <= limit || current.isEmpty {
-                    current = String(candidate.prefix(limit))
+                if fits(candidate) || current.isEmpty {
+                    current = cut(Substring(candidate))
                 } else {
                     out.append(current)
-                    current = String(word.prefix(limit))
+                    current = cut(word)
                 }
             }
             out.append(current)
@@ -62,32 +76,32 @@ public struct ContactSheet: Sendable {
         return out
     }
 
-    var line: Int { BitmapFont.lineHeight * scale }
     var titleHeight: Int { gap + titleLines.count * line }
-    var labelHeight: Int { 2 * scale + labelLines * line }
+    var labelHeight: Int { 2 + labelLines * line }
     public var width: Int { gap + columns * (cellWidth + gap) }
     public var height: Int { titleHeight + rows * (cellHeight + labelHeight + gap) + gap }
-    /// Characters a label line holds (longer lines are cut).
-    public var charactersPerLine: Int { (cellWidth + scale) / (BitmapFont.advance * scale) }
 
     /// The top-left corner of the picture of cell (`column`, `row`).
     public func origin(column: Int, row: Int) -> (x: Int, y: Int) {
         (gap + column * (cellWidth + gap), titleHeight + gap + row * (cellHeight + labelHeight + gap))
     }
 
-    /// The top-left corner of line `k` of the label of cell (`column`, `row`).
+    /// The top-left corner of line `k` of the label of cell (`column`, `row`) (its baseline is `ascender` lower).
     public func labelOrigin(column: Int, row: Int, line k: Int) -> (x: Int, y: Int) {
         let o = origin(column: column, row: row)
-        return (o.x, o.y + cellHeight + 2 * scale + k * line)
+        return (o.x, o.y + cellHeight + 2 + k * line)
     }
+
+    /// The top-left corner of line `k` of the title.
+    public func titleOrigin(line k: Int) -> (x: Int, y: Int) { (gap, gap + k * line) }
 
     /// The sheet of `cells`, row by row (`columns × rows` of them).
     public func render(_ cells: [Cell]) -> RGBImage {
         precondition(cells.count == columns * rows, "ContactSheet: \(cells.count) cells for a \(columns)×\(rows) grid")
         var sheet = RGBImage(width: width, height: height, pixels: [UInt8](repeating: 255, count: width * height * 3))
-        let ink: (UInt8, UInt8, UInt8) = (20, 20, 20)
         for (k, text) in titleLines.enumerated() {
-            BitmapFont.draw(text, into: &sheet, x: gap, y: gap + k * line, scale: scale, color: ink)
+            let at = titleOrigin(line: k)
+            typeface.draw(text, into: &sheet, x: at.x, baseline: at.y + ascender, size: textSize, color: Self.ink)
         }
         for (i, cell) in cells.enumerated() {
             let (column, row) = (i % columns, i / columns)
@@ -106,11 +120,14 @@ public struct ContactSheet: Sendable {
             }
             for (k, text) in wrap(cell.label).prefix(labelLines).enumerated() {
                 let at = labelOrigin(column: column, row: row, line: k)
-                BitmapFont.draw(text, into: &sheet, x: at.x, y: at.y, scale: scale, color: ink)
+                typeface.draw(text, into: &sheet, x: at.x, baseline: at.y + ascender, size: textSize, color: Self.ink)
             }
         }
         return sheet
     }
+
+    /// The text's colour.
+    public static let ink: (UInt8, UInt8, UInt8) = (20, 20, 20)
 
     /// A number in at most about six characters: three significant digits, "E" and the exponent (1.71E8, 1E-3).
     public static func compact(_ x: Double) -> String {

@@ -40,7 +40,7 @@ extension SweepCommand {
         var network: VGGNetwork?
         let names = ([content!] + styles.style).map { ($0 as NSString).lastPathComponent }
         let title = names[0] + " + " + names.dropFirst().joined(separator: " + ")
-            + "  \(base.optimizer == .adam ? "ADAM" : "L-BFGS")\u{A0}\(base.iterations)\u{A0}IT  \(w)X\(h)"
+            + "  \(base.optimizer == .adam ? "Adam" : "L-BFGS")\u{A0}\(base.iterations)\u{A0}it  \(w)×\(h)"
         func settingsLine(_ values: [Double]) -> String {
             zip(axes, values).map { "\($0.name)\u{A0}\(ContactSheet.compact($1))" }.joined(separator: " ")
         }
@@ -86,14 +86,14 @@ extension SweepCommand {
         }
 
         let sheetCells = grid.indices.map { i -> ContactSheet.Cell in
-            guard let r = outcomes[i] else { return ContactSheet.Cell(picture: nil, label: [layout.settingsLines[i], "NOT RUN"]) }
+            guard let r = outcomes[i] else { return ContactSheet.Cell(picture: nil, label: [layout.settingsLines[i], "not run"]) }
             return ContactSheet.Cell(picture: bests[i], label: r.label)
         }
-        if let output { try PictureFile.write(layout.sheet.render(sheetCells), to: output) }
+        if let output { try PictureFile.write(try layout.sheet.render(sheetCells), to: output) }
         if let video {
             let panels = try zip([content!] + styles.style, names).map { Panel(try ImageFile.read($0), label: $1) }
             try writeVideo(video, layout: layout, spools: grid.indices.map { spools[$0] }, pictures: panels,
-                           sheet: layout.sheet.render(sheetCells))
+                           sheet: try layout.sheet.render(sheetCells))
         }
         if !quiet {
             for (i, values) in grid.enumerated() {
@@ -113,7 +113,7 @@ extension SweepCommand {
     /// grid held, then a crossfade into the contact sheet.
     func writeVideo(_ path: String, layout: SweepCells.Layout, spools: [FrameSpool?], pictures: [Panel],
                     sheet finalSheet: RGBImage) throws {
-        let sheet = layout.sheet, c = timelapse.composition
+        let sheet = try layout.sheet, c = timelapse.composition
         let count = spools.map { $0?.frames.count ?? 0 }.max() ?? 0
         guard count > 0 else { return }
         var cache: [Int: (index: Int, picture: RGBImage)] = [:]
@@ -141,7 +141,7 @@ extension SweepCommand {
         func frame(_ t: Int) throws -> RGBImage {
             let cells = try spools.enumerated().map { k, spool -> ContactSheet.Cell in
                 guard let spool, !positions[k].isEmpty else {
-                    return ContactSheet.Cell(picture: nil, label: [layout.settingsLines[k], "NOT RUN"])
+                    return ContactSheet.Cell(picture: nil, label: [layout.settingsLines[k], "not run"])
                 }
                 let p = positions[k][min(t, positions[k].count - 1)]
                 let picture = p.t > 0 ? RGBImage.mix(try stored(k, p.index), try stored(k, p.index + 1), p.t)

@@ -72,17 +72,17 @@ struct SweepCommand: ParsableCommand, RuleChecked {
     func axes() throws -> [Axis] {
         var axes: [Axis] = []
         if let v = try Self.list(strength, "strength", range: 0...1) {
-            axes.append(Axis(name: "STR", values: v) { s, x in s.objective.setStrength(x) })
+            axes.append(Axis(name: "str", values: v) { s, x in s.objective.setStrength(x) })
         }
         if let v = try Self.list(styleWeight, "style-weight") {
-            axes.append(Axis(name: "SW", values: v) { s, x in s.objective.styleWeight = x })
+            axes.append(Axis(name: "sw", values: v) { s, x in s.objective.styleWeight = x })
         }
         if let v = try Self.list(contentWeight, "content-weight") {
-            axes.append(Axis(name: "CW", values: v) { s, x in s.objective.contentWeight = x })
+            axes.append(Axis(name: "cw", values: v) { s, x in s.objective.contentWeight = x })
         }
         if let v = try Self.list(learningRate, "learning-rate") {
             guard v.allSatisfy({ $0 > 0 }) else { throw ValidationError("--learning-rate values must be positive") }
-            axes.append(Axis(name: "LR", values: v) { s, x in s.adam.learningRate = x })
+            axes.append(Axis(name: "lr", values: v) { s, x in s.adam.learningRate = x })
         }
         return axes
     }

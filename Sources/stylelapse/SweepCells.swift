@@ -14,8 +14,10 @@ enum SweepCells {
         var settingsLines: [String]
 
         var sheet: ContactSheet {
-            ContactSheet(columns: columns, rows: rows, cellWidth: cellWidth, cellHeight: cellHeight,
-                         longestLabel: longestLabel, title: title)
+            get throws {
+                ContactSheet(columns: columns, rows: rows, cellWidth: cellWidth, cellHeight: cellHeight,
+                             longestLabel: longestLabel, title: title, typeface: try Typeface.standard())
+            }
         }
     }
 
@@ -54,7 +56,7 @@ enum SweepCells {
         try AtomicFile.write([UInt8](try encoder.encode(record)), to: folder + "/" + recordName(record.index))
     }
 
-    /// The sheet of the cells in `folder` (cells no shard wrote are labelled NOT RUN).
+    /// The sheet of the cells in `folder` (cells no shard wrote are labelled "not run").
     static func merge(_ folder: String) throws -> RGBImage {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
             throw ImageFileError(folder, "cannot read the cells folder")
@@ -79,7 +81,7 @@ enum SweepCells {
         }
         guard let layout else { throw ImageFileError(folder, "holds no sweep cells (cell-NN.json)") }
         let cells = try layout.settingsLines.indices.map { i -> ContactSheet.Cell in
-            guard let r = records[i] else { return ContactSheet.Cell(picture: nil, label: [layout.settingsLines[i], "NOT RUN"]) }
+            guard let r = records[i] else { return ContactSheet.Cell(picture: nil, label: [layout.settingsLines[i], "not run"]) }
             let picture = try ImageFile.read(folder + "/" + r.picture)
             guard picture.width == layout.cellWidth, picture.height == layout.cellHeight else {
                 throw ImageFileError(folder + "/" + r.picture, "is \(picture.width)×\(picture.height), not the sweep's "
@@ -87,11 +89,11 @@ enum SweepCells {
             }
             return ContactSheet.Cell(picture: picture, label: r.label)
         }
-        return layout.sheet.render(cells)
+        return try layout.sheet.render(cells)
     }
 
     static func lossLine(_ loss: LossBreakdown, _ iteration: Int) -> String {
-        "LOSS\u{A0}\(ContactSheet.compact(loss.total)) IT\u{A0}\(iteration)"
+        "loss\u{A0}\(ContactSheet.compact(loss.total)) it\u{A0}\(iteration)"
     }
 
     static func partsLine(_ loss: LossBreakdown) -> String {

@@ -1,5 +1,5 @@
 // `stylelapse sweep`: one labelled cell per combination, each cell the same picture a `stylize` run with its settings
-// makes, labels that read back (with the bitmap font) as the settings and the best loss, and a side-by-side video.
+// makes, labels that are the settings and the best loss set by FreeType, pixel for pixel, and a side-by-side video.
 
 import Foundation
 import StyleLapse
@@ -14,22 +14,26 @@ final class SweepCommandTests: XCTestCase {
 
     override func setUpWithError() throws { _ = try RealWeights.require() }
 
-    /// Reads `count` characters of scale-1 text whose top-left corner is (x, y), glyph by glyph.
-    func read(_ sheet: RGBImage, x: Int, y: Int, count: Int) -> String {
-        var text = ""
-        for k in 0..<count {
-            var rows = [UInt8](repeating: 0, count: BitmapFont.glyphHeight)
-            for r in 0..<BitmapFont.glyphHeight {
-                for c in 0..<BitmapFont.glyphWidth {
-                    let (u, v) = (x + k * BitmapFont.advance + c, y + r)
-                    guard u < sheet.width, v < sheet.height else { continue }
-                    if sheet.pixels[3 * (v * sheet.width + u)] < 128 { rows[r] |= 0b10000 >> c }
-                }
-            }
-            if rows.allSatisfy({ $0 == 0 }) { text.append(" "); continue }
-            text.append(BitmapFont.glyphs.first { $0.value == rows }?.key ?? "#")
+    /// The sheet's text: 11 pixels for cells under 200 wide, one line every `line` pixels (ContactSheet's rule).
+    let textSize = 11
+    var line: Int {
+        let m = try! Typeface.standard().metrics(size: textSize)
+        return max(m.lineHeight, m.ascender + m.descender)
+    }
+
+    /// Whether the line of text whose top-left corner is (x, y) begins with `text`: the sheet's pixels there are
+    /// the text set by FreeType on white (DejaVu Sans, the sheet's ink), pixel for pixel.
+    func shows(_ sheet: RGBImage, _ text: String, x: Int, y: Int) -> Bool {
+        let typeface = try! Typeface.standard()
+        let m = typeface.metrics(size: textSize)
+        let (w, h) = (typeface.width(text, size: textSize) - 1, line)
+        var patch = RGBImage(width: w, height: h, filledWith: (255, 255, 255))
+        typeface.draw(text, into: &patch, x: 0, baseline: m.ascender, size: textSize, color: ContactSheet.ink)
+        guard x + w <= sheet.width, y + h <= sheet.height else { return false }
+        return (0..<h).allSatisfy { r in
+            let a = 3 * ((y + r) * sheet.width + x)
+            return Array(sheet.pixels[a..<(a + 3 * w)]) == Array(patch.pixels[(3 * r * w)..<(3 * (r + 1) * w)])
         }
-        return text.trimmingCharacters(in: .whitespaces)
     }
 
     /// Where `cell` sits in `sheet` at column x (scanning down for its rows), or nil.
@@ -63,18 +67,20 @@ final class SweepCommandTests: XCTestCase {
             // Columns are the style weights, rows the learning rates; 8 pixels around every cell.
             let x = 8 + (k % 2) * (96 + 8)
             guard let y = find(cell, in: sheet, x: x) else { XCTFail("\(name) is not in its column of the sheet"); continue }
-            let settings = ["SW 0.001", "SW 0.1"][k % 2] + " " + ["LR 2", "LR 5"][k / 2]
-            XCTAssertEqual(read(sheet, x: x, y: y + 64 + 2, count: 16), settings)
-            let loss = read(sheet, x: x, y: y + 64 + 2 + 10, count: 16)
+            let settings = ["sw 0.001", "sw 0.1"][k % 2] + " " + ["lr 2", "lr 5"][k / 2]
+            XCTAssertTrue(shows(sheet, settings.replacingOccurrences(of: "w ", with: "w\u{A0}")
+                .replacingOccurrences(of: "r ", with: "r\u{A0}"), x: x, y: y + 64 + 2), settings)
             // The label's loss is the summary's best loss, in the sheet's compact form.
-            let line = try XCTUnwrap(summary.first { $0.hasPrefix(settings + ":") }, result.stdout)
-            let best = Double(line.components(separatedBy: "best loss ")[1].split(separator: " ")[0])!
-            XCTAssertEqual(loss, "LOSS \(ContactSheet.compact(best)) IT 3")
-            XCTAssertTrue(read(sheet, x: x, y: y + 64 + 2 + 20, count: 16).hasPrefix("S "))
+            let summaryLine = try XCTUnwrap(summary.first { $0.hasPrefix(settings + ":") }, result.stdout)
+            let best = Double(summaryLine.components(separatedBy: "best loss ")[1].split(separator: " ")[0])!
+            XCTAssertTrue(shows(sheet, "loss\u{A0}\(ContactSheet.compact(best)) it\u{A0}3", x: x, y: y + 64 + 2 + line),
+                          "the loss of \(settings)")
+            XCTAssertTrue(shows(sheet, "S\u{A0}", x: x, y: y + 64 + 2 + 2 * line))
+            XCTAssertFalse(shows(sheet, "loss\u{A0}9", x: x, y: y + 64 + 2 + line), "a wrong label does not pass")
         }
         XCTAssertNotEqual(pictures[0], pictures[1], "the style weight shows")
         XCTAssertNotEqual(pictures[0], pictures[2], "the learning rate shows")
-        XCTAssertTrue(read(sheet, x: 8, y: 8, count: 30).hasPrefix("CHELSEA.PNG + STARRY_NIGHT.JPG"))
+        XCTAssertTrue(shows(sheet, "chelsea.png + starry_night.jpg", x: 8, y: 8), "the title, lower case kept")
 
         let video = try VideoFile.read(dir.file("sheet.mp4"))
         XCTAssertEqual(video.frames.count, 4, "iterations 0…3, no hold")
@@ -116,13 +122,13 @@ final class SweepCommandTests: XCTestCase {
         let y = try XCTUnwrap(find(first, in: sheet, x: 8), "the first cell is on the sheet")
         let x3 = 8 + 2 * (64 + 8), grey = 3 * ((y + 20) * sheet.width + x3 + 30)
         XCTAssertEqual(Array(sheet.pixels[grey..<(grey + 3)]), [220, 220, 220], "an empty cell is grey")
-        XCTAssertEqual(read(sheet, x: x3, y: y + 43 + 2, count: 10), "SW 0.1")
-        XCTAssertEqual(read(sheet, x: x3, y: y + 43 + 2 + 10, count: 10), "NOT RUN")
+        XCTAssertTrue(shows(sheet, "sw\u{A0}0.1", x: x3, y: y + 43 + 2))
+        XCTAssertTrue(shows(sheet, "not run", x: x3, y: y + 43 + 2 + line))
         XCTAssertFalse(dir.contents.contains { $0.hasSuffix(".part") }, "\(dir.contents)")
     }
 
     /// Two shards (the command lines GNU parallel or a Slurm array would run) and a merge make the sheet one machine
-    /// makes, byte for byte in its pixels; a merge of one shard's cells marks the others NOT RUN.
+    /// makes, byte for byte in its pixels; a merge of one shard's cells marks the others "not run".
     func testShardsMergeIntoTheSameSheet() throws {
         let dir = TemporaryFolder()
         let common = ["sweep", "--content", content, "--style", style, "--style-weight", "1e-3,1e-1",
@@ -149,8 +155,7 @@ final class SweepCommandTests: XCTestCase {
         let second = try ImageFile.read(dir.file("one/" + (try FileManager.default.contentsOfDirectory(atPath: dir.file("one"))
             .first { $0.hasSuffix(".png") })!))
         let y = try XCTUnwrap(find(second, in: sheet, x: 8 + 48 + 8), "cell 2 in its column")
-        let label = (0..<4).map { read(sheet, x: 8, y: y + 32 + 2 + 10 * $0, count: 8) }
-        XCTAssertTrue(label.contains("NOT RUN"), "cell 1 never ran: \(label)")
+        XCTAssertTrue((0..<4).contains { shows(sheet, "not run", x: 8, y: y + 32 + 2 + line * $0) }, "cell 1 never ran")
     }
 
     /// The side-by-side film is composed as stylize's: an opening card, each cell paced by change, the last grid held,

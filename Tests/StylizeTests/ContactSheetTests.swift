@@ -1,5 +1,6 @@
 // The contact sheet's layout, label wrapping and number format.
 
+import Drawing
 import ImageFiles
 import Stylize
 import XCTest
@@ -14,16 +15,22 @@ final class ContactSheetTests: XCTestCase {
         XCTAssertEqual(ContactSheet.compact(.nan), "NAN")
     }
 
-    func testLabelsWrapAtSpacesAndKeepNoBreakPairs() {
-        let sheet = ContactSheet(columns: 1, rows: 1, cellWidth: 59, cellHeight: 10, longestLabel: ["A"], title: "")
-        XCTAssertEqual(sheet.charactersPerLine, 10)
-        XCTAssertEqual(sheet.wrap(["SW\u{A0}0.001 LR\u{A0}2", "LOSS\u{A0}1.23E45678"]),
-                       ["SW\u{A0}0.001", "LR\u{A0}2", "LOSS\u{A0}1.23E"])
+    func testLabelsWrapAtSpacesAndKeepNoBreakPairs() throws {
+        let typeface = try Typeface.standard()
+        let width = typeface.width("sw\u{A0}0.001 l", size: 11)   // "sw 0.001" and a little, not "lr 2"
+        let sheet = ContactSheet(columns: 1, rows: 1, cellWidth: width, cellHeight: 10, longestLabel: ["A"], title: "",
+                                 typeface: typeface)
+        let wrapped = sheet.wrap(["sw\u{A0}0.001 lr\u{A0}2", "loss\u{A0}1.23E45678901234567"])
+        XCTAssertEqual(Array(wrapped.prefix(2)), ["sw\u{A0}0.001", "lr\u{A0}2"])
+        XCTAssertEqual(wrapped.count, 3, "a word too long for the cell is cut")
+        XCTAssertTrue(wrapped[2].hasPrefix("loss\u{A0}1.2"))
+        XCTAssertLessThanOrEqual(typeface.width(wrapped[2], size: 11), width)
     }
 
     func testPicturesLandInTheirCellsAndEmptyCellsAreGrey() {
         let red = RGBImage(width: 4, height: 3, pixels: [UInt8](repeating: 0, count: 36).enumerated().map { $0.offset % 3 == 0 ? 200 : 0 })
-        let sheet = ContactSheet(columns: 2, rows: 2, cellWidth: 4, cellHeight: 3, longestLabel: ["X"], title: "T")
+        let sheet = ContactSheet(columns: 2, rows: 2, cellWidth: 4, cellHeight: 3, longestLabel: ["X"], title: "T",
+                                 typeface: try! Typeface.standard())
         let image = sheet.render([.init(picture: red, label: ["A"]), .init(picture: nil, label: []),
                                   .init(picture: red, label: []), .init(picture: red, label: [])])
         XCTAssertEqual([image.width, image.height], [sheet.width, sheet.height])
