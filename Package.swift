@@ -20,6 +20,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The live page's HTTP server: small, Swift concurrency and BSD sockets, no SwiftNIO (builds in seconds).
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // C libraries at the edges: a modulemap and one shim header each.
@@ -58,13 +60,17 @@ let package = Package(
                                "Drawing", "Film"],
                 swiftSettings: cpuFlags),
 
+        // The live page: an HTTP server (FlyingFox) showing and steering a run, one more sink of the session.
+        .target(name: "Live", dependencies: ["StyleLapse", "ImageFiles", .product(name: "FlyingFox", package: "FlyingFox")],
+                swiftSettings: cpuFlags),
+
         // Compiled for the baseline CPU: tells a CPU without AVX2/FMA so before any of the Haswell code runs.
         .target(name: "CPUCheck"),
 
         .executableTarget(
             name: "stylelapse",
             dependencies: [
-                "CPUCheck", "StyleLapse", "ImageFiles", "Timelapse", "Engine", "Network", "Objective", "Optimization", "Stylize",
+                "CPUCheck", "StyleLapse", "Live", "ImageFiles", "Timelapse", "Engine", "Network", "Objective", "Optimization", "Stylize",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: cpuFlags),

@@ -26,7 +26,8 @@ public struct LossBreakdown: Sendable, Equatable, Codable {
 /// Targets (style Grams, content features) are computed once at construction; buffers are allocated once.
 public final class StyleObjective {
     public let network: VGGNetwork
-    public let settings: ObjectiveSettings
+    /// The settings; only the style weight changes after construction (`steer`).
+    public private(set) var settings: ObjectiveSettings
     public let imageShape: Shape
     let tape: VGGTape
     let styleTargets: [[Float]]
@@ -111,6 +112,12 @@ public final class StyleObjective {
     static func gramNormalization(_ shape: Shape, _ settings: ObjectiveSettings) -> Double {
         settings.normalization == .relative ? Double(shape.pixels)
             : settings.style.gramNormalization(channels: shape.channels, pixels: shape.pixels)
+    }
+
+    /// Changes the style weight for the evaluations that follow (the targets stay: they do not depend on it).
+    public func steer(styleWeight: Double) {
+        precondition(styleWeight.isFinite && styleWeight >= 0, "StyleObjective.steer: a style weight of 0 or more")
+        settings.styleWeight = styleWeight
     }
 
     /// The loss of `image` (RGB 0…255); when `gradient` is given, it is overwritten with ∂total/∂image.

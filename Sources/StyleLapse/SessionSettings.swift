@@ -67,6 +67,8 @@ public struct SessionSettings: Codable, Sendable, Equatable {
     public var weights: String
     /// Refuse to start when the estimated peak exceeds this many bytes (the memory available is always a limit).
     public var memoryLimit: Int?
+    /// Changes of the style weight during the run, in order (see `StylizeSession.steer`); nil or empty: none.
+    public var steering: [SteerChange]?
 
     /// A session's settings; the defaults are StyleLapse's (L-BFGS, automatic coarse-to-fine, every iteration a frame).
     public init(pictures: PictureSettings, run: StylizeSettings = .standard, pooling: Pooling = .max,

@@ -94,6 +94,13 @@ public final class TraceSink: StylizeSink {
     public func receive(_ event: StylizeEvent) throws {
         switch event {
         case .iteration(let i): try file.write(TraceEntry(i).line)
+        case .steer(let change):
+            // A line of its own: {"event": "steer", "iteration": …, "style_weight": …, "previous_style_weight": …}.
+            var line: [String: Any] = ["event": "steer", "iteration": change.iteration, "style_weight": change.styleWeight,
+                                       "previous_style_weight": change.previousStyleWeight]
+            if let s = change.strength { line["strength"] = s }
+            if let s = change.previousStrength { line["previous_strength"] = s }
+            try file.write(try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]))
         case .finish: try file.finish()
         default: break
         }

@@ -79,6 +79,8 @@ public enum StylizeEvent {
     case checkpoint(CheckpointSnapshot)
     /// A recovery or warning, one line, for the user.
     case notice(String)
+    /// The style weight changes from an iteration on (`StylizeSession.steer`); also recorded in `settings.steering`.
+    case steer(SteerChange)
     case finish(StylizeOutcome)
 }
 

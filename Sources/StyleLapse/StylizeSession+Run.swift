@@ -34,7 +34,7 @@ extension StylizeSession {
                 let pass = passes[p], here = position
                 var passSettings = settings.run
                 passSettings.iterations = pass.iterations
-                let runner = StylizeRun(objective: objective(pass), settings: passSettings)
+                let runner = StylizeRun(objective: objective(pass, from: resumed.map { r in p == r.snapshot.pass.index ? plan.resumedAt! : here.firstIteration } ?? here.firstIteration), settings: passSettings)
                 runner.notice = { [unowned self] message in try? emit(.notice(message)) }
                 runner.inspectGradient = inspectGradient
                 try emit(.pass(index: p, pass: pass, firstIteration: here.firstIteration))
@@ -57,7 +57,9 @@ extension StylizeSession {
                     try record(runner.record(state!), state!.x)
                 }
                 result = try runner.run(
-                    &state!, shouldStop: { [unowned self] in stopRequested }, checkpointEvery: checkpointEvery,
+                    &state!, shouldStop: { [unowned self] in stopRequested },
+                    steering: { [unowned self] i in steering(before: here.firstIteration + i) },
+                    checkpointEvery: checkpointEvery,
                     onCheckpoint: { [unowned self] s in
                         guard checkpointEvery != nil else { return }
                         try emit(.checkpoint(CheckpointSnapshot(settings: settings, digests: digests, pass: here,
@@ -89,13 +91,16 @@ extension StylizeSession {
 
     func emit(_ event: StylizeEvent) throws { for sink in sinks { try sink.receive(event) } }
 
-    /// The objective of a pass: the photo and the paintings at its size.
-    private func objective(_ pass: ScalePass) -> StyleObjective {
+    /// The objective of a pass starting at run-wide iteration `first`: the photo and the paintings at its size, the
+    /// style weight steered to by then.
+    private func objective(_ pass: ScalePass, from first: Int) -> StyleObjective {
         func sized(_ image: RGBImage) -> RGBImage {
             pass.divisor == 1 ? image : image.resized(width: ScalePass.side(image.width, divisor: pass.divisor),
                                                       height: ScalePass.side(image.height, divisor: pass.divisor))
         }
-        return StyleObjective(network: network, settings: settings.run.objective,
+        var objectiveSettings = settings.run.objective
+        objectiveSettings.styleWeight = settings.styleWeight(at: first)
+        return StyleObjective(network: network, settings: objectiveSettings,
                               content: Pictures.tensor(sized(pictures.content)),
                               styles: zip(pictures.styles, settings.pictures.blend).map { (Pictures.tensor(sized($0)), $1) },
                               parallel: parallel)

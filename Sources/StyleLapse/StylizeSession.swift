@@ -12,7 +12,8 @@ import Stylize
 /// A stylisation run: create it from settings (or from a checkpoint), attach sinks, `run()`.
 public final class StylizeSession {
     /// The settings, with coarse-to-fine resolved (`scales` and `coarseIterations` are never nil here).
-    public let settings: SessionSettings
+    /// Steering adds to `settings.steering` as the run goes.
+    public internal(set) var settings: SessionSettings
     /// The pictures at their working sizes.
     public let pictures: Pictures
     /// The passes, sizes and memory estimate.
@@ -29,6 +30,8 @@ public final class StylizeSession {
     let resumed: (snapshot: CheckpointSnapshot, folder: String)?
     private let stopLock = NSLock()
     private var stopFlag = false
+    /// A style weight asked for by `steer`, taken by the run before its next step.
+    let pendingSteer = Handoff<Double>()
 
     /// A new run. `network`, `pictures` and `parallel` may be shared by sessions on the same pictures (a sweep);
     /// otherwise they are read, loaded and made here. Throws before any work when a picture cannot be read, the

@@ -134,7 +134,12 @@ public final class StylizeRun {
     /// Continues `state` until iteration `settings.iterations`, or until `shouldStop` (asked between steps) or
     /// convergence. `onIteration` sees every new iteration with its image; `onCheckpoint` sees the state after every
     /// `checkpointEvery` iterations and at the end.
+    ///
+    /// `steering(i)`, asked before each step, may return a new style weight for iteration i and after: the objective
+    /// changes, the current image is evaluated anew, the optimiser's history is reset and the best image starts
+    /// again from the current one (the old best was best for another objective).
     public func run(_ state: inout RunState, shouldStop: () -> Bool = { false },
+                    steering: (_ nextIteration: Int) -> Double? = { _ in nil },
                     checkpointEvery: Int? = nil, onCheckpoint: (RunState) throws -> Void = { _ in },
                     onIteration: (IterationRecord, [Float]) throws -> Void) throws -> StylizeResult {
         evaluations = state.evaluations
@@ -162,6 +167,7 @@ public final class StylizeRun {
         }
         steps: while state.iteration < settings.iterations {
             if shouldStop() { stopped = true; break }
+            if let weight = steering(state.iteration + 1) { try steer(&state, styleWeight: weight) }
             switch state.optimizer {
             case .adam(var adam):
                 let before = adam
@@ -222,5 +228,23 @@ public final class StylizeRun {
         state.evaluations = evaluations
         try checkpoint()
         return StylizeResult(stopped: stopped, converged: converged)
+    }
+
+    /// The objective's style weight becomes `styleWeight` at the state's current image: see `run`'s `steering`.
+    private func steer(_ state: inout RunState, styleWeight: Double) throws {
+        objective.steer(styleWeight: styleWeight)
+        var g = [Float]()
+        let loss = evaluate(state.x, &g)
+        guard loss.total.isFinite else {
+            throw StylizeError(description: "the style weight \(styleWeight) gives a non-finite loss")
+        }
+        (state.loss, state.gradient, state.evaluations) = (loss, g, evaluations)
+        (state.best, state.bestIteration, state.bestLoss) = (state.x, state.iteration, loss)
+        switch state.optimizer {
+        case .adam(let adam): state.optimizer = .adam(Adam(count: state.x.count, settings: adam.settings))
+        case .lbfgs: state.optimizer = .lbfgs(ProjectedLBFGS(x: state.x, value: loss.total, gradient: g, lower: 0,
+                                                             upper: 255, settings: settings.lbfgs))
+        }
+        notice("style weight \(styleWeight) from iteration \(state.iteration + 1): the optimiser starts afresh")
     }
 }

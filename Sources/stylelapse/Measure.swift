@@ -2,6 +2,7 @@
 
 import Engine
 import Foundation
+import StyleLapse
 
 enum Measure {
     /// Seconds taken by `body`.
@@ -48,16 +49,6 @@ enum Measure {
 }
 
 extension Measure {
-    /// This process's peak resident memory in MB: VmHWM from /proc/self/status, which starts anew at exec (the
-    /// rusage maximum does not: a process started by a large one reports its parent's peak), else the rusage maximum.
-    static var peakMemoryMB: Double {
-        if let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-           let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-           let kb = Double(line.split(separator: " ").dropFirst().first ?? "") {
-            return kb / 1024
-        }
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_maxrss) / 1024
-    }
+    /// This process's peak resident memory in MB (see `ProcessMemory`).
+    static var peakMemoryMB: Double { ProcessMemory.peakMB }
 }

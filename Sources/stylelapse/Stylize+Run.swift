@@ -52,6 +52,8 @@ extension StylizeCommand {
             sink.application = try JSONEncoder().encode(outputs)
             session.attach(sink)
         }
+        let live = try serve.flatMap(ServeAddress.init).map { try LiveRun.start($0, session: session, outputs: outputs) }
+        defer { live?.server.stop(state: live!.state) }
 
         let outcome: StylizeOutcome
         let output = outputs.output
@@ -72,6 +74,10 @@ extension StylizeCommand {
                 + (Self.rescue(outcome.best).map { "is saved at \($0)" } ?? "could not be saved either"))
         }
         if !quiet { summary(outcome, outputs: outputs, film: film?.parts) }
+        if let live {
+            live.written(outputs)
+            live.linger(serveLingerOption ?? 60, interrupts: interrupts, quiet: quiet)
+        }
         if outcome.stopped { throw ExitCode(130) }
     }
 

@@ -73,6 +73,10 @@ struct StylizeCommand: ParsableCommand, RuleChecked {
     var coarseIterations: Int?
     @Option(help: "Also draw total, style and content loss against iteration (log scale) as an SVG.") var plot: String?
     @Flag(help: "No progress or summary.") var quiet = false
+    @Option(help: "Watch and steer the run in a browser: [HOST:]PORT (default host 127.0.0.1; port 0 picks a free one).")
+    var serve: String?
+    @Option(name: .customLong("serve-linger"), parsing: .unconditional, help: "Seconds the page stays up after the run (default 60; Ctrl-C ends it sooner).")
+    var serveLingerOption: Double?
 
     enum Preset: String, ExpressibleByArgument { case report }
 
@@ -138,6 +142,13 @@ struct StylizeCommand: ParsableCommand, RuleChecked {
             guard let output, ["jpg", "jpeg"].contains((output as NSString).pathExtension.lowercased()) else {
                 throw ValidationError("--jpeg-quality goes with a .jpg --output")
             }
+        }
+        if let serve, ServeAddress(serve) == nil {
+            throw ValidationError("--serve takes [HOST:]PORT, e.g. 8080, 0 (a free port) or 0.0.0.0:8080")
+        }
+        if let linger = serveLingerOption {
+            guard serve != nil else { throw ValidationError("--serve-linger goes with --serve") }
+            guard linger >= 0 && linger <= 86400 else { throw ValidationError("--serve-linger must be 0…86400 seconds") }
         }
         if overwriteFrames && frames == nil { throw ValidationError("--overwrite-frames goes with --frames DIR") }
         if smooth != nil && video.isEmpty && frames == nil {

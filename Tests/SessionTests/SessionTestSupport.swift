@@ -33,7 +33,7 @@ final class StopAfter: StylizeSink {
 /// Records what a session emits.
 final class Recorder: StylizeSink {
     var iterations: [IterationEvent] = [], frames: [FrameEvent] = [], notices: [String] = []
-    var passes: [ScalePass] = [], checkpoints = 0, plans = 0, outcome: StylizeOutcome?
+    var passes: [ScalePass] = [], checkpoints = 0, plans = 0, outcome: StylizeOutcome?, steers: [SteerChange] = []
     var abandoned = false
     let wantsFrames: Bool
     init(frames: Bool = false) { wantsFrames = frames }
@@ -46,6 +46,7 @@ final class Recorder: StylizeSink {
         case .checkpoint: checkpoints += 1
         case .notice(let n): notices.append(n)
         case .finish(let o): outcome = o
+        case .steer(let c): steers.append(c)
         }
     }
     func abandon() { abandoned = true }

@@ -1,0 +1,67 @@
+// LiveSink: the run's events into the LiveState the page reads: the figures each iteration, the picture at most ten
+// times a second, the status at the finish. It never waits for a page.
+
+import Foundation
+import ImageFiles
+import Objective
+import StyleLapse
+
+public final class LiveSink: StylizeSink {
+    public let state: LiveState
+    private var lastPicture = Date.distantPast
+    private var started = Date()
+    private var firstIteration: Int?
+    private var passes: [ScalePass] = []
+
+    /// The run's objective (its balance shows on the page, as a strength for a `--strength` run).
+    private let objective: ObjectiveSettings
+
+    public init(state: LiveState, objective: ObjectiveSettings, steerable: Bool) {
+        self.state = state
+        self.objective = objective
+        state.update("state") {
+            $0.styleWeight = objective.styleWeight
+            $0.strength = objective.strength
+            $0.steerable = steerable
+        }
+    }
+
+    public func receive(_ event: StylizeEvent) throws {
+        switch event {
+        case .plan(let plan):
+            passes = plan.passes
+            state.update("plan") {
+                $0.status = "running"
+                $0.iterations = plan.totalIterations
+                ($0.width, $0.height, $0.passes) = (plan.width, plan.height, plan.passes.count)
+            }
+        case .pass(let index, let pass, _):
+            state.update("pass") { ($0.pass, $0.width, $0.height) = (index + 1, pass.width, pass.height) }
+        case .iteration(let i):
+            let now = Date()
+            if firstIteration == nil || i.replayed { (firstIteration, started) = (i.record.iteration, now) }
+            let done = Double(i.record.iteration - (firstIteration ?? 0))
+            let elapsed = now.timeIntervalSince(started)
+            state.update("iteration") {
+                $0.iteration = i.record.iteration
+                ($0.total, $0.style, $0.content) = (i.record.loss.total, i.record.loss.style, i.record.loss.content)
+                ($0.width, $0.height) = (i.width, i.height)
+                $0.iterationsPerSecond = elapsed > 0 ? done / elapsed : 0
+                $0.etaSeconds = done > 0 ? Double($0.iterations - i.record.iteration) * elapsed / done : 0
+                $0.peakMemoryMB = ProcessMemory.peakMB
+            }
+            if !i.replayed && now.timeIntervalSince(lastPicture) >= 0.1, let picture = i.picture() {
+                lastPicture = now
+                state.setPicture(picture, iteration: i.record.iteration)
+            }
+        case .steer(let change):
+            state.update("steer") { ($0.styleWeight, $0.strength) = (change.styleWeight, change.strength) }
+        case .finish(let outcome):
+            state.setPicture(outcome.best, iteration: Int.max)
+            state.update("finish") { $0.status = outcome.stopped ? "stopped" : "finished" }
+        default: break
+        }
+    }
+
+    public func abandon() { state.update("finish") { $0.status = "failed" } }
+}

@@ -1,0 +1,107 @@
+// LiveState: what the live page shows, updated by the run's thread and read by the server's tasks: the latest
+// picture (at most ten a second), the run's figures, the loss history, and the messages each connected page is sent,
+// one bounded queue per page so a page that lags loses messages instead of slowing the run.
+
+import Foundation
+import ImageFiles
+
+/// The run as the page sees it. Thread-safe (one lock).
+public final class LiveState: @unchecked Sendable {
+    /// The figures `GET /api/state` returns (and every event carries).
+    public struct Figures: Codable, Sendable, Equatable {
+        public var status = "starting"            // starting, running, finished, stopped, failed
+        public var iteration = 0, iterations = 0
+        public var width = 0, height = 0, pass = 1, passes = 1
+        public var total = 0.0, style = 0.0, content = 0.0
+        public var iterationsPerSecond = 0.0, etaSeconds = 0.0, peakMemoryMB = 0.0
+        public var strength: Double?, styleWeight: Double?
+        /// Whether `POST /api/steer` can change the balance.
+        public var steerable = false
+        public var frames = 0
+        /// Fixed names of the run's outputs the server serves once written ("picture", "video", "trace").
+        public var files: [String] = []
+
+        enum CodingKeys: String, CodingKey {
+            case status, iteration, iterations, width, height, pass, passes, total, style, content
+            case iterationsPerSecond = "iterations_per_second", etaSeconds = "eta_seconds", peakMemoryMB = "peak_memory_mb"
+            case strength, styleWeight = "style_weight", steerable, frames, files
+        }
+    }
+
+    private let lock = NSLock()
+    private var figures = Figures()
+    private var picture: (iteration: Int, image: RGBImage)?
+    private var encoded: (iteration: Int, png: Data)?
+    private var history: [[Double]] = []          // [iteration, total, style, content]
+    private var subscribers: [UUID: AsyncStream<Data>.Continuation] = [:]
+    /// How many messages wait for each page before the oldest are dropped.
+    public let queueLimit: Int
+
+    public init(queueLimit: Int = 8) { self.queueLimit = queueLimit }
+
+    public var current: Figures { lock.withLock { figures } }
+
+    /// Changes the figures and sends them to every page as an event of `kind`.
+    public func update(_ kind: String, _ change: (inout Figures) -> Void) {
+        let message: Data? = lock.withLock {
+            change(&figures)
+            if kind == "iteration" {
+                history.append([Double(figures.iteration), figures.total, figures.style, figures.content])
+            }
+            guard !subscribers.isEmpty else { return nil }
+            return Self.event(kind, figures)
+        }
+        if let message { broadcast(message) }
+    }
+
+    /// The latest picture (kept as pixels; encoded when a page asks).
+    public func setPicture(_ image: RGBImage, iteration: Int) { lock.withLock { picture = (iteration, image) } }
+
+    /// The latest picture as PNG (encoded once per iteration, off the run's thread).
+    public func picturePNG() -> Data? {
+        let (latest, cached) = lock.withLock { (picture, encoded) }
+        guard let latest else { return nil }
+        if let cached, cached.iteration == latest.iteration { return cached.png }
+        guard let png = try? PNGFile.encode(latest.image, name: "picture") else { return nil }
+        lock.withLock { encoded = (latest.iteration, Data(png)) }
+        return Data(png)
+    }
+
+    /// Every iteration's losses so far: [[iteration, total, style, content]] as JSON.
+    public func historyJSON() -> Data {
+        (try? JSONSerialization.data(withJSONObject: lock.withLock { history })) ?? Data("[]".utf8)
+    }
+
+    /// A new page's messages: the figures at once, then every event; at most `queueLimit` wait (the newest kept).
+    public func subscribe() -> AsyncStream<Data> {
+        let id = UUID()
+        let (stream, continuation) = AsyncStream<Data>.makeStream(bufferingPolicy: .bufferingNewest(queueLimit))
+        continuation.onTermination = { [weak self] _ in self?.lock.withLock { _ = self?.subscribers.removeValue(forKey: id) } }
+        let first: Data = lock.withLock {
+            subscribers[id] = continuation
+            return Self.event("state", figures)
+        }
+        continuation.yield(first)
+        return stream
+    }
+
+    /// Pages connected now.
+    public var subscriberCount: Int { lock.withLock { subscribers.count } }
+
+    /// Ends every page's stream (the server is closing).
+    public func closeAll() {
+        let all = lock.withLock { Array(subscribers.values) }
+        all.forEach { $0.finish() }
+    }
+
+    private func broadcast(_ message: Data) {
+        let all = lock.withLock { Array(subscribers.values) }
+        for c in all { c.yield(message) }   // never blocks: a full queue drops its oldest message
+    }
+
+    /// A Server-Sent Event: `event: KIND`, the figures as JSON.
+    static func event(_ kind: String, _ figures: Figures) -> Data {
+        let json = (try? JSONEncoder().encode(figures)) ?? Data("{}".utf8)
+        return Data("event: \(kind)\ndata: ".utf8) + json + Data("\n\n".utf8)
+    }
+}

@@ -1,0 +1,90 @@
+// Steering: the style weight changed while the run goes — from the live page, or from a program — as a change
+// recorded in the settings (so a checkpoint, and a run made from its settings, repeat it exactly) and an event in
+// the trace.
+
+import Foundation
+import Objective
+
+/// A change of the objective's balance from iteration `iteration` on (run-wide numbering).
+public struct SteerChange: Codable, Sendable, Equatable {
+    public var iteration: Int
+    /// The style weight before and from `iteration` on.
+    public var previousStyleWeight: Double, styleWeight: Double
+    /// The same as strengths, for a `--strength` run (relative losses); nil otherwise.
+    public var previousStrength: Double?, strength: Double?
+
+    public init(iteration: Int, previousStyleWeight: Double, styleWeight: Double, previousStrength: Double? = nil,
+                strength: Double? = nil) {
+        (self.iteration, self.previousStyleWeight, self.styleWeight) = (iteration, previousStyleWeight, styleWeight)
+        (self.previousStrength, self.strength) = (previousStrength, strength)
+    }
+}
+
+extension ObjectiveSettings {
+    /// The strength a relative-loss style weight stands for (the inverse of `styleWeight(strength:)`); nil when
+    /// these settings weigh absolute losses.
+    public var strength: Double? {
+        guard normalization == .relative, styleWeight > 0 else { return nil }
+        return 0.5 + log10(styleWeight / Self.strengthBalance) / 4
+    }
+}
+
+extension SessionSettings {
+    /// The style weight in force at run-wide iteration `i`: the last steering change at or before it, else the
+    /// objective's own.
+    public func styleWeight(at i: Int) -> Double {
+        (steering ?? []).last { $0.iteration <= i }?.styleWeight ?? run.objective.styleWeight
+    }
+}
+
+extension StylizeSession {
+    /// Asks for a new balance from the next iteration on: `strength` (0…1) for a `--strength` run, or `styleWeight`
+    /// (0 or more) for either. Safe from any thread; the run applies it between two steps.
+    public func steer(strength: Double? = nil, styleWeight: Double? = nil) throws {
+        let o = settings.run.objective
+        let weight: Double
+        switch (strength, styleWeight) {
+        case (let s?, nil):
+            guard o.normalization == .relative else {
+                throw SettingsError("this run weighs its losses (--style-weight); steer its style weight, not a strength")
+            }
+            guard (0...1).contains(s) else { throw SettingsError("a strength is 0…1") }
+            weight = ObjectiveSettings.styleWeight(strength: s)
+        case (nil, let w?):
+            guard w.isFinite && w >= 0 else { throw SettingsError("a style weight is 0 or more") }
+            weight = w
+        default:
+            throw SettingsError("steer with a strength or a style weight")
+        }
+        pendingSteer.value = weight
+    }
+
+    /// The change to make before run-wide iteration `i`: a scheduled one (a resumed or repeated run), else the one
+    /// asked for since the last step (recorded in the settings and sent to the sinks).
+    func steering(before i: Int) -> Double? {
+        if let scheduled = (settings.steering ?? []).first(where: { $0.iteration == i }) { return scheduled.styleWeight }
+        guard let weight = pendingSteer.take() else { return nil }
+        let before = settings.styleWeight(at: i)
+        var after = settings.run.objective
+        after.styleWeight = weight
+        let change = SteerChange(iteration: i, previousStyleWeight: before, styleWeight: weight,
+                                 previousStrength: settings.run.objective.strength.map { _ in
+                                     var o = settings.run.objective; o.styleWeight = before; return o.strength! },
+                                 strength: after.strength)
+        settings.steering = (settings.steering ?? []) + [change]
+        try? emit(.steer(change))
+        return weight
+    }
+}
+
+/// A value handed from one thread to another (behind a lock), read or taken once.
+public final class Handoff<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value?
+    public init() {}
+    public var value: Value? {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
+    public func take() -> Value? { lock.withLock { defer { stored = nil }; return stored } }
+}

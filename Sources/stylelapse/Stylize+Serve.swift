@@ -1,0 +1,62 @@
+// `stylize --serve`: the live page beside the run — its sink attached, its address printed, the outputs listed once
+// written, and the page kept up a while after the run (Ctrl-C ends that sooner).
+
+import Foundation
+import Live
+import StyleLapse
+
+struct LiveRun {
+    let server: LiveServer
+    let state: LiveState
+
+    /// Starts serving `session` at `address`: one line `live: URL` on stderr (and a warning when the page is
+    /// reachable from the network).
+    static func start(_ address: ServeAddress, session: StylizeSession, outputs: OutputOptions) throws -> LiveRun {
+        let state = LiveState()
+        session.attach(LiveSink(state: state, objective: session.settings.run.objective, steerable: true))
+        func thumbnail(_ image: RGBImage) -> Data? {
+            (try? PNGFile.encode(image.resized(maxSide: 240), name: "thumbnail")).map { Data($0) }
+        }
+        var files = ["picture": outputs.output]
+        if let video = outputs.videos.first { files["video"] = video }
+        if let trace = outputs.trace { files["trace"] = trace }
+        // requestStop is safe from any thread (the session's own lock), which the compiler cannot see.
+        nonisolated(unsafe) let running = session
+        let content = LiveServer.Content(
+            photo: thumbnail(session.pictures.content), painting: session.pictures.styles.first.flatMap(thumbnail),
+            files: files, stop: { running.requestStop() },
+            steer: { strength, styleWeight in try running.steer(strength: strength, styleWeight: styleWeight) })
+        let server: LiveServer
+        do {
+            server = try LiveServer(host: address.host, port: address.port, state: state, content: content)
+        } catch {
+            throw StylizeError(description: "--serve \(address.host):\(address.port): cannot listen there (\(error))")
+        }
+        if !address.isLoopback {
+            FileHandle.standardError.write(Data(("stylelapse: warning: the live page on \(address.host) is reachable "
+                + "from the network (anyone with its address and token can watch and stop the run)\n").utf8))
+        }
+        FileHandle.standardError.write(Data("live: \(server.url)\n".utf8))
+        return LiveRun(server: server, state: state)
+    }
+
+    /// The run's outputs are written: the page lists them (by their fixed names).
+    func written(_ outputs: OutputOptions) {
+        let names = ["picture"] + (outputs.videos.isEmpty ? [] : ["video"]) + (outputs.trace == nil ? [] : ["trace"])
+        state.update("finish") { $0.files = names }
+    }
+
+    /// Keeps the page up for `seconds` or until `interrupts` ends it, then stops serving.
+    func linger(_ seconds: Double, interrupts: Interrupts, quiet: Bool) {
+        if seconds > 0 {
+            if !quiet {
+                FileHandle.standardError.write(Data(String(format: "live: the page stays up for %.0f s (Ctrl-C ends it)\n",
+                                                           seconds).utf8))
+            }
+            let done = DispatchSemaphore(value: 0)
+            interrupts.onStop = { done.signal() }
+            _ = done.wait(timeout: .now() + seconds)
+        }
+        server.stop(state: state)
+    }
+}

@@ -1,0 +1,88 @@
+// Steering: a change of strength mid-run, recorded in the settings and the trace, repeated exactly by a run made from
+// those settings and by a resumed checkpoint; the optimiser starts afresh at the change.
+
+import Foundation
+import StyleLapse
+import TestSupport
+import XCTest
+
+/// Asks its session for `strength` once iteration `at` is recorded (as the live page's slider does).
+final class SteerAt: StylizeSink {
+    let at: Int, strength: Double
+    weak var session: StylizeSession?
+    init(_ at: Int, strength: Double, _ session: StylizeSession) { (self.at, self.strength, self.session) = (at, strength, session) }
+    func receive(_ event: StylizeEvent) throws {
+        if case .iteration(let i) = event, !i.replayed, i.record.iteration == at { try session?.steer(strength: strength) }
+    }
+}
+
+final class SteeringTests: XCTestCase {
+    func settings() throws -> SessionSettings {
+        var s = try Demo.settings(maxSize: 48, iterations: 12)
+        s.run.objective.setStrength(0.3)
+        return s
+    }
+
+    func testASteeredRunIsRepeatedExactlyFromItsSettingsAndItsCheckpoint() throws {
+        let dir = TemporaryFolder()
+        // The steered run: strength 0.3, then 0.9 from iteration 5 on.
+        let steered = try StylizeSession(settings: try settings())
+        let recorder = Recorder()
+        steered.attach(recorder)
+        steered.attach(TraceSink(path: dir.file("t.jsonl")))
+        steered.attach(SteerAt(4, strength: 0.9, steered))
+        let a = try steered.run()
+        XCTAssertEqual(recorder.steers.count, 1)
+        let change = try XCTUnwrap(steered.settings.steering?.first)
+        XCTAssertEqual(change.iteration, 5)
+        XCTAssertEqual(change.strength ?? 0, 0.9, accuracy: 1e-12)
+        XCTAssertEqual(change.previousStrength ?? 0, 0.3, accuracy: 1e-12)
+        XCTAssertEqual(change.styleWeight, ObjectiveSettings.styleWeight(strength: 0.9))
+        XCTAssertTrue(recorder.notices.contains { $0.contains("the optimiser starts afresh") }, "\(recorder.notices)")
+        let lines = try String(contentsOfFile: dir.file("t.jsonl"), encoding: .utf8).split(separator: "\n")
+        let steerLine = try XCTUnwrap(lines.first { $0.contains("\"steer\"") })
+        let object = try JSONSerialization.jsonObject(with: Data(steerLine.utf8)) as! [String: Any]
+        XCTAssertEqual(object["iteration"] as? Int, 5)
+        XCTAssertEqual(object["strength"] as? Double ?? 0, 0.9, accuracy: 1e-12)
+        XCTAssertEqual(lines.count, 13 + 1, "13 iterations and the steer")
+        // A loss jump at the change: the style term weighs 10^2.4 times more from iteration 5.
+        XCTAssertGreaterThan(recorder.iterations[5].record.loss.total, 10 * recorder.iterations[4].record.loss.total)
+
+        // Unsteered, the run ends elsewhere.
+        let plain = try StylizeSession(settings: try settings(), network: steered.network).run()
+        XCTAssertNotEqual(plain.best, a.best)
+
+        // The same settings with the recorded steering: the same run, bit for bit.
+        var repeatSettings = try settings()
+        repeatSettings.steering = steered.settings.steering
+        let again = try StylizeSession(settings: repeatSettings, network: steered.network)
+        let b = try again.run()
+        XCTAssertEqual(a.best, b.best)
+        XCTAssertEqual(a.bestLoss.total.bitPattern, b.bestLoss.total.bitPattern)
+        XCTAssertEqual(a.evaluations, b.evaluations)
+
+        // Stopped after the change and resumed from its checkpoint: the same run again.
+        try OutputFolder.prepare(dir.file("ck"))
+        let first = try StylizeSession(settings: try settings(), network: steered.network)
+        first.attach(CheckpointSink(folder: dir.file("ck"), every: 1))
+        first.attach(SteerAt(4, strength: 0.9, first))
+        first.attach(StopAfter(8, first))
+        XCTAssertTrue(try first.run().stopped)
+        XCTAssertEqual(try Checkpoint.load(dir.file("ck")).settings.steering, steered.settings.steering)
+        let resumed = try StylizeSession(resuming: dir.file("ck"))
+        resumed.attach(CheckpointSink(folder: dir.file("ck"), every: 1))
+        let c = try resumed.run()
+        XCTAssertEqual(a.best, c.best)
+        XCTAssertEqual(a.bestLoss.total.bitPattern, c.bestLoss.total.bitPattern)
+    }
+
+    func testSteeringIsCheckedAndNamed() throws {
+        let strengthRun = try StylizeSession(settings: try settings())
+        XCTAssertThrowsError(try strengthRun.steer(strength: 1.5))
+        XCTAssertThrowsError(try strengthRun.steer(styleWeight: -1))
+        XCTAssertThrowsError(try strengthRun.steer())
+        let weights = try StylizeSession(settings: try Demo.settings(iterations: 2), network: strengthRun.network)
+        XCTAssertThrowsError(try weights.steer(strength: 0.5)) { XCTAssertTrue("\($0)".contains("steer its style weight")) }
+        XCTAssertNoThrow(try weights.steer(styleWeight: 0.1))
+    }
+}
