@@ -61,7 +61,7 @@ let package = Package(
                 swiftSettings: cpuFlags),
 
         // The live page: an HTTP server (FlyingFox) showing and steering a run, one more sink of the session.
-        .target(name: "Live", dependencies: ["StyleLapse", "ImageFiles", .product(name: "FlyingFox", package: "FlyingFox")],
+        .target(name: "Live", dependencies: ["StyleLapse", "Film", "ImageFiles", .product(name: "FlyingFox", package: "FlyingFox")],
                 swiftSettings: cpuFlags),
 
         // Compiled for the baseline CPU: tells a CPU without AVX2/FMA so before any of the Haswell code runs.

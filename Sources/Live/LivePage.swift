@@ -29,6 +29,8 @@ enum LivePage {
   button { font: inherit; padding: .4rem 1rem; border: 0; border-radius: 4px; background: #8a3a2d; color: white; cursor: pointer; }
   button:disabled { background: #444; cursor: default; }
   input[type=range] { width: 100%; }
+  .scrub { display: flex; align-items: center; gap: .6rem; margin: .4rem 0 1rem; color: var(--dim); }
+  .scrub input { flex: 1; } button.quiet { background: #3a3a42; padding: .2rem .7rem; }
   #links a { color: var(--accent); margin-right: 1rem; }
   .legend span { margin-right: .8rem; } .legend i { display: inline-block; width: .8rem; height: .25rem; margin-right: .3rem; vertical-align: middle; }
 </style>
@@ -38,6 +40,8 @@ enum LivePage {
 <main>
   <section>
     <img id="picture" alt="the picture being painted">
+    <div class="scrub"><input id="scrub" type="range" min="0" max="0" value="0" disabled aria-label="frames so far">
+      <span id="scrubLabel">live</span> <button id="live" class="quiet" hidden>live</button></div>
     <div class="panel">
       <canvas id="chart" width="900" height="180"></canvas>
       <div class="legend"><span><i style="background:#f5b942"></i>total</span><span><i style="background:#6fb3ff"></i>style</span><span><i style="background:#8fe39a"></i>content</span> (log scale)</div>
@@ -74,7 +78,7 @@ const token = new URLSearchParams(location.search).get("token") || "";
 const q = (path) => path + (path.includes("?") ? "&" : "?") + "token=" + encodeURIComponent(token);
 const $ = (id) => document.getElementById(id);
 const history = [];            // [iteration, total, style, content]
-let last = null, lastImage = 0, imagePending = false, total = 0, mode = "strength", baseWeight = null;
+let last = null, lastImage = 0, imagePending = false, total = 0, mode = "strength", baseWeight = null, scrubbing = false;
 
 function fmt(x) { return x === 0 ? "0" : Math.abs(x) >= 1e4 || Math.abs(x) < 1e-2 ? x.toExponential(3) : x.toPrecision(4); }
 function time(s) { if (!(s > 0)) return "–"; const m = Math.floor(s / 60); return m + ":" + String(Math.round(s % 60)).padStart(2, "0"); }
@@ -103,6 +107,10 @@ function show(f) {
     if (document.activeElement !== $("strength")) { $("strength").value = Math.log10(f.style_weight); $("strengthValue").textContent = fmt(f.style_weight); }
   }
   $("steerNote").textContent = steerable ? "changes the objective from the next iteration (the optimiser starts afresh)" : "";
+  if (f.frames > 0) {
+    $("scrub").disabled = false; $("scrub").max = f.frames - 1;
+    if (!scrubbing) { $("scrub").value = f.frames - 1; $("scrubLabel").textContent = "live · " + f.frames + " frames"; }
+  }
   const done = f.status !== "running" && f.status !== "starting";
   $("stop").disabled = done;
   if (done) finished(f);
@@ -116,6 +124,7 @@ function finished(f) {
 }
 
 function refreshImage(force) {
+  if (scrubbing) return;
   const now = performance.now();
   if (imagePending || (!force && now - lastImage < 100)) return;     // at most ten a second
   imagePending = true; lastImage = now;
@@ -170,6 +179,13 @@ function connect() {
   };
 }
 
+$("scrub").oninput = () => {
+  scrubbing = true; $("live").hidden = false;
+  const k = Number($("scrub").value);
+  $("scrubLabel").textContent = "frame " + (k + 1) + " of " + (Number($("scrub").max) + 1);
+  $("picture").src = q("/api/frame?n=" + k);
+};
+$("live").onclick = () => { scrubbing = false; $("live").hidden = true; refreshImage(true); };
 $("stop").onclick = async () => { $("stop").disabled = true; await fetch(q("/api/stop"), { method: "POST" }); };
 const sliderValue = () => mode === "strength" ? Number($("strength").value) : 10 ** Number($("strength").value);
 $("strength").oninput = () => { $("strengthValue").textContent = mode === "strength" ? sliderValue().toFixed(2) : fmt(sliderValue()); };

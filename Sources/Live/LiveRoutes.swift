@@ -23,6 +23,12 @@ struct LiveRoutes: HTTPHandler {
         case (.GET, "/api/image"):
             guard let png = state.picturePNG() else { return HTTPResponse(statusCode: .notFound) }
             return respond(png, type: "image/png")
+        case (.GET, "/api/frame"):
+            // A number (the frame's place in the run), never a name.
+            guard let k = request.query["n"].flatMap({ Int($0) }), let png = state.frame(k) else {
+                return HTTPResponse(statusCode: .notFound)
+            }
+            return respond(png, type: "image/png")
         case (.GET, "/api/photo"): return content.photo.map { respond($0, type: "image/png") } ?? HTTPResponse(statusCode: .notFound)
         case (.GET, "/api/painting"):
             return content.painting.map { respond($0, type: "image/png") } ?? HTTPResponse(statusCode: .notFound)

@@ -8,6 +8,8 @@ import StyleLapse
 
 public final class LiveSink: StylizeSink {
     public let state: LiveState
+    /// The film's frames, small, for the page's scrubber (on disk, not in memory).
+    public var wantsFrames: Bool { true }
     private var lastPicture = Date.distantPast
     private var started = Date()
     private var firstIteration: Int?
@@ -54,6 +56,8 @@ public final class LiveSink: StylizeSink {
                 lastPicture = now
                 state.setPicture(picture, iteration: i.record.iteration)
             }
+        case .frame(let frame):
+            try state.keepFrame(frame.picture)
         case .steer(let change):
             state.update("steer") { ($0.styleWeight, $0.strength) = (change.styleWeight, change.strength) }
         case .finish(let outcome):

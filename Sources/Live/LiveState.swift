@@ -2,6 +2,7 @@
 // picture (at most ten a second), the run's figures, the loss history, and the messages each connected page is sent,
 // one bounded queue per page so a page that lags loses messages instead of slowing the run.
 
+import Film
 import Foundation
 import ImageFiles
 
@@ -34,6 +35,9 @@ public final class LiveState: @unchecked Sendable {
     private var encoded: (iteration: Int, png: Data)?
     private var history: [[Double]] = []          // [iteration, total, style, content]
     private var subscribers: [UUID: AsyncStream<Data>.Continuation] = [:]
+    private var thumbnails: FrameStore?
+    /// The longer side of the scrubber's frames.
+    public static let thumbnailSide = 320
     /// How many messages wait for each page before the oldest are dropped.
     public let queueLimit: Int
 
@@ -41,14 +45,14 @@ public final class LiveState: @unchecked Sendable {
 
     public var current: Figures { lock.withLock { figures } }
 
-    /// Changes the figures and sends them to every page as an event of `kind`.
-    public func update(_ kind: String, _ change: (inout Figures) -> Void) {
+    /// Changes the figures and sends them to every page as an event of `kind` (nil: sent with the next event).
+    public func update(_ kind: String?, _ change: (inout Figures) -> Void) {
         let message: Data? = lock.withLock {
             change(&figures)
             if kind == "iteration" {
                 history.append([Double(figures.iteration), figures.total, figures.style, figures.content])
             }
-            guard !subscribers.isEmpty else { return nil }
+            guard let kind, !subscribers.isEmpty else { return nil }
             return Self.event(kind, figures)
         }
         if let message { broadcast(message) }
@@ -64,6 +68,26 @@ public final class LiveState: @unchecked Sendable {
         if let cached, cached.iteration == latest.iteration { return cached.png }
         guard let png = try? PNGFile.encode(latest.image, name: "picture") else { return nil }
         lock.withLock { encoded = (latest.iteration, Data(png)) }
+        return Data(png)
+    }
+
+    /// Keeps a film frame, made small, for the scrubber (`frame(_:)`), and counts it in the figures.
+    public func keepFrame(_ picture: RGBImage) throws {
+        let small = picture.resized(maxSide: Self.thumbnailSide)
+        let store: FrameStore = try lock.withLock {
+            if let thumbnails { return thumbnails }
+            let made = try FrameStore(width: small.width, height: small.height)
+            thumbnails = made
+            return made
+        }
+        try store.append(small)
+        update(nil) { $0.frames += 1 }
+    }
+
+    /// Scrubber frame `k` as PNG (nil when there is no such frame).
+    public func frame(_ k: Int) -> Data? {
+        guard let store = lock.withLock({ thumbnails }), k >= 0, k < store.count, (try? store.flush()) != nil,
+              let image = try? store.frame(k), let png = try? PNGFile.encode(image, name: "frame") else { return nil }
         return Data(png)
     }
 

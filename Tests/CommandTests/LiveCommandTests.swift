@@ -97,6 +97,12 @@ final class LiveCommandTests: XCTestCase {
         XCTAssertTrue(page.text.contains("<title>StyleLapse — live</title>") && !page.text.contains("http://cdn"))
         XCTAssertEqual(try live.get("/api/photo").headers["content-type"], "image/png")
         XCTAssertNotNil(try JSONSerialization.jsonObject(with: try live.get("/api/history").body) as? [[Double]])
+        // The scrubber's frames: by number only.
+        XCTAssertGreaterThan(try live.state()["frames"] as? Int ?? 0, 0)
+        let frame = try live.get("/api/frame?n=0")
+        XCTAssertEqual(frame.status, 200)
+        XCTAssertEqual(try ImageFile.decode([UInt8](frame.body), path: "frame").width, 64, "the first frame, as small as the run")
+        for n in ["-1", "999999", "abc", "..%2F..%2Fetc%2Fpasswd"] { XCTAssertEqual(try live.get("/api/frame?n=" + n).status, 404, n) }
     }
 
     func testEventsManyClientsAndOneThatNeverReads() throws {
