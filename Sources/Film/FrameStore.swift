@@ -10,6 +10,7 @@ public final class FrameStore: @unchecked Sendable {
     public let width: Int, height: Int
     /// Frames appended so far.
     public private(set) var count = 0
+    private let fast: Bool
     private let file: FileHandle
     private let queue = DispatchQueue(label: "stylelapse.frame-store")
     private let slots: DispatchSemaphore
@@ -18,9 +19,11 @@ public final class FrameStore: @unchecked Sendable {
     private var failure: Error?
     private let lock = NSLock()
 
-    /// Creates the store's file in `folder` (the system's temporary folder by default) and unlinks it.
-    public init(width: Int, height: Int, folder: String = NSTemporaryDirectory(), inFlight: Int = 3) throws {
-        (self.width, self.height) = (width, height)
+    /// Creates the store's file in `folder` (the system's temporary folder by default) and unlinks it. `fast`:
+    /// libpng's quicker compression (larger files; for small frames kept for a page).
+    public init(width: Int, height: Int, folder: String = NSTemporaryDirectory(), inFlight: Int = 3,
+                fast: Bool = false) throws {
+        (self.width, self.height, self.fast) = (width, height, fast)
         let path = (folder as NSString).appendingPathComponent("stylelapse-film-\(getpid())-\(UUID().uuidString).spool")
         guard FileManager.default.createFile(atPath: path, contents: nil),
               let handle = FileHandle(forUpdatingAtPath: path) else {
@@ -45,7 +48,7 @@ public final class FrameStore: @unchecked Sendable {
         queue.async { [self] in
             defer { slots.signal() }
             do {
-                let bytes = try PNGFile.encode(image, name: "film frame \(number)")
+                let bytes = try PNGFile.encode(image, name: "film frame \(number)", fast: fast)
                 try file.seek(toOffset: end)
                 try file.write(contentsOf: bytes)
                 index.append((end, bytes.count))

@@ -87,9 +87,9 @@ public enum PictureFile {
 
 /// Writing PNG files, always atomically (NAME.part, then rename).
 public enum PNGFile {
-    /// The bytes of an 8-bit sRGB PNG of `image` (`name` names it in errors).
-    public static func encode(_ image: RGBImage, name: String) throws -> [UInt8] {
-        try PNGCodec.encode(width: image.width, height: image.height, rgb8: image.pixels, path: name)
+    /// The bytes of an 8-bit sRGB PNG of `image` (`name` names it in errors); `fast`: quicker, a little larger.
+    public static func encode(_ image: RGBImage, name: String, fast: Bool = false) throws -> [UInt8] {
+        try PNGCodec.encode(width: image.width, height: image.height, rgb8: image.pixels, path: name, fast: fast)
     }
 
     /// Writes an 8-bit sRGB PNG.

@@ -26,14 +26,18 @@ enum PNGCodec {
         }
     }
 
-    /// Encodes 8-bit sRGB RGB samples as a PNG file's bytes.
-    static func encode(width: Int, height: Int, rgb8: [UInt8], path: String) throws -> [UInt8] {
-        precondition(rgb8.count == width * height * 3)
+    /// Encodes 8-bit sRGB RGB samples as a PNG file's bytes; `fast` trades some size for speed (libpng's
+    /// PNG_IMAGE_FLAG_FAST: a quicker zlib level and filter choice; the pixels are the same).
+    static func encode(width: Int, height: Int, rgb8: [UInt8], path: String, fast: Bool = false) throws -> [UInt8] {
+        guard rgb8.count == width * height * 3 else {
+            throw ImageFileError(path, "\(rgb8.count) samples for a \(width)×\(height) RGB picture")
+        }
         var image = CPNG_image_init()
         defer { png_image_free(&image) }
         image.width = UInt32(width)
         image.height = UInt32(height)
         image.format = CPNG_FORMAT_RGB
+        if fast { image.flags |= UInt32(PNG_IMAGE_FLAG_FAST) }
         return try rgb8.withUnsafeBytes { samples in
             var size: png_alloc_size_t = 0
             guard png_image_write_to_memory(&image, nil, &size, 0, samples.baseAddress, 0, nil) != 0 else {

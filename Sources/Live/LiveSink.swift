@@ -52,11 +52,13 @@ public final class LiveSink: StylizeSink {
                 $0.etaSeconds = done > 0 ? Double($0.iterations - i.record.iteration) * elapsed / done : 0
                 $0.peakMemoryMB = ProcessMemory.peakMB
             }
-            if !i.replayed && now.timeIntervalSince(lastPicture) >= 0.1, let picture = i.picture() {
-                lastPicture = now
-                state.setPicture(picture, iteration: i.record.iteration)
-            }
         case .frame(let frame):
+            // The film's frame is the picture the page shows (at most ten a second), made once for both.
+            let now = Date()
+            if !frame.replayed && now.timeIntervalSince(lastPicture) >= 0.1 {
+                lastPicture = now
+                state.setPicture(frame.picture, iteration: frame.iteration)
+            }
             try state.keepFrame(frame.picture)
         case .steer(let change):
             state.update("steer") { ($0.styleWeight, $0.strength) = (change.styleWeight, change.strength) }

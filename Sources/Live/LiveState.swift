@@ -37,7 +37,7 @@ public final class LiveState: @unchecked Sendable {
     private var subscribers: [UUID: AsyncStream<Data>.Continuation] = [:]
     private var thumbnails: FrameStore?
     /// The longer side of the scrubber's frames.
-    public static let thumbnailSide = 320
+    public static let thumbnailSide = 160
     /// How many messages wait for each page before the oldest are dropped.
     public let queueLimit: Int
 
@@ -66,7 +66,7 @@ public final class LiveState: @unchecked Sendable {
         let (latest, cached) = lock.withLock { (picture, encoded) }
         guard let latest else { return nil }
         if let cached, cached.iteration == latest.iteration { return cached.png }
-        guard let png = try? PNGFile.encode(latest.image, name: "picture") else { return nil }
+        guard let png = try? PNGFile.encode(latest.image, name: "picture", fast: true) else { return nil }
         lock.withLock { encoded = (latest.iteration, Data(png)) }
         return Data(png)
     }
@@ -76,7 +76,7 @@ public final class LiveState: @unchecked Sendable {
         let small = picture.resized(maxSide: Self.thumbnailSide)
         let store: FrameStore = try lock.withLock {
             if let thumbnails { return thumbnails }
-            let made = try FrameStore(width: small.width, height: small.height)
+            let made = try FrameStore(width: small.width, height: small.height, fast: true)
             thumbnails = made
             return made
         }
@@ -87,7 +87,7 @@ public final class LiveState: @unchecked Sendable {
     /// Scrubber frame `k` as PNG (nil when there is no such frame).
     public func frame(_ k: Int) -> Data? {
         guard let store = lock.withLock({ thumbnails }), k >= 0, k < store.count, (try? store.flush()) != nil,
-              let image = try? store.frame(k), let png = try? PNGFile.encode(image, name: "frame") else { return nil }
+              let image = try? store.frame(k), let png = try? PNGFile.encode(image, name: "frame", fast: true) else { return nil }
         return Data(png)
     }
 

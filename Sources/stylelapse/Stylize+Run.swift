@@ -22,6 +22,13 @@ extension StylizeCommand {
             }
             try OutputChecks.require(outputs.list(checkpoint: nil),
                                      inputs: Self.inputs(session.settings) + [(Checkpoint.statePath(resume), "the checkpoint")])
+        } else if let replay {
+            // The checkpointed run made again from its start: its settings, its steering, new outputs.
+            let snapshot = try Checkpoint.load(replay)
+            if output == nil { outputs.output = OutputOptions.defaultName([snapshot.settings.pictures.content] + snapshot.settings.pictures.styles) }
+            try OutputChecks.require(outputs.list(checkpoint: checkpoint),
+                                     inputs: Self.inputs(snapshot.settings) + [(Checkpoint.statePath(replay), "the checkpoint")])
+            session = try StylizeSession(settings: snapshot.settings, parallel: parallel)
         } else {
             let settings = sessionSettings()
             try OutputChecks.require(outputs.list(checkpoint: checkpoint), inputs: Self.inputs(settings))
@@ -52,7 +59,9 @@ extension StylizeCommand {
             sink.application = try JSONEncoder().encode(outputs)
             session.attach(sink)
         }
-        let live = try serve.flatMap(ServeAddress.init).map { try LiveRun.start($0, session: session, outputs: outputs) }
+        let live = try serve.flatMap(ServeAddress.init).map {
+            try LiveRun.start($0, session: session, outputs: outputs, interrupts: interrupts)
+        }
         defer { live?.server.stop(state: live!.state) }
 
         let outcome: StylizeOutcome
@@ -75,7 +84,7 @@ extension StylizeCommand {
         }
         if !quiet { summary(outcome, outputs: outputs, film: film?.parts) }
         if let live {
-            live.written(outputs)
+            live.written(["picture"] + (outputs.videos.isEmpty ? [] : ["video"]) + (outputs.trace == nil ? [] : ["trace"]))
             live.linger(serveLingerOption ?? 60, interrupts: interrupts, quiet: quiet)
         }
         if outcome.stopped { throw ExitCode(130) }
@@ -134,12 +143,16 @@ struct OutputOptions: Codable {
 
     init(_ c: StylizeCommand) {
         // The default names both pictures, so two paintings of one photo do not collide: chelsea-starry_night.png.
-        let stem = { (path: String) in ((path as NSString).lastPathComponent as NSString).deletingPathExtension }
-        output = c.output ?? ([c.content ?? "stylelapse"] + c.styles.style).map(stem).joined(separator: "-") + ".png"
+        output = c.output ?? Self.defaultName([c.content ?? "stylelapse"] + c.styles.style)
         (videos, trace, frames, plot) = (c.video, c.trace, c.frames, c.plot)
         film = c.timelapse.composition
         overlay = c.timelapse.overlay
         explicitOutput = c.output != nil
+    }
+
+    /// The default name: the pictures' names joined, e.g. chelsea-starry_night.png.
+    static func defaultName(_ pictures: [String]) -> String {
+        pictures.map { ((($0 as NSString).lastPathComponent) as NSString).deletingPathExtension }.joined(separator: "-") + ".png"
     }
 
     /// Whether --output was given (else `output` is the default name).

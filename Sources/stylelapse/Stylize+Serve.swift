@@ -9,23 +9,17 @@ struct LiveRun {
     let server: LiveServer
     let state: LiveState
 
-    /// Starts serving `session` at `address`: one line `live: URL` on stderr (and a warning when the page is
-    /// reachable from the network).
-    static func start(_ address: ServeAddress, session: StylizeSession, outputs: OutputOptions) throws -> LiveRun {
+    /// Starts serving at `address`: one line `live: URL` on stderr (and a warning when the page is reachable from
+    /// the network). `stop` is the page's Stop; `steer` its slider (nil: not steerable).
+    static func start(_ address: ServeAddress, photo: RGBImage, painting: RGBImage?, files: [String: String],
+                      stop: @escaping @Sendable () -> Void,
+                      steer: (@Sendable (Double?, Double?) throws -> Void)?) throws -> LiveRun {
         let state = LiveState()
-        session.attach(LiveSink(state: state, objective: session.settings.run.objective, steerable: true))
         func thumbnail(_ image: RGBImage) -> Data? {
             (try? PNGFile.encode(image.resized(maxSide: 240), name: "thumbnail")).map { Data($0) }
         }
-        var files = ["picture": outputs.output]
-        if let video = outputs.videos.first { files["video"] = video }
-        if let trace = outputs.trace { files["trace"] = trace }
-        // requestStop is safe from any thread (the session's own lock), which the compiler cannot see.
-        nonisolated(unsafe) let running = session
-        let content = LiveServer.Content(
-            photo: thumbnail(session.pictures.content), painting: session.pictures.styles.first.flatMap(thumbnail),
-            files: files, stop: { running.requestStop() },
-            steer: { strength, styleWeight in try running.steer(strength: strength, styleWeight: styleWeight) })
+        let content = LiveServer.Content(photo: thumbnail(photo), painting: painting.flatMap(thumbnail), files: files,
+                                         stop: stop, steer: steer)
         let server: LiveServer
         do {
             server = try LiveServer(host: address.host, port: address.port, state: state, content: content)
@@ -40,11 +34,28 @@ struct LiveRun {
         return LiveRun(server: server, state: state)
     }
 
-    /// The run's outputs are written: the page lists them (by their fixed names).
-    func written(_ outputs: OutputOptions) {
-        let names = ["picture"] + (outputs.videos.isEmpty ? [] : ["video"]) + (outputs.trace == nil ? [] : ["trace"])
-        state.update("finish") { $0.files = names }
+    /// Starts serving one `stylize` session (Stop as Ctrl-C, the slider steering it).
+    static func start(_ address: ServeAddress, session: StylizeSession, outputs: OutputOptions,
+                      interrupts: Interrupts) throws -> LiveRun {
+        var files = ["picture": outputs.output]
+        if let video = outputs.videos.first { files["video"] = video }
+        if let trace = outputs.trace { files["trace"] = trace }
+        // steer is safe from any thread (the session's own lock), which the compiler cannot see.
+        nonisolated(unsafe) let running = session
+        let live = try start(address, photo: session.pictures.content, painting: session.pictures.styles.first,
+                             files: files, stop: { interrupts.request() },
+                             steer: { strength, weight in try running.steer(strength: strength, styleWeight: weight) })
+        live.attach(session, steerable: true)
+        return live
     }
+
+    /// Shows `session` on the page from now on.
+    func attach(_ session: StylizeSession, steerable: Bool) {
+        session.attach(LiveSink(state: state, objective: session.settings.run.objective, steerable: steerable))
+    }
+
+    /// The outputs are written: the page lists them (by their fixed names).
+    func written(_ names: [String]) { state.update("finish") { $0.files = names } }
 
     /// Keeps the page up for `seconds` or until `interrupts` ends it, then stops serving.
     func linger(_ seconds: Double, interrupts: Interrupts, quiet: Bool) {
@@ -53,9 +64,8 @@ struct LiveRun {
                 FileHandle.standardError.write(Data(String(format: "live: the page stays up for %.0f s (Ctrl-C ends it)\n",
                                                            seconds).utf8))
             }
-            let done = DispatchSemaphore(value: 0)
-            interrupts.onStop = { done.signal() }
-            _ = done.wait(timeout: .now() + seconds)
+            let (before, end) = (interrupts.count, Date().addingTimeInterval(seconds))
+            while Date() < end && interrupts.count == before { usleep(100_000) }
         }
         server.stop(state: state)
     }

@@ -67,6 +67,8 @@ struct StylizeCommand: ParsableCommand, RuleChecked {
     var checkpointEvery: Int { checkpointEveryOption ?? 50 }
     @Option(help: "Continue the run checkpointed in this folder, up to --iterations full-size steps.")
     var resume: String?
+    @Option(help: "Make again, from the start, the run checkpointed in this folder, with its settings and its steering.")
+    var replay: String?
     @Option(parsing: .unconditional, help: "Coarse-to-fine: first optimise at 1/2^(N-1) … 1/2 of the size, then at full size (default: L-BFGS from 768 px gets passes down to about 256 px; 1 is off).")
     var scales: Int?
     @Option(parsing: .unconditional, help: "Steps of each coarser pass of --scales (default: a sixth of --iterations).")
@@ -81,7 +83,11 @@ struct StylizeCommand: ParsableCommand, RuleChecked {
     enum Preset: String, ExpressibleByArgument { case report }
 
     func check() throws {
-        if resume == nil {
+        if resume != nil && replay != nil { throw ValidationError("--resume continues a run, --replay makes it again: give one") }
+        if replay != nil && (scales != nil || coarseIterations != nil || iterations != nil) {
+            throw ValidationError("--replay makes the checkpointed run as it was; its passes and steps are fixed")
+        }
+        if resume == nil && replay == nil {
             try Rules.require([("--content", "the photo", content != nil), ("--style", "the painting", !styles.style.isEmpty)],
                               unless: "or --resume DIR to continue a run")
         }
@@ -113,7 +119,7 @@ struct StylizeCommand: ParsableCommand, RuleChecked {
 
     /// Options that would change nothing are refused, with why.
     func refuseOptionsThatDoNothing() throws {
-        if resume != nil {
+        if resume != nil || replay != nil {
             let fixed: [(String, Bool)] = [
                 ("--content", content != nil), ("--style", !styles.style.isEmpty), ("--style-blend", styles.styleBlend != nil),
                 ("--style-scale", styles.styleScale != nil), ("--preserve-color", styles.preserveColor != nil),
@@ -124,7 +130,8 @@ struct StylizeCommand: ParsableCommand, RuleChecked {
                 ("--upscale", upscale), ("--seed", seed != nil), ("--weights", weights != nil),
                 ("--every", timelapse.everyOption != nil), ("--memory-limit", memoryLimit != nil)]
             if let name = fixed.first(where: \.1)?.0 {
-                throw ValidationError("\(name) is fixed by the checkpoint; --resume continues the run as it was started")
+                throw ValidationError("\(name) is fixed by the checkpoint; "
+                    + (resume != nil ? "--resume continues the run as it was started" : "--replay makes the run as it was"))
             }
             return
         }

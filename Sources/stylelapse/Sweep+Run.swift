@@ -53,6 +53,13 @@ extension SweepCommand {
                            SweepCells.partsLine(widest)],
             settingsLines: grid.map(settingsLine))
         let (k, n) = shard.map { ($0.k, $0.n) } ?? (1, 1)
+        var files: [String: String] = [:]
+        if let output { files["picture"] = output }
+        if let video { files["video"] = video }
+        let live = try serve.flatMap(ServeAddress.init).map {
+            try LiveRun.start($0, photo: pictures.content, painting: pictures.styles.first, files: files,
+                              stop: { interrupts.request() }, steer: nil)
+        }
 
         var spools: [Int: FrameSpool] = [:]
         var outcomes: [Int: SweepCells.Record] = [:]
@@ -68,6 +75,7 @@ extension SweepCommand {
             network = session.network
             interrupts.onStop = session.requestStop
             session.attach(ProgressSink(total: session.plan.totalIterations, quiet: quiet))
+            live?.attach(session, steerable: false)
             if video != nil {
                 let spool = try FrameSpool()
                 spools[i] = spool
@@ -104,6 +112,10 @@ extension SweepCommand {
             }
             let written = [output, video, cells.map { "the cells in \($0)" }].compactMap { $0 }
             print("wrote " + written.joined(separator: ", "))
+        }
+        if let live {
+            live.written(files.keys.sorted())
+            live.linger(0, interrupts: interrupts, quiet: quiet)
         }
         if interrupts.requested { throw ExitCode(130) }
     }

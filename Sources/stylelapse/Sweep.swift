@@ -47,6 +47,8 @@ struct SweepCommand: ParsableCommand, RuleChecked {
     var merge: String?
     @OptionGroup var timelapse: TimelapseOptions
     @Flag(help: "No progress or summary.") var quiet = false
+    @Option(help: "Watch the sweep in a browser, one cell after another: [HOST:]PORT (default host 127.0.0.1; 0: a free port).")
+    var serve: String?
 
     /// One swept setting: its label, its values and how a value changes the run's settings.
     struct Axis {
@@ -129,6 +131,10 @@ struct SweepCommand: ParsableCommand, RuleChecked {
         if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
         if seed != nil && self.`init` != "noise" { throw ValidationError("--seed only seeds --init noise") }
         try timelapse.requireUse(video: video != nil, frames: false)
+        if let serve, ServeAddress(serve) == nil {
+            throw ValidationError("--serve takes [HOST:]PORT, e.g. 8080, 0 (a free port) or 0.0.0.0:8080")
+        }
+        if serve != nil && shard != nil { throw ValidationError("--serve shows one machine's sweep; it does not combine with --shard") }
         if timelapse.overlay { throw ValidationError("--overlay draws one run's curve; a sweep's cells show their losses already") }
     }
 

@@ -38,12 +38,13 @@ final class LiveCommandTests: XCTestCase {
         }
     }
 
-    func start(_ extra: [String], iterations: Int = 100000) throws -> Live {
+    func start(_ extra: [String], iterations: Int = 100000, more: (TemporaryFolder) -> [String] = { _ in [] }) throws -> Live {
         let dir = TemporaryFolder()
         let process = try Command.start(["stylize", "--content", content, "--style", style, "--max-size", "64",
                                          "--iterations", "\(iterations)", "--output", dir.file("o.png"),
                                          "--video", dir.file("v.mp4"), "--trace", dir.file("t.jsonl"),
-                                         "--serve", "0", "--serve-linger", "0"] + extra, stderr: dir.file("err.txt"))
+                                         "--serve", "0", "--serve-linger", "0"] + extra + more(dir),
+                                        stderr: dir.file("err.txt"))
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             let err = (try? String(contentsOfFile: dir.file("err.txt"), encoding: .utf8)) ?? ""
@@ -101,7 +102,7 @@ final class LiveCommandTests: XCTestCase {
         XCTAssertGreaterThan(try live.state()["frames"] as? Int ?? 0, 0)
         let frame = try live.get("/api/frame?n=0")
         XCTAssertEqual(frame.status, 200)
-        XCTAssertEqual(try ImageFile.decode([UInt8](frame.body), path: "frame").width, 64, "the first frame, as small as the run")
+        XCTAssertEqual(try ImageFile.decode([UInt8](frame.body), path: "frame").width, 64, "the first frame (no larger than the run)")
         for n in ["-1", "999999", "abc", "..%2F..%2Fetc%2Fpasswd"] { XCTAssertEqual(try live.get("/api/frame?n=" + n).status, 404, n) }
     }
 
@@ -159,6 +160,26 @@ final class LiveCommandTests: XCTestCase {
         XCTAssertGreaterThan(try VideoFile.read(live.dir.file("v.mp4")).frames.count, 0, "a playable film")
         let trace = try String(contentsOfFile: live.dir.file("t.jsonl"), encoding: .utf8)
         XCTAssertTrue(trace.contains("\"event\":\"steer\""), "the change is in the trace")
+    }
+
+    /// A run steered from the page, checkpointed at its end, is made again from its start by --replay: the same
+    /// picture, byte for byte.
+    func testASteeredRunIsMadeAgainByReplay() throws {
+        let live = try start(["--strength", "0.3", "--max-size", "48"], iterations: 16) { ["--checkpoint", $0.file("ck")] }
+        _ = try live.waitFor("iteration 4") { ($0["iteration"] as? Int ?? 0) >= 4 }
+        XCTAssertEqual(try live.post("/api/steer", json: "{\"strength\": 0.85}").status, 200)
+        live.process.waitUntilExit()
+        XCTAssertEqual(live.process.terminationStatus, 0)
+        let trace = try String(contentsOfFile: live.dir.file("t.jsonl"), encoding: .utf8)
+        XCTAssertTrue(trace.contains("\"event\":\"steer\""), "steered")
+        let again = try Command.run(["stylize", "--replay", live.dir.file("ck"), "--output", live.dir.file("again.png"),
+                                     "--quiet"])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(Fixture.bytesAt(live.dir.file("again.png")), Fixture.bytesAt(live.dir.file("o.png")),
+                       "the steered run made again")
+        let refused = try Command.run(["stylize", "--replay", live.dir.file("ck"), "--strength", "0.5"])
+        XCTAssertEqual(refused.status, 64)
+        XCTAssertTrue(refused.stderr.contains("--replay makes the run as it was"), refused.stderr)
     }
 
     func testTheSettingsAreCheckedBeforeTheRun() throws {
