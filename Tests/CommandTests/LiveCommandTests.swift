@@ -182,6 +182,38 @@ final class LiveCommandTests: XCTestCase {
         XCTAssertTrue(refused.stderr.contains("--replay makes the run as it was"), refused.stderr)
     }
 
+    /// sweep --serve: the running cell on the page; Stop ends the sweep as Ctrl-C does (130, the sheet of what ran).
+    func testASweepOnThePage() throws {
+        let dir = TemporaryFolder()
+        let process = try Command.start(["sweep", "--content", content, "--style", style, "--strength", "0.3,0.7",
+                                         "--iterations", "100000", "--max-size", "48", "--output", dir.file("s.png"),
+                                         "--serve", "0"], stderr: dir.file("err.txt"))
+        var url = ""
+        for _ in 0..<600 where url.isEmpty {
+            url = ((try? String(contentsOfFile: dir.file("err.txt"), encoding: .utf8)) ?? "").split(separator: "\n")
+                .first { $0.hasPrefix("live: ") }.map { String($0.dropFirst(6)) } ?? ""
+            usleep(50_000)
+        }
+        let parts = url.split(separator: "?token=")
+        XCTAssertEqual(parts.count, 2, url)
+        let port = Int(parts[0].split(separator: ":").last!.split(separator: "/").first!)!
+        let token = String(parts[1])
+        let deadline = Date().addingTimeInterval(60)
+        var running = false
+        while Date() < deadline && !running {
+            let r = try? RawHTTP.request(port: port, "GET", "/api/state?token=\(token)")
+            running = (r.flatMap { try? JSONSerialization.jsonObject(with: $0.body) as? [String: Any] }?["iteration"] as? Int ?? 0) > 2
+            usleep(100_000)
+        }
+        XCTAssertTrue(running)
+        XCTAssertEqual(try RawHTTP.request(port: port, "POST", "/api/steer?token=\(token)",
+                                           body: Data("{\"strength\": 0.5}".utf8)).status, 409, "a sweep is not steered")
+        XCTAssertEqual(try RawHTTP.request(port: port, "POST", "/api/stop?token=\(token)").status, 200)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 130)
+        XCTAssertNoThrow(try ImageFile.read(dir.file("s.png")), "the sheet of what ran")
+    }
+
     func testTheSettingsAreCheckedBeforeTheRun() throws {
         for (value, words) in [("notaport", "--serve takes [HOST:]PORT"), ("1.2.3.4:99999", "--serve takes")] {
             let result = try Command.run(["stylize", "--content", content, "--style", style, "--serve", value])
