@@ -222,6 +222,13 @@ final class LiveCommandTests: XCTestCase {
         }
         let linger = try Command.run(["stylize", "--content", content, "--style", style, "--serve-linger", "3"])
         XCTAssertTrue(linger.stderr.contains("--serve-linger goes with --serve"), linger.stderr)
+        // Any other address than loopback is given on purpose, and warned about.
+        let dir = TemporaryFolder()
+        let open = try Command.run(["stylize", "--content", content, "--style", style, "--max-size", "32", "--iterations", "1",
+                                    "--output", dir.file("o.png"), "--serve", "0.0.0.0:0", "--serve-linger", "0"])
+        XCTAssertEqual(open.status, 0, open.stderr)
+        XCTAssertTrue(open.stderr.contains("warning: the live page on 0.0.0.0 is reachable from the network"), open.stderr)
+        XCTAssertTrue(open.stderr.contains("live: http://0.0.0.0:"), open.stderr)
     }
 
     /// The page in a real browser: after a few iterations its counter shows them and its picture is loaded.

@@ -82,9 +82,12 @@ final class StylizeCommandTests: XCTestCase {
         // both signals arrive while it runs: the second must not wait for the step to end.
         let process = try Command.start(["stylize", "--content", content, "--style", style, "--max-size", "384",
                                          "--iterations", "100000", "--output", dir.file("b.png"),
-                                         "--video", dir.file("v.mp4"), "--hold", "0", "--pace", "iterations", "--intro", "0", "--outro", "0"])
+                                         "--video", dir.file("v.mp4"), "--trace", dir.file("t.jsonl")])
+        // Iteration 0 is in the trace (written as t.jsonl.part): the first step has begun.
         let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline && !FileManager.default.fileExists(atPath: dir.file("v.mp4.part")) { usleep(20_000) }
+        while Date() < deadline,
+              ((try? String(contentsOfFile: dir.file("t.jsonl.part"), encoding: .utf8)) ?? "").isEmpty { usleep(20_000) }
+        XCTAssertLessThan(Date(), deadline, "the run started")
         kill(process.processIdentifier, SIGINT)
         usleep(20_000)
         kill(process.processIdentifier, SIGINT)
