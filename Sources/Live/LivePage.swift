@@ -16,7 +16,7 @@ enum LivePage {
   header { display: flex; align-items: baseline; gap: 1rem; padding: .8rem 1.2rem; background: var(--panel); }
   header h1 { font-size: 1.1rem; margin: 0; font-weight: 600; }
   #status { padding: .15rem .6rem; border-radius: 1rem; background: #3a3a42; }
-  #status.running { background: #2d5a3a; } #status.finished { background: #2d4a6a; }
+  #status.running { background: #2d5a3a; } #status.finished { background: #2d4a6a; } #status.paused { background: #6a5a2d; }
   #status.stopped, #status.failed { background: #6a3a2d; }
   main { display: grid; grid-template-columns: minmax(0, 3fr) minmax(16rem, 2fr); gap: 1rem; padding: 1rem 1.2rem; }
   #picture { width: 100%; image-rendering: auto; background: #000; border-radius: 4px; min-height: 8rem; }
@@ -67,7 +67,7 @@ enum LivePage {
       <label for="strength"><span id="steerLabel">strength</span> <span id="strengthValue"></span></label>
       <input id="strength" type="range" min="0" max="1" step="0.01" disabled>
       <p id="steerNote" style="color:var(--dim);margin:.3rem 0 .8rem"></p>
-      <button id="stop">Stop</button>
+      <button id="pause" class="quiet">Pause</button> <button id="stop">Stop</button>
     </div>
     <div class="panel" id="links" hidden></div>
   </aside>
@@ -111,8 +111,9 @@ function show(f) {
     $("scrub").disabled = false; $("scrub").max = f.frames - 1;
     if (!scrubbing) { $("scrub").value = f.frames - 1; $("scrubLabel").textContent = "live · " + f.frames + " frames"; }
   }
-  const done = f.status !== "running" && f.status !== "starting";
+  const done = ["finished", "stopped", "failed"].includes(f.status);
   $("stop").disabled = done;
+  $("pause").disabled = done; $("pause").textContent = f.status === "paused" ? "Resume" : "Pause";
   if (done) finished(f);
 }
 
@@ -186,6 +187,10 @@ $("scrub").oninput = () => {
   $("picture").src = q("/api/frame?n=" + k);
 };
 $("live").onclick = () => { scrubbing = false; $("live").hidden = true; refreshImage(true); };
+$("pause").onclick = async () => {
+  const r = await fetch(q(last && last.status === "paused" ? "/api/resume" : "/api/pause"), { method: "POST" });
+  if (r.ok) show(await r.json());
+};
 $("stop").onclick = async () => { $("stop").disabled = true; await fetch(q("/api/stop"), { method: "POST" }); };
 const sliderValue = () => mode === "strength" ? Number($("strength").value) : 10 ** Number($("strength").value);
 $("strength").oninput = () => { $("strengthValue").textContent = mode === "strength" ? sliderValue().toFixed(2) : fmt(sliderValue()); };

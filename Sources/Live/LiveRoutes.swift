@@ -44,6 +44,15 @@ struct LiveRoutes: HTTPHandler {
         case (.POST, "/api/stop"):
             content.stop()
             return respond(Data("{\"stopping\": true}".utf8), type: "application/json")
+        case (.POST, "/api/pause"), (.POST, "/api/resume"):
+            guard let pause = content.pause else { return error(409, "this run cannot be paused") }
+            let pausing = request.path == "/api/pause"
+            guard state.current.status == (pausing ? "running" : "paused") else {
+                return error(409, "the run is \(state.current.status)")
+            }
+            pause(pausing)
+            state.update("state") { $0.status = pausing ? "paused" : "running" }
+            return respond(try JSONEncoder().encode(state.current), type: "application/json")
         case (.POST, "/api/steer"):
             guard let steer = content.steer else { return error(409, "this run cannot be steered") }
             let body = try await request.bodyData

@@ -22,9 +22,12 @@ public final class LiveServer: @unchecked Sendable {
         public var files: [String: String]
         public var stop: @Sendable () -> Void
         public var steer: (@Sendable (_ strength: Double?, _ styleWeight: Double?) throws -> Void)?
+        /// Pauses (true) or resumes (false) the run between two steps; nil: it cannot be paused.
+        public var pause: (@Sendable (Bool) -> Void)?
         public init(photo: Data?, painting: Data?, files: [String: String], stop: @escaping @Sendable () -> Void,
-                    steer: (@Sendable (Double?, Double?) throws -> Void)?) {
+                    steer: (@Sendable (Double?, Double?) throws -> Void)?, pause: (@Sendable (Bool) -> Void)? = nil) {
             (self.photo, self.painting, self.files, self.stop, self.steer) = (photo, painting, files, stop, steer)
+            self.pause = pause
         }
     }
 

@@ -57,7 +57,7 @@ extension StylizeSession {
                     try record(runner.record(state!), state!.x)
                 }
                 result = try runner.run(
-                    &state!, shouldStop: { [unowned self] in stopRequested },
+                    &state!, shouldStop: { [unowned self] in stopOrWait() },
                     steering: { [unowned self] i in steering(before: here.firstIteration + i) },
                     checkpointEvery: checkpointEvery,
                     onCheckpoint: { [unowned self] s in

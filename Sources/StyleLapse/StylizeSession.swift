@@ -30,6 +30,7 @@ public final class StylizeSession {
     let resumed: (snapshot: CheckpointSnapshot, folder: String)?
     private let stopLock = NSLock()
     private var stopFlag = false
+    private var pauseFlag = false
     /// A style weight asked for by `steer`, taken by the run before its next step.
     let pendingSteer = Handoff<Double>()
 
@@ -100,6 +101,17 @@ public final class StylizeSession {
 
     /// Whether a stop was requested.
     public var stopRequested: Bool { stopLock.withLock { stopFlag } }
+
+    /// Holds the run between two steps until `resume()` (or a stop); safe from any thread. The run's clock goes on.
+    public func pause() { stopLock.withLock { pauseFlag = true } }
+    public func resume() { stopLock.withLock { pauseFlag = false } }
+    public var isPaused: Bool { stopLock.withLock { pauseFlag } }
+
+    /// Waits while paused (the run's thread, between steps); returns whether a stop was requested.
+    func stopOrWait() -> Bool {
+        while isPaused && !stopRequested { usleep(50_000) }
+        return stopRequested
+    }
 
     /// The estimated peak memory of `settings` on `pictures`; throws, with a `--max-size` that would fit, when it
     /// exceeds `settings.memoryLimit` or the memory available.

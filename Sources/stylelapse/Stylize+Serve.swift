@@ -13,13 +13,14 @@ struct LiveRun {
     /// the network). `stop` is the page's Stop; `steer` its slider (nil: not steerable).
     static func start(_ address: ServeAddress, photo: RGBImage, painting: RGBImage?, files: [String: String],
                       stop: @escaping @Sendable () -> Void,
-                      steer: (@Sendable (Double?, Double?) throws -> Void)?) throws -> LiveRun {
+                      steer: (@Sendable (Double?, Double?) throws -> Void)?,
+                      pause: (@Sendable (Bool) -> Void)? = nil) throws -> LiveRun {
         let state = LiveState()
         func thumbnail(_ image: RGBImage) -> Data? {
             (try? PNGFile.encode(image.resized(maxSide: 240), name: "thumbnail")).map { Data($0) }
         }
         let content = LiveServer.Content(photo: thumbnail(photo), painting: painting.flatMap(thumbnail), files: files,
-                                         stop: stop, steer: steer)
+                                         stop: stop, steer: steer, pause: pause)
         let server: LiveServer
         do {
             server = try LiveServer(host: address.host, port: address.port, state: state, content: content)
@@ -40,11 +41,12 @@ struct LiveRun {
         var files = ["picture": outputs.output]
         if let video = outputs.videos.first { files["video"] = video }
         if let trace = outputs.trace { files["trace"] = trace }
-        // steer is safe from any thread (the session's own lock), which the compiler cannot see.
+        // steer, pause and resume are safe from any thread (the session's own lock), which the compiler cannot see.
         nonisolated(unsafe) let running = session
         let live = try start(address, photo: session.pictures.content, painting: session.pictures.styles.first,
                              files: files, stop: { interrupts.request() },
-                             steer: { strength, weight in try running.steer(strength: strength, styleWeight: weight) })
+                             steer: { strength, weight in try running.steer(strength: strength, styleWeight: weight) },
+                             pause: { $0 ? running.pause() : running.resume() })
         live.attach(session, steerable: true)
         return live
     }

@@ -146,6 +146,17 @@ final class LiveCommandTests: XCTestCase {
     func testSteerThenStop() throws {
         let live = try start(["--strength", "0.3"])
         _ = try live.waitFor("iteration 3") { ($0["iteration"] as? Int ?? 0) >= 3 }
+        // Pause holds the run between two steps; resume lets it go on.
+        XCTAssertEqual(try live.post("/api/resume").status, 409, "not paused")
+        let paused = try live.post("/api/pause")
+        XCTAssertEqual(paused.status, 200, paused.text)
+        usleep(700_000)   // a step under way finishes
+        let held = try live.state()
+        XCTAssertEqual(held["status"] as? String, "paused")
+        usleep(1_000_000)
+        XCTAssertEqual(try live.state()["iteration"] as? Int, held["iteration"] as? Int, "no step while paused")
+        XCTAssertEqual(try live.post("/api/resume").status, 200)
+        _ = try live.waitFor("a step after resuming") { ($0["iteration"] as? Int ?? 0) > (held["iteration"] as? Int ?? 0) }
         XCTAssertEqual(try live.post("/api/steer", json: "{\"strength\": 1.7}").status, 400, "out of range")
         XCTAssertEqual(try live.post("/api/steer", json: "nonsense").status, 400)
         let steer = try live.post("/api/steer", json: "{\"strength\": 0.9}")
