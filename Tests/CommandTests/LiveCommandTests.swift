@@ -249,21 +249,28 @@ final class LiveCommandTests: XCTestCase {
         let live = try start([])
         defer { live.process.terminate(); live.process.waitUntilExit() }
         _ = try live.waitFor("iteration 3") { ($0["iteration"] as? Int ?? 0) >= 3 }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: browser)
-        process.arguments = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                             "--virtual-time-budget=3000", "--dump-dom",
-                             "http://127.0.0.1:\(live.port)/?token=\(live.token)"]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        let counter = try XCTUnwrap(dom.range(of: "<dd id=\"iteration\">").map { dom[$0.upperBound...].prefix { $0 != "<" } },
-                                    "the counter is in the page")
-        let shown = Int(counter.split(separator: " ").first ?? "") ?? 0
-        XCTAssertGreaterThanOrEqual(shown, 3, "the page shows the run's iteration: \(counter)")
+        /// The page's iteration counter after the browser has run it for a moment.
+        func counter() throws -> (Int, String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: browser)
+            process.arguments = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                                 "--virtual-time-budget=3000", "--dump-dom",
+                                 "http://127.0.0.1:\(live.port)/?token=\(live.token)"]
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            let text = try XCTUnwrap(dom.range(of: "<dd id=\"iteration\">").map { dom[$0.upperBound...].prefix { $0 != "<" } },
+                                     "the counter is in the page")
+            return (Int(text.split(separator: " ").first ?? "") ?? 0, dom)
+        }
+        let (first, dom) = try counter()
+        XCTAssertGreaterThanOrEqual(first, 3, "the page shows the run's iteration")
+        usleep(1_500_000)
+        let (second, _) = try counter()
+        XCTAssertGreaterThan(second, first, "and follows it")
         XCTAssertTrue(dom.contains("id=\"status\" class=\"running\""), "running")
         XCTAssertTrue(dom.contains("src=\"blob:") || dom.contains("/api/image?n="), "the picture is loaded")
     }
