@@ -1,6 +1,7 @@
 // Pictures: the photo at its working size and the paintings at theirs, as a session reads them, and what a picture
 // of the optimised pixels shows (with luminance-only colour, the photo's chroma). Also the initial image.
 
+import Drawing
 import Engine
 import Foundation
 import ImageFiles
@@ -8,8 +9,12 @@ import Stylize
 
 /// The pictures of a session, read and sized once.
 public struct Pictures: Sendable {
-    /// The photo at its working size.
+    /// The photo at its working size, with the margin (`PictureSettings.margin`) around it: what is optimised.
     public let content: RGBImage
+    /// The photo at its working size, without the margin: what the pictures of the run show.
+    public let photo: RGBImage
+    /// Pixels of mirrored photo around every side of `content`, cropped from every picture.
+    public let margin: Int
     /// The paintings at their working sizes (recoloured first with `.transfer`).
     public let styles: [RGBImage]
     /// How the photo's colours are kept (luminance: applied to every picture made of optimised pixels).
@@ -21,6 +26,7 @@ public struct Pictures: Sendable {
     /// `maxSize`. Every picture needs 16 pixels a side.
     public init(_ settings: PictureSettings) throws {
         let content = try ImageFile.read(settings.content).resized(maxSide: settings.maxSize, enlarge: settings.upscale)
+        let margin = settings.margin ?? 0
         styles = try settings.styles.map { stylePath -> RGBImage in
             let picture = try ImageFile.read(stylePath)
             let fitted: RGBImage
@@ -37,16 +43,23 @@ public struct Pictures: Sendable {
         where min(image.width, image.height) < 16 {
             throw ImageFileError(p, "is \(image.width)×\(image.height) at this size; VGG19 needs 16 pixels a side")
         }
-        (self.content, colors, contentPixels) = (content, settings.preserveColor, content.planar)
+        guard margin < min(content.width, content.height) else {
+            throw ImageFileError(settings.content, "is \(content.width)×\(content.height) at this size; a margin of "
+                + "\(margin) needs more")
+        }
+        let padded = margin > 0 ? content.mirrored(margin: margin) : content
+        (self.content, photo, self.margin) = (padded, content, margin)
+        (colors, contentPixels) = (settings.preserveColor, padded.planar)
     }
 
     /// The largest painting (the one whose tape is largest).
     public var largestStyle: RGBImage { styles.max { $0.width * $0.height < $1.width * $1.height }! }
 
-    /// The picture of optimised pixels `x` (planar RGB 0…255, the photo's size).
+    /// The picture of optimised pixels `x` (planar RGB 0…255, `content`'s size), the margin cropped.
     public func picture(_ x: [Float]) -> RGBImage {
-        RGBImage(width: content.width, height: content.height,
-                 planar: colors == .luminance ? Colors.luminanceOnly(x, content: contentPixels) : x)
+        let full = RGBImage(width: content.width, height: content.height,
+                            planar: colors == .luminance ? Colors.luminanceOnly(x, content: contentPixels) : x)
+        return margin > 0 ? full.cropped(margin: margin) : full
     }
 
     /// The image the optimisation starts from (planar RGB at the photo's size).
@@ -87,5 +100,34 @@ struct SplitMix {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+extension RGBImage {
+    /// This picture with `m` pixels mirrored around every side (reflection without repeating the edge, as
+    /// PyTorch's `reflect` padding).
+    func mirrored(margin m: Int) -> RGBImage {
+        let (w, h) = (width + 2 * m, height + 2 * m)
+        func reflect(_ i: Int, _ n: Int) -> Int {
+            var i = i
+            while i < 0 || i >= n { i = i < 0 ? -i : 2 * (n - 1) - i }
+            return i
+        }
+        var out = RGBImage(width: w, height: h)
+        for y in 0..<h {
+            let sy = reflect(y - m, height)
+            for x in 0..<w {
+                let sx = reflect(x - m, width)
+                for c in 0..<3 { out[x, y, c] = self[sx, sy, c] }
+            }
+        }
+        return out
+    }
+
+    /// This picture without `m` pixels on every side.
+    func cropped(margin m: Int) -> RGBImage {
+        var out = RGBImage(width: width - 2 * m, height: height - 2 * m)
+        out.place(self, x: -m, y: -m)
+        return out
     }
 }

@@ -25,6 +25,7 @@ extension SessionSettings {
                         "blend weights must be 0 or more and not all 0")
         }
         if let s = p.styleScale { try require(s.isFinite && s > 0 && s <= 16, "the style scale must be above 0 and at most 16") }
+        if let m = p.margin { try require((0...128).contains(m), "the margin must be 0…128 pixels") }
         try require(p.maxSize >= 16, "the size limit must be at least 16 pixels (VGG19 pools 4 times)")
         if let s = scales { try require((1...5).contains(s), "coarse-to-fine takes 1…5 scales") }
         if let n = coarseIterations { try require(n >= 0, "the coarse passes' steps must be 0 or more") }

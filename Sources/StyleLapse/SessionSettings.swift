@@ -23,12 +23,15 @@ public struct PictureSettings: Codable, Sendable, Equatable {
     public var upscale: Bool
     /// Keep the photo's colours.
     public var preserveColor: ColorPreservation?
+    /// Pixels of the photo mirrored around it, optimised with it and cropped from every picture (nil or 0: none):
+    /// the edge then has neighbours, and VGG19's zero padding paints no frame on the picture.
+    public var margin: Int?
 
     /// The pictures; `styleScale` nil keeps each painting at its own size.
     public init(content: String, styles: [String], styleBlend: [Double]? = nil, styleScale: Double? = 1,
-                maxSize: Int = 512, upscale: Bool = false, preserveColor: ColorPreservation? = nil) {
+                maxSize: Int = 512, upscale: Bool = false, preserveColor: ColorPreservation? = nil, margin: Int? = nil) {
         (self.content, self.styles, self.styleBlend, self.styleScale) = (content, styles, styleBlend, styleScale)
-        (self.maxSize, self.upscale, self.preserveColor) = (maxSize, upscale, preserveColor)
+        (self.maxSize, self.upscale, self.preserveColor, self.margin) = (maxSize, upscale, preserveColor, margin)
     }
 
     /// The blend weights, one per painting.

@@ -8,8 +8,10 @@ import Stylize
 
 /// What a session is about to do.
 public struct StylizePlan: Sendable {
-    /// The photo's working size: the final pass's, the film's and the best image's.
+    /// The photo's working size: the film's and the best image's (the final pass adds the margin on every side).
     public var width: Int, height: Int
+    /// Pixels optimised around the photo and cropped from every picture (see `PictureSettings.margin`).
+    public var margin: Int = 0
     /// The passes of coarse-to-fine, coarsest first (one for a plain run).
     public var passes: [ScalePass]
     /// The estimated peak memory in bytes.

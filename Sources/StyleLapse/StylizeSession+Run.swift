@@ -17,7 +17,7 @@ extension StylizeSession {
         var film = Film(settings: settings.film, filming: sinks.contains { $0.wantsFrames },
                         smoothed: resumed?.snapshot.smoothed)
         let checkpointEvery = sinks.compactMap(\.checkpointInterval).min()
-        let passes = plan.passes, (w, h) = (plan.width, plan.height)
+        let passes = plan.passes, (w, h) = (pictures.content.width, pictures.content.height)   // the margin included
         let initial = try pictures.initialImage(settings.run.initialization, seed: settings.run.seed)
         let enlarge = Enlargement(initial: initial, width: w, height: h)
         var position = resumed?.snapshot.pass ?? PassPosition()

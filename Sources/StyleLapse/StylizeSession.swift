@@ -83,7 +83,8 @@ public final class StylizeSession {
         self.pictures = pictures
         self.digests = digests
         self.resumed = resumed
-        plan = StylizePlan(width: w, height: h, passes: passes, memoryEstimate: estimate,
+        plan = StylizePlan(width: pictures.photo.width, height: pictures.photo.height, margin: pictures.margin,
+                           passes: passes, memoryEstimate: estimate,
                            resumedAt: resumed.map { $0.snapshot.pass.firstIteration + $0.snapshot.state.iteration })
         self.network = try network ?? VGGNetwork.load(settings.weights, pooling: settings.pooling)
         self.parallel = parallel ?? Parallel(workers: System.activeProcessorCount)

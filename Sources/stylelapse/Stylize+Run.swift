@@ -100,7 +100,7 @@ extension StylizeCommand {
     /// The photo and the paintings as the film's cards show them, each named by its file.
     static func panels(_ session: StylizeSession) -> [Panel] {
         let s = session.settings.pictures
-        return zip([session.pictures.content] + session.pictures.styles, [s.content] + s.styles)
+        return zip([session.pictures.photo] + session.pictures.styles, [s.content] + s.styles)
             .map { Panel($0, label: ($1 as NSString).lastPathComponent) }
     }
 

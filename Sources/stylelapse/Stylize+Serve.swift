@@ -43,7 +43,7 @@ struct LiveRun {
         if let trace = outputs.trace { files["trace"] = trace }
         // steer, pause and resume are safe from any thread (the session's own lock), which the compiler cannot see.
         nonisolated(unsafe) let running = session
-        let live = try start(address, photo: session.pictures.content, painting: session.pictures.styles.first,
+        let live = try start(address, photo: session.pictures.photo, painting: session.pictures.styles.first,
                              files: files, stop: { interrupts.request() },
                              steer: { strength, weight in try running.steer(strength: strength, styleWeight: weight) },
                              pause: { $0 ? running.pause() : running.resume() })

@@ -54,6 +54,8 @@ struct StylizeCommand: ParsableCommand, RuleChecked {
     @Option(parsing: .unconditional, help: "Longer-side limit in pixels; a picture no larger is used at its own size.") var maxSize: Int = 512
     @Flag(help: "Enlarge a photo smaller than --max-size to it (Lanczos-3) instead of working at its own size.")
     var upscale = false
+    @Option(parsing: .unconditional, help: "Optimise the photo with this many pixels of it mirrored around every side, cropped from every picture: no frame from VGG19's zero padding (0…128; default 0).")
+    var margin: Int?
     @Option(help: "Start from: content, noise, or a picture's path.") var `init`: String = "content"
     @Option(parsing: .unconditional, help: "Seed for --init noise (default 0).") var seed: UInt64?
     @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads: Int?
@@ -100,6 +102,7 @@ struct StylizeCommand: ParsableCommand, RuleChecked {
         guard checkpointEvery >= 1 else { throw ValidationError("--checkpoint-every must be at least 1") }
         if let n = iterations, n < 0 { throw ValidationError("--iterations must be 0 or more") }
         guard maxSize >= 16 else { throw ValidationError("--max-size must be at least 16 (VGG19 pools 4 times)") }
+        if let m = margin, !(0...128).contains(m) { throw ValidationError("--margin must be 0…128 pixels") }
         if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
         if let m = memoryLimit, MemoryPlan.parseSize(m) == nil {
             throw ValidationError("--memory-limit takes a size such as 512M or 8G")
@@ -127,7 +130,7 @@ struct StylizeCommand: ParsableCommand, RuleChecked {
                 ("--beta1", beta1 != nil), ("--beta2", beta2 != nil), ("--epsilon", epsilon != nil),
                 ("--content-weight", contentWeight != nil), ("--style-weight", styleWeight != nil),
                 ("--tv-weight", tvWeight != nil), ("--strength", strength != nil), ("--preset", preset != nil),
-                ("--upscale", upscale), ("--seed", seed != nil), ("--weights", weights != nil),
+                ("--upscale", upscale), ("--margin", margin != nil), ("--seed", seed != nil), ("--weights", weights != nil),
                 ("--every", timelapse.everyOption != nil), ("--memory-limit", memoryLimit != nil)]
             if let name = fixed.first(where: \.1)?.0 {
                 throw ValidationError("\(name) is fixed by the checkpoint; "
@@ -191,7 +194,7 @@ struct StylizeCommand: ParsableCommand, RuleChecked {
         let pictures = PictureSettings(
             content: content!, styles: styles.style, styleBlend: styles.blend,
             styleScale: styles.styleScale ?? (preset == .report ? nil : 1), maxSize: maxSize, upscale: upscale,
-            preserveColor: styles.preserveColor)
+            preserveColor: styles.preserveColor, margin: margin)
         return SessionSettings(pictures: pictures, run: runSettings(), pooling: styles.pooling, scales: scales,
                                coarseIterations: coarseIterations, film: FilmSettings(every: timelapse.every, smooth: smooth),
                                weights: weights ?? WeightsLocation.defaultPath,

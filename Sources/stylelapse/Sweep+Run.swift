@@ -35,7 +35,7 @@ extension SweepCommand {
             throw WeightsError(weightsPath, "no weights file; fetch and convert the VGG19 weights with: bash tools/fetch-weights")
         }
         let pictures = try Pictures(pictureSettings)
-        let (w, h) = (pictures.content.width, pictures.content.height)
+        let (w, h) = (pictures.photo.width, pictures.photo.height)
         let parallel = Parallel(workers: threads ?? System.activeProcessorCount)
         var network: VGGNetwork?
         let names = ([content!] + styles.style).map { ($0 as NSString).lastPathComponent }
@@ -57,7 +57,7 @@ extension SweepCommand {
         if let output { files["picture"] = output }
         if let video { files["video"] = video }
         let live = try serve.flatMap(ServeAddress.init).map {
-            try LiveRun.start($0, photo: pictures.content, painting: pictures.styles.first, files: files,
+            try LiveRun.start($0, photo: pictures.photo, painting: pictures.styles.first, files: files,
                               stop: { interrupts.request() }, steer: nil)
         }
 
