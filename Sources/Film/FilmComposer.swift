@@ -19,6 +19,9 @@ public struct FilmComposition: Codable, Sendable, Equatable {
         (self.fps, self.pace, self.duration, self.intro, self.hold, self.outro) = (fps, pace, duration, intro, hold, outro)
     }
 
+    /// Frames of painting a film paced by change has (`duration` at `fps`, two at least).
+    public var paintingFrames: Int { max(2, frames(duration)) }
+
     /// Crossfades and the fade from black last half a second, or a third of a short card.
     func fadeFrames(_ seconds: Double) -> Int { Int((min(0.5, seconds / 3) * Double(fps)).rounded()) }
     func frames(_ seconds: Double) -> Int { Int((seconds * Double(fps)).rounded()) }
@@ -81,7 +84,7 @@ public enum FilmComposer {
 
         // The painting.
         let positions = c.pace == .change
-            ? Pacing.byChange(changes, frames: max(2, c.frames(c.duration)))
+            ? Pacing.byChange(changes, frames: c.paintingFrames)
             : Pacing.byIteration(count: store.count)
         for p in positions { try emit(decorated(try at(p), p)) }
         parts.painting = positions.count

@@ -13,14 +13,11 @@ public final class LiveSink: StylizeSink {
     private var lastPicture = Date.distantPast
     private var started = Date()
     private var firstIteration: Int?
-    private var passes: [ScalePass] = []
+    private var peakMB = 0.0, memoryRead = Date.distantPast
 
-    /// The run's objective (its balance shows on the page, as a strength for a `--strength` run).
-    private let objective: ObjectiveSettings
-
+    /// `objective`'s balance shows on the page (as a strength for a `--strength` run).
     public init(state: LiveState, objective: ObjectiveSettings, steerable: Bool) {
         self.state = state
-        self.objective = objective
         state.update("state") {
             $0.styleWeight = objective.styleWeight
             $0.strength = objective.strength
@@ -31,7 +28,6 @@ public final class LiveSink: StylizeSink {
     public func receive(_ event: StylizeEvent) throws {
         switch event {
         case .plan(let plan):
-            passes = plan.passes
             state.update("plan") {
                 $0.status = "running"
                 $0.iterations = plan.totalIterations
@@ -41,6 +37,7 @@ public final class LiveSink: StylizeSink {
             state.update("pass") { ($0.pass, $0.width, $0.height) = (index + 1, pass.width, pass.height) }
         case .iteration(let i):
             let now = Date()
+            if now.timeIntervalSince(memoryRead) >= 1 { (peakMB, memoryRead) = (ProcessMemory.peakMB, now) }   // a file read
             if firstIteration == nil || i.replayed { (firstIteration, started) = (i.record.iteration, now) }
             let done = Double(i.record.iteration - (firstIteration ?? 0))
             let elapsed = now.timeIntervalSince(started)
@@ -50,7 +47,7 @@ public final class LiveSink: StylizeSink {
                 ($0.width, $0.height) = (i.width, i.height)
                 $0.iterationsPerSecond = elapsed > 0 ? done / elapsed : 0
                 $0.etaSeconds = done > 0 ? Double($0.iterations - i.record.iteration) * elapsed / done : 0
-                $0.peakMemoryMB = ProcessMemory.peakMB
+                $0.peakMemoryMB = peakMB
             }
         case .frame(let frame):
             // The film's frame is the picture the page shows (at most ten a second), made once for both.

@@ -93,8 +93,7 @@ public final class FilmSink: StylizeSink {
 
     /// A GIF's colours: from about 24 frames spread over the film, the result and the cards.
     private func palette(material: FilmMaterial?, result: RGBImage, strip: RGBImage?) throws -> Palette {
-        let picks = Set((0..<24).map { $0 * (store.count - 1) / 23 })
-        var pictures = try picks.sorted().map { try store.frame($0) } + [result] + (strip.map { [$0] } ?? [])
+        var pictures = try Palette.spread(24, over: store.count).map { try store.frame($0) } + [result] + (strip.map { [$0] } ?? [])
         if let material, let typeface {
             pictures.append(Cards.card(material.pictures + [material.result], width: store.width, height: store.height,
                                        typeface: typeface))

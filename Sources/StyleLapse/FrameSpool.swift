@@ -1,28 +1,26 @@
-// FrameSpool: a sink that keeps the film's frames in an unlinked temporary file, not in memory, with the record of
-// the iteration each shows, for composing a film after the run (a sweep's side-by-side video).
+// FrameSpool: a sink that keeps the film's frames on disk (a FrameStore: compressed, unlinked at once), with the
+// record of the iteration each shows and the visible change between neighbours, for composing a film after the run
+// (a sweep's side-by-side film).
 
+import Drawing
+import Film
 import Foundation
 import ImageFiles
 import Stylize
 
-/// The frames of a run, 8-bit RGB, in a temporary file that is gone when the process ends, however it ends.
+/// The frames of a run, in a temporary file that is gone when the process ends, however it ends.
 public final class FrameSpool: StylizeSink {
     /// The record of the iteration each frame shows, in order.
     public private(set) var frames: [IterationRecord] = []
+    /// The visible change between frames k and k + 1 (mean absolute difference, levels; see `Pacing`).
+    public private(set) var changes: [Double] = []
     public var wantsFrames: Bool { true }
-    private let file: FileHandle
+    private var store: FrameStore?
     private var last: IterationRecord?
+    private var previous: RGBImage?
 
-    /// Creates the temporary file (and unlinks it at once).
-    public init() throws {
-        let path = NSTemporaryDirectory() + "stylelapse-spool-\(getpid())-\(UUID().uuidString).rgb"
-        guard FileManager.default.createFile(atPath: path, contents: nil),
-              let handle = FileHandle(forUpdatingAtPath: path) else {
-            throw ImageFileError(NSTemporaryDirectory(), "cannot create a temporary file for the film's frames")
-        }
-        unlink(path)
-        file = handle
-    }
+    /// The store is made with the first frame (its size).
+    public init() {}
 
     public func receive(_ event: StylizeEvent) throws {
         switch event {
@@ -30,25 +28,21 @@ public final class FrameSpool: StylizeSink {
         case .frame(let frame):
             // A frame shows the iteration recorded last (a resumed run's replayed frames have no record here).
             guard let last, last.iteration == frame.iteration else { return }
-            do {
-                try file.seekToEnd()
-                try file.write(contentsOf: frame.picture.pixels)
-            } catch { throw ImageFileError(NSTemporaryDirectory(), "cannot keep the film's frames (\(error))") }
+            let store = try self.store ?? FrameStore(width: frame.picture.width, height: frame.picture.height)
+            self.store = store
+            try store.append(frame.picture)
+            if let previous { changes.append(previous.meanAbsoluteDifference(frame.picture)) }
+            previous = frame.picture
             frames.append(last)
         default: break
         }
     }
 
-    /// Frame `k` (0-based) as a `width` × `height` picture.
+    /// Frame `k` (0-based), resized to `width` × `height` when it is not that size.
     public func picture(_ k: Int, width: Int, height: Int) throws -> RGBImage {
-        let size = 3 * width * height
-        do {
-            try file.seek(toOffset: UInt64(k * size))
-            let bytes = try file.read(upToCount: size) ?? Data()
-            guard bytes.count == size else { throw ImageFileError(NSTemporaryDirectory(), "the film's frames were cut short") }
-            return RGBImage(width: width, height: height, pixels: [UInt8](bytes))
-        } catch let error as ImageFileError { throw error } catch {
-            throw ImageFileError(NSTemporaryDirectory(), "cannot read the film's frames back (\(error))")
-        }
+        guard let store else { throw ImageFileError(NSTemporaryDirectory(), "the film has no frame \(k)") }
+        try store.flush()
+        let picture = try store.frame(k)
+        return picture.width == width && picture.height == height ? picture : picture.resized(width: width, height: height)
     }
 }

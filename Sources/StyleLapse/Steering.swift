@@ -64,13 +64,10 @@ extension StylizeSession {
     func steering(before i: Int) -> Double? {
         if let scheduled = (settings.steering ?? []).first(where: { $0.iteration == i }) { return scheduled.styleWeight }
         guard let weight = pendingSteer.take() else { return nil }
-        let before = settings.styleWeight(at: i)
-        var after = settings.run.objective
-        after.styleWeight = weight
-        let change = SteerChange(iteration: i, previousStyleWeight: before, styleWeight: weight,
-                                 previousStrength: settings.run.objective.strength.map { _ in
-                                     var o = settings.run.objective; o.styleWeight = before; return o.strength! },
-                                 strength: after.strength)
+        var (before, after) = (settings.run.objective, settings.run.objective)
+        (before.styleWeight, after.styleWeight) = (settings.styleWeight(at: i), weight)
+        let change = SteerChange(iteration: i, previousStyleWeight: before.styleWeight, styleWeight: weight,
+                                 previousStrength: before.strength, strength: after.strength)
         settings.steering = (settings.steering ?? []) + [change]
         try? emit(.steer(change))
         return weight

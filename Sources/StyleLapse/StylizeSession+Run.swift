@@ -34,7 +34,9 @@ extension StylizeSession {
                 let pass = passes[p], here = position
                 var passSettings = settings.run
                 passSettings.iterations = pass.iterations
-                let runner = StylizeRun(objective: objective(pass, from: resumed.map { r in p == r.snapshot.pass.index ? plan.resumedAt! : here.firstIteration } ?? here.firstIteration), settings: passSettings)
+                // A resumed pass continues at the checkpoint's iteration, with the style weight steered to by then.
+                let first = resumed?.snapshot.pass.index == p ? plan.resumedAt! : here.firstIteration
+                let runner = StylizeRun(objective: objective(pass, from: first), settings: passSettings)
                 runner.notice = { [unowned self] message in try? emit(.notice(message)) }
                 runner.inspectGradient = inspectGradient
                 try emit(.pass(index: p, pass: pass, firstIteration: here.firstIteration))

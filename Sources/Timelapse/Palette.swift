@@ -57,6 +57,12 @@ public final class Palette: Sendable {
         self.lookup = lookup
     }
 
+    /// Up to `count` indices spread evenly over 0..<`n`, first and last included: the frames a palette samples.
+    public static func spread(_ count: Int, over n: Int) -> [Int] {
+        guard n > 1, count > 1 else { return n > 0 ? [0] : [] }
+        return Set((0..<count).map { $0 * (n - 1) / (count - 1) }).sorted()
+    }
+
     /// The palette of `pictures`, each sampled on a grid of about `perPicture` pixels.
     public convenience init(pictures: [RGBImage], perPicture: Int = 4096) {
         var samples: [UInt8] = []
@@ -78,7 +84,7 @@ public final class Palette: Sendable {
         15, 47, 7, 39, 13, 45, 5, 37, 63, 31, 55, 23, 61, 29, 53, 21]
 
     /// The palette index of every pixel of `image`, ordered-dithered (a Bayer 8×8 offset of ±`spread`/2 levels).
-    public func indices(_ image: RGBImage, spread: Int = 8, into out: inout [UInt8], stride: Int) {
+    public func indices(_ image: RGBImage, spread: Int = 8, into out: UnsafeMutableBufferPointer<UInt8>, stride: Int) {
         image.pixels.withUnsafeBufferPointer { px in
             for y in 0..<image.height {
                 for x in 0..<image.width {

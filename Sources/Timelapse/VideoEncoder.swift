@@ -138,10 +138,7 @@ final class VideoEncoder {
             let rgb = paddedToEven(image)
             rgb.withUnsafeBufferPointer { FFmpeg.scale(scaler, rgb: $0, width: videoWidth, height: videoHeight, into: frame!) }
         } else if let palette {
-            let plane = UnsafeMutableBufferPointer(start: data.0!, count: stride * height)
-            var indices = [UInt8](repeating: 0, count: stride * height)
-            palette.indices(image, into: &indices, stride: stride)
-            _ = plane.update(from: indices)
+            palette.indices(image, into: UnsafeMutableBufferPointer(start: data.0!, count: stride * height), stride: stride)
             // The palette plane: 256 native-endian 0xAARRGGBB words.
             let words = UnsafeMutableRawPointer(data.1!).assumingMemoryBound(to: UInt32.self)
             let c = palette.colors

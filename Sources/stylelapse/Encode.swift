@@ -47,8 +47,7 @@ struct Encode: ParsableCommand, RuleChecked {
         let first = try ImageFile.read(frames[0])
         var settings = TimelapseSettings(fps: fps, crf: crf, speed: speed, holdSeconds: hold)
         if VideoFormat(path: output) == .gif {   // a palette for the film: from up to 24 of its frames
-            let picks = Set((0..<24).map { $0 * (frames.count - 1) / 23 }).sorted()
-            settings.palette = Palette(pictures: try picks.map { try ImageFile.read(frames[$0]) }.filter {
+            settings.palette = Palette(pictures: try Palette.spread(24, over: frames.count).map { try ImageFile.read(frames[$0]) }.filter {
                 $0.width == first.width && $0.height == first.height
             })
         }

@@ -77,7 +77,7 @@ extension SweepCommand {
             session.attach(ProgressSink(total: session.plan.totalIterations, quiet: quiet))
             live?.attach(session, steerable: false)
             if video != nil {
-                let spool = try FrameSpool()
+                let spool = FrameSpool()
                 spools[i] = spool
                 session.attach(spool)
             }
@@ -137,18 +137,12 @@ extension SweepCommand {
             return picture
         }
         // Each cell's pacing: by the change between its own neighbouring frames.
-        let frames = c.pace == .change ? max(2, Int((c.duration * Double(c.fps)).rounded())) : count
-        let positions = try spools.enumerated().map { k, spool -> [FramePosition] in
+        let frames = c.pace == .change ? c.paintingFrames : count
+        let positions = spools.map { spool -> [FramePosition] in
             let n = spool?.frames.count ?? 0
-            guard n > 0 else { return [] }
+            guard let spool, n > 0 else { return [] }
             if c.pace == .iterations { return (0..<count).map { FramePosition(index: min($0, n - 1), t: 0) } }
-            var changes: [Double] = [], previous: RGBImage?
-            for j in 0..<n {
-                let picture = try stored(k, j)
-                if let previous { changes.append(previous.meanAbsoluteDifference(picture)) }
-                previous = picture
-            }
-            return Pacing.byChange(changes, frames: frames)
+            return Pacing.byChange(spool.changes, frames: frames)
         }
         func frame(_ t: Int) throws -> RGBImage {
             let cells = try spools.enumerated().map { k, spool -> ContactSheet.Cell in
@@ -168,7 +162,7 @@ extension SweepCommand {
         let typeface = c.intro > 0 ? try Typeface.standard() : nil
         var settings = TimelapseSettings(fps: c.fps, holdSeconds: 0)
         if VideoFormat(path: path) == .gif {
-            settings.palette = Palette(pictures: try Set((0..<12).map { $0 * (frames - 1) / 11 }).sorted().map(frame)
+            settings.palette = Palette(pictures: try Palette.spread(12, over: frames).map(frame)
                                        + [finalSheet])
         }
         let writer = try TimelapseWriter(path: path, width: sheet.width, height: sheet.height, settings: settings)
