@@ -64,17 +64,8 @@ public enum FilmComposer {
             overlay.map { image.stacked(over: $0.strip(at: iteration(p))) } ?? image
         }
         var parts = FilmParts()
-        var cache: [Int: RGBImage] = [:]
-        func stored(_ k: Int) throws -> RGBImage {
-            if let image = cache[k] { return image }
-            let image = try store.frame(k)
-            cache = cache.filter { $0.key > k - 2 }   // positions only move forward
-            cache[k] = image
-            return image
-        }
-        func at(_ p: FramePosition) throws -> RGBImage {
-            p.t > 0 ? RGBImage.mix(try stored(p.index), try stored(p.index + 1), p.t) : try stored(p.index)
-        }
+        let paced = PacedFrames(read: store.frame)
+        let (stored, at) = (paced.stored, paced.at)
 
         if let material, c.intro > 0, let typeface {
             let card = Cards.card(material.pictures, width: w, height: h, typeface: typeface)

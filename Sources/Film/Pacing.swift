@@ -2,6 +2,9 @@
 // stretches of film time show equal amounts of visible change: the cumulative change between neighbouring stored
 // frames is laid out linearly over the frames, and a film frame between two stored ones mixes them.
 
+import Drawing
+import ImageFiles
+
 /// How the painting part of a film spends its time.
 public enum Pace: String, Codable, CaseIterable, Sendable {
     /// Equal film time for equal visible change, over a set duration.
@@ -47,5 +50,26 @@ public enum Pacing {
     private static func position(_ p: Double, last: Int) -> FramePosition {
         let k = min(Int(p), last)
         return k == last ? FramePosition(index: last, t: 0) : FramePosition(index: k, t: p - Double(k))
+    }
+}
+
+/// Film frames at positions over stored frames read by `read`, the last two kept (positions only move forward).
+public final class PacedFrames {
+    private let read: (Int) throws -> RGBImage
+    private var cache: [(index: Int, picture: RGBImage)] = []
+
+    public init(read: @escaping (Int) throws -> RGBImage) { self.read = read }
+
+    /// Stored frame `k`.
+    public func stored(_ k: Int) throws -> RGBImage {
+        if let hit = cache.first(where: { $0.index == k }) { return hit.picture }
+        let picture = try read(k)
+        cache = Array((cache + [(k, picture)]).suffix(2))
+        return picture
+    }
+
+    /// The film frame at `p`: stored frame `p.index`, mixed with the next by `p.t`.
+    public func at(_ p: FramePosition) throws -> RGBImage {
+        p.t > 0 ? RGBImage.mix(try stored(p.index), try stored(p.index + 1), p.t) : try stored(p.index)
     }
 }

@@ -128,13 +128,8 @@ extension SweepCommand {
         let sheet = try layout.sheet, c = timelapse.composition
         let count = spools.map { $0?.frames.count ?? 0 }.max() ?? 0
         guard count > 0 else { return }
-        var cache: [Int: (index: Int, picture: RGBImage)] = [:]
-        func stored(_ k: Int, _ j: Int) throws -> RGBImage {
-            if let hit = cache[k * 2], hit.index == j { return hit.picture }
-            if let hit = cache[k * 2 + 1], hit.index == j { return hit.picture }
-            let picture = try spools[k]!.picture(j, width: layout.cellWidth, height: layout.cellHeight)
-            cache[k * 2 + (j & 1)] = (j, picture)
-            return picture
+        let cellFrames = spools.map { spool in
+            spool.map { s in PacedFrames { try s.picture($0, width: layout.cellWidth, height: layout.cellHeight) } }
         }
         // Each cell's pacing: by the change between its own neighbouring frames.
         let frames = c.pace == .change ? c.paintingFrames : count
@@ -150,8 +145,7 @@ extension SweepCommand {
                     return ContactSheet.Cell(picture: nil, label: [layout.settingsLines[k], "not run"])
                 }
                 let p = positions[k][min(t, positions[k].count - 1)]
-                let picture = p.t > 0 ? RGBImage.mix(try stored(k, p.index), try stored(k, p.index + 1), p.t)
-                    : try stored(k, p.index)
+                let picture = try cellFrames[k]!.at(p)
                 let r = spool.frames[p.t >= 0.5 ? p.index + 1 : p.index]
                 return ContactSheet.Cell(picture: picture, label: [layout.settingsLines[k],
                                                                    SweepCells.lossLine(r.loss, r.iteration),
