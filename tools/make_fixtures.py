@@ -121,6 +121,20 @@ def engine_fixtures(w):
     tv = ((x[:, 1:, :] - x[:, :-1, :]) ** 2).sum() + ((x[:, :, 1:] - x[:, :, :-1]) ** 2).sum()
     tv.backward()
     w.case("tv 3x7x9", "tv", {}, {"rel": 1e-6, "abs": 1e-4}, input=x, loss=tv.reshape(1), grad_input=x.grad)
+    # 3x3 convolutions padded by copying the map (F.pad 'replicate' / 'reflect', then an unpadded conv): the
+    # border's gradient lands on the pixels it copied. Sides of 2 (reflect's smallest) and 1 (replicate only).
+    for mode in ["replicate", "reflect"]:
+        for cin, cout, h, wd in [(3, 16, 7, 9), (16, 17, 2, 5), (17, 16, 6, 2), (64, 24, 5, 4), (5, 8, 1, 3)]:
+            if mode == "reflect" and min(h, wd) < 2:
+                continue
+            x = f32(1, cin, h, wd).requires_grad_()
+            weight, bias = f32(cout, cin, 3, 3, low=-0.5, high=0.5), f32(cout)
+            y = F.conv2d(F.pad(x, (1, 1, 1, 1), mode=mode), weight, bias)
+            g = f32(*y.shape)
+            y.backward(g)
+            w.case("conv %s %d->%d %dx%d" % (mode, cin, cout, h, wd), "conv3x3_" + mode, {},
+                   {"rel": 1e-5, "abs": 2e-5}, input=x[0], weight=weight, bias=bias, output=y[0], grad_output=g[0],
+                   grad_input=x.grad[0])
 
 
 # --- VGG19 and the objective ---------------------------------------------------------------------------------------
@@ -136,35 +150,40 @@ def layer_names(blocks):
     return ["block%d_conv%d" % (b + 1, c + 1) for b, (n, _) in enumerate(blocks) for c in range(n)]
 
 
-def vgg_forward(rgb, weights, blocks, upto):
+def vgg_forward(rgb, weights, blocks, upto, padding="zeros"):
     """Activations after ReLU of every conv up to `upto`, for RGB 0..255 input (1, 3, H, W): Keras 'caffe'
-    preprocessing (BGR minus the ImageNet mean), 3x3 convs with zero padding 1, 2x2 max pooling between blocks."""
+    preprocessing (BGR minus the ImageNet mean), 3x3 convs with padding 1, 2x2 max pooling between blocks.
+    `padding`: "zeros" (VGG's), "replicate" or "reflect" (the first conv; zeros after), or those with "-all"."""
     mean = torch.tensor(CAFFE_MEAN_BGR, dtype=torch.float64).reshape(1, 3, 1, 1)
     x = rgb[:, [2, 1, 0]] - mean
     out = {}
+    mode, every = padding.replace("-all", ""), padding.endswith("-all")
     for b, (n, _) in enumerate(blocks):
         if b > 0:
             x = F.max_pool2d(x, 2, 2)
         for c in range(n):
             name = "block%d_conv%d" % (b + 1, c + 1)
             w, bias = weights[name]
-            x = F.relu(F.conv2d(x, w, bias, padding=1))
+            if mode != "zeros" and (every or name == "block1_conv1"):
+                x = F.relu(F.conv2d(F.pad(x, (1, 1, 1, 1), mode=mode), w, bias))
+            else:
+                x = F.relu(F.conv2d(x, w, bias, padding=1))
             out[name] = x
             if name == upto:
                 return out
     return out
 
 
-def report_objective(image, content, style, weights, blocks):
+def report_objective(image, content, style, weights, blocks, padding="zeros"):
     """The origin report's objective: Gram = F F^T / (H W); E_l = mean (G - A)^2; style = sum 0.2 E_l;
     content = mean (F - P)^2 at block5_conv2; total = 1e-2 style + 1e3 content."""
     def gram(f):
         c, m = f.shape[1], f.shape[2] * f.shape[3]
         feats = f[0].reshape(c, m)
         return feats @ feats.t() / m
-    s_acts = vgg_forward(style, weights, blocks, "block5_conv1")
-    c_acts = vgg_forward(content, weights, blocks, CONTENT_LAYER)
-    x_acts = vgg_forward(image, weights, blocks, CONTENT_LAYER)
+    s_acts = vgg_forward(style, weights, blocks, "block5_conv1", padding)
+    c_acts = vgg_forward(content, weights, blocks, CONTENT_LAYER, padding)
+    x_acts = vgg_forward(image, weights, blocks, CONTENT_LAYER, padding)
     targets = {l: gram(s_acts[l]) for l in STYLE_LAYERS}
     grams = {l: gram(x_acts[l]) for l in STYLE_LAYERS}
     layer_losses = [((grams[l] - targets[l]) ** 2).mean() for l in STYLE_LAYERS]
@@ -174,7 +193,7 @@ def report_objective(image, content, style, weights, blocks):
     return x_acts, targets, grams, layer_losses, style_loss, content_loss, total
 
 
-def vgg_case(w, name, weights, blocks, content_hw, style_hw, activation_layers, weight_tensors):
+def vgg_case(w, name, weights, blocks, content_hw, style_hw, activation_layers, weight_tensors, padding="zeros"):
     gen = torch.Generator().manual_seed(7)
     def image(h, wd):
         # A smooth picture with texture, integer RGB values as a PNG holds.
@@ -188,7 +207,7 @@ def vgg_case(w, name, weights, blocks, content_hw, style_hw, activation_layers, 
     x = (content + (torch.rand(content.shape, generator=gen) * 40 - 20)).float().double().clamp(0, 255)
     x.requires_grad_()
     acts, targets, grams, layer_losses, style_loss, content_loss, total = report_objective(x, content, style, weights,
-                                                                                           blocks)
+                                                                                           blocks, padding)
     total.backward()
     tensors = dict(content=content[0], style=style[0], image=x.detach()[0], grad_image=x.grad[0],
                    loss_total=total.reshape(1), loss_style=style_loss.reshape(1),
@@ -196,7 +215,7 @@ def vgg_case(w, name, weights, blocks, content_hw, style_hw, activation_layers, 
     tolerances = {"grad_image": {"rel": 0, "abs": 1e-4 * x.grad.abs().max().item()}}
     f4 = set()
     with torch.no_grad():
-        acts = vgg_forward(x, weights, blocks, activation_layers[-1])
+        acts = vgg_forward(x, weights, blocks, activation_layers[-1], padding)
     for l in activation_layers:
         key = "act_" + l
         tensors[key] = acts[l].detach()[0]
@@ -211,7 +230,8 @@ def vgg_case(w, name, weights, blocks, content_hw, style_hw, activation_layers, 
     for layer, (wt, b) in weight_tensors.items():
         tensors["weight_" + layer], tensors["bias_" + layer] = wt, b
         f4.update(["weight_" + layer, "bias_" + layer])
-    w.case(name, "vgg_report_objective", {}, {"rel": 1e-5, "abs": 0}, f4=f4, tolerances=tolerances, **tensors)
+    kernel = "vgg_report_objective" + ("" if padding == "zeros" else "_" + padding.replace("-", "_"))
+    w.case(name, kernel, {}, {"rel": 1e-5, "abs": 0}, f4=f4, tolerances=tolerances, **tensors)
 
 
 def adam_case(w, name, weights, blocks, content_hw, style_hw, steps=5):
@@ -357,6 +377,11 @@ def main():
         channels = width
     vgg_case(w, "mini VGG19 24x32 / 20x28", mini, MINI_BLOCKS, (24, 32), (20, 28), layer_names(MINI_BLOCKS), mini)
     adam_case(w, "mini VGG19 Adam, report preset, 5 steps", mini, MINI_BLOCKS, (24, 32), (20, 28))
+    # The network padded by copying the picture's edge: the first convolution, and every one (each map at least 2
+    # pixels on a side at block 5, as PyTorch's reflect needs).
+    for padding in ["reflect", "replicate-all", "reflect-all"]:
+        vgg_case(w, "mini VGG19 %s 34x50 / 36x40" % padding, mini, MINI_BLOCKS, (34, 50), (36, 40),
+                 layer_names(MINI_BLOCKS), mini, padding)
     w.save(os.path.join(ROOT, "Fixtures", "network", "mini_vgg.slfx"))
 
     weights_path = default_weights_path()

@@ -85,6 +85,19 @@ public final class BlockedTensor: @unchecked Sendable {
         set { pointer(block: c / 8, y: y, x: x)[c % 8] = newValue }
     }
 
+    /// The value of channel `c` at (`y`, `x`) of the padded map, −1…H × −1…W: the border is what a 3×3 convolution
+    /// reads beyond the edge (see Padding.swift).
+    public subscript(padded c: Int, y: Int, x: Int) -> Float {
+        get { paddedPointer(c, y, x).pointee }
+        set { paddedPointer(c, y, x).pointee = newValue }
+    }
+
+    private func paddedPointer(_ c: Int, _ y: Int, _ x: Int) -> UnsafeMutablePointer<Float> {
+        precondition((0..<shape.channels).contains(c) && (-1...shape.height).contains(y) && (-1...shape.width).contains(x),
+                     "BlockedTensor: (\(c), \(y), \(x)) is outside the padded map of \(shape)")
+        return pointer(block: c / 8, y: y, x: x) + c % 8
+    }
+
     /// Sets every value, border and padding included, to zero.
     public func zero() { base.update(repeating: 0, count: capacity) }
 

@@ -1,5 +1,6 @@
-// Conv2D: 3×3 convolution, stride 1, padding 1, with bias: forward (optionally fused with ReLU) and the gradient
-// with respect to the input. Direct convolution over BlockedTensor with the micro-kernels of ConvMicroKernel.
+// Conv2D: 3×3 convolution, stride 1, padding 1 (zeros, replicate or reflect), with bias: forward (optionally fused
+// with ReLU) and the gradient with respect to the input. Direct convolution over BlockedTensor with the
+// micro-kernels of ConvMicroKernel.
 
 /// How a convolution is computed; chosen once, when the layer is built.
 public enum ConvStrategy: String, Sendable, CaseIterable {
@@ -15,11 +16,15 @@ public enum ConvStrategy: String, Sendable, CaseIterable {
     }
 }
 
-/// A frozen 3×3 convolution layer (stride 1, zero padding 1), weights packed once at construction.
+/// A frozen 3×3 convolution layer (stride 1, padding 1), weights packed once at construction.
 public struct Conv2D: Sendable {
     public let inChannels: Int
     public let outChannels: Int
     public let strategy: ConvStrategy
+    /// What the convolution sees beyond its input's edge; held in the input's border (see Padding.swift).
+    public let padding: PaddingMode
+    /// The weights the border's gradient reads (`padding` other than zeros only).
+    let border: BorderConvWeights?
     /// The weights packed for `forward` and for `backwardInput` (channels swapped, kernel turned 180°), in the
     /// strategy's form.
     let kernels: Kernels
@@ -31,9 +36,13 @@ public struct Conv2D: Sendable {
 
     /// `weights` in PyTorch's OIHW order `[outChannels][inChannels][3][3]`; `bias` has `outChannels` values.
     /// `strategy` defaults to `ConvStrategy.automatic`.
-    public init(weights: [Float], bias: [Float], inChannels: Int, outChannels: Int, strategy: ConvStrategy? = nil) {
+    public init(weights: [Float], bias: [Float], inChannels: Int, outChannels: Int, strategy: ConvStrategy? = nil,
+                padding: PaddingMode = .zeros) {
         self.inChannels = inChannels
         self.outChannels = outChannels
+        self.padding = padding
+        border = padding == .zeros ? nil
+            : BorderConvWeights(oihw: weights, inChannels: inChannels, outChannels: outChannels)
         self.strategy = strategy ?? .automatic(inChannels: inChannels, outChannels: outChannels)
         let flipped = PackedConvWeights.transposedFlipped(weights, inChannels: inChannels, outChannels: outChannels)
         switch self.strategy {
@@ -50,13 +59,15 @@ public struct Conv2D: Sendable {
         }
     }
 
-    /// output = conv(input) + bias, then max(·, 0) when `relu`. Overwrites `output`'s interior.
+    /// output = conv(input) + bias, then max(·, 0) when `relu`. Overwrites `output`'s interior; fills `input`'s
+    /// border as `padding` pads (zeros: the border is taken to be zero already, as every tensor is made).
     /// input: [Cin, H, W]; output: [Cout, H, W].
     public func forward(_ input: BlockedTensor, into output: BlockedTensor, relu: Bool = false,
                         parallel: Parallel = .serial) {
         precondition(input.shape.channels == inChannels && output.shape.channels == outChannels
             && input.shape.height == output.shape.height && input.shape.width == output.shape.width,
             "Conv2D.forward: shapes \(input.shape) → \(output.shape) do not fit \(inChannels)→\(outChannels)")
+        if padding != .zeros { input.fillBorder(padding) }
         switch kernels {
         case .direct(let forward, _):
             DirectConv.run(input: input, output: output, weights: forward, relu: relu, parallel: parallel)
@@ -67,7 +78,9 @@ public struct Conv2D: Sendable {
     }
 
     /// gradInput = ∂L/∂input given gradOutput = ∂L/∂output. Overwrites `gradInput`'s interior, or adds to it with
-    /// `accumulate`. gradOutput: [Cout, H, W]; gradInput: [Cin, H, W].
+    /// `accumulate`; with a padding other than zeros, the border's gradient is computed in `gradInput`'s border and
+    /// folded onto the pixels it copied, leaving the border zero. `gradOutput`'s border must be zero.
+    /// gradOutput: [Cout, H, W]; gradInput: [Cin, H, W].
     public func backwardInput(_ gradOutput: BlockedTensor, into gradInput: BlockedTensor, accumulate: Bool = false,
                               parallel: Parallel = .serial) {
         precondition(gradOutput.shape.channels == outChannels && gradInput.shape.channels == inChannels
@@ -80,6 +93,10 @@ public struct Conv2D: Sendable {
         case .winograd(_, let backward):
             WinogradConv.run(input: gradOutput, output: gradInput, weights: backward, relu: false,
                              accumulate: accumulate, parallel: parallel)
+        }
+        if let border {
+            BorderConv.run(gradOutput: gradOutput, into: gradInput, weights: border, parallel: parallel)
+            gradInput.foldBorder(padding)
         }
     }
 

@@ -7,6 +7,8 @@ import Engine
 public final class VGGNetwork: Sendable {
     public let architecture: VGGArchitecture
     public let pooling: Pooling
+    /// What each convolution sees beyond its input's edge.
+    public let padding: NetworkPadding
     public let inputNormalization: InputNormalization
     let convolutions: [Conv2D]
     /// The input normalisation as per-channel affine maps: network input k from RGB, and RGB gradient j from the
@@ -16,27 +18,30 @@ public final class VGGNetwork: Sendable {
 
     /// `weights[layer]` holds OIHW weights `[out][in][3][3]` and `out` biases for every layer of `architecture`.
     public init(architecture: VGGArchitecture, weights: [VGGLayer: (weights: [Float], bias: [Float])],
-                pooling: Pooling = .max, inputNormalization: InputNormalization = .caffeBGR) {
+                pooling: Pooling = .max, padding: NetworkPadding = .zeros,
+                inputNormalization: InputNormalization = .caffeBGR) {
         self.architecture = architecture
         self.pooling = pooling
+        self.padding = padding
         self.inputNormalization = inputNormalization
         normalizationMap = (0..<3).map { inputNormalization.channel($0) }.map { ($0.rgb, $0.scale, $0.offset) }
         gradientMap = (0..<3).map { j in
             let k = (0..<3).first { inputNormalization.channel($0).rgb == j }!
             return (k, inputNormalization.channel(k).scale, 0)
         }
-        convolutions = architecture.layers.map { l in
+        convolutions = architecture.layers.enumerated().map { i, l in
             let w = weights[l.layer]!
             precondition(w.weights.count == l.outChannels * l.inChannels * 9 && w.bias.count == l.outChannels,
                          "VGGNetwork: \(l.layer) has the wrong number of weights")
-            return Conv2D(weights: w.weights, bias: w.bias, inChannels: l.inChannels, outChannels: l.outChannels)
+            return Conv2D(weights: w.weights, bias: w.bias, inChannels: l.inChannels, outChannels: l.outChannels,
+                          padding: padding.mode(ofLayer: i))
         }
     }
 
     /// Loads `architecture`'s weights from a safetensors file written by tools/fetch-weights: every layer present
     /// with the right shape, finite values, and the data's SHA-256 equal to the one recorded at conversion.
-    public static func load(_ path: String, architecture: VGGArchitecture = .vgg19, pooling: Pooling = .max) throws
-        -> VGGNetwork
+    public static func load(_ path: String, architecture: VGGArchitecture = .vgg19, pooling: Pooling = .max,
+                            padding: NetworkPadding = .zeros) throws -> VGGNetwork
     {
         let file = try SafeTensorsFile(path: path)
         guard let recorded = file.metadata["data_sha256"] else {
@@ -62,7 +67,7 @@ public final class VGGNetwork: Sendable {
             }
             weights[l.layer] = (w, b)
         }
-        return VGGNetwork(architecture: architecture, weights: weights, pooling: pooling,
+        return VGGNetwork(architecture: architecture, weights: weights, pooling: pooling, padding: padding,
                           inputNormalization: normalization)
     }
 
@@ -135,8 +140,8 @@ public final class VGGNetwork: Sendable {
         denormalizeGradient(tape.inputGradient, into: gradRGB)
     }
 
-    /// input[k] = scale_k · rgb[source_k] + offset_k on the interior; the zero border stays zero (the network pads
-    /// its normalised input with zeros, as Keras and PyTorch do).
+    /// input[k] = scale_k · rgb[source_k] + offset_k on the interior; the border is the first convolution's
+    /// padding of the normalised input (zeros, as Keras and PyTorch pad it, unless `padding` says otherwise).
     func normalize(_ rgb: BlockedTensor, into input: BlockedTensor) {
         input.mapChannels(from: rgb, normalizationMap)
     }

@@ -25,17 +25,21 @@ final class FixtureTests: XCTestCase {
     }
 
     func testConv3x3() {
-        for c in cases("conv3x3") {
-            let inShape = shape(c.shape("input")), outShape = shape(c.shape("output"))
-            let conv = Conv2D(weights: c.floats("weight"), bias: c.floats("bias"), inChannels: inShape.channels,
-                              outChannels: outShape.channels)
-            let y = BlockedTensor(outShape)
-            conv.forward(BlockedTensor(inShape, chw: c.floats("input")), into: y)
-            check(y.chw(), c, "output")
-            let gx = BlockedTensor(inShape)
-            conv.backwardInput(BlockedTensor(outShape, chw: c.floats("grad_output")), into: gx)
-            check(gx.chw(), c, "grad_input")
+        for padding in PaddingMode.allCases {
+            for c in cases(padding == .zeros ? "conv3x3" : "conv3x3_" + padding.rawValue) { checkConv(c, padding) }
         }
+    }
+
+    func checkConv(_ c: FixtureCase, _ padding: PaddingMode) {
+        let inShape = shape(c.shape("input")), outShape = shape(c.shape("output"))
+        let conv = Conv2D(weights: c.floats("weight"), bias: c.floats("bias"), inChannels: inShape.channels,
+                          outChannels: outShape.channels, padding: padding)
+        let y = BlockedTensor(outShape)
+        conv.forward(BlockedTensor(inShape, chw: c.floats("input")), into: y)
+        check(y.chw(), c, "output")
+        let gx = BlockedTensor(inShape)
+        conv.backwardInput(BlockedTensor(outShape, chw: c.floats("grad_output")), into: gx)
+        check(gx.chw(), c, "grad_input")
     }
 
     func testReLU() {

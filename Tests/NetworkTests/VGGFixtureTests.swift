@@ -58,6 +58,15 @@ final class VGGFixtureTests: XCTestCase {
         verify(network, c, layers: VGGArchitecture.miniVGG19.layers.map(\.layer))
     }
 
+    /// The network padded by copying the picture's edge (PyTorch: F.pad, then the convolution unpadded), in the
+    /// first convolution and in every one.
+    func testPaddedMiniVGG19AgainstPyTorch() throws {
+        for name in ["reflect", "replicate-all", "reflect-all"] {
+            let (c, network) = try MiniVGG.load(padding: NetworkPadding(name: name)!)
+            verify(network, c, layers: VGGArchitecture.miniVGG19.layers.map(\.layer))
+        }
+    }
+
     func testRealVGG19AgainstPyTorch() throws {
         let path = try RealWeights.require()
         let network = try VGGNetwork.load(path)

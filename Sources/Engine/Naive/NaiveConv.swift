@@ -4,10 +4,10 @@
 public enum Naive {}
 
 extension Naive {
-    /// 3×3 convolution, stride 1, zero padding 1, with bias. input [Cin][H][W], weights OIHW [Cout][Cin][3][3],
-    /// returns [Cout][H][W].
+    /// 3×3 convolution, stride 1, padding 1 (`padding`'s values beyond the edge), with bias. input [Cin][H][W],
+    /// weights OIHW [Cout][Cin][3][3], returns [Cout][H][W].
     public static func conv3x3<T: BinaryFloatingPoint>(_ input: [T], _ shape: Shape, weights: [T], bias: [T],
-                                                        outChannels: Int) -> [T] {
+                                                        outChannels: Int, padding: PaddingMode = .zeros) -> [T] {
         let (cin, h, w) = (shape.channels, shape.height, shape.width)
         var out = [T](repeating: 0, count: outChannels * h * w)
         for o in 0..<outChannels {
@@ -16,11 +16,9 @@ extension Naive {
                     var sum = bias.isEmpty ? 0 : bias[o]
                     for i in 0..<cin {
                         for ky in 0..<3 {
-                            let iy = y + ky - 1
-                            if iy < 0 || iy >= h { continue }
+                            guard let iy = padded(y + ky - 1, h, padding) else { continue }
                             for kx in 0..<3 {
-                                let ix = x + kx - 1
-                                if ix < 0 || ix >= w { continue }
+                                guard let ix = padded(x + kx - 1, w, padding) else { continue }
                                 sum += weights[((o * cin + i) * 3 + ky) * 3 + kx] * input[(i * h + iy) * w + ix]
                             }
                         }
@@ -34,7 +32,8 @@ extension Naive {
 
     /// Gradient of `conv3x3` with respect to its input: gradOutput [Cout][H][W] → [Cin][H][W].
     public static func conv3x3BackwardInput<T: BinaryFloatingPoint>(_ gradOutput: [T], _ shape: Shape,
-                                                                     weights: [T], outChannels: Int) -> [T] {
+                                                                     weights: [T], outChannels: Int,
+                                                                     padding: PaddingMode = .zeros) -> [T] {
         let (cin, h, w) = (shape.channels, shape.height, shape.width)
         var grad = [T](repeating: 0, count: cin * h * w)
         for o in 0..<outChannels {
@@ -43,11 +42,9 @@ extension Naive {
                     let g = gradOutput[(o * h + y) * w + x]
                     for i in 0..<cin {
                         for ky in 0..<3 {
-                            let iy = y + ky - 1
-                            if iy < 0 || iy >= h { continue }
+                            guard let iy = padded(y + ky - 1, h, padding) else { continue }
                             for kx in 0..<3 {
-                                let ix = x + kx - 1
-                                if ix < 0 || ix >= w { continue }
+                                guard let ix = padded(x + kx - 1, w, padding) else { continue }
                                 grad[(i * h + iy) * w + ix] += weights[((o * cin + i) * 3 + ky) * 3 + kx] * g
                             }
                         }
@@ -56,5 +53,11 @@ extension Naive {
             }
         }
         return grad
+    }
+
+    /// The input index a tap at index `i` reads on a side of `n` pixels, or nil for a zero.
+    private static func padded(_ i: Int, _ n: Int, _ padding: PaddingMode) -> Int? {
+        if i >= 0 && i < n { return i }
+        return padding == .zeros ? nil : padding.source(i, n)
     }
 }
