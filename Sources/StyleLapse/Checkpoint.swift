@@ -196,7 +196,8 @@ public enum Checkpoint {
             else { throw CheckpointError(path: path, problem: "damaged checkpoint (L-BFGS's state)") }
             let s = try (0..<pairs).map { try array("lbfgs_s\($0)") }, y = try (0..<pairs).map { try array("lbfgs_y\($0)") }
             let (lx, lg) = (try array("lbfgs_x"), try array("lbfgs_gradient"))
-            guard ([lx, lg] + s + y).allSatisfy({ $0.count == n }) else {
+            // A run that took no step has no gradient yet (the resumed run computes it).
+            guard ([lx] + s + y).allSatisfy({ $0.count == n }), lg.count == n || (lg.isEmpty && pairs == 0) else {
                 throw CheckpointError(path: path, problem: "damaged checkpoint (L-BFGS's state)")
             }
             optimizerState = .lbfgs(ProjectedLBFGS(x: lx, value: value, gradient: lg, history: (s, y, rho), lower: 0,

@@ -60,6 +60,9 @@ public struct SessionSettings: Codable, Sendable, Equatable {
     public var run: StylizeSettings
     /// VGG19's pooling.
     public var pooling: Pooling
+    /// What VGG19's convolutions see beyond the picture's edge (nil: zeros, VGG's own; a checkpoint written before
+    /// the setting existed has none).
+    public var padding: NetworkPadding?
     /// Coarse-to-fine levels (nil: automatic, `CoarseToFine.automaticScales`; 1: a single pass).
     public var scales: Int?
     /// Steps of each coarser pass (nil: a sixth of `run.iterations`).
@@ -75,15 +78,19 @@ public struct SessionSettings: Codable, Sendable, Equatable {
 
     /// A session's settings; the defaults are StyleLapse's (L-BFGS, automatic coarse-to-fine, every iteration a frame).
     public init(pictures: PictureSettings, run: StylizeSettings = .standard, pooling: Pooling = .max,
-                scales: Int? = nil, coarseIterations: Int? = nil, film: FilmSettings = FilmSettings(),
-                weights: String = WeightsLocation.defaultPath, memoryLimit: Int? = nil) {
-        (self.pictures, self.run, self.pooling, self.scales) = (pictures, run, pooling, scales)
+                padding: NetworkPadding? = nil, scales: Int? = nil, coarseIterations: Int? = nil,
+                film: FilmSettings = FilmSettings(), weights: String = WeightsLocation.defaultPath,
+                memoryLimit: Int? = nil) {
+        (self.pictures, self.run, self.pooling, self.padding, self.scales) = (pictures, run, pooling, padding, scales)
         (self.coarseIterations, self.film, self.weights, self.memoryLimit) = (coarseIterations, film, weights, memoryLimit)
     }
 
     /// The origin report's run on `content` and `style`: `StylizeSettings.report`, every picture at its own size.
     public static func report(content: String, style: String, maxSize: Int = 512) -> SessionSettings {
         SessionSettings(pictures: PictureSettings(content: content, styles: [style], styleScale: nil, maxSize: maxSize),
-                        run: .report)
+                        run: .report, padding: .zeros)
     }
+
+    /// The network padding the run uses.
+    public var networkPadding: NetworkPadding { padding ?? .zeros }
 }

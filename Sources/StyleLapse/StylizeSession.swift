@@ -86,7 +86,8 @@ public final class StylizeSession {
         plan = StylizePlan(width: pictures.photo.width, height: pictures.photo.height, margin: pictures.margin,
                            passes: passes, memoryEstimate: estimate,
                            resumedAt: resumed.map { $0.snapshot.pass.firstIteration + $0.snapshot.state.iteration })
-        self.network = try network ?? VGGNetwork.load(settings.weights, pooling: settings.pooling)
+        self.network = try network.flatMap { $0.pooling == settings.pooling && $0.padding == settings.networkPadding ? $0 : nil }
+            ?? VGGNetwork.load(settings.weights, pooling: settings.pooling, padding: settings.networkPadding)
         self.parallel = parallel ?? Parallel(workers: System.activeProcessorCount)
     }
 

@@ -144,13 +144,18 @@ public final class StylizeRun {
                     onIteration: (IterationRecord, [Float]) throws -> Void) throws -> StylizeResult {
         evaluations = state.evaluations
         elapsedBefore = state.elapsedBefore
-        if case .adam = state.optimizer, state.gradient.isEmpty, state.iteration < settings.iterations {
+        if state.gradient.isEmpty, state.iteration < settings.iterations {
             // A run that ended before this resumed one never needed its last gradient: compute it now (a
-            // recomputation of what an uninterrupted run computed, so not counted as an evaluation).
+            // recomputation of what an uninterrupted run computed, so not counted as an evaluation). L-BFGS, which
+            // had taken no step (no history), starts from it as `start` would have.
             var g = [Float]()
-            _ = evaluate(state.x, &g)
+            let loss = evaluate(state.x, &g)
             evaluations -= 1
             state.gradient = g
+            if case .lbfgs(let lbfgs) = state.optimizer, lbfgs.gradient.isEmpty {
+                state.optimizer = .lbfgs(ProjectedLBFGS(x: state.x, value: loss.total, gradient: g, lower: 0, upper: 255,
+                                                        settings: settings.lbfgs))
+            }
         }
         var stopped = false, converged = false
         var failures = 0

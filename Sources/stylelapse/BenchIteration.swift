@@ -18,6 +18,8 @@ struct BenchIteration: ParsableCommand, RuleChecked {
     @Option(help: "Measured repeats (the median is reported), after one warm-up.") var repeats: Int = 5
     @Option(help: "Worker threads (default: all cores).") var threads: Int?
     @Option(help: "Weights file (default: where tools/fetch-weights puts them).") var weights: String?
+    @Option(help: "VGG19's padding: zeros, replicate, reflect, replicate-all or reflect-all (default zeros).")
+    var padding: NetworkPadding = .zeros
     @Flag(help: "One JSON object instead of text.") var json = false
     @Flag(help: "Also time every stage (each layer's convolution forward and backward, Gram, pooling, ReLU, the rest) over as many more iterations.")
     var profile = false
@@ -31,7 +33,7 @@ struct BenchIteration: ParsableCommand, RuleChecked {
         let path = weights ?? WeightsLocation.defaultPath
         guard FileManager.default.fileExists(atPath: path) else { throw WeightsError(path, "no weights file; run tools/fetch-weights") }
         let parallel = Parallel(workers: threads ?? System.activeProcessorCount)
-        let network = try VGGNetwork.load(path)
+        let network = try VGGNetwork.load(path, padding: padding)
         let shape = Shape(channels: 3, height: size, width: size)
         // Smooth synthetic pictures: the cost does not depend on what the pixels show.
         func picture(_ phase: Float) -> [Float] {
@@ -74,12 +76,12 @@ struct BenchIteration: ParsableCommand, RuleChecked {
         }
         if json {
             var object: [String: Any] = ["size": size, "seconds_per_iteration": seconds, "peak_rss_mb": peakMB,
-                                         "threads": parallel.workers, "repeats": repeats]
+                                         "threads": parallel.workers, "repeats": repeats, "padding": padding.description]
             if profile { object["profile"] = stages }
             print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
         } else {
-            print(String(format: "%d×%d: %.3f s per iteration (median of %d), peak memory %.0f MB, %d threads", size, size,
-                         seconds, repeats, peakMB, parallel.workers))
+            print(String(format: "%d×%d: %.3f s per iteration (median of %d), peak memory %.0f MB, %d threads, padding %@",
+                         size, size, seconds, repeats, peakMB, parallel.workers, padding.description))
             if profile {
                 print("stage                             ms/iteration  share  GFLOP/s (convolutions: 2·9·Cin·Cout·H·W)")
                 for row in stages {

@@ -10,6 +10,8 @@ struct StyleOptions: RuleChecked {
     @Option(parsing: .unconditional, help: "Style picture's longer side as a multiple of the content's (default 1; with --preset report each painting keeps its own size).")
     var styleScale: Double?
     @Option(help: "Pooling in VGG19: max or average.") var pooling: Pooling = .max
+    @Option(help: "What VGG19's convolutions see beyond the picture's edge: zeros (VGG's own), replicate or reflect (in the first convolution), replicate-all or reflect-all (in every one).")
+    var padding: NetworkPadding?
     @Option(help: "Keep the photo's colours: luminance (its colour, the result's light) or transfer (the painting recoloured to the photo's colour statistics first).")
     var preserveColor: ColorPreservation?
 
@@ -29,4 +31,8 @@ struct StyleOptions: RuleChecked {
 }
 
 extension Pooling: ExpressibleByArgument {}
+extension NetworkPadding: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+    public static var allValueStrings: [String] { names }
+}
 extension ColorPreservation: ExpressibleByArgument {}

@@ -130,7 +130,7 @@ struct StylizeCommand: ParsableCommand, RuleChecked {
                 ("--beta1", beta1 != nil), ("--beta2", beta2 != nil), ("--epsilon", epsilon != nil),
                 ("--content-weight", contentWeight != nil), ("--style-weight", styleWeight != nil),
                 ("--tv-weight", tvWeight != nil), ("--strength", strength != nil), ("--preset", preset != nil),
-                ("--upscale", upscale), ("--margin", margin != nil), ("--seed", seed != nil), ("--weights", weights != nil),
+                ("--upscale", upscale), ("--margin", margin != nil), ("--padding", styles.padding != nil), ("--seed", seed != nil), ("--weights", weights != nil),
                 ("--every", timelapse.everyOption != nil), ("--memory-limit", memoryLimit != nil)]
             if let name = fixed.first(where: \.1)?.0 {
                 throw ValidationError("\(name) is fixed by the checkpoint; "
@@ -195,7 +195,8 @@ struct StylizeCommand: ParsableCommand, RuleChecked {
             content: content!, styles: styles.style, styleBlend: styles.blend,
             styleScale: styles.styleScale ?? (preset == .report ? nil : 1), maxSize: maxSize, upscale: upscale,
             preserveColor: styles.preserveColor, margin: margin)
-        return SessionSettings(pictures: pictures, run: runSettings(), pooling: styles.pooling, scales: scales,
+        return SessionSettings(pictures: pictures, run: runSettings(), pooling: styles.pooling,
+                               padding: styles.padding ?? (preset == .report ? .zeros : nil), scales: scales,
                                coarseIterations: coarseIterations, film: FilmSettings(every: timelapse.every, smooth: smooth),
                                weights: weights ?? WeightsLocation.defaultPath,
                                memoryLimit: memoryLimit.flatMap(MemoryPlan.parseSize))

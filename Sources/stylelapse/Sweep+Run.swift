@@ -69,7 +69,8 @@ extension SweepCommand {
             for (axis, v) in zip(axes, values) { axis.apply(&run, v) }
             if !quiet { FileHandle.standardError.write(Data("cell \(i + 1)/\(grid.count): \(plain(values))\n".utf8)) }
             let session = try StylizeSession(
-                settings: SessionSettings(pictures: pictureSettings, run: run, pooling: styles.pooling, scales: 1,
+                settings: SessionSettings(pictures: pictureSettings, run: run, pooling: styles.pooling,
+                                          padding: styles.padding, scales: 1,
                                           film: FilmSettings(every: timelapse.every), weights: weightsPath),
                 network: network, pictures: pictures, parallel: parallel)
             network = session.network

@@ -13,7 +13,8 @@ final class CheckpointCommandTests: XCTestCase {
 
     override func setUpWithError() throws { _ = try RealWeights.require() }
 
-    func resumeMatchesUninterrupted(_ extra: [String]) throws {
+    /// `optimised`: the optimised picture's width and height (the photo's 48×32, with a margin around it).
+    func resumeMatchesUninterrupted(_ extra: [String], optimised: (Int, Int) = (48, 32)) throws {
         let dir = TemporaryFolder()
         let common = ["stylize", "--content", content, "--style", style, "--max-size", "48", "--quiet",
                       "--hold", "0", "--pace", "iterations", "--intro", "0", "--outro", "0", "--checkpoint-every", "2"] + extra
@@ -30,7 +31,8 @@ final class CheckpointCommandTests: XCTestCase {
         let a = try Checkpoint.load(dir.file("ckw")).state, b = try Checkpoint.load(dir.file("cks")).state
         XCTAssertEqual(a.iteration, 9)
         XCTAssertEqual(b.iteration, 9)
-        XCTAssertEqual([a.x.count, b.x.count, a.best.count, b.best.count], Array(repeating: 3 * 48 * 32, count: 4))
+        XCTAssertEqual([a.x.count, b.x.count, a.best.count, b.best.count],
+                       Array(repeating: 3 * optimised.0 * optimised.1, count: 4))
         XCTAssertTrue(zip(a.x, b.x).allSatisfy { $0.bitPattern == $1.bitPattern }, "same final image, bit for bit")
         XCTAssertTrue(zip(a.best, b.best).allSatisfy { $0.bitPattern == $1.bitPattern }, "same best image")
         XCTAssertEqual(a.loss.total.bitPattern, b.loss.total.bitPattern, "same loss, bit for bit")
@@ -46,6 +48,34 @@ final class CheckpointCommandTests: XCTestCase {
     func testAdamResumesBitForBit() throws { try resumeMatchesUninterrupted(["--preset", "report"]) }
 
     func testLBFGSResumesBitForBit() throws { try resumeMatchesUninterrupted([]) }
+
+    /// A run of 0 steps checkpoints the photo and no gradient; resumed, it goes on as a run that started with more
+    /// steps (L-BFGS's refused it as damaged, Adam's already did this).
+    func testACheckpointOfNoStepsResumes() throws {
+        let dir = TemporaryFolder()
+        for optimizer in ["lbfgs", "adam"] {
+            let common = ["stylize", "--content", content, "--style", style, "--max-size", "40", "--scales", "1",
+                          "--quiet", "--optimizer", optimizer]
+            let none = try Command.run(common + ["--iterations", "0", "--output", dir.file("\(optimizer)0.png"),
+                                                 "--checkpoint", dir.file("ck-\(optimizer)")])
+            XCTAssertEqual(none.status, 0, none.stderr)
+            let resumed = try Command.run(["stylize", "--resume", dir.file("ck-\(optimizer)"), "--iterations", "3", "--quiet"])
+            XCTAssertEqual(resumed.status, 0, "\(optimizer): \(resumed.stderr)")
+            let whole = try Command.run(common + ["--iterations", "3", "--output", dir.file("\(optimizer)3.png"),
+                                                  "--checkpoint", dir.file("ckw-\(optimizer)")])
+            XCTAssertEqual(whole.status, 0, whole.stderr)
+            guard resumed.status == 0 else { continue }
+            let (a, b) = (try Checkpoint.load(dir.file("ck-\(optimizer)")).state, try Checkpoint.load(dir.file("ckw-\(optimizer)")).state)
+            XCTAssertEqual(a.iteration, 3)
+            XCTAssertEqual(a.loss.total.bitPattern, b.loss.total.bitPattern, "\(optimizer): the same loss, bit for bit")
+            XCTAssertTrue(zip(a.x, b.x).allSatisfy { $0.bitPattern == $1.bitPattern }, "\(optimizer): the same picture")
+        }
+    }
+
+    /// The network's padding and the margin are the checkpoint's: a resumed run that lost them would end elsewhere.
+    func testPaddedRunWithAMarginResumesBitForBit() throws {
+        try resumeMatchesUninterrupted(["--padding", "reflect-all", "--margin", "4"], optimised: (56, 40))
+    }
 
     /// The timelapse's moving average is part of the checkpoint: the resumed video's frames go on from it.
     func testSmoothedTimelapseResumes() throws { try resumeMatchesUninterrupted(["--smooth", "0.3"]) }

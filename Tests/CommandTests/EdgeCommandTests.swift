@@ -1,14 +1,15 @@
-// --margin: the photo optimised with mirrored pixels around it, every picture the run shows cropped back to the
-// photo's size (toward #18: no frame from VGG19's zero padding).
+// The picture's edge (#18): --margin (the photo optimised with mirrored pixels around it, every picture the run shows
+// cropped back to the photo's size) and --padding (what VGG19's convolutions see beyond the edge).
 
 import Foundation
 import ImageFiles
+import Network
 import StyleLapse
 import TestSupport
 import Timelapse
 import XCTest
 
-final class MarginCommandTests: XCTestCase {
+final class EdgeCommandTests: XCTestCase {
     override func setUpWithError() throws { _ = try RealWeights.require() }
 
     func testTheMarginIsOptimisedAndCroppedFromEveryPicture() throws {
@@ -53,5 +54,33 @@ final class MarginCommandTests: XCTestCase {
             XCTAssertEqual(c[x, y, 0], p[r(x - 2, 24), r(y - 2, 16), 0], "(\(x), \(y))")
         } }
         XCTAssertEqual(pictures.picture(c.planar), p, "a picture of the optimised pixels is the photo's size again")
+    }
+
+    /// --padding reaches the network (the run's losses differ from zero padding's, each choice's own), is refused
+    /// when misspelt with the names it takes, and is fixed by a checkpoint.
+    func testPaddingIsTheNetworksAndTheCheckpointKeepsIt() throws {
+        let dir = TemporaryFolder()
+        let run = ["stylize", "--content", Fixture.path("demo/chelsea.png"), "--style", Fixture.path("demo/starry_night.jpg"),
+                   "--max-size", "48", "--iterations", "0", "--scales", "1", "--quiet"]
+        var totals: [String: Double] = [:]
+        for padding in ["zeros", "replicate", "reflect", "replicate-all", "reflect-all"] {
+            let result = try Command.run(run + ["--padding", padding, "--output", dir.file("\(padding).png"),
+                                                "--trace", dir.file("\(padding).jsonl")])
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let line = try String(contentsOfFile: dir.file("\(padding).jsonl"), encoding: .utf8).split(separator: "\n")[0]
+            totals[padding] = (try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any])["total"] as? Double
+        }
+        XCTAssertEqual(Set(totals.values).count, 5, "each padding its own loss of the photo: \(totals)")
+        let bad = try Command.run(run + ["--padding", "mirror", "--output", dir.file("x.png")])
+        XCTAssertEqual(bad.status, 64)
+        XCTAssertTrue(bad.stderr.contains("zeros") && bad.stderr.contains("reflect-all"), bad.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.file("x.png")))
+        let checkpointed = try Command.run(run + ["--padding", "reflect", "--output", dir.file("c.png"),
+                                                  "--checkpoint", dir.file("ck")])
+        XCTAssertEqual(checkpointed.status, 0, checkpointed.stderr)
+        XCTAssertEqual(try Checkpoint.load(dir.file("ck")).settings.padding, NetworkPadding(.reflect))
+        let resumed = try Command.run(["stylize", "--resume", dir.file("ck"), "--padding", "zeros"])
+        XCTAssertEqual(resumed.status, 64)
+        XCTAssertTrue(resumed.stderr.contains("--padding is fixed by the checkpoint"), resumed.stderr)
     }
 }
