@@ -116,12 +116,16 @@ enum DirectConv {
     static func bandRows(height: Int, pairs: Int) -> Int { max(1, min(height, (height * pairs + 15) / 16)) }
 
     /// output[o] = Σ_i W[o, i] ⋆ input[i] (+ bias) (ReLU), K = weights.kernelSize, 'same' zero padding.
-    /// With `accumulate`, the result is added to what `output` holds (the bias is then not used).
+    /// With `accumulate`, the result is added to what `output` holds (the bias is then not used). `rows`: only those
+    /// output rows (nil: all).
     static func run(input: BlockedTensor, output: BlockedTensor, weights: PackedConvWeights, relu: Bool,
-                    accumulate: Bool = false, parallel: Parallel) {
-        let height = output.shape.height, width = output.shape.width
+                    accumulate: Bool = false, rows outputRows: Range<Int>? = nil, parallel: Parallel) {
+        let width = output.shape.width
+        let span = outputRows ?? 0..<output.shape.height
+        let (first, height) = (span.lowerBound, span.count)
         let k = weights.kernelSize
-        precondition(input.blocks == weights.inBlocks)
+        precondition(input.blocks == weights.inBlocks && span.lowerBound >= 0 && span.upperBound <= output.shape.height)
+        guard height > 0 else { return }
         let pairs = weights.outPairs
         let band = bandRows(height: height, pairs: pairs)
         let bands = (height + band - 1) / band
@@ -130,7 +134,7 @@ enum DirectConv {
         let inset = k == 3 ? 0 : 1
         parallel.forEach(pairs * bands) { item in
             let pair = item / bands
-            let rows = (item % bands) * band..<min(height, (item % bands + 1) * band)
+            let rows = first + (item % bands) * band..<first + min(height, (item % bands + 1) * band)
             let block0 = 2 * pair
             // A last pair with one real output block computes the second from zero weights and stores it nowhere:
             // its stores go to a scratch row.

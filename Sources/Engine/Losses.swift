@@ -21,6 +21,43 @@ public enum MeanSquaredError {
         return total / Double(a.shape.count)
     }
 
+    /// Σ (a − b)² over rows `rows` of `a` against the rows of `b` from `bRow` on (the same channels and width): a
+    /// band of a map against the whole target. Not divided by the count.
+    public static func sumOfSquares(_ a: BlockedTensor, rows: Range<Int>, _ b: BlockedTensor, bRow: Int) -> Double {
+        precondition(a.blocks == b.blocks && a.shape.width == b.shape.width && rows.lowerBound >= 0
+            && rows.upperBound <= a.shape.height && bRow >= 0 && bRow + rows.count <= b.shape.height, "sumOfSquares: rows")
+        var total = 0.0
+        for block in 0..<a.blocks {
+            for y in rows {
+                let pa = a.pointer(block: block, y: y, x: 0), pb = b.pointer(block: block, y: bRow + y - rows.lowerBound, x: 0)
+                var s = Vec8.zero
+                for x in 0..<a.shape.width {
+                    let d = load8(pa + 8 * x) - load8(pb + 8 * x)
+                    s = s.addingProduct(d, d)
+                }
+                total += SIMD8<Double>(s).sum()
+            }
+        }
+        return total
+    }
+
+    /// grad[rows] += k · (a − b) over rows `rows` of `a` and `grad`, against `b`'s rows from `bRow` on: the
+    /// gradient of (k/2) · `sumOfSquares`, for a band.
+    public static func addGradient(_ a: BlockedTensor, rows: Range<Int>, _ b: BlockedTensor, bRow: Int, k: Double,
+                                   into grad: BlockedTensor) {
+        precondition(grad.shape == a.shape && a.blocks == b.blocks && a.shape.width == b.shape.width
+            && rows.lowerBound >= 0 && rows.upperBound <= a.shape.height && bRow + rows.count <= b.shape.height,
+            "addGradient: rows")
+        let kv = Vec8(repeating: Float(k))
+        for block in 0..<a.blocks {
+            for y in rows {
+                let pa = a.pointer(block: block, y: y, x: 0), pb = b.pointer(block: block, y: bRow + y - rows.lowerBound, x: 0)
+                let pg = grad.pointer(block: block, y: y, x: 0)
+                for x in 0..<a.shape.width { store8(load8(pg + 8 * x) + kv * (load8(pa + 8 * x) - load8(pb + 8 * x)), pg + 8 * x) }
+            }
+        }
+    }
+
     /// grad (+)= scale · 2(a − b) / (C·H·W), the gradient of `scale · forward(a, b)` with respect to `a`.
     public static func backward(_ a: BlockedTensor, _ b: BlockedTensor, scale: Double, into grad: BlockedTensor,
                                 accumulate: Bool) {

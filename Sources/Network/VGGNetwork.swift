@@ -266,6 +266,15 @@ extension VGGArchitecture {
         }
     }
 
+    /// Bytes of the weights the border's gradient reads in the convolutions `padding` pads with other than zeros
+    /// (9 taps × Cout × Cin rounded up to 8, per such convolution; see ConvBorder.swift).
+    public func borderWeightBytes(_ padding: NetworkPadding) -> Int {
+        layers.indices.reduce(0) { total, i in
+            let l = layers[i]
+            return total + (padding.mode(ofLayer: i) == .zeros ? 0 : 4 * 9 * l.outChannels * ((l.inChannels + 7) / 8 * 8))
+        }
+    }
+
     /// Floats of weights and biases as stored in a weights file.
     public var parameterCount: Int { layers.reduce(0) { $0 + $1.outChannels * ($1.inChannels * 9 + 1) } }
 }

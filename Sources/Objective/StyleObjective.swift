@@ -29,7 +29,15 @@ public final class StyleObjective {
     /// The settings; only the style weight changes after construction (`steer`).
     public private(set) var settings: ObjectiveSettings
     public let imageShape: Shape
+    /// The bands the image is evaluated in (nil: the whole image on one tape); see StyleObjective+Bands.swift.
+    public let layout: BandLayout?
+    /// The whole image's tape, or one slab's.
     let tape: VGGTape
+    /// A banded evaluation's slab of the image and its gradient, the Gram sums across bands.
+    let slab: (image: BlockedTensor, gradient: BlockedTensor)?
+    let gramSums: [GramSums]
+    /// The shape of each style layer's map and the content layer's, for the whole image.
+    let styleShapes: [Shape]
     let styleTargets: [[Float]]
     let contentTarget: BlockedTensor
     var grams: [[Float]]
@@ -46,39 +54,58 @@ public final class StyleObjective {
     /// `content` and `style` are RGB images (3 channels, 0…255); the optimised image has `content`'s size.
     /// The style image may have another size: its Grams are normalised by its own size.
     public convenience init(network: VGGNetwork, settings: ObjectiveSettings, content: BlockedTensor,
-                            style: BlockedTensor, parallel: Parallel = .serial) {
-        self.init(network: network, settings: settings, content: content, styles: [(style, 1)], parallel: parallel)
+                            style: BlockedTensor, bandRows: Int? = nil, parallel: Parallel = .serial) {
+        self.init(network: network, settings: settings, content: content, styles: [(style, 1)], bandRows: bandRows,
+                  parallel: parallel)
     }
 
     /// Several styles blended: each style layer's target is Σ wᵢ·Aᵢ, the weighted sum of the styles' Gram
     /// matrices (weights as given; a blend 1, 0 is exactly the first style alone).
+    ///
+    /// `bandRows`: evaluate in bands of about that many rows (`BandLayout`), each on a slab of the image, the
+    /// style pictures too: memory for a slab instead of the whole image, the same losses and gradient. Nil, or
+    /// bands that would cover the image anyway: the whole image on one tape.
     public init(network: VGGNetwork, settings: ObjectiveSettings, content: BlockedTensor,
-                styles: [(image: BlockedTensor, weight: Double)], parallel: Parallel = .serial) {
+                styles: [(image: BlockedTensor, weight: Double)], bandRows: Int? = nil, parallel: Parallel = .serial) {
         precondition(!styles.isEmpty, "StyleObjective: at least one style")
         self.network = network
         self.settings = settings
         self.parallel = parallel
         imageShape = content.shape
+        let styleDeepest = settings.styleLayers.map(\.layer).max()!
+        func layout(_ height: Int, _ deepest: VGGLayer) -> BandLayout? {
+            bandRows.flatMap { BandLayout(height: height, bandRows: $0, halo: network.architecture.reach(upTo: deepest)) }
+        }
         // The style image's tape is made, used and released before the content's is allocated: the two are never
         // held at once (at 1024² each is gigabytes).
         var targets: [[Float]] = []
         for (k, style) in styles.enumerated() {
-            let styleTape = VGGTape(network: network, height: style.image.shape.height,
-                                    width: style.image.shape.width, deepest: settings.styleLayers.map(\.layer).max()!)
-            network.forward(style.image, recording: styleTape, parallel: parallel)
-            for (i, l) in settings.styleLayers.enumerated() {
-                let g = Self.gram(styleTape.output(l.layer), settings, parallel)
-                let w = Float(style.weight)
+            let grams = Self.styleGrams(network, settings, style.image, layout(style.image.shape.height, styleDeepest),
+                                        parallel)
+            let w = Float(style.weight)
+            for (i, g) in grams.enumerated() {
                 if k == 0 { targets.append(g.map { w * $0 }) } else { for j in g.indices { targets[i][j] += w * g[j] } }
             }
         }
         styleTargets = targets
-        tape = VGGTape(network: network, height: content.shape.height, width: content.shape.width,
-                       deepest: settings.deepestLayer)
-        network.forward(content, recording: tape, parallel: parallel)
-        let p = tape.output(settings.contentLayer)
-        contentTarget = BlockedTensor(p.shape)
-        contentTarget.copy(from: p)
+        let bands = layout(content.shape.height, settings.deepestLayer)
+        let slabHeight = bands?.slabRows ?? content.shape.height
+        let tape = VGGTape(network: network, height: slabHeight, width: content.shape.width, deepest: settings.deepestLayer)
+        let slabShape = Shape(channels: 3, height: slabHeight, width: content.shape.width)
+        let slab = bands == nil ? nil : (image: BlockedTensor(slabShape), gradient: BlockedTensor(slabShape))
+        let shapes = network.architecture.mapShapes(height: content.shape.height, width: content.shape.width)
+        styleShapes = settings.styleLayers.map { shapes[$0.layer]! }
+        gramSums = styleShapes.map { GramSums(channels: $0.channels) }
+        let target = BlockedTensor(shapes[settings.contentLayer]!)
+        Self.eachBand(network, content, bands, tape, slab?.image, parallel) { band in
+            let p = tape.output(settings.contentLayer)
+            let rows: (slab: Range<Int>, picture: Int) = band.map {
+                bands!.rows($0, level: settings.contentLayer.block - 1, slabMapRows: p.shape.height)
+            } ?? (0..<p.shape.height, 0)
+            target.copyRows(from: p, rows.slab.lowerBound, to: rows.picture, count: rows.slab.count)
+        }
+        (self.layout, self.tape, self.slab, contentTarget) = (bands, tape, slab, target)
+        let p = contentTarget
         grams = styleTargets
         gramGradients = styleTargets
         let count = Double(p.shape.count)
@@ -92,10 +119,7 @@ public final class StyleObjective {
             }
         case (.none, let convention):
             contentScale = convention == .meanSquared ? 1 / count : 0.5
-            styleScales = settings.styleLayers.map { [tape] in
-                let f = tape.output($0.layer).shape
-                return settings.style.lossScale(channels: f.channels, pixels: f.pixels)
-            }
+            styleScales = styleShapes.map { settings.style.lossScale(channels: $0.channels, pixels: $0.pixels) }
         }
     }
 
@@ -123,32 +147,22 @@ public final class StyleObjective {
     /// The loss of `image` (RGB 0…255); when `gradient` is given, it is overwritten with ∂total/∂image.
     public func evaluate(_ image: BlockedTensor, gradient: BlockedTensor? = nil) -> LossBreakdown {
         precondition(image.shape == imageShape, "StyleObjective: image is \(image.shape), expected \(imageShape)")
+        if layout != nil { return evaluateInBands(image, gradient: gradient) }
         network.forward(image, recording: tape, parallel: parallel, profile: profile)
         let s = settings
-        var styleLayers: [Double] = []
         for (i, l) in s.styleLayers.enumerated() {
             let f = tape.output(l.layer)
-            let c = f.shape.channels
             profile.measure("Gram forward") {
                 Gram.forward(f, normalization: Self.gramNormalization(f.shape, s), into: &grams[i], parallel: parallel)
             }
-            let scale = styleScales[i]
-            var sum = 0.0
-            let k = 2 * scale * l.weight * s.styleWeight
-            for j in 0..<(c * c) {
-                let d = Double(grams[i][j]) - Double(styleTargets[i][j])
-                sum += d * d
-                gramGradients[i][j] = Float(k * d)
-            }
-            styleLayers.append(scale * sum)
         }
         let f = tape.output(s.contentLayer)
-        let sum = MeanSquaredError.forward(f, contentTarget) * Double(f.shape.count)
-        let content = sum * contentScale
+        let content = MeanSquaredError.forward(f, contentTarget) * Double(f.shape.count) * contentScale
+        let styleLayers = styleLosses()
         let tv = s.tvWeight != 0 ? TotalVariation.forward(image) : 0
         if let gradient {
             // Each loss's gradient enters where the backward walk reaches its layer.
-            network.backward(tape, seeded: Set(s.styleLayers.map(\.layer) + [s.contentLayer]), seed: { layer, g, add in
+            network.backward(tape, seeded: seededLayers, seed: { layer, g, add in
                 var accumulate = add
                 for (i, l) in s.styleLayers.enumerated() where l.layer == layer {
                     let f = tape.output(layer)
@@ -165,6 +179,31 @@ public final class StyleObjective {
             }, into: gradient, parallel: parallel, profile: profile)
             if s.tvWeight != 0 { TotalVariation.backward(image, scale: s.tvWeight, into: gradient, accumulate: true) }
         }
+        return breakdown(styleLayers: styleLayers, content: content, tv: tv)
+    }
+
+    /// The layers whose losses seed the backward.
+    var seededLayers: Set<VGGLayer> { Set(settings.styleLayers.map(\.layer) + [settings.contentLayer]) }
+
+    /// E_l of each style layer from `grams`, writing ∂total/∂G into `gramGradients`.
+    func styleLosses() -> [Double] {
+        let s = settings
+        return s.styleLayers.indices.map { i in
+            let c = styleShapes[i].channels
+            let scale = styleScales[i]
+            var sum = 0.0
+            let k = 2 * scale * s.styleLayers[i].weight * s.styleWeight
+            for j in 0..<(c * c) {
+                let d = Double(grams[i][j]) - Double(styleTargets[i][j])
+                sum += d * d
+                gramGradients[i][j] = Float(k * d)
+            }
+            return scale * sum
+        }
+    }
+
+    func breakdown(styleLayers: [Double], content: Double, tv: Double) -> LossBreakdown {
+        let s = settings
         let style = zip(styleLayers, s.styleLayers).reduce(0) { $0 + $1.0 * $1.1.weight }
         return LossBreakdown(total: s.styleWeight * style + s.contentWeight * content + s.tvWeight * tv,
                              style: style, content: content, tv: tv, styleLayers: styleLayers)

@@ -126,11 +126,12 @@ public final class StylizeSession {
             let c = Resample.fitting(width: content.width, height: content.height, maxSide: side)
             let s = (width: Int(Double(style.width) * scale), height: Int(Double(style.height) * scale))
             guard min(c.width, c.height, s.width, s.height) >= 16 else { return nil }
-            return MemoryPlan(pooling: settings.pooling, objective: settings.run.objective, content: c, style: s,
+            return MemoryPlan(pooling: settings.pooling, padding: settings.networkPadding, objective: settings.run.objective,
+                              content: c, style: s,
                               optimizer: settings.run.optimizer, historySize: settings.run.lbfgs.historySize,
                               video: true)
         }
-        let estimate = MemoryPlan(pooling: settings.pooling, objective: settings.run.objective,
+        let estimate = MemoryPlan(pooling: settings.pooling, padding: settings.networkPadding, objective: settings.run.objective,
                                   content: (content.width, content.height), style: (style.width, style.height),
                                   optimizer: settings.run.optimizer, historySize: settings.run.lbfgs.historySize,
                                   video: true).peak

@@ -21,10 +21,10 @@ public struct MemoryPlan: Sendable {
 
     public var peak: Int { max(loading, setup, running) }
 
-    public init(architecture: VGGArchitecture = .vgg19, pooling: Pooling = .max, objective: ObjectiveSettings,
-                content: (width: Int, height: Int), style: (width: Int, height: Int), optimizer: OptimizerChoice,
-                historySize: Int, video: Bool) {
-        let packed = architecture.packedWeightBytes
+    public init(architecture: VGGArchitecture = .vgg19, pooling: Pooling = .max, padding: NetworkPadding = .zeros,
+                objective: ObjectiveSettings, content: (width: Int, height: Int), style: (width: Int, height: Int),
+                optimizer: OptimizerChoice, historySize: Int, video: Bool) {
+        let packed = architecture.packedWeightBytes + architecture.borderWeightBytes(padding)
         let file = 4 * architecture.parameterCount
         // Packing runs layer by layer from the file's floats; Winograd layers also hold their OIHW copy turned for
         // the backward pass while they are transformed.
