@@ -2,6 +2,8 @@
 // rows of the picture and is computed on a slab of rows around it, the halo wide enough that every value its losses
 // and gradient depend on equals the whole picture's.
 
+import Engine
+
 /// Horizontal bands of a `height`-row picture, each computed on a slab of `slabRows` rows.
 ///
 /// A value of a layer depends on the picture within the layer's reach (`VGGArchitecture.reach`); a slab's rows near
@@ -61,5 +63,16 @@ extension VGGArchitecture {
             if l.layer == layer { break }
         }
         return total
+    }
+
+    /// The shape of every layer's map for a `height`×`width` picture.
+    public func mapShapes(height: Int, width: Int) -> [VGGLayer: Shape] {
+        var out: [VGGLayer: Shape] = [:]
+        var (h, w) = (height, width)
+        for l in layers {
+            if l.layer.conv == 1 && l.layer.block > 1 { (h, w) = (h / 2, w / 2) }
+            out[l.layer] = Shape(channels: l.outChannels, height: h, width: w)
+        }
+        return out
     }
 }

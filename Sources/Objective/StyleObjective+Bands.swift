@@ -92,16 +92,3 @@ extension StyleObjective {
         }
     }
 }
-
-extension VGGArchitecture {
-    /// The shape of every layer's map for a `height`×`width` picture.
-    public func mapShapes(height: Int, width: Int) -> [VGGLayer: Shape] {
-        var out: [VGGLayer: Shape] = [:]
-        var (h, w) = (height, width)
-        for l in layers {
-            if l.layer.conv == 1 && l.layer.block > 1 { (h, w) = (h / 2, w / 2) }
-            out[l.layer] = Shape(channels: l.outChannels, height: h, width: w)
-        }
-        return out
-    }
-}

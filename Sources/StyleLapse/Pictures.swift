@@ -26,7 +26,7 @@ public struct Pictures: Sendable {
     /// `maxSize`. Every picture needs 16 pixels a side.
     public init(_ settings: PictureSettings) throws {
         let content = try ImageFile.read(settings.content).resized(maxSide: settings.maxSize, enlarge: settings.upscale)
-        let margin = settings.margin ?? 0
+        let margin = settings.margin ?? (settings.defaultMargin == true ? Self.defaultMargin(content) : 0)
         styles = try settings.styles.map { stylePath -> RGBImage in
             let picture = try ImageFile.read(stylePath)
             let fitted: RGBImage
@@ -51,6 +51,10 @@ public struct Pictures: Sendable {
         (self.content, photo, self.margin) = (padded, content, margin)
         (colors, contentPixels) = (settings.preserveColor, padded.planar)
     }
+
+    /// StyleLapse's default margin for a photo at its working size: 16 pixels, which leaves no frame (tools/edge-compare),
+    /// or a quarter of the shorter side when that is less.
+    public static func defaultMargin(_ photo: RGBImage) -> Int { min(16, min(photo.width, photo.height) / 4) }
 
     /// The largest painting (the one whose tape is largest).
     public var largestStyle: RGBImage { styles.max { $0.width * $0.height < $1.width * $1.height }! }

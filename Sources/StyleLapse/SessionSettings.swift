@@ -23,15 +23,19 @@ public struct PictureSettings: Codable, Sendable, Equatable {
     public var upscale: Bool
     /// Keep the photo's colours.
     public var preserveColor: ColorPreservation?
-    /// Pixels of the photo mirrored around it, optimised with it and cropped from every picture (nil or 0: none):
-    /// the edge then has neighbours, and VGG19's zero padding paints no frame on the picture.
+    /// Pixels of the photo mirrored around it, optimised with it and cropped from every picture: the edge then has
+    /// neighbours, and VGG19's zero padding paints no frame on the picture. Nil: `defaultMargin` decides.
     public var margin: Int?
+    /// With `margin` nil: true, StyleLapse's default margin (`Pictures.defaultMargin`: 16 pixels, a quarter of the
+    /// photo's shorter side when that is less); nil or false, none (settings written before the default existed).
+    public var defaultMargin: Bool?
 
-    /// The pictures; `styleScale` nil keeps each painting at its own size.
+    /// The pictures; `styleScale` nil keeps each painting at its own size; `margin` nil: the default margin.
     public init(content: String, styles: [String], styleBlend: [Double]? = nil, styleScale: Double? = 1,
                 maxSize: Int = 512, upscale: Bool = false, preserveColor: ColorPreservation? = nil, margin: Int? = nil) {
         (self.content, self.styles, self.styleBlend, self.styleScale) = (content, styles, styleBlend, styleScale)
         (self.maxSize, self.upscale, self.preserveColor, self.margin) = (maxSize, upscale, preserveColor, margin)
+        defaultMargin = margin == nil ? true : nil
     }
 
     /// The blend weights, one per painting.
@@ -73,6 +77,9 @@ public struct SessionSettings: Codable, Sendable, Equatable {
     public var weights: String
     /// Refuse to start when the estimated peak exceeds this many bytes (the memory available is always a limit).
     public var memoryLimit: Int?
+    /// Evaluate the objective in bands of this many rows (0: the whole picture on one tape) whatever the memory;
+    /// nil: the fastest way that fits (`MemoryPlan.fastest`).
+    public var bandRows: Int?
     /// Changes of the style weight during the run, in order (see `StylizeSession.steer`); nil or empty: none.
     public var steering: [SteerChange]?
 
@@ -80,14 +87,16 @@ public struct SessionSettings: Codable, Sendable, Equatable {
     public init(pictures: PictureSettings, run: StylizeSettings = .standard, pooling: Pooling = .max,
                 padding: NetworkPadding? = nil, scales: Int? = nil, coarseIterations: Int? = nil,
                 film: FilmSettings = FilmSettings(), weights: String = WeightsLocation.defaultPath,
-                memoryLimit: Int? = nil) {
+                memoryLimit: Int? = nil, bandRows: Int? = nil) {
+        self.bandRows = bandRows
         (self.pictures, self.run, self.pooling, self.padding, self.scales) = (pictures, run, pooling, padding, scales)
         (self.coarseIterations, self.film, self.weights, self.memoryLimit) = (coarseIterations, film, weights, memoryLimit)
     }
 
     /// The origin report's run on `content` and `style`: `StylizeSettings.report`, every picture at its own size.
     public static func report(content: String, style: String, maxSize: Int = 512) -> SessionSettings {
-        SessionSettings(pictures: PictureSettings(content: content, styles: [style], styleScale: nil, maxSize: maxSize),
+        SessionSettings(pictures: PictureSettings(content: content, styles: [style], styleScale: nil, maxSize: maxSize,
+                                                  margin: 0),
                         run: .report, padding: .zeros)
     }
 

@@ -16,6 +16,9 @@ public struct StylizePlan: Sendable {
     public var passes: [ScalePass]
     /// The estimated peak memory in bytes.
     public var memoryEstimate: Int
+    /// The final pass's objective is evaluated in bands of this many rows (nil: the whole picture on one tape), the
+    /// fastest way that fits the memory (`MemoryPlan.fastest`); each pass chooses its own.
+    public var bandRows: Int? = nil
     /// Iterations the whole run records, every pass's iteration 0 included.
     public var totalIterations: Int { passes.reduce(passes.count - 1) { $0 + $1.iterations } }
     /// The run-wide iteration a resumed session continues after (nil for a new run).

@@ -102,10 +102,14 @@ extension StylizeSession {
         }
         var objectiveSettings = settings.run.objective
         objectiveSettings.styleWeight = settings.styleWeight(at: first)
-        return StyleObjective(network: network, settings: objectiveSettings,
-                              content: Pictures.tensor(sized(pictures.content)),
-                              styles: zip(pictures.styles, settings.pictures.blend).map { (Pictures.tensor(sized($0)), $1) },
-                              parallel: parallel)
+        let (content, styles) = (sized(pictures.content), pictures.styles.map(sized))
+        let largest = styles.max { $0.width * $0.height < $1.width * $1.height }!
+        // Each pass the fastest way that fits (a coarse pass may fit whole where the final one needs bands).
+        let memory = Self.memoryPlan(settings, budget: Self.budget(settings), content: (content.width, content.height),
+                                     style: (largest.width, largest.height))
+        return StyleObjective(network: network, settings: objectiveSettings, content: Pictures.tensor(content),
+                              styles: zip(styles, settings.pictures.blend).map { (Pictures.tensor($0), $1) },
+                              bandRows: memory?.bandRows ?? plan.bandRows, parallel: parallel)
     }
 
     /// A resumed session's history: the iterations in its checkpoint's trace up to `last`, and (when filming) the

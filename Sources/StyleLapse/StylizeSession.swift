@@ -78,13 +78,13 @@ public final class StylizeSession {
                                       problem: "damaged checkpoint (its picture does not fit the run's passes)")
             }
         }
-        let estimate = try Self.checkMemory(settings, pictures: pictures)
+        let memory = try Self.checkMemory(settings, pictures: pictures)
         self.settings = settings
         self.pictures = pictures
         self.digests = digests
         self.resumed = resumed
         plan = StylizePlan(width: pictures.photo.width, height: pictures.photo.height, margin: pictures.margin,
-                           passes: passes, memoryEstimate: estimate,
+                           passes: passes, memoryEstimate: memory.peak, bandRows: memory.bandRows,
                            resumedAt: resumed.map { $0.snapshot.pass.firstIteration + $0.snapshot.state.iteration })
         self.network = try network.flatMap { $0.pooling == settings.pooling && $0.padding == settings.networkPadding ? $0 : nil }
             ?? VGGNetwork.load(settings.weights, pooling: settings.pooling, padding: settings.networkPadding)
@@ -115,36 +115,58 @@ public final class StylizeSession {
         return stopRequested
     }
 
-    /// The estimated peak memory of `settings` on `pictures`; throws, with a `--max-size` that would fit, when it
-    /// exceeds `settings.memoryLimit` or the memory available.
-    static func checkMemory(_ settings: SessionSettings, pictures: Pictures) throws -> Int {
+    /// The memory the session may use: `settings.memoryLimit` or the memory available, the smaller (nil: no limit
+    /// known).
+    static func budget(_ settings: SessionSettings) -> Int? {
+        [settings.memoryLimit, MemoryPlan.available].compactMap { $0 }.min()
+    }
+
+    /// The fastest plan for `content` and `style` that fits `budget` (the whole picture on one tape when there is no
+    /// budget), nil when none does.
+    static func memoryPlan(_ settings: SessionSettings, budget: Int?, content: (width: Int, height: Int),
+                           style: (width: Int, height: Int)) -> MemoryPlan? {
+        if let rows = settings.bandRows {
+            let forced = MemoryPlan(pooling: settings.pooling, padding: settings.networkPadding,
+                                    objective: settings.run.objective, content: content, style: style,
+                                    optimizer: settings.run.optimizer, historySize: settings.run.lbfgs.historySize,
+                                    video: true, bandRows: rows == 0 ? nil : rows)
+            return forced.peak <= budget ?? .max ? forced : nil
+        }
+        return MemoryPlan.fastest(within: budget ?? .max, pooling: settings.pooling, padding: settings.networkPadding,
+                           objective: settings.run.objective, content: content, style: style,
+                           optimizer: settings.run.optimizer, historySize: settings.run.lbfgs.historySize, video: true)
+    }
+
+    /// The fastest plan of `settings` on `pictures` that fits the memory; throws, with a `--max-size` that would fit,
+    /// when none does.
+    static func checkMemory(_ settings: SessionSettings, pictures: Pictures) throws -> MemoryPlan {
         let content = pictures.content, style = pictures.largestStyle
         let longest = max(content.width, content.height)
+        let limit = budget(settings)
+        if let plan = memoryPlan(settings, budget: limit, content: (content.width, content.height),
+                                 style: (style.width, style.height)) { return plan }
         /// The plan with every picture scaled so the photo's longer side is `side` (nil when a side drops below 16).
-        func plan(_ side: Int) -> MemoryPlan? {
+        func plan(_ side: Int) -> MemoryPlan?? {
             let scale = Double(side) / Double(longest)
             let c = Resample.fitting(width: content.width, height: content.height, maxSide: side)
             let s = (width: Int(Double(style.width) * scale), height: Int(Double(style.height) * scale))
             guard min(c.width, c.height, s.width, s.height) >= 16 else { return nil }
-            return MemoryPlan(pooling: settings.pooling, padding: settings.networkPadding, objective: settings.run.objective,
-                              content: c, style: s,
-                              optimizer: settings.run.optimizer, historySize: settings.run.lbfgs.historySize,
-                              video: true)
+            return .some(memoryPlan(settings, budget: limit, content: c, style: s))
         }
-        let estimate = MemoryPlan(pooling: settings.pooling, padding: settings.networkPadding, objective: settings.run.objective,
-                                  content: (content.width, content.height), style: (style.width, style.height),
-                                  optimizer: settings.run.optimizer, historySize: settings.run.lbfgs.historySize,
-                                  video: true).peak
-        let limits = [settings.memoryLimit, MemoryPlan.available].compactMap { $0 }
-        guard let limit = limits.min(), estimate > limit else { return estimate }
+        let estimate = MemoryPlan(pooling: settings.pooling, padding: settings.networkPadding,
+                                  objective: settings.run.objective, content: (content.width, content.height),
+                                  style: (style.width, style.height), optimizer: settings.run.optimizer,
+                                  historySize: settings.run.lbfgs.historySize, video: true, bandRows: 16).peak
         var side = longest, hint = ""
         while let p = plan(side) {
-            if p.peak <= limit { hint = "; try --max-size \(side)"; break }
+            if p != nil { hint = "; try --max-size \(side)"; break }
             side = side * 9 / 10
         }
+        let allowed = limit ?? 0   // without a limit the whole picture's plan fits: not reached
         let mb = { (bytes: Int) in String(format: "%.0f MB", Double(bytes) / 1048576) }
-        throw StylizeError(description: "\(content.width)×\(content.height) needs about \(mb(estimate)), more than the "
-            + "\(mb(limit)) \(limit == settings.memoryLimit ? "allowed by --memory-limit" : "available")" + hint)
+        throw StylizeError(description: "\(content.width)×\(content.height) needs about \(mb(estimate)) even in bands "
+            + "of 16 rows, more than the \(mb(allowed)) "
+            + "\(allowed == settings.memoryLimit ? "allowed by --memory-limit" : "available")" + hint)
     }
 
     static func sha256(_ path: String) throws -> String {

@@ -20,26 +20,44 @@ public struct MemoryPlan: Sendable {
     public static let base = 48 << 20
 
     public var peak: Int { max(loading, setup, running) }
+    /// The rows of the bands the objective is evaluated in (nil: the whole picture on one tape).
+    public let bandRows: Int?
 
+    /// `bandRows`: the objective evaluated in bands (`StyleObjective(bandRows:)`): one slab's tape instead of the
+    /// whole picture's, for the photo and for the painting.
     public init(architecture: VGGArchitecture = .vgg19, pooling: Pooling = .max, padding: NetworkPadding = .zeros,
                 objective: ObjectiveSettings, content: (width: Int, height: Int), style: (width: Int, height: Int),
-                optimizer: OptimizerChoice, historySize: Int, video: Bool) {
+                optimizer: OptimizerChoice, historySize: Int, video: Bool, bandRows: Int? = nil) {
+        self.bandRows = bandRows
+        /// The rows a tape holds: the picture's, or a slab's.
+        func tapeRows(_ height: Int, _ deepest: VGGLayer) -> Int {
+            bandRows.flatMap { BandLayout(height: height, bandRows: $0, halo: architecture.reach(upTo: deepest)) }?.slabRows
+                ?? height
+        }
         let packed = architecture.packedWeightBytes + architecture.borderWeightBytes(padding)
         let file = 4 * architecture.parameterCount
         // Packing runs layer by layer from the file's floats; Winograd layers also hold their OIHW copy turned for
         // the backward pass while they are transformed.
         loading = Self.base + max(3 * file, file + packed)
-        let contentTape = VGGTape.bytes(architecture: architecture, pooling: pooling, height: content.height,
+        let contentRows = tapeRows(content.height, objective.deepestLayer)
+        let contentTape = VGGTape.bytes(architecture: architecture, pooling: pooling, height: contentRows,
                                         width: content.width, deepest: objective.deepestLayer)
         let styleDeepest = objective.styleLayers.map(\.layer).max()!
-        let styleTape = VGGTape.bytes(architecture: architecture, pooling: pooling, height: style.height,
+        let styleRows = tapeRows(style.height, styleDeepest)
+        let styleTape = VGGTape.bytes(architecture: architecture, pooling: pooling, height: styleRows,
                                       width: style.width, deepest: styleDeepest)
+            + (styleRows < style.height ? 2 * BlockedTensor.bytes(Shape(channels: 3, height: styleRows, width: style.width)) : 0)
         let widths = architecture.layers.reduce(into: [VGGLayer: Int]()) { $0[$1.layer] = $1.outChannels }
         let grams = objective.styleLayers.reduce(0) { $0 + 4 * 3 * widths[$1.layer]! * widths[$1.layer]! }
         setup = Self.base + packed + styleTape + grams
         let pixels = content.width * content.height
         let image = 4 * 3 * pixels                       // one planar float copy of the image
         let blocked = BlockedTensor.bytes(Shape(channels: 3, height: content.height, width: content.width))
+        // In bands: the slab of the picture and its gradient, and the content layer's whole map (the target).
+        let shapes = architecture.mapShapes(height: content.height, width: content.width)
+        let bands = contentRows < content.height
+            ? 2 * BlockedTensor.bytes(Shape(channels: 3, height: contentRows, width: content.width))
+                + BlockedTensor.bytes(shapes[objective.contentLayer]!) : 0
         let optimizerBytes: Int
         switch optimizer {
         case .adam: optimizerBytes = 10 * image          // x, g, m, v, the copies kept to undo a failed step
@@ -47,7 +65,25 @@ public struct MemoryPlan: Sendable {
         }
         let frames = video ? 4 * 3 * pixels + 90 * pixels : 0   // queue of 4 RGB frames; x264's lookahead
         let winogradScratch = 8 << 20   // the transformed band of the widest layer (see WinogradConv.tilesPerBand)
-        running = Self.base + packed + contentTape + grams + 2 * blocked + optimizerBytes + frames + winogradScratch
+        running = Self.base + packed + contentTape + grams + 2 * blocked + bands + optimizerBytes + frames
+            + winogradScratch
+    }
+
+    /// The fastest plan whose peak fits `limit`: the whole picture on one tape when it fits, else bands, the
+    /// largest that fit (2048, 1024, … 16 rows; larger bands recompute fewer halo rows); nil when none does. The
+    /// other parameters are the initialiser's.
+    public static func fastest(within limit: Int, architecture: VGGArchitecture = .vgg19, pooling: Pooling = .max,
+                               padding: NetworkPadding = .zeros, objective: ObjectiveSettings,
+                               content: (width: Int, height: Int), style: (width: Int, height: Int),
+                               optimizer: OptimizerChoice, historySize: Int, video: Bool) -> MemoryPlan? {
+        let candidates: [Int?] = [nil] + (0...7).map { 2048 >> $0 }.filter { $0 < max(content.height, style.height) }
+        for rows in candidates {
+            let plan = MemoryPlan(architecture: architecture, pooling: pooling, padding: padding, objective: objective,
+                                  content: content, style: style, optimizer: optimizer, historySize: historySize,
+                                  video: video, bandRows: rows)
+            if plan.peak <= limit { return plan }
+        }
+        return nil
     }
 
     /// Memory the system can give this process now: MemAvailable from /proc/meminfo, if readable.

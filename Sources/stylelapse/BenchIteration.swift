@@ -7,6 +7,7 @@ import Foundation
 import Network
 import Objective
 import Optimization
+import Stylize
 
 struct BenchIteration: ParsableCommand, RuleChecked {
     static let configuration = CommandConfiguration(
@@ -18,6 +19,10 @@ struct BenchIteration: ParsableCommand, RuleChecked {
     @Option(help: "Measured repeats (the median is reported), after one warm-up.") var repeats: Int = 5
     @Option(help: "Worker threads (default: all cores).") var threads: Int?
     @Option(help: "Weights file (default: where tools/fetch-weights puts them).") var weights: String?
+    @Option(help: "Plan within this memory (e.g. 8G): the whole picture on one tape when it fits, else the largest bands that do (default: the memory available).")
+    var memoryLimit: String?
+    @Option(parsing: .unconditional, help: "Evaluate in bands of N rows whatever the memory (0: the whole picture).")
+    var bands: Int?
     @Option(help: "VGG19's padding: zeros, replicate, reflect, replicate-all or reflect-all (default zeros).")
     var padding: NetworkPadding = .zeros
     @Flag(help: "One JSON object instead of text.") var json = false
@@ -27,6 +32,11 @@ struct BenchIteration: ParsableCommand, RuleChecked {
     func check() throws {
         guard size >= 16 else { throw ValidationError("--size must be at least 16") }
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
+        if let m = memoryLimit, MemoryPlan.parseSize(m) == nil {
+            throw ValidationError("--memory-limit takes a size such as 512M or 8G")
+        }
+        if let b = bands, b < 0 { throw ValidationError("--bands must be 0 (the whole picture) or more rows") }
+        if bands != nil && memoryLimit != nil { throw ValidationError("--bands chooses the plan itself; give it or --memory-limit") }
     }
 
     func run() throws {
@@ -42,8 +52,24 @@ struct BenchIteration: ParsableCommand, RuleChecked {
                 return 127.5 + 100 * sinf(Float(x) / 9 + phase + Float(c)) * cosf(Float(y) / 7 - phase)
             }
         }
+        let square = (width: size, height: size)
+        let memory: MemoryPlan
+        if let bands {
+            memory = MemoryPlan(padding: padding, objective: .report, content: square, style: square, optimizer: .adam,
+                                historySize: 0, video: false, bandRows: bands == 0 ? nil : bands)
+        } else {
+            let limit = memoryLimit.flatMap(MemoryPlan.parseSize) ?? MemoryPlan.available ?? .max
+            guard let fitting = MemoryPlan.fastest(within: limit, padding: padding, objective: .report, content: square,
+                                                   style: square, optimizer: .adam, historySize: 0, video: false) else {
+                throw ValidationError(String(format: "%d×%d does not fit in %.0f MB even in bands of 16 rows", size, size,
+                                             Double(limit) / 1048576))
+            }
+            memory = fitting
+        }
+        let planName = memory.bandRows.map { "bands of \($0) rows" } ?? "whole picture"
         let objective = StyleObjective(network: network, settings: .report, content: BlockedTensor(shape, chw: picture(0)),
-                                       style: BlockedTensor(shape, chw: picture(1)), parallel: parallel)
+                                       style: BlockedTensor(shape, chw: picture(1)), bandRows: memory.bandRows,
+                                       parallel: parallel)
         var x = picture(0.3)
         var adam = Adam(count: x.count, settings: .report)
         let image = BlockedTensor(shape), gradient = BlockedTensor(shape)
@@ -76,12 +102,15 @@ struct BenchIteration: ParsableCommand, RuleChecked {
         }
         if json {
             var object: [String: Any] = ["size": size, "seconds_per_iteration": seconds, "peak_rss_mb": peakMB,
-                                         "threads": parallel.workers, "repeats": repeats, "padding": padding.description]
+                                         "threads": parallel.workers, "repeats": repeats, "padding": padding.description,
+                                         "plan": planName, "estimated_peak_mb": Double(memory.peak) / 1048576]
+            if let rows = memory.bandRows { object["band_rows"] = rows }
             if profile { object["profile"] = stages }
             print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
         } else {
-            print(String(format: "%d×%d: %.3f s per iteration (median of %d), peak memory %.0f MB, %d threads, padding %@",
-                         size, size, seconds, repeats, peakMB, parallel.workers, padding.description))
+            print(String(format: "%d×%d: %.3f s per iteration (median of %d), peak memory %.0f MB (estimated %.0f MB), %@, "
+                + "%d threads, padding %@", size, size, seconds, repeats, peakMB, Double(memory.peak) / 1048576, planName,
+                parallel.workers, padding.description))
             if profile {
                 print("stage                             ms/iteration  share  GFLOP/s (convolutions: 2·9·Cin·Cout·H·W)")
                 for row in stages {

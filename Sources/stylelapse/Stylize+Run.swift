@@ -40,8 +40,9 @@ extension StylizeCommand {
         interrupts.onStop = session.requestStop
         let plan = session.plan
         if !quiet {
-            FileHandle.standardError.write(Data(String(format: "stylelapse: estimated peak memory %.0f MB\n",
-                                                       Double(plan.memoryEstimate) / 1048576).utf8))
+            FileHandle.standardError.write(Data(String(format: "stylelapse: estimated peak memory %.0f MB, the objective "
+                + "evaluated on %@\n", Double(plan.memoryEstimate) / 1048576,
+                plan.bandRows.map { "bands of \($0) rows" } ?? "the whole picture").utf8))
         }
         session.attach(ProgressSink(total: plan.totalIterations, quiet: quiet))
         let film = try outputs.videos.isEmpty ? nil : FilmSink(

@@ -54,14 +54,16 @@ struct StylizeCommand: ParsableCommand, RuleChecked {
     @Option(parsing: .unconditional, help: "Longer-side limit in pixels; a picture no larger is used at its own size.") var maxSize: Int = 512
     @Flag(help: "Enlarge a photo smaller than --max-size to it (Lanczos-3) instead of working at its own size.")
     var upscale = false
-    @Option(parsing: .unconditional, help: "Optimise the photo with this many pixels of it mirrored around every side, cropped from every picture: no frame from VGG19's zero padding (0…128; default 0).")
+    @Option(parsing: .unconditional, help: "Optimise the photo with this many pixels of it mirrored around every side, cropped from every picture: no frame from VGG19's zero padding (0…128; default 16, a quarter of the photo's shorter side when less; 0 with --preset report).")
     var margin: Int?
     @Option(help: "Start from: content, noise, or a picture's path.") var `init`: String = "content"
     @Option(parsing: .unconditional, help: "Seed for --init noise (default 0).") var seed: UInt64?
     @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads: Int?
     @Option(help: "Weights file (default: where tools/fetch-weights puts it).") var weights: String?
     @OptionGroup var timelapse: TimelapseOptions
-    @Option(help: "Refuse to start when the estimated peak memory exceeds this (e.g. 512M, 8G).") var memoryLimit: String?
+    @Option(help: "Plan within this memory (e.g. 512M, 8G): the objective on the whole picture when it fits, else in the largest bands of rows that fit; refuse to start when nothing does (default: the memory available).") var memoryLimit: String?
+    @Option(parsing: .unconditional, help: "Evaluate the objective in bands of N rows whatever the memory (0: the whole picture; default: the fastest way that fits).")
+    var bands: Int?
     @Option(help: "Save the whole run's state in this folder (with the trace and frames so far), for --resume.")
     var checkpoint: String?
     @Option(name: .customLong("checkpoint-every"), parsing: .unconditional, help: "Checkpoint every N iterations, and always at the end (default 50).")
@@ -107,6 +109,7 @@ struct StylizeCommand: ParsableCommand, RuleChecked {
         if let m = memoryLimit, MemoryPlan.parseSize(m) == nil {
             throw ValidationError("--memory-limit takes a size such as 512M or 8G")
         }
+        if let b = bands, b < 0 { throw ValidationError("--bands must be 0 (the whole picture) or more rows") }
         if let strength {
             guard (0...1).contains(strength) else { throw ValidationError("--strength must be 0…1") }
             guard contentWeight == nil && styleWeight == nil else {
@@ -131,7 +134,8 @@ struct StylizeCommand: ParsableCommand, RuleChecked {
                 ("--content-weight", contentWeight != nil), ("--style-weight", styleWeight != nil),
                 ("--tv-weight", tvWeight != nil), ("--strength", strength != nil), ("--preset", preset != nil),
                 ("--upscale", upscale), ("--margin", margin != nil), ("--padding", styles.padding != nil), ("--seed", seed != nil), ("--weights", weights != nil),
-                ("--every", timelapse.everyOption != nil), ("--memory-limit", memoryLimit != nil)]
+                ("--every", timelapse.everyOption != nil), ("--memory-limit", memoryLimit != nil),
+                ("--bands", bands != nil)]
             if let name = fixed.first(where: \.1)?.0 {
                 throw ValidationError("\(name) is fixed by the checkpoint; "
                     + (resume != nil ? "--resume continues the run as it was started" : "--replay makes the run as it was"))
@@ -194,12 +198,12 @@ struct StylizeCommand: ParsableCommand, RuleChecked {
         let pictures = PictureSettings(
             content: content!, styles: styles.style, styleBlend: styles.blend,
             styleScale: styles.styleScale ?? (preset == .report ? nil : 1), maxSize: maxSize, upscale: upscale,
-            preserveColor: styles.preserveColor, margin: margin)
+            preserveColor: styles.preserveColor, margin: margin ?? (preset == .report ? 0 : nil))
         return SessionSettings(pictures: pictures, run: runSettings(), pooling: styles.pooling,
                                padding: styles.padding ?? (preset == .report ? .zeros : nil), scales: scales,
                                coarseIterations: coarseIterations, film: FilmSettings(every: timelapse.every, smooth: smooth),
                                weights: weights ?? WeightsLocation.defaultPath,
-                               memoryLimit: memoryLimit.flatMap(MemoryPlan.parseSize))
+                               memoryLimit: memoryLimit.flatMap(MemoryPlan.parseSize), bandRows: bands)
     }
 }
 

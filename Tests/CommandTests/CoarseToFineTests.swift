@@ -18,9 +18,7 @@ final class CoarseToFineTests: XCTestCase {
                                       "--scales", "2", "--hold", "0", "--pace", "iterations", "--intro", "0", "--outro", "0", "--output", dir.file("o.png"),
                                       "--video", dir.file("v.mp4"), "--trace", dir.file("t.jsonl")])
         XCTAssertEqual(result.status, 0, result.stderr)
-        let trace = try String(contentsOfFile: dir.file("t.jsonl"), encoding: .utf8).split(separator: "\n").map {
-            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
-        }
+        let trace = try Trace.read(dir.file("t.jsonl"))
         // By default a sixth of the steps at half size: 1 (iterations 0…1), then 10 at full size (2…12).
         XCTAssertEqual(trace.map { $0["iteration"] as! Int }, Array(0...12))
         XCTAssertEqual(trace.map { $0["width"] as! Int }, Array(repeating: 32, count: 2) + Array(repeating: 64, count: 11))

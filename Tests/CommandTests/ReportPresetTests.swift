@@ -27,9 +27,7 @@ final class ReportPresetTests: XCTestCase {
                                       "--style", Fixture.path("report/painting.png"),
                                       "--output", dir.file("best.png"), "--trace", dir.file("trace.jsonl")])
         XCTAssertEqual(result.status, 0, result.stderr)
-        let trace = try String(contentsOfFile: dir.file("trace.jsonl"), encoding: .utf8).split(separator: "\n").map {
-            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
-        }
+        let trace = try Trace.read(dir.file("trace.jsonl"))
         XCTAssertEqual(trace.map { $0["iteration"] as! Int }, Array(0...run.iterations))
         XCTAssertEqual(trace.map { $0["width"] as! Int }, Array(repeating: 88, count: run.iterations + 1))
         var worst = 0.0

@@ -12,12 +12,6 @@ final class StylizeCommandTests: XCTestCase {
 
     override func setUpWithError() throws { _ = try RealWeights.require() }
 
-    func traceLines(_ path: String) throws -> [[String: Any]] {
-        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
-            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
-        }
-    }
-
     func testSmallRunWritesEverything() throws {
         let dir = TemporaryFolder()
         let args = ["stylize", "--content", content, "--style", style, "--max-size", "64", "--iterations", "20",
@@ -25,7 +19,7 @@ final class StylizeCommandTests: XCTestCase {
                     "--frames", dir.file("frames"), "--fps", "10", "--hold", "1", "--threads", "2", "--pace", "iterations", "--intro", "0", "--outro", "0"]
         let result = try Command.run(args)
         XCTAssertEqual(result.status, 0, result.stderr)
-        let trace = try traceLines(dir.file("t.jsonl"))
+        let trace = try Trace.read(dir.file("t.jsonl"))
         XCTAssertEqual(trace.map { $0["iteration"] as! Int }, Array(0...20), "one line per iteration")
         for key in ["total", "style", "content", "tv", "style_layers", "evaluations", "seconds"] {
             XCTAssertNotNil(trace[5][key], "trace key \(key)")
@@ -69,7 +63,7 @@ final class StylizeCommandTests: XCTestCase {
         process.waitUntilExit()
         XCTAssertEqual(process.terminationReason, .exit)
         XCTAssertEqual(process.terminationStatus, 130)
-        let iterations = try traceLines(dir.file("t.jsonl")).count
+        let iterations = try Trace.read(dir.file("t.jsonl")).count
         XCTAssertGreaterThanOrEqual(iterations, 4)
         XCTAssertEqual(try VideoFile.read(dir.file("v.mp4")).frames.count, iterations, "every iteration is a frame")
         XCTAssertNoThrow(try ImageFile.read(dir.file("b.png")))

@@ -1,0 +1,54 @@
+// Print size in bounded memory (#16) at the command line: a run whose objective is evaluated in bands (--bands, or
+// chosen by the planner within --memory-limit) is the whole picture's run, and the plan is said before the run;
+// `bench iteration` reports its plan.
+
+import Foundation
+import ImageFiles
+import StyleLapse
+import TestSupport
+import XCTest
+
+final class BandsCommandTests: XCTestCase {
+    override func setUpWithError() throws { _ = try RealWeights.require() }
+
+    /// A tall photo (40×352: bands of 16 rows on slabs of 272) and the painting, 2 L-BFGS steps, whole and in bands:
+    /// the same losses at every iteration and the same picture.
+    func testARunInBandsIsTheWholePicturesRun() throws {
+        let dir = TemporaryFolder()
+        let photo = try ImageFile.read(Fixture.path("demo/chelsea.png")).resized(width: 40, height: 352)
+        let path = dir.write("tall.png", try PNGFile.encode(photo, name: "tall.png"))
+        let run = ["stylize", "--content", path, "--style", Fixture.path("demo/starry_night.jpg"), "--max-size", "352",
+                   "--iterations", "2", "--scales", "1", "--margin", "0"]
+        let whole = try Command.run(run + ["--bands", "0", "--output", dir.file("whole.png"), "--trace", dir.file("whole.jsonl")])
+        XCTAssertEqual(whole.status, 0, whole.stderr)
+        XCTAssertTrue(whole.stderr.contains("the objective evaluated on the whole picture"), whole.stderr)
+        let banded = try Command.run(run + ["--bands", "16", "--output", dir.file("bands.png"), "--trace", dir.file("bands.jsonl")])
+        XCTAssertEqual(banded.status, 0, banded.stderr)
+        XCTAssertTrue(banded.stderr.contains("the objective evaluated on bands of 16 rows"), banded.stderr)
+        let (a, b) = (try Trace.read(dir.file("whole.jsonl")), try Trace.read(dir.file("bands.jsonl")))
+        XCTAssertEqual(a.count, 3)
+        XCTAssertEqual(b.count, 3)
+        for (x, y) in zip(a, b) {
+            let (p, q) = (x["total"] as! Double, y["total"] as! Double)
+            XCTAssertEqual(q, p, accuracy: 1e-5 * p, "iteration \(x["iteration"]!): the same loss")
+        }
+        let (p, q) = (try ImageFile.read(dir.file("whole.png")), try ImageFile.read(dir.file("bands.png")))
+        XCTAssertEqual([p.width, p.height], [40, 352])
+        let largest = zip(p.pixels, q.pixels).map { abs(Int($0) - Int($1)) }.max()!
+        XCTAssertLessThanOrEqual(largest, 1, "the same picture, within a level")
+    }
+
+    func testBenchIterationReportsItsPlan() throws {
+        for (extra, plan) in [(["--bands", "16"], "bands of 16 rows"), (["--memory-limit", "100G"], "whole picture")] {
+            let result = try Command.run(["bench", "iteration", "--size", "288", "--repeats", "1", "--json"] + extra)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+            XCTAssertEqual(object["plan"] as? String, plan)
+            XCTAssertGreaterThan(object["estimated_peak_mb"] as? Double ?? 0, 0)
+            XCTAssertGreaterThan(object["peak_rss_mb"] as? Double ?? 0, 0)
+        }
+        let refused = try Command.run(["bench", "iteration", "--size", "4096", "--memory-limit", "100M"])
+        XCTAssertEqual(refused.status, 64)
+        XCTAssertTrue(refused.stderr.contains("does not fit in 100 MB"), refused.stderr)
+    }
+}
