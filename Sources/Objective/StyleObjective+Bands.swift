@@ -31,7 +31,8 @@ extension StyleObjective {
         if let gradient {
             gradient.zero()
             let slabGradient = slab!.gradient
-            Self.eachBand(network, image, layout, tape, slab!.image, parallel) { band in
+            // Backwards through the bands: the last slab of the first walk is still on the tape.
+            Self.eachBand(network, image, layout, tape, slab!.image, parallel, reversed: true) { band in
                 network.backward(tape, seeded: seededLayers, seed: { layer, g, add in
                     if !add { g.zero() }   // only the band's own rows are seeded
                     let f = tape.output(layer)
@@ -53,16 +54,20 @@ extension StyleObjective {
     }
 
     /// Runs the network forward on `image` whole (`layout` nil: `tape` is the image's, `body(nil)`), or on each
-    /// band's slab copied into `slab` (`body(band)`).
+    /// band's slab copied into `slab` (`body(band)`). `reversed`: the last band first, whose slab the tape and
+    /// `slab` still hold from a walk in order just before (not computed again).
     static func eachBand(_ network: VGGNetwork, _ image: BlockedTensor, _ layout: BandLayout?, _ tape: VGGTape,
-                         _ slab: BlockedTensor?, _ parallel: Parallel, _ body: (Int?) -> Void) {
+                         _ slab: BlockedTensor?, _ parallel: Parallel, reversed: Bool = false, _ body: (Int?) -> Void) {
         guard let layout, let slab else {
             network.forward(image, recording: tape, parallel: parallel)
             return body(nil)
         }
-        for (band, b) in layout.bands.enumerated() {
-            slab.copyRows(from: image, b.slabStart, to: 0, count: layout.slabRows)
-            network.forward(slab, recording: tape, parallel: parallel)
+        let order = reversed ? Array(layout.bands.indices.reversed()) : Array(layout.bands.indices)
+        for (k, band) in order.enumerated() {
+            if !(reversed && k == 0) {
+                slab.copyRows(from: image, layout.bands[band].slabStart, to: 0, count: layout.slabRows)
+                network.forward(slab, recording: tape, parallel: parallel)
+            }
             body(band)
         }
     }

@@ -23,7 +23,7 @@ struct BenchIteration: ParsableCommand, RuleChecked {
     var memoryLimit: String?
     @Option(parsing: .unconditional, help: "Evaluate in bands of N rows whatever the memory (0: the whole picture).")
     var bands: Int?
-    @Option(help: "VGG19's padding: zeros, replicate, reflect, replicate-all or reflect-all (default zeros).")
+    @Option(help: "VGG19's padding: zeros, replicate, reflect, replicate-all or reflect-all.")
     var padding: NetworkPadding = .zeros
     @Flag(help: "One JSON object instead of text.") var json = false
     @Flag(help: "Also time every stage (each layer's convolution forward and backward, Gram, pooling, ReLU, the rest) over as many more iterations.")

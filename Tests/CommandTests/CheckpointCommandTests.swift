@@ -13,8 +13,9 @@ final class CheckpointCommandTests: XCTestCase {
 
     override func setUpWithError() throws { _ = try RealWeights.require() }
 
-    /// `optimised`: the optimised picture's width and height (the photo's 48×32, with a margin around it).
-    func resumeMatchesUninterrupted(_ extra: [String], optimised: (Int, Int) = (48, 32)) throws {
+    /// `optimised`: the optimised picture's width and height (the photo's 48×32 with its margin around it: by
+    /// default a quarter of 32, 8 pixels).
+    func resumeMatchesUninterrupted(_ extra: [String], optimised: (Int, Int) = (64, 48)) throws {
         let dir = TemporaryFolder()
         let common = ["stylize", "--content", content, "--style", style, "--max-size", "48", "--quiet",
                       "--hold", "0", "--pace", "iterations", "--intro", "0", "--outro", "0", "--checkpoint-every", "2"] + extra
@@ -45,7 +46,7 @@ final class CheckpointCommandTests: XCTestCase {
         XCTAssertEqual(trace.count, 10, "the trace holds the whole run")
     }
 
-    func testAdamResumesBitForBit() throws { try resumeMatchesUninterrupted(["--preset", "report"]) }
+    func testAdamResumesBitForBit() throws { try resumeMatchesUninterrupted(["--preset", "report"], optimised: (48, 32)) }
 
     func testLBFGSResumesBitForBit() throws { try resumeMatchesUninterrupted([]) }
 

@@ -21,8 +21,9 @@ final class CoarseToFineTests: XCTestCase {
         let trace = try Trace.read(dir.file("t.jsonl"))
         // By default a sixth of the steps at half size: 1 (iterations 0…1), then 10 at full size (2…12).
         XCTAssertEqual(trace.map { $0["iteration"] as! Int }, Array(0...12))
-        XCTAssertEqual(trace.map { $0["width"] as! Int }, Array(repeating: 32, count: 2) + Array(repeating: 64, count: 11))
-        XCTAssertEqual(trace.map { $0["height"] as! Int }, Array(repeating: 22, count: 2) + Array(repeating: 43, count: 11))
+        // The optimised sizes: the photo's 64×43 with the default margin (10 pixels, a quarter of 43) on every side.
+        XCTAssertEqual(trace.map { $0["width"] as! Int }, Array(repeating: 42, count: 2) + Array(repeating: 84, count: 11))
+        XCTAssertEqual(trace.map { $0["height"] as! Int }, Array(repeating: 32, count: 2) + Array(repeating: 63, count: 11))
         let seconds = trace.map { $0["seconds"] as! Double }
         XCTAssertEqual(seconds, seconds.sorted(), "time runs on across the passes")
         let video = try VideoFile.read(dir.file("v.mp4"))
@@ -45,8 +46,9 @@ final class CoarseToFineTests: XCTestCase {
                 (try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any])["width"] as! Int
             }
         }
-        XCTAssertEqual(try widths([]), [192, 384, 768], "L-BFGS at 768 px: passes at a quarter and half size first")
-        XCTAssertEqual(try widths(["--scales", "1"]), [768], "--scales 1 turns it off")
+        // The optimised width: the photo's 768 and the default margin of 16 on each side.
+        XCTAssertEqual(try widths([]), [200, 400, 800], "L-BFGS at 768 px: passes at a quarter and half size first")
+        XCTAssertEqual(try widths(["--scales", "1"]), [800], "--scales 1 turns it off")
     }
 
     // Stopped and resumed in a coarse pass and in the final one, for every --init and both optimisers:

@@ -83,4 +83,21 @@ final class EdgeCommandTests: XCTestCase {
         XCTAssertEqual(resumed.status, 64)
         XCTAssertTrue(resumed.stderr.contains("--padding is fixed by the checkpoint"), resumed.stderr)
     }
+
+    /// By default the photo is optimised with a margin: 16 pixels, a quarter of its shorter side when that is less;
+    /// none with --preset report (Keras' run) or --margin 0.
+    func testTheDefaultMargin() throws {
+        let dir = TemporaryFolder()
+        func optimisedWidth(_ extra: [String]) throws -> Int {
+            let result = try Command.run(["stylize", "--content", Fixture.path("demo/chelsea.png"), "--style",
+                                          Fixture.path("demo/starry_night.jpg"), "--iterations", "0", "--scales", "1",
+                                          "--quiet", "--output", dir.file("o.png"), "--trace", dir.file("t.jsonl")] + extra)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            return try Trace.read(dir.file("t.jsonl"))[0]["width"] as! Int
+        }
+        XCTAssertEqual(try optimisedWidth(["--max-size", "96"]), 96 + 2 * 16)
+        XCTAssertEqual(try optimisedWidth(["--max-size", "40"]), 40 + 2 * 6, "a quarter of 27")
+        XCTAssertEqual(try optimisedWidth(["--max-size", "96", "--margin", "0"]), 96)
+        XCTAssertEqual(try optimisedWidth(["--max-size", "96", "--preset", "report"]), 96)
+    }
 }
