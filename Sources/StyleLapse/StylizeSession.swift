@@ -121,20 +121,23 @@ public final class StylizeSession {
         [settings.memoryLimit, MemoryPlan.available].compactMap { $0 }.min()
     }
 
-    /// The fastest plan for `content` and `style` that fits `budget` (the whole picture on one tape when there is no
-    /// budget), nil when none does.
+    /// The plans to try for `content` and `style`, fastest first: the whole picture, then bands ever smaller
+    /// (`MemoryPlan.candidates`), or only the one `settings.bandRows` forces.
+    static func memoryPlans(_ settings: SessionSettings, content: (width: Int, height: Int),
+                            style: (width: Int, height: Int)) -> LazyMapSequence<[Int?], MemoryPlan> {
+        let candidates = settings.bandRows.map { [$0 == 0 ? nil : $0] }
+            ?? MemoryPlan.candidates(height: max(content.height, style.height))
+        return candidates.lazy.map {
+            MemoryPlan(pooling: settings.pooling, padding: settings.networkPadding, objective: settings.run.objective,
+                       content: content, style: style, optimizer: settings.run.optimizer,
+                       historySize: settings.run.lbfgs.historySize, video: true, bandRows: $0)
+        }
+    }
+
+    /// The fastest plan for `content` and `style` that fits `budget` (no budget: the first), nil when none does.
     static func memoryPlan(_ settings: SessionSettings, budget: Int?, content: (width: Int, height: Int),
                            style: (width: Int, height: Int)) -> MemoryPlan? {
-        if let rows = settings.bandRows {
-            let forced = MemoryPlan(pooling: settings.pooling, padding: settings.networkPadding,
-                                    objective: settings.run.objective, content: content, style: style,
-                                    optimizer: settings.run.optimizer, historySize: settings.run.lbfgs.historySize,
-                                    video: true, bandRows: rows == 0 ? nil : rows)
-            return forced.peak <= budget ?? .max ? forced : nil
-        }
-        return MemoryPlan.fastest(within: budget ?? .max, pooling: settings.pooling, padding: settings.networkPadding,
-                           objective: settings.run.objective, content: content, style: style,
-                           optimizer: settings.run.optimizer, historySize: settings.run.lbfgs.historySize, video: true)
+        memoryPlans(settings, content: content, style: style).first { $0.peak <= budget ?? .max }
     }
 
     /// The fastest plan of `settings` on `pictures` that fits the memory; throws, with a `--max-size` that would fit,
@@ -153,10 +156,8 @@ public final class StylizeSession {
             guard min(c.width, c.height, s.width, s.height) >= 16 else { return nil }
             return .some(memoryPlan(settings, budget: limit, content: c, style: s))
         }
-        let estimate = MemoryPlan(pooling: settings.pooling, padding: settings.networkPadding,
-                                  objective: settings.run.objective, content: (content.width, content.height),
-                                  style: (style.width, style.height), optimizer: settings.run.optimizer,
-                                  historySize: settings.run.lbfgs.historySize, video: true, bandRows: 16).peak
+        let estimate = memoryPlans(settings, content: (content.width, content.height),
+                                   style: (style.width, style.height)).map(\.peak).min() ?? 0
         var side = longest, hint = ""
         while let p = plan(side) {
             if p != nil { hint = "; try --max-size \(side)"; break }
@@ -164,8 +165,8 @@ public final class StylizeSession {
         }
         let allowed = limit ?? 0   // without a limit the whole picture's plan fits: not reached
         let mb = { (bytes: Int) in String(format: "%.0f MB", Double(bytes) / 1048576) }
-        throw StylizeError(description: "\(content.width)×\(content.height) needs about \(mb(estimate)) even in bands "
-            + "of 16 rows, more than the \(mb(allowed)) "
+        throw StylizeError(description: "\(content.width)×\(content.height) needs at least about \(mb(estimate)), "
+            + "more than the \(mb(allowed)) "
             + "\(allowed == settings.memoryLimit ? "allowed by --memory-limit" : "available")" + hint)
     }
 

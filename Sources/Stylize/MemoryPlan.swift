@@ -70,20 +70,22 @@ public struct MemoryPlan: Sendable {
     }
 
     /// The fastest plan whose peak fits `limit`: the whole picture on one tape when it fits, else bands, the
-    /// largest that fit (2048, 1024, … 16 rows; larger bands recompute fewer halo rows); nil when none does. The
-    /// other parameters are the initialiser's.
+    /// largest that fit (`candidates`); nil when none does. The other parameters are the initialiser's.
     public static func fastest(within limit: Int, architecture: VGGArchitecture = .vgg19, pooling: Pooling = .max,
                                padding: NetworkPadding = .zeros, objective: ObjectiveSettings,
                                content: (width: Int, height: Int), style: (width: Int, height: Int),
                                optimizer: OptimizerChoice, historySize: Int, video: Bool) -> MemoryPlan? {
-        let candidates: [Int?] = [nil] + (0...7).map { 2048 >> $0 }.filter { $0 < max(content.height, style.height) }
-        for rows in candidates {
-            let plan = MemoryPlan(architecture: architecture, pooling: pooling, padding: padding, objective: objective,
-                                  content: content, style: style, optimizer: optimizer, historySize: historySize,
-                                  video: video, bandRows: rows)
-            if plan.peak <= limit { return plan }
-        }
-        return nil
+        candidates(height: max(content.height, style.height)).lazy.map {
+            MemoryPlan(architecture: architecture, pooling: pooling, padding: padding, objective: objective,
+                       content: content, style: style, optimizer: optimizer, historySize: historySize, video: video,
+                       bandRows: $0)
+        }.first { $0.peak <= limit }
+    }
+
+    /// The plans to try, fastest first: the whole picture (nil), then bands of 2048, 1024, … 16 rows (larger bands
+    /// recompute fewer halo rows) below `height`.
+    public static func candidates(height: Int) -> [Int?] {
+        [nil] + (0...7).map { 2048 >> $0 }.filter { $0 < height }
     }
 
     /// Memory the system can give this process now: MemAvailable from /proc/meminfo, if readable.
