@@ -58,18 +58,19 @@ public final class FilmSink: StylizeSink {
             history.append(.init(iteration: i.record.iteration, loss: i.record.loss.total, width: i.width, height: i.height))
         case .frame(let frame):
             frameIterations.append(frame.iteration)
-            if let previous { changes.append(previous.meanAbsoluteDifference(frame.picture)) }
-            previous = frame.picture
-            try store.append(frame.picture)
+            let picture = filmed(frame.picture)
+            if let previous { changes.append(previous.meanAbsoluteDifference(picture)) }
+            previous = picture
+            try store.append(picture)
         case .finish(let outcome):
             try store.flush()
             let material = self.material.map {
-                FilmMaterial(pictures: $0.pictures, result: Panel(outcome.best, label: $0.resultLabel))
+                FilmMaterial(pictures: $0.pictures, result: Panel(filmed(outcome.best), label: $0.resultLabel))
             }
             let strip = overlay ? typeface.map { Overlay(width: store.width, history: history, typeface: $0) } : nil
             var settings = self.settings
             if videos.contains(where: { VideoFormat(path: $0) == .gif }) {
-                settings.palette = try palette(material: material, result: outcome.best,
+                settings.palette = try palette(material: material, result: filmed(outcome.best),
                                                strip: strip?.strip(at: Double(strip?.lastIteration ?? 0)))
             }
             for path in videos {
@@ -87,6 +88,12 @@ public final class FilmSink: StylizeSink {
     }
 
     public func abandon() { writers.forEach { $0.cancel() } }
+
+    /// `picture` at the film's size (a picture larger than the film is scaled down: print size, a display film).
+    private func filmed(_ picture: RGBImage) -> RGBImage {
+        picture.width == store.width && picture.height == store.height ? picture
+            : picture.resized(width: store.width, height: store.height)
+    }
 
     /// The visible change between neighbouring stored frames so far (mean absolute difference, levels).
     public var frameChanges: [Double] { changes }

@@ -45,8 +45,9 @@ extension StylizeCommand {
                 plan.bandRows.map { "bands of \($0) rows" } ?? "the whole picture").utf8))
         }
         session.attach(ProgressSink(total: plan.totalIterations, quiet: quiet))
+        let filmSize = outputs.filmSize(width: plan.width, height: plan.height)
         let film = try outputs.videos.isEmpty ? nil : FilmSink(
-            videos: outputs.videos, width: plan.width, height: plan.height, composition: outputs.film,
+            videos: outputs.videos, width: filmSize.width, height: filmSize.height, composition: outputs.film,
             pictures: Self.panels(session), overlay: outputs.overlay, metadata: Self.metadata(session.settings))
         film.map(session.attach)
         if let frames = outputs.frames { session.attach(FramesFolderSink(folder: frames)) }
@@ -141,6 +142,8 @@ struct OutputOptions: Codable {
     var videos: [String], trace: String?, frames: String?, plot: String?
     var film: FilmComposition
     var overlay: Bool
+    /// The film's longer side at most (nil: 1920; checkpoints from before it).
+    var videoSide: Int?
 
     init(_ c: StylizeCommand) {
         // The default names both pictures, so two paintings of one photo do not collide: chelsea-starry_night.png.
@@ -148,7 +151,15 @@ struct OutputOptions: Codable {
         (videos, trace, frames, plot) = (c.video, c.trace, c.frames, c.plot)
         film = c.timelapse.composition
         overlay = c.timelapse.overlay
+        videoSide = c.timelapse.videoSizeOption
         explicitOutput = c.output != nil
+    }
+
+    /// The film's size for a `width`×`height` picture: the picture's, scaled down to `videoSide` (default 1920) on
+    /// the longer side when larger (a print-size picture gets a film a screen can play).
+    func filmSize(width: Int, height: Int) -> (width: Int, height: Int) {
+        let side = videoSide ?? 1920
+        return max(width, height) <= side ? (width, height) : Resample.fitting(width: width, height: height, maxSide: side)
     }
 
     /// The default name: the pictures' names joined, e.g. chelsea-starry_night.png.

@@ -21,6 +21,8 @@ struct TimelapseOptions: RuleChecked {
 
     @Flag(help: "A strip under the film's picture: the iteration, the pass's size, the loss curve so far (log scale).")
     var overlay = false
+    @Option(name: .customLong("video-size"), parsing: .unconditional, help: "Longer side of the film in pixels; a larger picture is filmed scaled down (default 1920; the PNG keeps its size).")
+    var videoSizeOption: Int?
 
     var fps: Int { fpsOption ?? 30 }
     var every: Int { everyOption ?? 1 }
@@ -36,6 +38,7 @@ struct TimelapseOptions: RuleChecked {
         guard every >= 1 else { throw ValidationError("--every must be at least 1") }
         guard (1...240).contains(fps) else { throw ValidationError("--fps must be 1…240") }
         guard hold >= 0 && hold <= 3600 else { throw ValidationError("--hold must be 0…3600 seconds") }
+        if let s = videoSizeOption, !(16...8192).contains(s) { throw ValidationError("--video-size must be 16…8192 pixels") }
         if let d = durationOption, !(d >= 0.5 && d <= 3600) { throw ValidationError("--duration must be 0.5…3600 seconds") }
         for (name, value) in [("--intro", introOption), ("--outro", outroOption)] {
             if let value, !(value >= 0 && value <= 60) { throw ValidationError("\(name) must be 0…60 seconds") }
@@ -48,7 +51,8 @@ struct TimelapseOptions: RuleChecked {
     /// The options that cut a finished film (which `sweep`'s side-by-side video does not take yet).
     var cuttingOptions: [String] {
         [paceOption.map { _ in "--pace" }, durationOption.map { _ in "--duration" }, introOption.map { _ in "--intro" },
-         outroOption.map { _ in "--outro" }, overlay ? "--overlay" : nil].compactMap { $0 }
+         outroOption.map { _ in "--outro" }, overlay ? "--overlay" : nil, videoSizeOption.map { _ in "--video-size" }]
+            .compactMap { $0 }
     }
 
     /// Refuses the film's options without a video, and --every without a video or frames (`framesToo`).

@@ -6,6 +6,7 @@ import Foundation
 import ImageFiles
 import StyleLapse
 import TestSupport
+import Timelapse
 import XCTest
 
 final class BandsCommandTests: XCTestCase {
@@ -50,5 +51,24 @@ final class BandsCommandTests: XCTestCase {
         let refused = try Command.run(["bench", "iteration", "--size", "4096", "--memory-limit", "100M"])
         XCTAssertEqual(refused.status, 64)
         XCTAssertTrue(refused.stderr.contains("does not fit in 100 MB"), refused.stderr)
+    }
+
+    /// The film of a picture larger than --video-size is filmed at that size; the PNG keeps the picture's.
+    func testTheFilmAtADisplaySize() throws {
+        let dir = TemporaryFolder()
+        let result = try Command.run(["stylize", "--content", Fixture.path("demo/chelsea.png"), "--style",
+                                      Fixture.path("demo/starry_night.jpg"), "--max-size", "96", "--iterations", "2",
+                                      "--scales", "1", "--quiet", "--video-size", "48", "--output", dir.file("o.png"),
+                                      "--video", dir.file("o.mp4"), "--pace", "iterations", "--intro", "0", "--outro", "0",
+                                      "--hold", "0"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let picture = try ImageFile.read(dir.file("o.png")), film = try VideoFile.read(dir.file("o.mp4"))
+        XCTAssertEqual([picture.width, picture.height], [96, 64])
+        XCTAssertEqual([film.width, film.height], [48, 32])
+        XCTAssertEqual(film.frames.count, 3)
+        let refused = try Command.run(["stylize", "--content", Fixture.path("demo/chelsea.png"), "--style",
+                                       Fixture.path("demo/starry_night.jpg"), "--video-size", "4", "--video", dir.file("x.mp4")])
+        XCTAssertEqual(refused.status, 64)
+        XCTAssertTrue(refused.stderr.contains("--video-size must be 16…8192"), refused.stderr)
     }
 }
