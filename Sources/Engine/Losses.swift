@@ -6,23 +6,20 @@ public enum MeanSquaredError {
     /// Σ (a − b)² / (C·H·W).
     public static func forward(_ a: BlockedTensor, _ b: BlockedTensor) -> Double {
         precondition(a.shape == b.shape, "MeanSquaredError: shapes differ")
-        var total = 0.0
-        for block in 0..<a.blocks {
-            for y in 0..<a.shape.height {
-                let pa = a.pointer(block: block, y: y, x: 0), pb = b.pointer(block: block, y: y, x: 0)
-                var s = Vec8.zero
-                for x in 0..<a.shape.width {
-                    let d = load8(pa + 8 * x) - load8(pb + 8 * x)
-                    s = s.addingProduct(d, d)
-                }
-                total += SIMD8<Double>(s).sum()
-            }
-        }
-        return total / Double(a.shape.count)
+        return sumOfSquares(a, rows: 0..<a.shape.height, b, bRow: 0) / Double(a.shape.count)
+    }
+
+    /// grad (+)= scale · 2(a − b) / (C·H·W), the gradient of `scale · forward(a, b)` with respect to `a`.
+    public static func backward(_ a: BlockedTensor, _ b: BlockedTensor, scale: Double, into grad: BlockedTensor,
+                                accumulate: Bool) {
+        precondition(a.shape == b.shape && grad.shape == a.shape, "MeanSquaredError: shapes differ")
+        gradient(a, rows: 0..<a.shape.height, b, bRow: 0, k: 2 * scale / Double(a.shape.count), into: grad,
+                 accumulate: accumulate)
     }
 
     /// Σ (a − b)² over rows `rows` of `a` against the rows of `b` from `bRow` on (the same channels and width): a
-    /// band of a map against the whole target. Not divided by the count.
+    /// band of a map against the whole target, or all of it. Not divided by the count. Sums in Float along a row,
+    /// in Double across rows.
     public static func sumOfSquares(_ a: BlockedTensor, rows: Range<Int>, _ b: BlockedTensor, bRow: Int) -> Double {
         precondition(a.blocks == b.blocks && a.shape.width == b.shape.width && rows.lowerBound >= 0
             && rows.upperBound <= a.shape.height && bRow >= 0 && bRow + rows.count <= b.shape.height, "sumOfSquares: rows")
@@ -41,34 +38,20 @@ public enum MeanSquaredError {
         return total
     }
 
-    /// grad[rows] += k · (a − b) over rows `rows` of `a` and `grad`, against `b`'s rows from `bRow` on: the
-    /// gradient of (k/2) · `sumOfSquares`, for a band.
-    public static func addGradient(_ a: BlockedTensor, rows: Range<Int>, _ b: BlockedTensor, bRow: Int, k: Double,
-                                   into grad: BlockedTensor) {
+    /// grad[rows] (+)= k · (a − b) over rows `rows` of `a` and `grad`, against `b`'s rows from `bRow` on: the
+    /// gradient of (k/2) · `sumOfSquares`; with `accumulate` added to what `grad` holds, else written.
+    public static func gradient(_ a: BlockedTensor, rows: Range<Int>, _ b: BlockedTensor, bRow: Int, k: Double,
+                                into grad: BlockedTensor, accumulate: Bool) {
         precondition(grad.shape == a.shape && a.blocks == b.blocks && a.shape.width == b.shape.width
             && rows.lowerBound >= 0 && rows.upperBound <= a.shape.height && bRow + rows.count <= b.shape.height,
-            "addGradient: rows")
+            "MeanSquaredError.gradient: rows")
         let kv = Vec8(repeating: Float(k))
         for block in 0..<a.blocks {
             for y in rows {
                 let pa = a.pointer(block: block, y: y, x: 0), pb = b.pointer(block: block, y: bRow + y - rows.lowerBound, x: 0)
                 let pg = grad.pointer(block: block, y: y, x: 0)
-                for x in 0..<a.shape.width { store8(load8(pg + 8 * x) + kv * (load8(pa + 8 * x) - load8(pb + 8 * x)), pg + 8 * x) }
-            }
-        }
-    }
-
-    /// grad (+)= scale · 2(a − b) / (C·H·W), the gradient of `scale · forward(a, b)` with respect to `a`.
-    public static func backward(_ a: BlockedTensor, _ b: BlockedTensor, scale: Double, into grad: BlockedTensor,
-                                accumulate: Bool) {
-        precondition(a.shape == b.shape && grad.shape == a.shape, "MeanSquaredError: shapes differ")
-        let k = Vec8(repeating: Float(2 * scale / Double(a.shape.count)))
-        for block in 0..<a.blocks {
-            for y in 0..<a.shape.height {
-                let pa = a.pointer(block: block, y: y, x: 0), pb = b.pointer(block: block, y: y, x: 0)
-                let pg = grad.pointer(block: block, y: y, x: 0)
                 for x in 0..<a.shape.width {
-                    let g = k * (load8(pa + 8 * x) - load8(pb + 8 * x))
+                    let g = kv * (load8(pa + 8 * x) - load8(pb + 8 * x))
                     store8(accumulate ? load8(pg + 8 * x) + g : g, pg + 8 * x)
                 }
             }

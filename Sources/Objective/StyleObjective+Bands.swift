@@ -42,8 +42,8 @@ extension StyleObjective {
                                       into: g, accumulate: true, rows: rows.slab, parallel: parallel)
                     }
                     if layer == s.contentLayer {
-                        MeanSquaredError.addGradient(f, rows: rows.slab, contentTarget, bRow: rows.picture,
-                                                     k: 2 * s.contentWeight * contentScale, into: g)
+                        MeanSquaredError.gradient(f, rows: rows.slab, contentTarget, bRow: rows.picture,
+                                                  k: 2 * s.contentWeight * contentScale, into: g, accumulate: true)
                     }
                 }, into: slabGradient, parallel: parallel)
                 gradient.addRows(from: slabGradient, 0, to: layout.bands[band!].slabStart, count: layout.slabRows)

@@ -152,8 +152,10 @@ public final class StyleObjective {
         let s = settings
         for (i, l) in s.styleLayers.enumerated() {
             let f = tape.output(l.layer)
-            profile.measure("Gram forward") {
-                Gram.forward(f, normalization: Self.gramNormalization(f.shape, s), into: &grams[i], parallel: parallel)
+            profile.measure("Gram forward") {   // the sums allocated once, as the banded walk's
+                gramSums[i].reset()
+                gramSums[i].add(f, rows: 0..<f.shape.height, parallel: parallel)
+                gramSums[i].result(normalization: Self.gramNormalization(f.shape, s), into: &grams[i])
             }
         }
         let f = tape.output(s.contentLayer)

@@ -148,19 +148,16 @@ public final class StylizeSession {
         let limit = budget(settings)
         if let plan = memoryPlan(settings, budget: limit, content: (content.width, content.height),
                                  style: (style.width, style.height)) { return plan }
-        /// The plan with every picture scaled so the photo's longer side is `side` (nil when a side drops below 16).
-        func plan(_ side: Int) -> MemoryPlan?? {
+        let estimate = memoryPlans(settings, content: (content.width, content.height),
+                                   style: (style.width, style.height)).map(\.peak).min() ?? 0
+        // The largest --max-size whose pictures fit, while every side keeps its 16 pixels.
+        var side = longest, hint = ""
+        while true {
             let scale = Double(side) / Double(longest)
             let c = Resample.fitting(width: content.width, height: content.height, maxSide: side)
             let s = (width: Int(Double(style.width) * scale), height: Int(Double(style.height) * scale))
-            guard min(c.width, c.height, s.width, s.height) >= 16 else { return nil }
-            return .some(memoryPlan(settings, budget: limit, content: c, style: s))
-        }
-        let estimate = memoryPlans(settings, content: (content.width, content.height),
-                                   style: (style.width, style.height)).map(\.peak).min() ?? 0
-        var side = longest, hint = ""
-        while let p = plan(side) {
-            if p != nil { hint = "; try --max-size \(side)"; break }
+            guard min(c.width, c.height, s.width, s.height) >= 16 else { break }
+            if memoryPlan(settings, budget: limit, content: c, style: s) != nil { hint = "; try --max-size \(side)"; break }
             side = side * 9 / 10
         }
         let allowed = limit ?? 0   // without a limit the whole picture's plan fits: not reached
