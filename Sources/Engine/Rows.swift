@@ -27,4 +27,12 @@ extension BlockedTensor {
             }
         }
     }
+
+    /// Sets the interior rows `rows` to zero.
+    public func zeroRows(_ rows: Range<Int>) {
+        precondition(rows.lowerBound >= 0 && rows.upperBound <= shape.height, "BlockedTensor.zeroRows: out of range")
+        for b in 0..<blocks {
+            for y in rows { pointer(block: b, y: y, x: 0).update(repeating: 0, count: 8 * shape.width) }
+        }
+    }
 }

@@ -29,12 +29,12 @@ public final class StyleObjective {
     /// The settings; only the style weight changes after construction (`steer`).
     public private(set) var settings: ObjectiveSettings
     public let imageShape: Shape
-    /// The bands the image is evaluated in (nil: the whole image on one tape); see StyleObjective+Bands.swift.
-    public let layout: BandLayout?
-    /// The whole image's tape, or one slab's.
-    let tape: VGGTape
-    /// A banded evaluation's slab of the image and its gradient, the Gram sums across bands.
-    let slab: (image: BlockedTensor, gradient: BlockedTensor)?
+    /// How the image is evaluated (nil: the whole image on one tape); see StyleObjective+Checkpointed.swift.
+    public let checkpoint: CheckpointPlan?
+    /// The whole image's tape, or the checkpointed one.
+    let tape: VGGTape?
+    let checkpointed: CheckpointedTape?
+    /// The Gram sums of each style layer (across the bands of a checkpointed evaluation).
     let gramSums: [GramSums]
     /// The shape of each style layer's map and the content layer's, for the whole image.
     let styleShapes: [Shape]
@@ -54,57 +54,55 @@ public final class StyleObjective {
     /// `content` and `style` are RGB images (3 channels, 0…255); the optimised image has `content`'s size.
     /// The style image may have another size: its Grams are normalised by its own size.
     public convenience init(network: VGGNetwork, settings: ObjectiveSettings, content: BlockedTensor,
-                            style: BlockedTensor, bandRows: Int? = nil, parallel: Parallel = .serial) {
-        self.init(network: network, settings: settings, content: content, styles: [(style, 1)], bandRows: bandRows,
+                            style: BlockedTensor, checkpoint: CheckpointPlan? = nil, parallel: Parallel = .serial) {
+        self.init(network: network, settings: settings, content: content, styles: [(style, 1)], checkpoint: checkpoint,
                   parallel: parallel)
     }
 
     /// Several styles blended: each style layer's target is Σ wᵢ·Aᵢ, the weighted sum of the styles' Gram
     /// matrices (weights as given; a blend 1, 0 is exactly the first style alone).
     ///
-    /// `bandRows`: evaluate in bands of about that many rows (`BandLayout`), each on a slab of the image, the
-    /// style pictures too: memory for a slab instead of the whole image, the same losses and gradient. Nil, or
-    /// bands that would cover the image anyway: the whole image on one tape.
+    /// `checkpoint`: evaluate checkpointed (`CheckpointedTape`), the style pictures too: the blocks' inputs and a
+    /// slab's maps instead of the whole image's tape, the same losses and gradient. Nil: the whole image on one tape.
     public init(network: VGGNetwork, settings: ObjectiveSettings, content: BlockedTensor,
-                styles: [(image: BlockedTensor, weight: Double)], bandRows: Int? = nil, parallel: Parallel = .serial) {
+                styles: [(image: BlockedTensor, weight: Double)], checkpoint: CheckpointPlan? = nil,
+                parallel: Parallel = .serial) {
         precondition(!styles.isEmpty, "StyleObjective: at least one style")
         self.network = network
         self.settings = settings
         self.parallel = parallel
         imageShape = content.shape
-        let styleDeepest = settings.styleLayers.map(\.layer).max()!
-        func layout(_ height: Int, _ deepest: VGGLayer) -> BandLayout? {
-            bandRows.flatMap { BandLayout(height: height, bandRows: $0, halo: network.architecture.reach(upTo: deepest)) }
-        }
         // The style image's tape is made, used and released before the content's is allocated: the two are never
         // held at once (at 1024² each is gigabytes).
         var targets: [[Float]] = []
         for (k, style) in styles.enumerated() {
-            let grams = Self.styleGrams(network, settings, style.image, layout(style.image.shape.height, styleDeepest),
-                                        parallel)
+            let grams = Self.styleGrams(network, settings, style.image, checkpoint, parallel)
             let w = Float(style.weight)
             for (i, g) in grams.enumerated() {
                 if k == 0 { targets.append(g.map { w * $0 }) } else { for j in g.indices { targets[i][j] += w * g[j] } }
             }
         }
         styleTargets = targets
-        let bands = layout(content.shape.height, settings.deepestLayer)
-        let slabHeight = bands?.slabRows ?? content.shape.height
-        let tape = VGGTape(network: network, height: slabHeight, width: content.shape.width, deepest: settings.deepestLayer)
-        let slabShape = Shape(channels: 3, height: slabHeight, width: content.shape.width)
-        let slab = bands == nil ? nil : (image: BlockedTensor(slabShape), gradient: BlockedTensor(slabShape))
+        let checkpointed = checkpoint.map {
+            CheckpointedTape(network: network, height: content.shape.height, width: content.shape.width,
+                             deepest: settings.deepestLayer, plan: $0)
+        }
+        let tape = checkpoint != nil ? nil
+            : VGGTape(network: network, height: content.shape.height, width: content.shape.width, deepest: settings.deepestLayer)
         let shapes = network.architecture.mapShapes(height: content.shape.height, width: content.shape.width)
         styleShapes = settings.styleLayers.map { shapes[$0.layer]! }
         gramSums = styleShapes.map { GramSums(channels: $0.channels) }
         let target = BlockedTensor(shapes[settings.contentLayer]!)
-        Self.eachBand(network, content, bands, tape, slab?.image, parallel) { band in
+        if let checkpointed {
+            checkpointed.forward(content, observed: [settings.contentLayer], parallel: parallel) { _, p, rows, row in
+                target.copyRows(from: p, rows.lowerBound, to: row, count: rows.count)
+            }
+        } else if let tape {
+            network.forward(content, recording: tape, parallel: parallel)
             let p = tape.output(settings.contentLayer)
-            let rows: (slab: Range<Int>, picture: Int) = band.map {
-                bands!.rows($0, level: settings.contentLayer.block - 1, slabMapRows: p.shape.height)
-            } ?? (0..<p.shape.height, 0)
-            target.copyRows(from: p, rows.slab.lowerBound, to: rows.picture, count: rows.slab.count)
+            target.copyRows(from: p, 0, to: 0, count: p.shape.height)
         }
-        (self.layout, self.tape, self.slab, contentTarget) = (bands, tape, slab, target)
+        (self.checkpoint, self.tape, self.checkpointed, contentTarget) = (checkpoint, tape, checkpointed, target)
         let p = contentTarget
         grams = styleTargets
         gramGradients = styleTargets
@@ -147,7 +145,7 @@ public final class StyleObjective {
     /// The loss of `image` (RGB 0…255); when `gradient` is given, it is overwritten with ∂total/∂image.
     public func evaluate(_ image: BlockedTensor, gradient: BlockedTensor? = nil) -> LossBreakdown {
         precondition(image.shape == imageShape, "StyleObjective: image is \(image.shape), expected \(imageShape)")
-        if layout != nil { return evaluateInBands(image, gradient: gradient) }
+        guard let tape else { return evaluateCheckpointed(image, gradient: gradient) }
         network.forward(image, recording: tape, parallel: parallel, profile: profile)
         let s = settings
         for (i, l) in s.styleLayers.enumerated() {

@@ -28,15 +28,19 @@ public enum LBFGSStepResult: Equatable {
 public struct ProjectedLBFGS {
     public let settings: LBFGSSettings
     public let lower: Float, upper: Float
-    private var s: [[Float]] = [], y: [[Float]] = [], rho: [Double] = []
+    /// The curvature pairs (a class: in memory or spilled to a file; see CurvaturePairs.swift).
+    private let pairs: CurvaturePairs
     /// The current point, its value and gradient.
     public private(set) var x: [Float]
     public private(set) var value: Double
     public private(set) var gradient: [Float]
 
-    /// Starts at `x`, whose value and gradient the caller has evaluated.
+    /// Starts at `x`, whose value and gradient the caller has evaluated; the pairs in `pairs` (default: in memory).
     public init(x: [Float], value: Double, gradient: [Float], lower: Float, upper: Float,
-                settings: LBFGSSettings = LBFGSSettings()) {
+                settings: LBFGSSettings = LBFGSSettings(), pairs: CurvaturePairs? = nil) {
+        precondition(pairs.map { $0.length == x.count && $0.capacity == settings.historySize && $0.count == 0 } ?? true,
+                     "ProjectedLBFGS: the pairs' store does not fit")
+        self.pairs = pairs ?? (try! CurvaturePairs(capacity: settings.historySize, length: x.count, spill: false))
         self.x = x
         self.value = value
         self.gradient = gradient
@@ -46,17 +50,34 @@ public struct ProjectedLBFGS {
     }
 
     /// The curvature pairs, oldest first, and their 1/sᵀy (for checkpoints).
-    public var history: (s: [[Float]], y: [[Float]], rho: [Double]) { (s, y, rho) }
+    public var history: (s: [[Float]], y: [[Float]], rho: [Double]) {
+        let (s, y) = pairs.arrays
+        return (s, y, pairs.rho)
+    }
+
+    /// Whether the curvature pairs live in a file.
+    public var spilled: Bool { pairs.spilled }
 
     /// Resumes exactly where a checkpointed optimiser was: point, value, gradient and history.
     public init(x: [Float], value: Double, gradient: [Float], history: (s: [[Float]], y: [[Float]], rho: [Double]),
-                lower: Float, upper: Float, settings: LBFGSSettings = LBFGSSettings()) {
-        self.init(x: x, value: value, gradient: gradient, lower: lower, upper: upper, settings: settings)
-        (s, y, rho) = history
+                lower: Float, upper: Float, settings: LBFGSSettings = LBFGSSettings(), pairs: CurvaturePairs? = nil) {
+        self.init(x: x, value: value, gradient: gradient, lower: lower, upper: upper, settings: settings, pairs: pairs)
+        for k in history.rho.indices { record(history.s[k], history.y[k], history.rho[k]) }
+    }
+
+    /// The same optimiser with its pairs moved into `pairs` (a resumed run spilling what its checkpoint held).
+    public func moving(to pairs: CurvaturePairs) -> ProjectedLBFGS {
+        ProjectedLBFGS(x: x, value: value, gradient: gradient, history: history, lower: lower, upper: upper,
+                       settings: settings, pairs: pairs)
     }
 
     /// Forgets the curvature history (after a failure, the next step is steepest descent again).
-    public mutating func resetHistory() { s = []; y = []; rho = [] }
+    public mutating func resetHistory() { pairs.removeAll() }
+
+    /// Keeps a pair; one that cannot be written to the spill file restarts the history, as a failed step does.
+    private func record(_ s: [Float], _ y: [Float], _ rho: Double) {
+        do { try pairs.append(s: s, y: y, rho: rho) } catch { pairs.removeAll() }
+    }
 
     /// Whether variable i may move along direction d: not pinned at a bound it would cross.
     @inline(__always) private func free(_ i: Int, _ g: Float) -> Bool {
@@ -78,7 +99,7 @@ public struct ProjectedLBFGS {
         var d = direction(mask)
         var slope = zip(d, gradient).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
         var alpha = 1.0
-        if s.isEmpty || !(slope < 0) {
+        if pairs.count == 0 || !(slope < 0) {
             // Steepest descent, scaled so the largest change is firstStepSize levels: an unscaled first step on
             // this objective (gradients of order 1e4…1e8) would leap across the whole box.
             resetHistory()
@@ -90,7 +111,7 @@ public struct ProjectedLBFGS {
         var evaluations = 0
         var trial = x, trialGradient = gradient
         var best: (alpha: Double, value: Double, x: [Float], gradient: [Float])?
-        let expanding = s.isEmpty   // only the unscaled first direction may grow its step
+        let expanding = pairs.count == 0   // only the unscaled first direction may grow its step
         while evaluations < settings.maxEvaluationsPerStep {
             for i in 0..<n { trial[i] = min(max(x[i] + Float(alpha) * d[i], lower), upper) }
             var decrease = 0.0   // gᵀ(x(α) − x) along the projected path
@@ -116,10 +137,7 @@ public struct ProjectedLBFGS {
             sy += Double(sNew[i]) * Double(yNew[i])
             yy += Double(yNew[i]) * Double(yNew[i])
         }
-        if sy > 1e-10 * yy {   // keep only pairs with positive curvature, so H stays positive definite
-            s.append(sNew); y.append(yNew); rho.append(1 / sy)
-            if s.count > settings.historySize { s.removeFirst(); y.removeFirst(); rho.removeFirst() }
-        }
+        if sy > 1e-10 * yy { record(sNew, yNew, 1 / sy) }   // only positive curvature: H stays positive definite
         x = accepted.x
         value = accepted.value
         gradient = accepted.gradient
@@ -129,25 +147,26 @@ public struct ProjectedLBFGS {
     /// −H·g on the free variables (Nocedal & Wright, Algorithm 7.4), H₀ = (sᵀy / yᵀy)·I.
     private func direction(_ mask: [Float]) -> [Float] {
         let n = x.count
+        let rho = pairs.rho
         var q = (0..<n).map { Double(gradient[$0] * mask[$0]) }
-        var a = [Double](repeating: 0, count: s.count)
-        for k in stride(from: s.count - 1, through: 0, by: -1) {
+        var a = [Double](repeating: 0, count: rho.count)
+        for k in stride(from: rho.count - 1, through: 0, by: -1) {
             var dot = 0.0
-            for i in 0..<n { dot += Double(s[k][i]) * q[i] }
+            pairs.withVector(k, y: false) { s in for i in 0..<n { dot += Double(s[i]) * q[i] } }
             a[k] = rho[k] * dot
-            for i in 0..<n { q[i] -= a[k] * Double(y[k][i]) }
+            pairs.withVector(k, y: true) { y in for i in 0..<n { q[i] -= a[k] * Double(y[i]) } }
         }
-        if let last = s.indices.last {
+        if let last = rho.indices.last {
             var yy = 0.0
-            for i in 0..<n { yy += Double(y[last][i]) * Double(y[last][i]) }
+            pairs.withVector(last, y: true) { y in for i in 0..<n { yy += Double(y[i]) * Double(y[i]) } }
             let gamma = 1 / (rho[last] * yy)
             for i in 0..<n { q[i] *= gamma }
         }
-        for k in 0..<s.count {
+        for k in rho.indices {
             var dot = 0.0
-            for i in 0..<n { dot += Double(y[k][i]) * q[i] }
+            pairs.withVector(k, y: true) { y in for i in 0..<n { dot += Double(y[i]) * q[i] } }
             let b = rho[k] * dot
-            for i in 0..<n { q[i] += (a[k] - b) * Double(s[k][i]) }
+            pairs.withVector(k, y: false) { s in for i in 0..<n { q[i] += (a[k] - b) * Double(s[i]) } }
         }
         return (0..<n).map { Float(-q[$0]) * mask[$0] }
     }

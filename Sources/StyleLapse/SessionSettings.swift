@@ -80,6 +80,9 @@ public struct SessionSettings: Codable, Sendable, Equatable {
     /// Evaluate the objective in bands of this many rows (0: the whole picture on one tape) whatever the memory;
     /// nil: the fastest way that fits (`MemoryPlan.fastest`).
     public var bandRows: Int?
+    /// L-BFGS's curvature pairs in a temporary file (true) or in memory (false) whatever the memory; nil: in memory
+    /// unless only spilled pairs fit (`MemoryPlan.fastest`).
+    public var spillsPairs: Bool?
     /// Changes of the style weight during the run, in order (see `StylizeSession.steer`); nil or empty: none.
     public var steering: [SteerChange]?
 

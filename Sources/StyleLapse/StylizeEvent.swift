@@ -16,9 +16,12 @@ public struct StylizePlan: Sendable {
     public var passes: [ScalePass]
     /// The estimated peak memory in bytes.
     public var memoryEstimate: Int
-    /// The final pass's objective is evaluated in bands of this many rows (nil: the whole picture on one tape), the
-    /// fastest way that fits the memory (`MemoryPlan.fastest`); each pass chooses its own.
-    public var bandRows: Int? = nil
+    /// How the final pass's objective is evaluated (nil: the whole picture on one tape), the fastest way that fits
+    /// the memory (`MemoryPlan.fastest`); each pass chooses its own.
+    public var checkpoint: CheckpointPlan? = nil
+    /// L-BFGS's curvature pairs of the final pass spill to a temporary file (the planner's choice when they do not
+    /// fit in memory beside the rest).
+    public var spillsPairs = false
     /// Iterations the whole run records, every pass's iteration 0 included.
     public var totalIterations: Int { passes.reduce(passes.count - 1) { $0 + $1.iterations } }
     /// The run-wide iteration a resumed session continues after (nil for a new run).

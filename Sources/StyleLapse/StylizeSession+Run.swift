@@ -36,7 +36,9 @@ extension StylizeSession {
                 passSettings.iterations = pass.iterations
                 // A resumed pass continues at the checkpoint's iteration, with the style weight steered to by then.
                 let first = resumed?.snapshot.pass.index == p ? plan.resumedAt! : here.firstIteration
-                let runner = StylizeRun(objective: objective(pass, from: first), settings: passSettings)
+                let (passObjective, spillsPairs) = objective(pass, from: first)
+                let runner = StylizeRun(objective: passObjective, settings: passSettings)
+                runner.spillsPairs = spillsPairs
                 runner.notice = { [unowned self] message in try? emit(.notice(message)) }
                 runner.inspectGradient = inspectGradient
                 try emit(.pass(index: p, pass: pass, firstIteration: here.firstIteration))
@@ -94,8 +96,8 @@ extension StylizeSession {
     func emit(_ event: StylizeEvent) throws { for sink in sinks { try sink.receive(event) } }
 
     /// The objective of a pass starting at run-wide iteration `first`: the photo and the paintings at its size, the
-    /// style weight steered to by then.
-    private func objective(_ pass: ScalePass, from first: Int) -> StyleObjective {
+    /// style weight steered to by then; and whether L-BFGS's pairs spill to a file at this size.
+    private func objective(_ pass: ScalePass, from first: Int) -> (StyleObjective, spillsPairs: Bool) {
         func sized(_ image: RGBImage) -> RGBImage {
             pass.divisor == 1 ? image : image.resized(width: ScalePass.side(image.width, divisor: pass.divisor),
                                                       height: ScalePass.side(image.height, divisor: pass.divisor))
@@ -107,9 +109,10 @@ extension StylizeSession {
         // Each pass the fastest way that fits (a coarse pass may fit whole where the final one needs bands).
         let memory = Self.memoryPlan(settings, budget: Self.budget(settings), content: (content.width, content.height),
                                      style: (largest.width, largest.height))
-        return StyleObjective(network: network, settings: objectiveSettings, content: Pictures.tensor(content),
-                              styles: zip(styles, settings.pictures.blend).map { (Pictures.tensor($0), $1) },
-                              bandRows: memory?.bandRows ?? plan.bandRows, parallel: parallel)
+        return (StyleObjective(network: network, settings: objectiveSettings, content: Pictures.tensor(content),
+                               styles: zip(styles, settings.pictures.blend).map { (Pictures.tensor($0), $1) },
+                               checkpoint: memory?.checkpoint ?? plan.checkpoint, parallel: parallel),
+                memory?.spillsPairs ?? plan.spillsPairs)
     }
 
     /// A resumed session's history: the iterations in its checkpoint's trace up to `last`, and (when filming) the

@@ -84,7 +84,8 @@ public final class StylizeSession {
         self.digests = digests
         self.resumed = resumed
         plan = StylizePlan(width: pictures.photo.width, height: pictures.photo.height, margin: pictures.margin,
-                           passes: passes, memoryEstimate: memory.peak, bandRows: memory.bandRows,
+                           passes: passes, memoryEstimate: memory.peak, checkpoint: memory.checkpoint,
+                           spillsPairs: memory.spillsPairs,
                            resumedAt: resumed.map { $0.snapshot.pass.firstIteration + $0.snapshot.state.iteration })
         self.network = try network.flatMap { $0.pooling == settings.pooling && $0.padding == settings.networkPadding ? $0 : nil }
             ?? VGGNetwork.load(settings.weights, pooling: settings.pooling, padding: settings.networkPadding)
@@ -121,16 +122,21 @@ public final class StylizeSession {
         [settings.memoryLimit, MemoryPlan.available].compactMap { $0 }.min()
     }
 
-    /// The plans to try for `content` and `style`, fastest first: the whole picture, then bands ever smaller
-    /// (`MemoryPlan.candidates`), or only the one `settings.bandRows` forces.
+    /// The plans to try for `content` and `style`, fastest first: the full tape, then checkpointed plans in the
+    /// order of the work they add (`MemoryPlan.candidates`), or only the one `settings.bandRows` forces; each with
+    /// L-BFGS's pairs in memory, then spilled (or as `settings.spillsPairs` forces).
     static func memoryPlans(_ settings: SessionSettings, content: (width: Int, height: Int),
-                            style: (width: Int, height: Int)) -> LazyMapSequence<[Int?], MemoryPlan> {
-        let candidates = settings.bandRows.map { [$0 == 0 ? nil : $0] }
-            ?? MemoryPlan.candidates(height: max(content.height, style.height))
-        return candidates.lazy.map {
-            MemoryPlan(pooling: settings.pooling, padding: settings.networkPadding, objective: settings.run.objective,
-                       content: content, style: style, optimizer: settings.run.optimizer,
-                       historySize: settings.run.lbfgs.historySize, video: true, bandRows: $0)
+                            style: (width: Int, height: Int)) -> [MemoryPlan] {
+        let objective = settings.run.objective
+        let candidates = settings.bandRows.map { [MemoryPlan.forced(bands: $0, objective: objective)] }
+            ?? MemoryPlan.candidates(objective: objective, height: max(content.height, style.height),
+                                     width: max(content.width, style.width))
+        return candidates.flatMap { plan in
+            (settings.spillsPairs.map { [$0] } ?? [false, true]).map {
+                MemoryPlan(pooling: settings.pooling, padding: settings.networkPadding, objective: objective,
+                           content: content, style: style, optimizer: settings.run.optimizer,
+                           historySize: settings.run.lbfgs.historySize, video: true, checkpoint: plan, spillsPairs: $0)
+            }
         }
     }
 

@@ -20,72 +20,94 @@ public struct MemoryPlan: Sendable {
     public static let base = 48 << 20
 
     public var peak: Int { max(loading, setup, running) }
-    /// The rows of the bands the objective is evaluated in (nil: the whole picture on one tape).
-    public let bandRows: Int?
+    /// How the objective is evaluated (nil: the whole picture on one tape, the full tape).
+    public let checkpoint: CheckpointPlan?
+    /// L-BFGS's curvature pairs in a temporary file rather than in memory (`CurvaturePairs`).
+    public let spillsPairs: Bool
 
-    /// `bandRows`: the objective evaluated in bands (`StyleObjective(bandRows:)`): one slab's tape instead of the
-    /// whole picture's, for the photo and for the painting.
+    /// `checkpoint`: the objective evaluated checkpointed (`StyleObjective(checkpoint:)`): the blocks' inputs and
+    /// the slabs' storage instead of the whole picture's tape, for the photo and for the painting.
     public init(architecture: VGGArchitecture = .vgg19, pooling: Pooling = .max, padding: NetworkPadding = .zeros,
                 objective: ObjectiveSettings, content: (width: Int, height: Int), style: (width: Int, height: Int),
-                optimizer: OptimizerChoice, historySize: Int, video: Bool, bandRows: Int? = nil) {
-        self.bandRows = bandRows
-        /// The rows a tape holds: the picture's, or a slab's.
-        func tapeRows(_ height: Int, _ deepest: VGGLayer) -> Int {
-            bandRows.flatMap { BandLayout(height: height, bandRows: $0, halo: architecture.reach(upTo: deepest)) }?.slabRows
-                ?? height
+                optimizer: OptimizerChoice, historySize: Int, video: Bool, checkpoint: CheckpointPlan? = nil,
+                spillsPairs: Bool = false, optimizerCopies: Int? = nil) {
+        self.checkpoint = checkpoint
+        self.spillsPairs = spillsPairs && optimizer == .lbfgs
+        /// The bytes of the tape for a picture: the whole picture's, or the checkpointed one's (its gradient buffers
+        /// only when the backward runs).
+        func tape(_ size: (width: Int, height: Int), _ deepest: VGGLayer, backward: Bool) -> Int {
+            guard let checkpoint else {
+                return VGGTape.bytes(architecture: architecture, pooling: pooling, height: size.height, width: size.width,
+                                     deepest: deepest)
+            }
+            return CheckpointedTape.bytes(architecture: architecture, pooling: pooling, height: size.height,
+                                          width: size.width, deepest: deepest, plan: checkpoint, backward: backward)
         }
         let packed = architecture.packedWeightBytes + architecture.borderWeightBytes(padding)
         let file = 4 * architecture.parameterCount
         // Packing runs layer by layer from the file's floats; Winograd layers also hold their OIHW copy turned for
         // the backward pass while they are transformed.
         loading = Self.base + max(3 * file, file + packed)
-        let contentRows = tapeRows(content.height, objective.deepestLayer)
-        let contentTape = VGGTape.bytes(architecture: architecture, pooling: pooling, height: contentRows,
-                                        width: content.width, deepest: objective.deepestLayer)
-        let styleDeepest = objective.styleLayers.map(\.layer).max()!
-        let styleRows = tapeRows(style.height, styleDeepest)
-        let styleTape = VGGTape.bytes(architecture: architecture, pooling: pooling, height: styleRows,
-                                      width: style.width, deepest: styleDeepest)
-            + (styleRows < style.height ? 2 * BlockedTensor.bytes(Shape(channels: 3, height: styleRows, width: style.width)) : 0)
+        let contentTape = tape(content, objective.deepestLayer, backward: true)
+        let styleTape = tape(style, objective.styleLayers.map(\.layer).max()!, backward: false)
         let widths = architecture.layers.reduce(into: [VGGLayer: Int]()) { $0[$1.layer] = $1.outChannels }
         let grams = objective.styleLayers.reduce(0) { $0 + 4 * 3 * widths[$1.layer]! * widths[$1.layer]! }
         setup = Self.base + packed + styleTape + grams
         let pixels = content.width * content.height
         let image = 4 * 3 * pixels                       // one planar float copy of the image
         let blocked = BlockedTensor.bytes(Shape(channels: 3, height: content.height, width: content.width))
-        // In bands: the slab of the picture and its gradient, and the content layer's whole map (the target).
-        let shapes = architecture.mapShapes(height: content.height, width: content.width)
-        let bands = contentRows < content.height
-            ? 2 * BlockedTensor.bytes(Shape(channels: 3, height: contentRows, width: content.width))
-                + BlockedTensor.bytes(shapes[objective.contentLayer]!) : 0
+        // The content layer's whole map (the target).
+        let target = BlockedTensor.bytes(architecture.mapShapes(height: content.height, width: content.width)[objective.contentLayer]!)
         let optimizerBytes: Int
-        switch optimizer {
-        case .adam: optimizerBytes = 10 * image          // x, g, m, v, the copies kept to undo a failed step
-        case .lbfgs: optimizerBytes = (2 * historySize + 12) * image   // history, trial point, direction (Double)
+        switch (optimizer, optimizerCopies) {
+        case (_, let copies?): optimizerBytes = copies * image   // as the caller counts them (the benchmark's Adam)
+        case (.adam, nil): optimizerBytes = 10 * image          // x, g, m, v, the copies kept to undo a failed step
+        case (.lbfgs, nil):   // history (unless spilled: one vector read back), trial point, direction (Double)
+            optimizerBytes = ((spillsPairs ? 1 : 2 * historySize) + 12) * image
         }
         let frames = video ? 4 * 3 * pixels + 90 * pixels : 0   // queue of 4 RGB frames; x264's lookahead
         let winogradScratch = 8 << 20   // the transformed band of the widest layer (see WinogradConv.tilesPerBand)
-        running = Self.base + packed + contentTape + grams + 2 * blocked + bands + optimizerBytes + frames
+        running = Self.base + packed + contentTape + grams + 2 * blocked + target + optimizerBytes + frames
             + winogradScratch
     }
 
-    /// The fastest plan whose peak fits `limit`: the whole picture on one tape when it fits, else bands, the
-    /// largest that fit (`candidates`); nil when none does. The other parameters are the initialiser's.
+    /// The fastest plan whose peak fits `limit` (`candidates`, each with L-BFGS's pairs in memory, then spilled:
+    /// reading them back costs little beside an evaluation at the sizes that need it); nil when none does. The other parameters are the
+    /// initialiser's.
     public static func fastest(within limit: Int, architecture: VGGArchitecture = .vgg19, pooling: Pooling = .max,
                                padding: NetworkPadding = .zeros, objective: ObjectiveSettings,
                                content: (width: Int, height: Int), style: (width: Int, height: Int),
-                               optimizer: OptimizerChoice, historySize: Int, video: Bool) -> MemoryPlan? {
-        candidates(height: max(content.height, style.height)).lazy.map {
+                               optimizer: OptimizerChoice, historySize: Int, video: Bool,
+                               optimizerCopies: Int? = nil) -> MemoryPlan? {
+        let plans = candidates(architecture: architecture, objective: objective, height: max(content.height, style.height),
+                               width: max(content.width, style.width))
+        return plans.lazy.flatMap { plan in [false, true].lazy.map { spill in (plan, spill) } }.map {
             MemoryPlan(architecture: architecture, pooling: pooling, padding: padding, objective: objective,
                        content: content, style: style, optimizer: optimizer, historySize: historySize, video: video,
-                       bandRows: $0)
+                       checkpoint: $0.0, spillsPairs: $0.1, optimizerCopies: optimizerCopies)
         }.first { $0.peak <= limit }
     }
 
-    /// The plans to try, fastest first: the whole picture (nil), then bands of 2048, 1024, … 16 rows (larger bands
-    /// recompute fewer halo rows) below `height`.
-    public static func candidates(height: Int) -> [Int?] {
-        [nil] + (0...7).map { 2048 >> $0 }.filter { $0 < height }
+    /// The plans to try, fastest first: the full tape (nil), then checkpointed plans in the order of the work they
+    /// add (`CheckpointPlan.extraFLOPs`) — the last blocks kept, the first ones recomputed whole, then in bands of
+    /// 2048 … 16 rows; equal work, the one with fewer blocks recomputed first.
+    public static func candidates(architecture: VGGArchitecture = .vgg19, objective: ObjectiveSettings, height: Int,
+                                  width: Int) -> [CheckpointPlan?] {
+        let deepest = objective.deepestLayer
+        let count = architecture.blocks(depth: architecture.index(of: deepest)! + 1).count
+        let plans = (1...count).flatMap { k in
+            ([nil] + (0...7).map { 2048 >> $0 }.filter { $0 < height }).map { CheckpointPlan(keptFrom: k, bandRows: $0) }
+        }
+        let work = plans.map { $0.extraFLOPs(architecture, height: height, width: width, deepest: deepest) }
+        return [nil] + plans.indices.sorted { (work[$0], plans[$0].keptFrom) < (work[$1], plans[$1].keptFrom) }.map { plans[$0] }
+    }
+
+    /// The plan `--bands N` forces: the full tape for 0, else every block but the last recomputed in bands of N rows.
+    public static func forced(bands rows: Int, architecture: VGGArchitecture = .vgg19,
+                              objective: ObjectiveSettings) -> CheckpointPlan? {
+        guard rows > 0 else { return nil }
+        let count = architecture.blocks(depth: architecture.index(of: objective.deepestLayer)! + 1).count
+        return CheckpointPlan(keptFrom: max(1, count - 1), bandRows: rows)
     }
 
     /// Memory the system can give this process now: MemAvailable from /proc/meminfo, if readable.

@@ -85,6 +85,9 @@ public final class StylizeRun {
     /// Sees every evaluation's number (1-based, run-wide) and gradient before the run checks it: for diagnostics and
     /// for tests of the recovery from non-finite values (which poison a gradient here).
     public var inspectGradient: ((_ evaluation: Int, _ gradient: inout [Float]) -> Void)?
+    /// L-BFGS keeps its curvature pairs in a temporary file instead of memory (`CurvaturePairs`; the planner's
+    /// choice at print size): the same steps.
+    public var spillsPairs = false
 
     public init(objective: StyleObjective, settings: StylizeSettings) {
         self.objective = objective
@@ -122,8 +125,7 @@ public final class StylizeRun {
                         best: initial, bestIteration: 0, bestLoss: loss,
                         optimizer: settings.optimizer == .adam
                             ? .adam(Adam(count: initial.count, settings: settings.adam))
-                            : .lbfgs(ProjectedLBFGS(x: initial, value: loss.total, gradient: g, lower: 0, upper: 255,
-                                                    settings: settings.lbfgs)))
+                            : .lbfgs(try lbfgs(x: initial, value: loss.total, gradient: g)))
     }
 
     /// The record of the state's current iteration.
@@ -153,9 +155,11 @@ public final class StylizeRun {
             evaluations -= 1
             state.gradient = g
             if case .lbfgs(let lbfgs) = state.optimizer, lbfgs.gradient.isEmpty {
-                state.optimizer = .lbfgs(ProjectedLBFGS(x: state.x, value: loss.total, gradient: g, lower: 0, upper: 255,
-                                                        settings: settings.lbfgs))
+                state.optimizer = .lbfgs(try self.lbfgs(x: state.x, value: loss.total, gradient: g))
             }
+        }
+        if case .lbfgs(let lbfgs) = state.optimizer, spillsPairs, !lbfgs.spilled {   // resumed from a checkpoint
+            state.optimizer = .lbfgs(lbfgs.moving(to: try pairs(state.x.count)))
         }
         var stopped = false, converged = false
         var failures = 0
@@ -235,6 +239,21 @@ public final class StylizeRun {
         return StylizeResult(stopped: stopped, converged: converged)
     }
 
+    /// A new L-BFGS optimiser at `x` in the pixel box, its pairs where `spillsPairs` says.
+    private func lbfgs(x: [Float], value: Double, gradient: [Float]) throws -> ProjectedLBFGS {
+        ProjectedLBFGS(x: x, value: value, gradient: gradient, lower: 0, upper: 255, settings: settings.lbfgs,
+                       pairs: try pairs(x.count))
+    }
+
+    private func pairs(_ length: Int) throws -> CurvaturePairs {
+        do {
+            return try CurvaturePairs(capacity: settings.lbfgs.historySize, length: length, spill: spillsPairs)
+        } catch {
+            throw StylizeError(description: "\(NSTemporaryDirectory()): cannot make the file L-BFGS's pairs spill to "
+                + "(\(error.localizedDescription))")
+        }
+    }
+
     /// The objective's style weight becomes `styleWeight` at the state's current image: see `run`'s `steering`.
     private func steer(_ state: inout RunState, styleWeight: Double) throws {
         objective.steer(styleWeight: styleWeight)
@@ -247,8 +266,7 @@ public final class StylizeRun {
         (state.best, state.bestIteration, state.bestLoss) = (state.x, state.iteration, loss)
         switch state.optimizer {
         case .adam(let adam): state.optimizer = .adam(Adam(count: state.x.count, settings: adam.settings))
-        case .lbfgs: state.optimizer = .lbfgs(ProjectedLBFGS(x: state.x, value: loss.total, gradient: g, lower: 0,
-                                                             upper: 255, settings: settings.lbfgs))
+        case .lbfgs: state.optimizer = .lbfgs(try lbfgs(x: state.x, value: loss.total, gradient: g))
         }
         notice("style weight \(styleWeight) from iteration \(state.iteration + 1): the optimiser starts afresh")
     }

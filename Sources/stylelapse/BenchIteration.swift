@@ -21,13 +21,18 @@ struct BenchIteration: ParsableCommand, RuleChecked {
     @Option(help: "Weights file (default: where tools/fetch-weights puts them).") var weights: String?
     @Option(help: "Plan within this memory (e.g. 8G): the whole picture on one tape when it fits, else the largest bands that do (default: the memory available).")
     var memoryLimit: String?
-    @Option(parsing: .unconditional, help: "Evaluate in bands of N rows whatever the memory (0: the whole picture).")
+    @Option(parsing: .unconditional, help: "Evaluate checkpointed, recomputing blocks in bands of N rows, whatever the memory (0: the whole picture on one tape).")
     var bands: Int?
+    @Option(parsing: .unconditional, help: "Evaluate checkpointed, recomputing the first K blocks (whole, or in --bands), whatever the memory (default with --bands: all but the last).")
+    var recompute: Int?
     @Option(help: "VGG19's padding: zeros, replicate, reflect, replicate-all or reflect-all.")
     var padding: NetworkPadding = .zeros
     @Flag(help: "One JSON object instead of text.") var json = false
     @Flag(help: "Also time every stage (each layer's convolution forward and backward, Gram, pooling, ReLU, the rest) over as many more iterations.")
     var profile = false
+
+    /// The planar copies of the picture the benchmark's step holds: x, Adam's m and v, the gradient's.
+    static let adamCopies = 4
 
     func check() throws {
         guard size >= 16 else { throw ValidationError("--size must be at least 16") }
@@ -36,7 +41,11 @@ struct BenchIteration: ParsableCommand, RuleChecked {
             throw ValidationError("--memory-limit takes a size such as 512M or 8G")
         }
         if let b = bands, b < 0 { throw ValidationError("--bands must be 0 (the whole picture) or more rows") }
-        if bands != nil && memoryLimit != nil { throw ValidationError("--bands chooses the plan itself; give it or --memory-limit") }
+        if let k = recompute, !(1...5).contains(k) { throw ValidationError("--recompute takes 1…5 blocks") }
+        if recompute != nil && bands == 0 { throw ValidationError("--bands 0 is the whole picture on one tape: nothing to recompute") }
+        if (bands != nil || recompute != nil) && memoryLimit != nil {
+            throw ValidationError("--bands and --recompute choose the plan themselves; give them or --memory-limit")
+        }
     }
 
     func run() throws {
@@ -54,21 +63,24 @@ struct BenchIteration: ParsableCommand, RuleChecked {
         }
         let square = (width: size, height: size)
         let memory: MemoryPlan
-        if let bands {
+        if bands != nil || recompute != nil {
+            let forced = recompute.map { CheckpointPlan(keptFrom: $0, bandRows: bands) }
+                ?? MemoryPlan.forced(bands: bands!, objective: .report)
             memory = MemoryPlan(padding: padding, objective: .report, content: square, style: square, optimizer: .adam,
-                                historySize: 0, video: false, bandRows: bands == 0 ? nil : bands)
+                                historySize: 0, video: false, checkpoint: forced, optimizerCopies: Self.adamCopies)
         } else {
             let limit = memoryLimit.flatMap(MemoryPlan.parseSize) ?? MemoryPlan.available ?? .max
             guard let fitting = MemoryPlan.fastest(within: limit, padding: padding, objective: .report, content: square,
-                                                   style: square, optimizer: .adam, historySize: 0, video: false) else {
-                throw ValidationError(String(format: "%d×%d does not fit in %.0f MB even in bands of 16 rows", size, size,
+                                                   style: square, optimizer: .adam, historySize: 0, video: false,
+                                                   optimizerCopies: Self.adamCopies) else {
+                throw ValidationError(String(format: "%d×%d does not fit in %.0f MB even checkpointed in bands of 16 rows", size, size,
                                              Double(limit) / 1048576))
             }
             memory = fitting
         }
-        let planName = memory.bandRows.map { "bands of \($0) rows" } ?? "whole picture"
+        let planName = memory.checkpoint?.description ?? "full tape"
         let objective = StyleObjective(network: network, settings: .report, content: BlockedTensor(shape, chw: picture(0)),
-                                       style: BlockedTensor(shape, chw: picture(1)), bandRows: memory.bandRows,
+                                       style: BlockedTensor(shape, chw: picture(1)), checkpoint: memory.checkpoint,
                                        parallel: parallel)
         var x = picture(0.3)
         var adam = Adam(count: x.count, settings: .report)
@@ -104,7 +116,10 @@ struct BenchIteration: ParsableCommand, RuleChecked {
             var object: [String: Any] = ["size": size, "seconds_per_iteration": seconds, "peak_rss_mb": peakMB,
                                          "threads": parallel.workers, "repeats": repeats, "padding": padding.description,
                                          "plan": planName, "estimated_peak_mb": Double(memory.peak) / 1048576]
-            if let rows = memory.bandRows { object["band_rows"] = rows }
+            if let plan = memory.checkpoint {
+                object["recomputed_blocks"] = plan.keptFrom
+                if let rows = plan.bandRows { object["band_rows"] = rows }
+            }
             if profile { object["profile"] = stages }
             print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
         } else {

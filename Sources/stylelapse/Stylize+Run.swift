@@ -41,8 +41,8 @@ extension StylizeCommand {
         let plan = session.plan
         if !quiet {
             FileHandle.standardError.write(Data(String(format: "stylelapse: estimated peak memory %.0f MB, the objective "
-                + "evaluated on %@\n", Double(plan.memoryEstimate) / 1048576,
-                plan.bandRows.map { "bands of \($0) rows" } ?? "the whole picture").utf8))
+                + "evaluated %@%@\n", Double(plan.memoryEstimate) / 1048576, plan.checkpoint?.description ?? "on one tape",
+                plan.spillsPairs ? ", L-BFGS's curvature pairs spilled to a temporary file" : "").utf8))
         }
         session.attach(ProgressSink(total: plan.totalIterations, quiet: quiet))
         let filmSize = outputs.filmSize(width: plan.width, height: plan.height)

@@ -1,6 +1,6 @@
-// Print size in bounded memory (#16) at the command line: a run whose objective is evaluated in bands (--bands, or
-// chosen by the planner within --memory-limit) is the whole picture's run, and the plan is said before the run;
-// `bench iteration` reports its plan.
+// Print size in bounded memory (#16) at the command line: a run whose objective is evaluated checkpointed in bands
+// (--bands, or chosen by the planner within --memory-limit) is the full tape's run, and the plan is said before the
+// run; `bench iteration` reports its plan.
 
 import Foundation
 import ImageFiles
@@ -12,8 +12,8 @@ import XCTest
 final class BandsCommandTests: XCTestCase {
     override func setUpWithError() throws { _ = try RealWeights.require() }
 
-    /// A tall photo (40×352: bands of 16 rows on slabs of 272) and the painting, 2 L-BFGS steps, whole and in bands:
-    /// the same losses at every iteration and the same picture.
+    /// A tall photo (40×352: blocks 1–4 recomputed in bands of 16 rows, 22 of them in block 1, 3 in block 4) and the
+    /// painting, 2 L-BFGS steps, on one tape and in bands: the same losses at every iteration and the same picture.
     func testARunInBandsIsTheWholePicturesRun() throws {
         let dir = TemporaryFolder()
         let photo = try ImageFile.read(Fixture.path("demo/chelsea.png")).resized(width: 40, height: 352)
@@ -22,10 +22,10 @@ final class BandsCommandTests: XCTestCase {
                    "--iterations", "2", "--scales", "1", "--margin", "0"]
         let whole = try Command.run(run + ["--bands", "0", "--output", dir.file("whole.png"), "--trace", dir.file("whole.jsonl")])
         XCTAssertEqual(whole.status, 0, whole.stderr)
-        XCTAssertTrue(whole.stderr.contains("the objective evaluated on the whole picture"), whole.stderr)
+        XCTAssertTrue(whole.stderr.contains("the objective evaluated on one tape"), whole.stderr)
         let banded = try Command.run(run + ["--bands", "16", "--output", dir.file("bands.png"), "--trace", dir.file("bands.jsonl")])
         XCTAssertEqual(banded.status, 0, banded.stderr)
-        XCTAssertTrue(banded.stderr.contains("the objective evaluated on bands of 16 rows"), banded.stderr)
+        XCTAssertTrue(banded.stderr.contains("the objective evaluated checkpointed (blocks 1–4 recomputed in bands of 16 rows)"), banded.stderr)
         let (a, b) = (try Trace.read(dir.file("whole.jsonl")), try Trace.read(dir.file("bands.jsonl")))
         XCTAssertEqual(a.count, 3)
         XCTAssertEqual(b.count, 3)
@@ -40,11 +40,15 @@ final class BandsCommandTests: XCTestCase {
     }
 
     func testBenchIterationReportsItsPlan() throws {
-        for (extra, plan) in [(["--bands", "16"], "bands of 16 rows"), (["--memory-limit", "100G"], "whole picture")] {
+        for (extra, plan) in [(["--bands", "16"], "checkpointed (blocks 1–4 recomputed in bands of 16 rows)"),
+                              (["--recompute", "5", "--bands", "32"], "checkpointed (blocks 1–5 recomputed in bands of 32 rows)"),
+                              (["--recompute", "2"], "checkpointed (blocks 1–2 recomputed)"),
+                              (["--memory-limit", "100G"], "full tape")] {
             let result = try Command.run(["bench", "iteration", "--size", "288", "--repeats", "1", "--json"] + extra)
             XCTAssertEqual(result.status, 0, result.stderr)
             let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
             XCTAssertEqual(object["plan"] as? String, plan)
+            XCTAssertEqual(object["recomputed_blocks"] as? Int, plan == "full tape" ? nil : Int(extra[1] == "16" ? "4" : extra[1]))
             XCTAssertGreaterThan(object["estimated_peak_mb"] as? Double ?? 0, 0)
             XCTAssertGreaterThan(object["peak_rss_mb"] as? Double ?? 0, 0)
         }

@@ -63,6 +63,53 @@ final class OptimizerTests: XCTestCase {
         XCTAssertEqual(bounded[1], 0.25, accuracy: 1e-6)
     }
 
+    /// Pairs spilled to a file (#16: print size in bounded memory) give the in-memory run's iterates bit for bit, with
+    /// the oldest pairs dropped (3 kept) and a checkpoint's history read back from the file.
+    func testSpilledPairsAreThePairsInMemory() throws {
+        // A coupled quartic in a box: Σ aᵢ(xᵢ − cᵢ)⁴ + Σ (xᵢ − xᵢ₊₁)², 40 variables.
+        let n = 40
+        func f(_ x: [Float], _ g: inout [Float]) -> Double {
+            g = [Float](repeating: 0, count: n)
+            var value = 0.0
+            for i in 0..<n {
+                let d = Double(x[i]) - Double(i % 7) / 3
+                value += Double(1 + i % 3) * d * d * d * d
+                g[i] += Float(4 * Double(1 + i % 3) * d * d * d)
+                if i + 1 < n {
+                    let e = Double(x[i]) - Double(x[i + 1])
+                    value += e * e
+                    g[i] += Float(2 * e); g[i + 1] -= Float(2 * e)
+                }
+            }
+            return value
+        }
+        var settings = LBFGSSettings()
+        settings.historySize = 3
+        let x0 = (0..<n).map { Float($0 % 5) - 1 }
+        var g0 = [Float]()
+        let f0 = f(x0, &g0)
+        let pairs = try CurvaturePairs(capacity: 3, length: n, spill: true)
+        XCTAssertTrue(pairs.spilled)
+        var memory = ProjectedLBFGS(x: x0, value: f0, gradient: g0, lower: -1, upper: 2, settings: settings)
+        var spilled = ProjectedLBFGS(x: x0, value: f0, gradient: g0, lower: -1, upper: 2, settings: settings, pairs: pairs)
+        for step in 0..<12 {
+            _ = memory.step(f)
+            _ = spilled.step(f)
+            XCTAssertEqual(spilled.x, memory.x, "step \(step)")
+        }
+        XCTAssertEqual(pairs.count, 3, "the oldest dropped")
+        XCTAssertEqual(spilled.history.s, memory.history.s)
+        XCTAssertEqual(spilled.history.y, memory.history.y)
+        XCTAssertEqual(spilled.history.rho, memory.history.rho)
+        // Resumed from the history, spilled: the same next steps.
+        var resumed = ProjectedLBFGS(x: memory.x, value: memory.value, gradient: memory.gradient, history: memory.history,
+                                     lower: -1, upper: 2, settings: settings)
+            .moving(to: try CurvaturePairs(capacity: 3, length: n, spill: true))
+        XCTAssertTrue(resumed.spilled)
+        for _ in 0..<3 { _ = memory.step(f); _ = resumed.step(f) }
+        XCTAssertEqual(resumed.x, memory.x)
+    }
+
     /// TF1 Adam by hand. Step 1: m = (1−β1)g, v = (1−β2)g², lr₁ = lr·√(1−β2)/(1−β1), so the step is
     /// lr·√(1−β2)·g / (√(1−β2)·|g| + ε): with lr 0.1, β2 0.999, ε 1e-3, g = 0.5 → 0.1·0.0158114/0.0168114 = 0.0940517;
     /// g = −3 → −0.0989569 (x = 2 + 0.099 is clipped to the upper bound 1.95); g = −10 → −0.0996848.
