@@ -11,17 +11,29 @@ public enum AtomicFile {
     /// Writes `bytes` to `path.part`, flushes it to disk, then renames it to `path`.
     /// On any failure the `.part` file is removed and an error naming `path` is thrown.
     public static func write(_ bytes: [UInt8], to path: String) throws {
+        try write(to: path) { put in bytes.withUnsafeBytes { put($0) } }
+    }
+
+    /// Writes what `body` puts, piece by piece (nothing whole in memory), to `path.part`, flushes it to disk, then
+    /// renames it to `path`. On any failure the `.part` file is removed and an error naming `path` is thrown.
+    public static func write(to path: String, _ body: (_ put: (UnsafeRawBufferPointer) -> Void) throws -> Void) throws {
         let part = partPath(for: path)
         let fd = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ImageFileError(path, "cannot create file (\(errnoText()))") }
         var failure: String?
-        bytes.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 { if errno == EINTR { continue }; failure = errnoText(); return }
-                done += n
+        do {
+            try body { raw in
+                var done = 0
+                while failure == nil && done < raw.count {
+                    let n = Foundation.write(fd, raw.baseAddress! + done, raw.count - done)
+                    if n < 0 { if errno == EINTR { continue }; failure = errnoText(); return }
+                    done += n
+                }
             }
+        } catch {
+            close(fd)
+            unlink(part)
+            throw error
         }
         if failure == nil, fsync(fd) != 0 { failure = errnoText() }
         if close(fd) != 0, failure == nil { failure = errnoText() }

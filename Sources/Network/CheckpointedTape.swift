@@ -73,7 +73,7 @@ public final class CheckpointedTape {
         self.plan = plan
         imageShape = Shape(channels: 3, height: height, width: width)
         let blocks = a.blocks(depth: a.index(of: deepest)! + 1)
-        let sizes = Self.sizes(a, blocks, height: height, width: width)
+        let sizes = Self.sizes(blocks, height: height, width: width)
         let layouts = Self.layouts(blocks, sizes, plan)
         (self.blocks, heights, self.layouts) = (blocks, sizes.map(\.height), layouts)
         let slabs = blocks.indices.map { layouts[$0]?.slabRows ?? sizes[$0].height }
@@ -95,7 +95,7 @@ public final class CheckpointedTape {
         rgbSlab = BlockedTensor(Shape(channels: 3, height: slabs[0], width: width))
     }
 
-    static func sizes(_ a: VGGArchitecture, _ blocks: [VGGBlock], height: Int, width: Int) -> [(height: Int, width: Int)] {
+    static func sizes(_ blocks: [VGGBlock], height: Int, width: Int) -> [(height: Int, width: Int)] {
         blocks.map { b in (height >> b.index, width >> b.index) }
     }
 
@@ -112,7 +112,7 @@ public final class CheckpointedTape {
     public static func bytes(architecture a: VGGArchitecture, pooling: Pooling, height: Int, width: Int,
                              deepest: VGGLayer, plan: CheckpointPlan, backward: Bool = true) -> Int {
         let blocks = a.blocks(depth: a.index(of: deepest)! + 1)
-        let sizes = Self.sizes(a, blocks, height: height, width: width)
+        let sizes = Self.sizes(blocks, height: height, width: width)
         let layouts = Self.layouts(blocks, sizes, plan)
         var total = 0, shared = Array(repeating: 0, count: 9), carry = 0
         for b in blocks {

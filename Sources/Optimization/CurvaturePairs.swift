@@ -55,8 +55,8 @@ public final class CurvaturePairs {
     public func removeAll() { s = []; y = []; rho = []; slots = [] }
 
     /// Calls `body` with pair k's s (`isY` false) or y vector.
-    public func withVector<R>(_ k: Int, y isY: Bool, _ body: (UnsafeBufferPointer<Float>) -> R) -> R {
-        guard let file else { return (isY ? y[k] : s[k]).withUnsafeBufferPointer(body) }
+    public func withVector<R>(_ k: Int, y isY: Bool, _ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+        guard let file else { return try (isY ? y[k] : s[k]).withUnsafeBufferPointer(body) }
         let offset = UInt64((2 * slots[k] + (isY ? 1 : 0)) * length * 4)
         scratch.withUnsafeMutableBytes { buffer in
             var done = 0
@@ -66,7 +66,7 @@ public final class CurvaturePairs {
                 done += n
             }
         }
-        return scratch.withUnsafeBufferPointer(body)
+        return try scratch.withUnsafeBufferPointer(body)
     }
 
     /// Every pair as arrays, oldest first (for checkpoints).

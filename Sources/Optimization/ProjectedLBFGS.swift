@@ -55,6 +55,16 @@ public struct ProjectedLBFGS {
         return (s, y, pairs.rho)
     }
 
+    /// How many curvature pairs it holds, and their 1/sᵀy, oldest first.
+    public var pairCount: Int { pairs.count }
+    public var pairRho: [Double] { pairs.rho }
+
+    /// Calls `body` with pair k's s (`y` false) or y vector, oldest first (for checkpoints written a vector at a
+    /// time: spilled pairs are read back one by one).
+    public func withPair<R>(_ k: Int, y: Bool, _ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+        try pairs.withVector(k, y: y, body)
+    }
+
     /// Whether the curvature pairs live in a file.
     public var spilled: Bool { pairs.spilled }
 

@@ -92,39 +92,48 @@ public enum Checkpoint {
         framesFolder(folder) + String(format: "/frame_%06d.png", iteration)
     }
 
-    /// Writes `snapshot` to `folder`/state.bin atomically (the folder must exist).
+    /// Writes `snapshot` to `folder`/state.bin atomically (the folder must exist), an array at a time: nothing
+    /// picture-sized is copied whole (at print size the state is gigabytes; spilled L-BFGS pairs are read back one
+    /// by one).
     public static func save(_ snapshot: CheckpointSnapshot, to folder: String) throws {
         let state = snapshot.state
-        var floats: [(String, [Float])] = [("x", state.x), ("gradient", state.gradient), ("best", state.best)]
+        // Each array's name, length and how to put its bytes.
+        typealias Put = (UnsafeRawBufferPointer) -> Void
+        func whole(_ name: String, _ v: [Float]) -> (String, Int, (Put) -> Void) { (name, v.count, { put in v.withUnsafeBytes(put) }) }
+        var floats = [whole("x", state.x), whole("gradient", state.gradient), whole("best", state.best)]
         var doubles: [(String, [Double])] = []
-        if let smoothed = snapshot.smoothed { floats.append(("smoothed", smoothed)) }
+        if let smoothed = snapshot.smoothed { floats.append(whole("smoothed", smoothed)) }
         let optimizer: Header.OptimizerState
         switch state.optimizer {
         case .adam(let adam):
-            floats += [("adam_m", adam.m), ("adam_v", adam.v)]
+            floats += [whole("adam_m", adam.m), whole("adam_v", adam.v)]
             optimizer = .adam(step: adam.t, learningRate: adam.settings.learningRate)
         case .lbfgs(let lbfgs):
-            let h = lbfgs.history
-            floats += [("lbfgs_x", lbfgs.x), ("lbfgs_gradient", lbfgs.gradient)]
-            for (i, (s, y)) in zip(h.s, h.y).enumerated() { floats += [("lbfgs_s\(i)", s), ("lbfgs_y\(i)", y)] }
-            doubles.append(("lbfgs_rho", h.rho))
-            optimizer = .lbfgs(value: lbfgs.value, pairs: h.s.count)
+            floats += [whole("lbfgs_x", lbfgs.x), whole("lbfgs_gradient", lbfgs.gradient)]
+            for i in 0..<lbfgs.pairCount {
+                for (name, y) in [("lbfgs_s\(i)", false), ("lbfgs_y\(i)", true)] {
+                    floats.append((name, lbfgs.x.count, { put in lbfgs.withPair(i, y: y) { put(UnsafeRawBufferPointer($0)) } }))
+                }
+            }
+            doubles.append(("lbfgs_rho", lbfgs.pairRho))
+            optimizer = .lbfgs(value: lbfgs.value, pairs: lbfgs.pairCount)
         }
         let header = Header(
             settings: snapshot.settings, digests: snapshot.digests, pass: snapshot.pass, iteration: state.iteration,
             evaluations: state.evaluations, elapsed: state.elapsedBefore, loss: state.loss,
             bestIteration: state.bestIteration, bestLoss: state.bestLoss, optimizer: optimizer,
             application: snapshot.application,
-            arrays: floats.map { .init(name: $0.0, dtype: "f4", count: $0.1.count) }
+            arrays: floats.map { .init(name: $0.0, dtype: "f4", count: $0.1) }
                 + doubles.map { .init(name: $0.0, dtype: "f8", count: $0.1.count) })
         let json = [UInt8](try JSONEncoder().encode(header))
-        var out = Array("SLCK".utf8)
-        withUnsafeBytes(of: UInt32(version).littleEndian) { out += $0 }
-        withUnsafeBytes(of: UInt32(json.count).littleEndian) { out += $0 }
-        out += json
-        for (_, values) in floats { values.withUnsafeBytes { out += $0 } }   // little-endian hosts only (x86_64, arm64)
-        for (_, values) in doubles { values.withUnsafeBytes { out += $0 } }
-        try AtomicFile.write(out, to: statePath(folder))
+        var prefix = Array("SLCK".utf8)
+        withUnsafeBytes(of: UInt32(version).littleEndian) { prefix += $0 }
+        withUnsafeBytes(of: UInt32(json.count).littleEndian) { prefix += $0 }
+        try AtomicFile.write(to: statePath(folder)) { put in
+            (prefix + json).withUnsafeBytes(put)
+            for (_, _, write) in floats { write(put) }   // little-endian hosts only (x86_64, arm64)
+            for (_, values) in doubles { values.withUnsafeBytes(put) }
+        }
     }
 
     /// Reads a checkpoint folder. A missing, damaged, truncated or unknown-version file is a `CheckpointError`.

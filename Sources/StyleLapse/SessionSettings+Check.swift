@@ -32,7 +32,7 @@ extension SessionSettings {
         try require(film.every >= 1, "film frames every \(film.every) iterations: must be at least 1")
         if let a = film.smooth { try require(a > 0 && a <= 1, "the film's smoothing must be in (0, 1]") }
         if let m = memoryLimit { try require(m > 0, "the memory limit must be positive") }
-        if let b = bandRows { try require(b >= 0, "bands of \(b) rows: 0 (the whole picture) or more") }
+        if let b = bandRows { try require(b >= 0, "bands of \(b) rows: 0 (the full tape) or more") }
         let r = run, o = r.objective
         try require(r.iterations >= 0, "the steps must be 0 or more")
         try require(!o.styleLayers.isEmpty, "the objective has no style layer")

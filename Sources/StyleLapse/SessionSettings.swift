@@ -77,8 +77,8 @@ public struct SessionSettings: Codable, Sendable, Equatable {
     public var weights: String
     /// Refuse to start when the estimated peak exceeds this many bytes (the memory available is always a limit).
     public var memoryLimit: Int?
-    /// Evaluate the objective in bands of this many rows (0: the whole picture on one tape) whatever the memory;
-    /// nil: the fastest way that fits (`MemoryPlan.fastest`).
+    /// Evaluate the objective checkpointed, blocks recomputed in bands of this many rows (`MemoryPlan.forced`; 0:
+    /// the full tape) whatever the memory; nil: the fastest way that fits (`MemoryPlan.fastest`).
     public var bandRows: Int?
     /// L-BFGS's curvature pairs in a temporary file (true) or in memory (false) whatever the memory; nil: in memory
     /// unless only spilled pairs fit (`MemoryPlan.fastest`).

@@ -19,7 +19,7 @@ struct BenchIteration: ParsableCommand, RuleChecked {
     @Option(help: "Measured repeats (the median is reported), after one warm-up.") var repeats: Int = 5
     @Option(help: "Worker threads (default: all cores).") var threads: Int?
     @Option(help: "Weights file (default: where tools/fetch-weights puts them).") var weights: String?
-    @Option(help: "Plan within this memory (e.g. 8G): the whole picture on one tape when it fits, else the largest bands that do (default: the memory available).")
+    @Option(help: "Plan within this memory (e.g. 8G): the full tape when it fits, else the checkpointed plan with the least recomputation that fits (default: the memory available).")
     var memoryLimit: String?
     @Option(parsing: .unconditional, help: "Evaluate checkpointed, recomputing blocks in bands of N rows, whatever the memory (0: the whole picture on one tape).")
     var bands: Int?
@@ -40,7 +40,7 @@ struct BenchIteration: ParsableCommand, RuleChecked {
         if let m = memoryLimit, MemoryPlan.parseSize(m) == nil {
             throw ValidationError("--memory-limit takes a size such as 512M or 8G")
         }
-        if let b = bands, b < 0 { throw ValidationError("--bands must be 0 (the whole picture) or more rows") }
+        if let b = bands, b < 0 { throw ValidationError("--bands must be 0 (the full tape) or more rows") }
         if let k = recompute, !(1...5).contains(k) { throw ValidationError("--recompute takes 1…5 blocks") }
         if recompute != nil && bands == 0 { throw ValidationError("--bands 0 is the whole picture on one tape: nothing to recompute") }
         if (bands != nil || recompute != nil) && memoryLimit != nil {

@@ -61,8 +61,8 @@ struct StylizeCommand: ParsableCommand, RuleChecked {
     @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads: Int?
     @Option(help: "Weights file (default: where tools/fetch-weights puts it).") var weights: String?
     @OptionGroup var timelapse: TimelapseOptions
-    @Option(help: "Plan within this memory (e.g. 512M, 8G): the objective on the whole picture when it fits, else in the largest bands of rows that fit; refuse to start when nothing does (default: the memory available).") var memoryLimit: String?
-    @Option(parsing: .unconditional, help: "Evaluate the objective in bands of N rows whatever the memory (0: the whole picture; default: the fastest way that fits).")
+    @Option(help: "Plan within this memory (e.g. 512M, 8G): the full tape when it fits, else checkpointed with the least recomputation that fits, L-BFGS's pairs spilled to a file if need be; refuse to start when nothing does (default: the memory available).") var memoryLimit: String?
+    @Option(parsing: .unconditional, help: "Evaluate checkpointed, blocks 1–4 recomputed in bands of N rows, whatever the memory (0: the full tape; default: the fastest way that fits).")
     var bands: Int?
     @Option(help: "Save the whole run's state in this folder (with the trace and frames so far), for --resume.")
     var checkpoint: String?
@@ -109,7 +109,7 @@ struct StylizeCommand: ParsableCommand, RuleChecked {
         if let m = memoryLimit, MemoryPlan.parseSize(m) == nil {
             throw ValidationError("--memory-limit takes a size such as 512M or 8G")
         }
-        if let b = bands, b < 0 { throw ValidationError("--bands must be 0 (the whole picture) or more rows") }
+        if let b = bands, b < 0 { throw ValidationError("--bands must be 0 (the full tape) or more rows") }
         if let strength {
             guard (0...1).contains(strength) else { throw ValidationError("--strength must be 0…1") }
             guard contentWeight == nil && styleWeight == nil else {

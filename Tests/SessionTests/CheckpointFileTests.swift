@@ -7,7 +7,8 @@ import TestSupport
 import XCTest
 
 final class CheckpointFileTests: XCTestCase {
-    func snapshot(_ optimizer: OptimizerChoice) -> CheckpointSnapshot {
+    /// `spilled`: L-BFGS's pairs in a temporary file, written to the checkpoint a vector at a time.
+    func snapshot(_ optimizer: OptimizerChoice, spilled: Bool = false) -> CheckpointSnapshot {
         let n = 3 * 20 * 16
         let x = (0..<n).map { Float($0 % 256) }, g = (0..<n).map { Float($0) * 0.25 - 7 }
         let loss = LossBreakdown(total: 12.5, style: 3, content: 4, tv: 0, styleLayers: [1, 2, 3, 4, 5])
@@ -18,8 +19,9 @@ final class CheckpointFileTests: XCTestCase {
             a.step(&y, gradient: g, lower: 0, upper: 255)
             state = .adam(a)
         } else {
-            state = .lbfgs(ProjectedLBFGS(x: x, value: 12.5, gradient: g, history: ([g, x], [x, g], [0.5, 0.25]),
-                                          lower: 0, upper: 255))
+            let lbfgs = ProjectedLBFGS(x: x, value: 12.5, gradient: g, history: ([g, x], [x, g], [0.5, 0.25]),
+                                       lower: 0, upper: 255)
+            state = .lbfgs(spilled ? lbfgs.moving(to: try! CurvaturePairs(capacity: 10, length: n, spill: true)) : lbfgs)
         }
         let run = RunState(iteration: 7, evaluations: 9, elapsedBefore: 1.5, x: x, loss: loss, gradient: g, best: x,
                            bestIteration: 6, bestLoss: loss, optimizer: state)
@@ -38,9 +40,10 @@ final class CheckpointFileTests: XCTestCase {
     }
 
     func testRoundTripKeepsEverything() throws {
-        for optimizer in OptimizerChoice.allCases {
+        for (optimizer, spilled) in [(OptimizerChoice.adam, false), (.lbfgs, false), (.lbfgs, true)] {
             let dir = TemporaryFolder()
-            let a = snapshot(optimizer)
+            let a = snapshot(optimizer, spilled: spilled)
+            if case .lbfgs(let l) = a.state.optimizer { XCTAssertEqual(l.spilled, spilled) }
             try Checkpoint.save(a, to: dir.path)
             let b = try Checkpoint.load(dir.path)
             XCTAssertEqual(b.settings, a.settings)
@@ -57,6 +60,7 @@ final class CheckpointFileTests: XCTestCase {
                 XCTAssertEqual(x.t, y.t)
             case (.lbfgs(let x), .lbfgs(let y)):
                 XCTAssertEqual([x.history.s, x.history.y], [y.history.s, y.history.y])
+                XCTAssertEqual(y.history.s, [a.state.gradient, a.state.x], "the pairs as they were made")
                 XCTAssertEqual(x.history.rho, y.history.rho)
                 XCTAssertEqual(x.value, y.value)
             default: XCTFail("the optimiser changed")
