@@ -37,12 +37,11 @@ final class BlockTape {
     let gradients: [BlockedTensor]
     let inputGradient: BlockedTensor
 
-    /// The shapes a block's tape holds for a slab of `height` × `width`: input, activations, pooled, and the two
-    /// gradient buffers' largest map.
-    static func shapes(_ network: VGGArchitecture, _ block: VGGBlock, height: Int, width: Int)
+    /// The shapes of a block's maps on a slab of `height` × `width`: its input, each activation, the pooled output.
+    static func shapes(_ architecture: VGGArchitecture, _ block: VGGBlock, height: Int, width: Int)
         -> (input: Shape, activation: Shape, pooled: Shape?)
     {
-        let first = network.layers[block.layers.lowerBound], out = first.outChannels
+        let first = architecture.layers[block.layers.lowerBound], out = first.outChannels
         let act = Shape(channels: out, height: height, width: width)
         return (Shape(channels: first.inChannels, height: height, width: width), act,
                 block.pools ? pooledShape(act) : nil)
@@ -51,6 +50,7 @@ final class BlockTape {
     /// Storage slots a tape uses: 0 input, 1…4 activations, 5 and 6 the gradient buffers, 7 pooled, 8 pooled
     /// gradient; the floats each needs for this block at this size.
     static func slotFloats(_ architecture: VGGArchitecture, _ block: VGGBlock, height: Int, width: Int) -> [Int] {
+        precondition(block.layers.count <= 4, "BlockTape: at most 4 convolutions per block (VGG's)")
         let s = shapes(architecture, block, height: height, width: width)
         let act = BlockedTensor.floats(s.activation), pooled = s.pooled.map(BlockedTensor.floats) ?? 0
         var slots = Array(repeating: 0, count: 9)

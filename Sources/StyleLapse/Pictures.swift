@@ -61,9 +61,28 @@ public struct Pictures: Sendable {
 
     /// The picture of optimised pixels `x` (planar RGB 0…255, `content`'s size), the margin cropped.
     public func picture(_ x: [Float]) -> RGBImage {
-        let full = RGBImage(width: content.width, height: content.height,
-                            planar: colors == .luminance ? Colors.luminanceOnly(x, content: contentPixels) : x)
-        return margin > 0 ? full.cropped(margin: margin) : full
+        let size = pictureSize
+        return RGBImage(width: size.width, height: size.height, planar: samples(x))
+    }
+
+    /// The size of `picture`'s result: the photo's working size, the margin cropped.
+    public var pictureSize: (width: Int, height: Int) { (content.width - 2 * margin, content.height - 2 * margin) }
+
+    /// `picture`'s values before they are rounded to 8 bits: planar RGB 0…255, colours kept as asked, the margin
+    /// cropped (for a 16-bit PNG).
+    public func samples(_ x: [Float]) -> [Float] {
+        let planar = colors == .luminance ? Colors.luminanceOnly(x, content: contentPixels) : x
+        guard margin > 0 else { return planar }
+        let (w, h, n) = (content.width, content.height, content.width * content.height)
+        var out: [Float] = []
+        out.reserveCapacity(3 * (w - 2 * margin) * (h - 2 * margin))
+        for c in 0..<3 {
+            for y in margin..<(h - margin) {
+                let row = c * n + y * w
+                out += planar[(row + margin)..<(row + w - margin)]
+            }
+        }
+        return out
     }
 
     /// The image the optimisation starts from (planar RGB at the photo's size).

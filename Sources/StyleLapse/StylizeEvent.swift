@@ -65,6 +65,8 @@ public struct StylizeOutcome {
     public var converged: Bool
     /// The best picture (lowest loss, computed on that same image), at the photo's working size.
     public var best: RGBImage
+    /// Its values before they were rounded to 8 bits: planar RGB 0…255 (for a 16-bit PNG).
+    public var bestSamples: [Float]
     /// Its run-wide iteration and loss; `bestPass` is the pass it was found in.
     public var bestIteration: Int
     /// The best picture's loss.

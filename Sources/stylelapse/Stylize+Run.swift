@@ -79,7 +79,12 @@ extension StylizeCommand {
                 + "\(failure.bestIteration)) " + (place.map { "is saved at \($0)" } ?? "could not be saved"))
         }
         do {
-            try PictureFile.write(outcome.best, to: output, jpegQuality: jpegQuality)
+            if outputs.bitDepth == 16 && (output as NSString).pathExtension.lowercased() == "png" {
+                try PNGFile.write16(width: outcome.best.width, height: outcome.best.height,
+                                    srgb: Self.interleaved(outcome.bestSamples), to: output)
+            } else {
+                try PictureFile.write(outcome.best, to: output, jpegQuality: jpegQuality)
+            }
         } catch let error as ImageFileError {
             throw ImageFileError(output, error.problem + "; the best image "
                 + (Self.rescue(outcome.best).map { "is saved at \($0)" } ?? "could not be saved either"))
@@ -90,6 +95,14 @@ extension StylizeCommand {
             live.linger(serveLingerOption ?? 60, interrupts: interrupts, quiet: quiet)
         }
         if outcome.stopped { throw ExitCode(130) }
+    }
+
+    /// Planar RGB 0…255 as interleaved samples in 0…1 (a 16-bit PNG's).
+    static func interleaved(_ planar: [Float]) -> [Float] {
+        let n = planar.count / 3
+        var out = [Float](repeating: 0, count: planar.count)
+        for p in 0..<n { for c in 0..<3 { out[3 * p + c] = planar[c * n + p] / 255 } }
+        return out
     }
 
     /// The files a session reads.
@@ -144,6 +157,8 @@ struct OutputOptions: Codable {
     var overlay: Bool
     /// The film's longer side at most (nil: 1920; checkpoints from before it).
     var videoSide: Int?
+    /// Bits per sample of the PNG (nil: 8).
+    var bitDepth: Int?
 
     init(_ c: StylizeCommand) {
         // The default names both pictures, so two paintings of one photo do not collide: chelsea-starry_night.png.
@@ -152,6 +167,7 @@ struct OutputOptions: Codable {
         film = c.timelapse.composition
         overlay = c.timelapse.overlay
         videoSide = c.timelapse.videoSizeOption
+        bitDepth = c.bitDepth
         explicitOutput = c.output != nil
     }
 
@@ -169,7 +185,7 @@ struct OutputOptions: Codable {
 
     /// Whether --output was given (else `output` is the default name).
     private var explicitOutput = true
-    enum CodingKeys: CodingKey { case output, videos, trace, frames, plot, film, overlay }
+    enum CodingKeys: CodingKey { case output, videos, trace, frames, plot, film, overlay, videoSide, bitDepth }
 
     /// The outputs to check before the work (`checkpoint`: the checkpoint folder, if any).
     func list(checkpoint: String?) -> [Output] {
@@ -184,6 +200,7 @@ struct OutputOptions: Codable {
         if explicitOutput { o.output = output }
         (o.videos, o.trace, o.frames, o.plot) = (videos.isEmpty ? first.videos : videos, trace ?? first.trace,
                                                  frames ?? first.frames, plot ?? first.plot)
+        (o.videoSide, o.bitDepth) = (videoSide ?? first.videoSide, bitDepth ?? first.bitDepth)
         return o
     }
 }

@@ -33,6 +33,8 @@ struct StylizeCommand: ParsableCommand, RuleChecked {
     @Option(name: .customLong("jpeg-quality"), parsing: .unconditional, help: "JPEG quality of a .jpg --output, 1…100 (default 95).")
     var jpegQualityOption: Int?
     var jpegQuality: Int { jpegQualityOption ?? 95 }
+    @Option(name: .customLong("bit-depth"), parsing: .unconditional, help: "Bits per sample of a .png --output: 8 (default) or 16 (the optimised values between the 8-bit levels kept, for print).")
+    var bitDepth: Int?
     @Option(help: "The film: .mp4 (H.264), .webm (VP9), .gif, .webp or .apng; give it again for more files from one run.")
     var video: [String] = []
     @Option(help: "Also write every frame as a numbered PNG into this folder.") var frames: String?
@@ -150,6 +152,12 @@ struct StylizeCommand: ParsableCommand, RuleChecked {
         if seed != nil && self.`init` != "noise" { throw ValidationError("--seed only seeds --init noise") }
         if checkpointEveryOption != nil && checkpoint == nil {
             throw ValidationError("--checkpoint-every does nothing without --checkpoint DIR")
+        }
+        if let bits = bitDepth {
+            guard bits == 8 || bits == 16 else { throw ValidationError("--bit-depth must be 8 or 16") }
+            guard (output.map { ($0 as NSString).pathExtension.lowercased() == "png" } ?? true) else {
+                throw ValidationError("--bit-depth goes with a .png --output")
+            }
         }
         if let q = jpegQualityOption {
             guard (1...100).contains(q) else { throw ValidationError("--jpeg-quality must be 1…100") }

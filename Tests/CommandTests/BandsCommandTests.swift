@@ -64,15 +64,47 @@ final class BandsCommandTests: XCTestCase {
                                       Fixture.path("demo/starry_night.jpg"), "--max-size", "96", "--iterations", "2",
                                       "--scales", "1", "--quiet", "--video-size", "48", "--output", dir.file("o.png"),
                                       "--video", dir.file("o.mp4"), "--pace", "iterations", "--intro", "0", "--outro", "0",
-                                      "--hold", "0"])
+                                      "--hold", "0", "--checkpoint", dir.file("ck")])
         XCTAssertEqual(result.status, 0, result.stderr)
         let picture = try ImageFile.read(dir.file("o.png")), film = try VideoFile.read(dir.file("o.mp4"))
         XCTAssertEqual([picture.width, picture.height], [96, 64])
         XCTAssertEqual([film.width, film.height], [48, 32])
         XCTAssertEqual(film.frames.count, 3)
+        // A resumed run films at the size the checkpoint keeps (it was lost: the film came back at 96×64).
+        let resumed = try Command.run(["stylize", "--resume", dir.file("ck"), "--iterations", "3", "--quiet"])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        let longer = try VideoFile.read(dir.file("o.mp4"))
+        XCTAssertEqual([longer.width, longer.height, longer.frames.count], [48, 32, 4])
         let refused = try Command.run(["stylize", "--content", Fixture.path("demo/chelsea.png"), "--style",
                                        Fixture.path("demo/starry_night.jpg"), "--video-size", "4", "--video", dir.file("x.mp4")])
         XCTAssertEqual(refused.status, 64)
         XCTAssertTrue(refused.stderr.contains("--video-size must be 16…8192"), refused.stderr)
+    }
+
+    /// `--bit-depth 16` writes the best picture as a 16-bit PNG (its values between the 8-bit levels kept), which
+    /// reads back as the 8-bit PNG of the same run within a level; a checkpoint keeps the choice.
+    func testASixteenBitPicture() throws {
+        let dir = TemporaryFolder()
+        let run = ["stylize", "--content", Fixture.path("demo/chelsea.png"), "--style", Fixture.path("demo/starry_night.jpg"),
+                   "--max-size", "64", "--iterations", "2", "--scales", "1", "--quiet"]
+        let deep = try Command.run(run + ["--bit-depth", "16", "--output", dir.file("deep.png"), "--checkpoint", dir.file("ck")])
+        XCTAssertEqual(deep.status, 0, deep.stderr)
+        let plain = try Command.run(run + ["--output", dir.file("plain.png")])
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        XCTAssertEqual(try ImageFile.header(dir.file("deep.png")).bitDepth, 16)
+        XCTAssertEqual(try ImageFile.header(dir.file("plain.png")).bitDepth, 8)
+        let (a, b) = (try ImageFile.read(dir.file("deep.png")), try ImageFile.read(dir.file("plain.png")))
+        XCTAssertEqual([a.width, a.height], [b.width, b.height])
+        XCTAssertLessThanOrEqual(zip(a.pixels, b.pixels).map { abs(Int($0) - Int($1)) }.max()!, 1)
+        // Resumed with more steps, the picture is 16-bit again.
+        let resumed = try Command.run(["stylize", "--resume", dir.file("ck"), "--iterations", "3", "--quiet"])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertEqual(try ImageFile.header(dir.file("deep.png")).bitDepth, 16)
+        for (args, message) in [(["--bit-depth", "12"], "--bit-depth must be 8 or 16"),
+                                (["--bit-depth", "16", "--output", dir.file("x.jpg")], "--bit-depth goes with a .png --output")] {
+            let refused = try Command.run(run + args)
+            XCTAssertEqual(refused.status, 64)
+            XCTAssertTrue(refused.stderr.contains(message), refused.stderr)
+        }
     }
 }
