@@ -146,11 +146,4 @@ extension RGBImage {
         }
         return out
     }
-
-    /// This picture without `m` pixels on every side.
-    func cropped(margin m: Int) -> RGBImage {
-        var out = RGBImage(width: width - 2 * m, height: height - 2 * m)
-        out.place(self, x: -m, y: -m)
-        return out
-    }
 }
