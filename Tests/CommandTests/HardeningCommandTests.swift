@@ -73,7 +73,7 @@ final class HardeningCommandTests: XCTestCase {
     func testRunsThatCannotFitAreRefusedWithASizeThatWould() throws {
         let dir = TemporaryFolder()
         let result = try Command.run(["stylize", "--content", content, "--style", style, "--max-size", "1024",
-                                      "--memory-limit", "500M", "--output", dir.file("o.png")])
+                                      "--memory-limit", "400M", "--output", dir.file("o.png")])
         XCTAssertNotEqual(result.status, 0)
         XCTAssertTrue(result.stderr.contains("allowed by --memory-limit") && result.stderr.contains("try --max-size"),
                       result.stderr)
