@@ -64,13 +64,14 @@ public final class FilmSink: StylizeSink {
             try store.append(picture)
         case .finish(let outcome):
             try store.flush()
+            let result = filmed(outcome.best)
             let material = self.material.map {
-                FilmMaterial(pictures: $0.pictures, result: Panel(filmed(outcome.best), label: $0.resultLabel))
+                FilmMaterial(pictures: $0.pictures, result: Panel(result, label: $0.resultLabel))
             }
             let strip = overlay ? typeface.map { Overlay(width: store.width, history: history, typeface: $0) } : nil
             var settings = self.settings
             if videos.contains(where: { VideoFormat(path: $0) == .gif }) {
-                settings.palette = try palette(material: material, result: filmed(outcome.best),
+                settings.palette = try palette(material: material, result: result,
                                                strip: strip?.strip(at: Double(strip?.lastIteration ?? 0)))
             }
             for path in videos {

@@ -60,9 +60,11 @@ public struct Pictures: Sendable {
     public var largestStyle: RGBImage { styles.max { $0.width * $0.height < $1.width * $1.height }! }
 
     /// The picture of optimised pixels `x` (planar RGB 0…255, `content`'s size), the margin cropped.
-    public func picture(_ x: [Float]) -> RGBImage {
-        let size = pictureSize
-        return RGBImage(width: size.width, height: size.height, planar: samples(x))
+    public func picture(_ x: [Float]) -> RGBImage { picture(samples: samples(x)) }
+
+    /// The picture of `samples` (as `samples(_:)` gives them), rounded to 8 bits.
+    public func picture(samples: [Float]) -> RGBImage {
+        RGBImage(width: pictureSize.width, height: pictureSize.height, planar: samples)
     }
 
     /// The size of `picture`'s result: the photo's working size, the margin cropped.

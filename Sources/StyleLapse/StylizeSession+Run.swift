@@ -77,10 +77,10 @@ extension StylizeSession {
             }
             if let last = film.pending() { try emitFrame(last) }   // the last iteration is always a frame
             let s = state!, pass = passes[position.index]
-            let best = enlarge(s.best, pass)
+            let samples = pictures.samples(enlarge(s.best, pass))   // colours and margin once, for both
             let outcome = StylizeOutcome(
-                stopped: result.stopped, converged: result.converged, best: pictures.picture(best),
-                bestSamples: pictures.samples(best),
+                stopped: result.stopped, converged: result.converged, best: pictures.picture(samples: samples),
+                bestSamples: samples,
                 bestIteration: position.firstIteration + s.bestIteration, bestLoss: s.bestLoss, bestPass: pass,
                 iterations: position.firstIteration + s.iteration, evaluations: position.evaluationsBefore + s.evaluations,
                 seconds: position.secondsBefore + s.elapsedBefore)

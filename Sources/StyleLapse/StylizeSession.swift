@@ -128,16 +128,11 @@ public final class StylizeSession {
     static func memoryPlans(_ settings: SessionSettings, content: (width: Int, height: Int),
                             style: (width: Int, height: Int)) -> [MemoryPlan] {
         let objective = settings.run.objective
-        let candidates = settings.bandRows.map { [MemoryPlan.forced(bands: $0, objective: objective)] }
-            ?? MemoryPlan.candidates(objective: objective, height: max(content.height, style.height),
-                                     width: max(content.width, style.width))
-        return candidates.flatMap { plan in
-            (settings.spillsPairs.map { [$0] } ?? [false, true]).map {
-                MemoryPlan(pooling: settings.pooling, padding: settings.networkPadding, objective: objective,
-                           content: content, style: style, optimizer: settings.run.optimizer,
-                           historySize: settings.run.lbfgs.historySize, video: true, checkpoint: plan, spillsPairs: $0)
-            }
-        }
+        return MemoryPlan.plans(pooling: settings.pooling, padding: settings.networkPadding, objective: objective,
+                                content: content, style: style, optimizer: settings.run.optimizer,
+                                historySize: settings.run.lbfgs.historySize, video: true,
+                                evaluations: settings.bandRows.map { [MemoryPlan.forced(bands: $0, objective: objective)] },
+                                spills: settings.spillsPairs.map { [$0] } ?? [false, true])
     }
 
     /// The fastest plan for `content` and `style` that fits `budget` (no budget: the first), nil when none does.
@@ -152,10 +147,9 @@ public final class StylizeSession {
         let content = pictures.content, style = pictures.largestStyle
         let longest = max(content.width, content.height)
         let limit = budget(settings)
-        if let plan = memoryPlan(settings, budget: limit, content: (content.width, content.height),
-                                 style: (style.width, style.height)) { return plan }
-        let estimate = memoryPlans(settings, content: (content.width, content.height),
-                                   style: (style.width, style.height)).map(\.peak).min() ?? 0
+        let plans = memoryPlans(settings, content: (content.width, content.height), style: (style.width, style.height))
+        if let plan = plans.first(where: { $0.peak <= limit ?? .max }) { return plan }
+        let estimate = plans.map(\.peak).min() ?? 0
         // The largest --max-size whose pictures fit, while every side keeps its 16 pixels.
         var side = longest, hint = ""
         while true {

@@ -71,21 +71,36 @@ public struct MemoryPlan: Sendable {
             + winogradScratch
     }
 
-    /// The fastest plan whose peak fits `limit` (`candidates`, each with L-BFGS's pairs in memory, then spilled:
-    /// reading them back costs little beside an evaluation at the sizes that need it); nil when none does. The other parameters are the
+    /// The fastest plan whose peak fits `limit` (`plans`); nil when none does. The other parameters are the
     /// initialiser's.
     public static func fastest(within limit: Int, architecture: VGGArchitecture = .vgg19, pooling: Pooling = .max,
                                padding: NetworkPadding = .zeros, objective: ObjectiveSettings,
                                content: (width: Int, height: Int), style: (width: Int, height: Int),
                                optimizer: OptimizerChoice, historySize: Int, video: Bool,
                                optimizerCopies: Int? = nil) -> MemoryPlan? {
-        let plans = candidates(architecture: architecture, objective: objective, height: max(content.height, style.height),
-                               width: max(content.width, style.width))
-        return plans.lazy.flatMap { plan in [false, true].lazy.map { spill in (plan, spill) } }.map {
-            MemoryPlan(architecture: architecture, pooling: pooling, padding: padding, objective: objective,
-                       content: content, style: style, optimizer: optimizer, historySize: historySize, video: video,
-                       checkpoint: $0.0, spillsPairs: $0.1, optimizerCopies: optimizerCopies)
-        }.first { $0.peak <= limit }
+        plans(architecture: architecture, pooling: pooling, padding: padding, objective: objective, content: content,
+              style: style, optimizer: optimizer, historySize: historySize, video: video,
+              optimizerCopies: optimizerCopies).first { $0.peak <= limit }
+    }
+
+    /// The plans to try, fastest first: each of `evaluations` (default: `candidates`) with L-BFGS's pairs as each of
+    /// `spills` says (default: in memory, then spilled — reading them back costs little beside an evaluation at the
+    /// sizes that need it). The other parameters are the initialiser's.
+    public static func plans(architecture: VGGArchitecture = .vgg19, pooling: Pooling = .max,
+                             padding: NetworkPadding = .zeros, objective: ObjectiveSettings,
+                             content: (width: Int, height: Int), style: (width: Int, height: Int),
+                             optimizer: OptimizerChoice, historySize: Int, video: Bool, optimizerCopies: Int? = nil,
+                             evaluations: [CheckpointPlan?]? = nil, spills: [Bool] = [false, true]) -> [MemoryPlan] {
+        let evaluations = evaluations ?? candidates(architecture: architecture, objective: objective,
+                                                    height: max(content.height, style.height),
+                                                    width: max(content.width, style.width))
+        return evaluations.flatMap { plan in
+            spills.map {
+                MemoryPlan(architecture: architecture, pooling: pooling, padding: padding, objective: objective,
+                           content: content, style: style, optimizer: optimizer, historySize: historySize, video: video,
+                           checkpoint: plan, spillsPairs: $0, optimizerCopies: optimizerCopies)
+            }
+        }
     }
 
     /// The plans to try, fastest first: the full tape (nil), then checkpointed plans in the order of the work they
