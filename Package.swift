@@ -67,13 +67,16 @@ let package = Package(
         // Compiled for the baseline CPU: tells a CPU without AVX2/FMA so before any of the Haswell code runs.
         .target(name: "CPUCheck"),
 
-        .executableTarget(
-            name: "stylelapse",
+        // The commands: each parses its options, lays them over the library's settings and delegates.
+        .target(
+            name: "Commands",
             dependencies: [
-                "CPUCheck", "StyleLapse", "Live", "ImageFiles", "Timelapse", "Engine", "Network", "Objective", "Optimization", "Stylize",
+                "StyleLapse", "Live", "ImageFiles", "Timelapse", "Engine", "Network", "Objective", "Optimization", "Stylize",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: cpuFlags),
+        // The `stylelapse` executable: CPUCheck first, then the commands.
+        .executableTarget(name: "stylelapse", dependencies: ["CPUCheck", "Commands"], swiftSettings: cpuFlags),
 
         // The library's example: a picture in about twenty lines, each iteration's loss from the event stream.
         .executableTarget(name: "stylize-example", dependencies: ["StyleLapse"], path: "Examples/StylizeExample"),
@@ -96,8 +99,9 @@ let package = Package(
         .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
         .testTarget(name: "SessionTests", dependencies: ["StyleLapse", "Engine", "TestSupport", "AllocationCounter"],
                     swiftSettings: cpuFlags),
+        .testTarget(name: "LiveTests", dependencies: ["Live", "StyleLapse", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "CommandTests",
-                    dependencies: ["stylelapse", "StyleLapse", "ImageFiles", "Timelapse", "Stylize", "TestSupport"]),
+                    dependencies: ["Commands", "stylelapse", "StyleLapse", "ImageFiles", "Timelapse", "Stylize", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -41,23 +41,35 @@ public struct Overlay {
 
     public static func height(width: Int) -> Int { min(72, max(24, width / 6)) }
 
+    /// The width of the strip's text part (the curve takes the rest).
+    private var textWidth: Int { width * 9 / 20 }
+
+    /// The largest size (up to 3/8 of the strip) at which the longest line fits the text's part.
+    private var textSize: Int {
+        let longest = "iteration \(lastIteration) / \(lastIteration)"
+        var size = max(8, min(22, height * 3 / 8))
+        while size > 8 && typeface.width(longest, size: size) > textWidth - 10 { size -= 1 }
+        return size
+    }
+
+    /// The strip's two lines of text at `iteration`, as drawn: the iteration out of the run's, then the pass's size
+    /// (coarse-to-fine) or the loss.
+    public func lines(at iteration: Double) -> [String] {
+        guard let now = history.points.last(where: { Double($0.iteration) <= iteration + 1e-9 }) ?? history.points.first
+        else { return [] }
+        let line1 = "iteration \(now.iteration) / \(lastIteration)"
+        let line2 = history.coarseToFine ? "pass \(now.width)×\(now.height)" : String(format: "loss %.3g", now.loss)
+        return [line1, line2].map { typeface.fitting($0, size: textSize, maxWidth: textWidth - 6) }
+    }
+
     /// The strip for the moment `iteration` (fractional between two iterations) of the run.
     public func strip(at iteration: Double) -> RGBImage {
         var strip = RGBImage(width: width, height: height, filledWith: (18, 18, 21))
-        let now = history.points.last { Double($0.iteration) <= iteration + 1e-9 } ?? history.points.first
-        let text = width * 9 / 20
-        // The largest size (up to 3/8 of the strip) at which the longest line fits the text's part.
-        let longest = "iteration \(lastIteration) / \(lastIteration)"
-        var size = max(8, min(22, height * 3 / 8))
-        while size > 8 && typeface.width(longest, size: size) > text - 10 { size -= 1 }
-        if let now {
-            let line1 = "iteration \(now.iteration) / \(lastIteration)"
-            typeface.draw(typeface.fitting(line1, size: size, maxWidth: text - 6), into: &strip, x: 6,
-                          baseline: height / 2 - size / 6, size: size, color: (228, 228, 232))
-            let line2 = history.coarseToFine ? "pass \(now.width)×\(now.height)"
-                : String(format: "loss %.3g", now.loss)
-            typeface.draw(typeface.fitting(line2, size: size, maxWidth: text - 6), into: &strip, x: 6,
-                          baseline: height - size / 2, size: size, color: (160, 160, 168))
+        let text = textWidth
+        let (lines, size) = (lines(at: iteration), textSize)
+        if lines.count == 2 {
+            typeface.draw(lines[0], into: &strip, x: 6, baseline: height / 2 - size / 6, size: size, color: (228, 228, 232))
+            typeface.draw(lines[1], into: &strip, x: 6, baseline: height - size / 2, size: size, color: (160, 160, 168))
         }
         // The curve: x over all iterations, y the log of the loss over the whole run's range; drawn up to now.
         let (x0, x1, y0, y1) = (text, width - 6, 4, height - 5)

@@ -114,7 +114,8 @@ public final class LossPlotSink: StylizeSink {
     /// The SVG file.
     public let path: String
     private let styleWeight: Double, contentWeight: Double
-    private var records: [IterationRecord] = []
+    /// The curves so far.
+    public private(set) var curves = LossPlot.Curves()
 
     /// The curves are weighted by the run's `styleWeight` and `contentWeight`, as in the total.
     public init(path: String, styleWeight: Double, contentWeight: Double) {
@@ -123,9 +124,9 @@ public final class LossPlotSink: StylizeSink {
 
     public func receive(_ event: StylizeEvent) throws {
         switch event {
-        case .iteration(let i): records.append(i.record)
+        case .iteration(let i): curves.append(i.record, styleWeight: styleWeight, contentWeight: contentWeight)
         case .finish:
-            let svg = LossPlot.svg(records, styleWeight: styleWeight, contentWeight: contentWeight)
+            let svg = LossPlot.svg(curves)
             try AtomicFile.write(Array(svg.utf8), to: path)
         default: break
         }

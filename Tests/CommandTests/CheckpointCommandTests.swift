@@ -177,3 +177,40 @@ final class EditedCheckpointCommandTests: XCTestCase {
         XCTAssertEqual(try VideoFile.read(dir.file("v.mp4")).frames.count, 4, "iterations 1…4 (frame 0 left out)")
     }
 }
+
+extension CheckpointCommandTests {
+    /// Ctrl-C with --checkpoint says the checkpoint is saved and how to go on.
+    func testAStoppedCheckpointedRunSaysHowToResume() throws {
+        let dir = TemporaryFolder()
+        let process = try Command.start(["stylize", "--content", content, "--style", style, "--max-size", "48",
+                                         "--iterations", "100000", "--output", dir.file("b.png"),
+                                         "--trace", dir.file("t.jsonl"), "--checkpoint", dir.file("ck")],
+                                        stderr: dir.file("err.txt"))
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            if let text = try? String(contentsOfFile: dir.file("t.jsonl.part"), encoding: .utf8),
+               text.split(separator: "\n").count >= 3 { break }
+            usleep(100_000)
+        }
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 130)
+        let said = try String(contentsOfFile: dir.file("err.txt"), encoding: .utf8)
+        XCTAssertTrue(said.contains("checkpoint saved in \(dir.file("ck"))"), said)
+        XCTAssertTrue(said.contains("--resume \(dir.file("ck"))"), said)
+    }
+
+    /// A resumed run's summary counts the steps it made itself, not the first run's.
+    func testAResumedRunCountsItsOwnSteps() throws {
+        let dir = TemporaryFolder()
+        let common = ["stylize", "--content", content, "--style", style, "--max-size", "32"]
+        let first = try Command.run(common + ["--iterations", "4", "--output", dir.file("o.png"),
+                                              "--checkpoint", dir.file("ck")])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertTrue(first.stdout.contains(": 4 iterations"), first.stdout)
+        let resumed = try Command.run(["stylize", "--resume", dir.file("ck"), "--iterations", "7"])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertTrue(resumed.stdout.contains(": 3 iterations"), resumed.stdout)
+        XCTAssertFalse(resumed.stdout.contains(": 7 iterations"), resumed.stdout)
+    }
+}

@@ -116,3 +116,20 @@ final class FilmFormatTests: XCTestCase {
         XCTAssertGreaterThan(chunks.filter { $0 == "ANMF" }.count, frames / 2, "frames (identical ones may merge)")
     }
 }
+
+extension FilmCommandTests {
+    /// A film's tags name the weights by file name and hash, never by a path on the machine that made it.
+    func testTheFilmNamesTheWeightsByNameAndHashNotByPath() throws {
+        let dir = TemporaryFolder()
+        let weights = try RealWeights.require()
+        let result = try Command.run(["stylize", "--content", content, "--style", style, "--max-size", "32",
+                                      "--iterations", "1", "--quiet", "--output", dir.file("o.png"),
+                                      "--video", dir.file("a.mp4"), "--intro", "0", "--outro", "0"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let comment = try VideoFile.read(dir.file("a.mp4")).metadata["comment"] ?? ""
+        let folder = (weights as NSString).deletingLastPathComponent
+        XCTAssertFalse(comment.contains(folder), "the weights' folder travels with the film: \(comment)")
+        XCTAssertTrue(comment.contains("vgg19.safetensors"), comment)
+        XCTAssertTrue(comment.contains("a5ca49fed7216cf3"), "the weights' data hash: \(comment)")
+    }
+}

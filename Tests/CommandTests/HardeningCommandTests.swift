@@ -84,4 +84,22 @@ final class HardeningCommandTests: XCTestCase {
         let rest = try XCTUnwrap(text.range(of: label).map { text[$0.upperBound...] }, "no '\(label)' in \(text)")
         return try XCTUnwrap(Double(rest.prefix { $0.isNumber || $0 == "." }))
     }
+
+    /// A picture too thin at --max-size is refused with the --max-size that would keep 16 pixels a side, and that
+    /// size works.
+    func testATooThinPanoramaNamesAMaxSizeThatWorks() throws {
+        let dir = TemporaryFolder()
+        let thin = RGBImage(width: 400, height: 20, filledWith: (90, 120, 200))
+        try PNGFile.write(thin, to: dir.file("thin.png"))
+        let refused = try Command.run(["stylize", "--content", dir.file("thin.png"), "--style", style, "--max-size", "200",
+                                       "--iterations", "0", "--output", dir.file("o.png")])
+        XCTAssertEqual(refused.status, 1, refused.stderr)
+        let rest = try XCTUnwrap(refused.stderr.range(of: "try --max-size ").map { refused.stderr[$0.upperBound...] },
+                                 refused.stderr)
+        let size = try XCTUnwrap(Int(rest.prefix { $0.isNumber }))
+        XCTAssertEqual(size, 320, refused.stderr)
+        let works = try Command.run(["stylize", "--content", dir.file("thin.png"), "--style", style, "--max-size", "\(size)",
+                                     "--iterations", "0", "--quiet", "--output", dir.file("o.png")])
+        XCTAssertEqual(works.status, 0, works.stderr)
+    }
 }

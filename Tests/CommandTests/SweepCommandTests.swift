@@ -215,4 +215,25 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(missing.stderr.split(separator: "\n").count, 1, missing.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.file("s.png")))
     }
+
+    /// `sweep --preset report` runs the report's run in every cell, as `stylize --preset report` does: no margin, the
+    /// painting at its own size. Iteration 0's loss of a cell is the stylize run's.
+    func testTheReportPresetIsTheReportsRunInEveryCell() throws {
+        let dir = TemporaryFolder()
+        let sweep = try Command.run(["sweep", "--preset", "report", "--content", content, "--style", style,
+                                     "--style-weight", "1e-2", "--iterations", "0", "--max-size", "64", "--quiet",
+                                     "--cells", dir.file("cells"), "--output", dir.file("sheet.png")])
+        XCTAssertEqual(sweep.status, 0, sweep.stderr)
+        let single = try Command.run(["stylize", "--preset", "report", "--content", content, "--style", style,
+                                      "--iterations", "0", "--max-size", "64", "--quiet", "--output", dir.file("one.png"),
+                                      "--trace", dir.file("t.jsonl")])
+        XCTAssertEqual(single.status, 0, single.stderr)
+        let cellFile = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: dir.file("cells"))
+            .first { $0.hasSuffix(".json") })
+        let cell = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("cells/" + cellFile))))
+            as! [String: Any]
+        let cellTotal = try XCTUnwrap((cell["bestLoss"] as? [String: Any])?["total"] as? Double)
+        let stylizeTotal = try XCTUnwrap(try Trace.read(dir.file("t.jsonl")).first?["total"] as? Double)
+        XCTAssertEqual(cellTotal, stylizeTotal, accuracy: 1e-9 * stylizeTotal, "the cell is stylize's report run")
+    }
 }

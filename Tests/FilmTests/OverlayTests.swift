@@ -40,4 +40,14 @@ final class OverlayTests: XCTestCase {
         XCTAssertLessThan(curvePixels(with[1]), curvePixels(with[7]), "the curve grows with the film")
         XCTAssertNotEqual(overlay.strip(at: 2), overlay.strip(at: 6), "the iteration and the pass change")
     }
+
+    /// At 128 pixels the strip still shows the whole iteration count and the loss (shorter words, never cut numbers).
+    func testTheStripIsReadableAt128Pixels() throws {
+        var history = RunHistory()
+        for i in 0...2000 { history.append(.init(iteration: i, loss: 1.2345e5 / Double(i + 1), width: 128, height: 96)) }
+        let overlay = Overlay(width: 128, history: history, typeface: try Typeface.standard())
+        let lines = overlay.lines(at: 1500)
+        XCTAssertTrue(lines.contains { $0.contains("1500") && $0.contains("2000") && !$0.contains("…") }, "\(lines)")
+        XCTAssertTrue(lines.contains { $0.contains(String(format: "%.3g", 1.2345e5 / 1501)) && !$0.contains("…") }, "\(lines)")
+    }
 }

@@ -85,4 +85,42 @@ final class SteeringTests: XCTestCase {
         XCTAssertThrowsError(try weights.steer(strength: 0.5)) { XCTAssertTrue("\($0)".contains("steer its style weight")) }
         XCTAssertNoThrow(try weights.steer(styleWeight: 0.1))
     }
+
+    /// The live page steers from the server's threads while the run's thread records changes in the settings: the
+    /// two meet only under the session's lock (run under `-sanitize=thread`, see docs/verification.md).
+    func testSteeringFromAnotherThreadWhileTheRunGoes() throws {
+        nonisolated(unsafe) let session = try StylizeSession(settings: try settings())
+        let done = DispatchSemaphore(value: 0)
+        let running = DispatchSemaphore(value: 0)
+        session.attach(EventHandler { if case .iteration(let i) = $0, i.record.iteration == 1 { running.signal() } })
+        Thread.detachNewThread {
+            running.wait()
+            for k in 0..<200 { try? session.steer(strength: k % 2 == 0 ? 0.4 : 0.6); usleep(200) }
+            done.signal()
+        }
+        try session.run()
+        done.wait()
+        XCTAssertFalse((session.settings.steering ?? []).isEmpty, "some steering reached the run")
+    }
+
+    /// The loss plot weighs each iteration's style loss by the weight in force then: with steering, style × weight
+    /// plus content × weight is still the total at every iteration (TV is 0 here).
+    func testTheLossPlotFollowsSteering() throws {
+        let dir = TemporaryFolder()
+        let session = try StylizeSession(settings: try settings())
+        let recorder = Recorder()
+        let o = session.settings.run.objective
+        let plot = LossPlotSink(path: dir.file("loss.svg"), styleWeight: o.styleWeight, contentWeight: o.contentWeight)
+        session.attach(recorder)
+        session.attach(plot)
+        session.attach(SteerAt(4, strength: 0.9, session))
+        try session.run()
+        let curves = plot.curves
+        XCTAssertEqual(curves.total.count, 13)
+        for (k, r) in recorder.iterations.enumerated() {
+            XCTAssertEqual(curves.style[k] + curves.content[k], r.record.loss.total,
+                           accuracy: 1e-9 * r.record.loss.total, "iteration \(k)")
+        }
+        XCTAssertTrue(try String(contentsOfFile: dir.file("loss.svg"), encoding: .utf8).contains("style × weight"))
+    }
 }

@@ -41,4 +41,19 @@ final class ContactSheetTests: XCTestCase {
             XCTAssertEqual(pixel(o.x - 1, o.y), [255, 255, 255], "white between cells")
         }
     }
+
+    /// A word too long for a cell is shortened with "…", never cut silently (a sweep's loss at 64 px lost its
+    /// exponent: "2.16E" for 2.16E+07).
+    func testAWordTooLongForTheCellSaysItIsShortened() throws {
+        let typeface = try Typeface.standard()
+        let width = typeface.width("2.16E", size: 11)
+        let lines = ContactSheet.wrap(["loss 2.16E+07 at 300"], maxWidth: width, typeface: typeface, size: 11)
+        let words = Set("loss 2.16E+07 at 300".split(separator: " ").map(String.init))
+        for line in lines {
+            for word in line.split(separator: " ").map(String.init) where !words.contains(word) {
+                XCTAssertTrue(word.hasSuffix("…"), "\(word) lost characters without saying so: \(lines)")
+            }
+            XCTAssertLessThanOrEqual(typeface.width(line, size: 11), width, line)
+        }
+    }
 }

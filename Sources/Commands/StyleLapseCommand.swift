@@ -1,12 +1,11 @@
 // The `stylelapse` command: subcommands for describing images, encoding timelapses and measuring the engine.
 
 import ArgumentParser
-import CPUCheck
 import StyleLapse
 
-@main
-struct StyleLapseCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct StyleLapseCommand: ParsableCommand {
+    public init() {}
+    public static let configuration = CommandConfiguration(
         commandName: "stylelapse",
         abstract: "Paint a photo in the style of a painting, and film the painting as it happens.",
         version: StyleLapseVersion.current,
@@ -14,7 +13,7 @@ struct StyleLapseCommand: ParsableCommand {
 
     /// Parses twice: first without the commands' rules, so an unknown option or a malformed value is the error
     /// reported, then with them (`Rules`).
-    static func main() {
+    public static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {
             Rules.enabled = false

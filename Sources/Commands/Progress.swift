@@ -4,7 +4,7 @@
 import Foundation
 import StyleLapse
 
-struct Progress {
+public struct Progress {
     let total: Int
     let quiet: Bool
     let terminal = isatty(2) != 0
@@ -39,7 +39,7 @@ struct Progress {
 
     /// The terminal's progress line, at most 79 columns: bar, iteration, total and the style and content losses,
     /// speed and time left.
-    static func barLine(_ r: IterationRecord, total: Int, rate: Double, eta: Double) -> String {
+    public static func barLine(_ r: IterationRecord, total: Int, rate: Double, eta: Double) -> String {
         let width = 12
         let filled = total > 0 ? min(width, width * r.iteration / total) : width
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
