@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import ImageFiles
+import StyleLapse
 import Timelapse
 
 struct Encode: ParsableCommand, RuleChecked {
@@ -34,16 +35,18 @@ struct Encode: ParsableCommand, RuleChecked {
     func check() throws {
         if preset != nil { throw ValidationError("encode's encoder speed is --speed (--preset is stylize's: the report's settings)") }
         try Rules.require([("FRAME_DIR", "the folder of frames", frameDir != nil), ("--output", "the film to write", output != nil)])
-        guard (1...240).contains(fps) else { throw ValidationError("--fps must be 1…240") }
-        guard (0...51).contains(crf) else { throw ValidationError("--crf must be 0…51") }
-        guard hold >= 0 && hold <= 3600 else { throw ValidationError("--hold must be 0…3600 seconds") }
+        let (fpsRange, crfRange, holdRange) = (TimelapseSettings.fpsRange, TimelapseSettings.crfRange, TimelapseSettings.holdRange)
+        guard fpsRange.contains(fps) else { throw ValidationError("--fps must be \(fpsRange.lowerBound)…\(fpsRange.upperBound)") }
+        guard crfRange.contains(crf) else { throw ValidationError("--crf must be \(crfRange.lowerBound)…\(crfRange.upperBound)") }
+        guard holdRange.contains(hold) else { throw ValidationError("--hold must be 0…\(Int(holdRange.upperBound)) seconds") }
     }
 
     func run() throws {
         guard let frameDir, let output else { throw ValidationError("missing FRAME_DIR or --output") }   // check() said which
-        try OutputChecks.require([.video(output, "--output")], inputs: [])   // the format first, before any reading
+        let film = OutputPlace.video(output, FileRole("output", "the film"))
+        try OutputChecks.require([film], inputs: [])   // the format first, before any reading
         let frames = try Self.numberedPNGs(in: frameDir)
-        try OutputChecks.require([.video(output, "--output")], inputs: frames.map { ($0, "the frame") })
+        try OutputChecks.require([film], inputs: frames.map { ($0, FileRole("frame", "the frame")) })
         let first = try ImageFile.read(frames[0])
         var settings = TimelapseSettings(fps: fps, crf: crf, speed: speed, holdSeconds: hold)
         if VideoFormat(path: output) == .gif {   // a palette for the film: from up to 24 of its frames

@@ -19,7 +19,7 @@ public struct Progress {
         guard !quiet else { return }
         let rate = r.iteration > 0 ? Double(r.iteration) / max(r.seconds, 1e-9) : 0
         let eta = rate > 0 ? Double(total - r.iteration) / rate : 0
-        let losses = String(format: "loss %.4g (style %.4g, content %.4g)", r.loss.total, r.loss.style, r.loss.content)
+        let losses = String(format: "loss %.4g (unweighted: style %.4g, content %.4g)", r.loss.total, r.loss.style, r.loss.content)
         if terminal {
             // Carriage return, the line, then "erase to the end of the line" (a shorter line leaves nothing behind).
             let line = "\r" + Self.barLine(r, total: total, rate: rate, eta: eta) + "\u{1B}[K"
@@ -37,15 +37,15 @@ public struct Progress {
         if terminal && !quiet { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 
-    /// The terminal's progress line, at most 79 columns: bar, iteration, total and the style and content losses,
-    /// speed and time left.
+    /// The terminal's progress line, at most 79 columns: bar, iteration, the total loss (weighted, as optimised) and
+    /// the style and content losses (unweighted, as the trace has them), speed and time left.
     public static func barLine(_ r: IterationRecord, total: Int, rate: Double, eta: Double) -> String {
-        let width = 12
+        let rest = String(format: "%d/%d loss %.3g (unweighted S %.2g C %.2g) %.2f it/s ETA %@", r.iteration, total,
+                          r.loss.total, r.loss.style, r.loss.content, rate, clock(eta))
+        let width = max(0, min(12, 79 - 3 - rest.count))   // the bar takes what the numbers leave
         let filled = total > 0 ? min(width, width * r.iteration / total) : width
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        let line = String(format: "[%@] %d/%d loss %.3g (S %.3g C %.3g) %.2f it/s ETA %@", bar, r.iteration, total,
-                          r.loss.total, r.loss.style, r.loss.content, rate, clock(eta))
-        return String(line.prefix(79))
+        return String(("[" + bar + "] " + rest).prefix(79))
     }
 
     static func clock(_ seconds: Double) -> String {

@@ -4,12 +4,12 @@
 import ArgumentParser
 
 /// A command or option group whose `check()` holds its rules; `validate()` runs it only in the second parse.
-protocol RuleChecked: ParsableArguments {
+public protocol RuleChecked: ParsableArguments {
     func check() throws
 }
 
 extension RuleChecked {
-    func validate() throws {
+    public func validate() throws {
         if Rules.enabled { try check() }
     }
 }

@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import StyleLapse
+import Stylize
 
 public struct StyleLapseCommand: ParsableCommand {
     public init() {}
@@ -21,6 +22,9 @@ public struct StyleLapseCommand: ParsableCommand {
             Rules.enabled = true
             var command = try parseAsRoot(arguments)
             try command.run()
+        } catch let error as SettingsNaming {
+            // The library names its settings by key; the command says them as its options.
+            exit(withError: StylizeError(description: error.described(naming: OptionNames.name)))
         } catch {
             exit(withError: error)
         }

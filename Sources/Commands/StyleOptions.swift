@@ -9,25 +9,27 @@ struct StyleOptions: RuleChecked {
     @Option(help: "Weights of several styles, comma-separated (default: equal).") var styleBlend: String?
     @Option(parsing: .unconditional, help: "Style picture's longer side as a multiple of the content's (default 1; with --preset report each painting keeps its own size).")
     var styleScale: Double?
-    @Option(help: "Pooling in VGG19: max or average.") var pooling: Pooling = .max
+    @Option(help: "Pooling in VGG19: max (default) or average.") var pooling: Pooling?
     @Option(help: "What VGG19's convolutions see beyond the picture's edge: zeros (VGG's own), replicate or reflect (in the first convolution), replicate-all or reflect-all (in every one).")
     var padding: NetworkPadding?
     @Option(help: "Keep the photo's colours: luminance (its colour, the result's light) or transfer (the painting recoloured to the photo's colour statistics first).")
     var preserveColor: ColorPreservation?
 
+    /// Only what parsing must refuse: weights that are not numbers (their count and values are the library's).
     func check() throws {
-        if let text = styleBlend {
-            let weights = text.split(separator: ",").map { Double($0) }
-            guard weights.count == style.count, weights.allSatisfy({ $0.map { $0 >= 0 && $0.isFinite } ?? false }),
-                  weights.reduce(0, { $0 + ($1 ?? 0) }) > 0 else {
-                throw ValidationError("--style-blend takes one non-negative weight per --style, e.g. 0.7,0.3")
-            }
+        if let text = styleBlend, text.split(separator: ",", omittingEmptySubsequences: false).contains(where: { Double($0) == nil }) {
+            throw ValidationError("--style-blend takes one weight per --style, separated by commas, e.g. 0.7,0.3")
         }
-        if let styleScale, !(styleScale > 0 && styleScale <= 8) { throw ValidationError("--style-scale must be in (0, 8]") }
     }
 
     /// Each painting's weight in the blend (nil: equal).
-    var blend: [Double]? { styleBlend.map { $0.split(separator: ",").compactMap { Double($0) } } }   // check() made sure each is a number
+    var blend: [Double]? { styleBlend.map { $0.split(separator: ",", omittingEmptySubsequences: false).compactMap { Double($0) } } }
+
+    /// These options in the library's options.
+    func lay(over options: inout SessionOptions) {
+        (options.styles, options.styleBlend, options.styleScale) = (style, blend, styleScale)
+        (options.pooling, options.padding, options.preserveColor) = (pooling, padding, preserveColor)
+    }
 }
 
 extension Pooling: ExpressibleByArgument {}

@@ -36,7 +36,7 @@ struct LiveRun {
     }
 
     /// Starts serving one `stylize` session (Stop as Ctrl-C, the slider steering it).
-    static func start(_ address: ServeAddress, session: StylizeSession, outputs: OutputOptions,
+    static func start(_ address: ServeAddress, session: StylizeSession, outputs: RunOutputs,
                       interrupts: Interrupts) throws -> LiveRun {
         var files = ["picture": outputs.output]
         if let video = outputs.videos.first { files["video"] = video }

@@ -9,7 +9,7 @@ import Foundation
 import StyleLapse
 
 extension SweepCommand {
-    func run() throws {
+    public func run() throws {
         if let merge {
             try OutputChecks.require([.picture(output!)], inputs: [])
             let sheet = try SweepCells.merge(merge)
@@ -19,28 +19,22 @@ extension SweepCommand {
         }
         let axes = try axes()
         let (columns, rows, grid) = Self.grid(axes)
-        let base = baseSettings()
-        var inputs = [(content!, "--content")] + styles.style.map { ($0, "--style") }
-            + [(weights ?? WeightsLocation.defaultPath, "--weights")]
-        if case .image(let path) = base.initialization { inputs.append((path, "--init")) }
+        let cellSettings = try grid.map { try self.cellSettings(axes, $0) }
+        let base = cellSettings[0]   // what every cell shares: the pictures, the network, the optimiser and its steps
         try OutputChecks.require([output.map { .picture($0) }, video.map { .video($0) }, cells.map { .cells($0) }]
-                                    .compactMap { $0 }, inputs: inputs)
+                                    .compactMap { $0 }, inputs: base.inputs)
         let interrupts = Interrupts()
         interrupts.install()
-        let weightsPath = weights ?? WeightsLocation.defaultPath
-        let pictureSettings = PictureSettings(content: content!, styles: styles.style, styleBlend: styles.blend,
-                                              styleScale: styles.styleScale ?? (preset == .report ? nil : 1),
-                                              maxSize: maxSize, preserveColor: styles.preserveColor)
-        guard FileManager.default.fileExists(atPath: weightsPath) else {
-            throw WeightsError(weightsPath, "no weights file; fetch and convert the VGG19 weights with: bash tools/fetch-weights")
+        guard FileManager.default.fileExists(atPath: base.weights) else {
+            throw WeightsError(base.weights, "no weights file; fetch and convert the VGG19 weights with: bash tools/fetch-weights")
         }
-        let pictures = try Pictures(pictureSettings)
+        let pictures = try Pictures(base.pictures)
         let (w, h) = (pictures.photo.width, pictures.photo.height)
         let parallel = Parallel(workers: threads ?? System.activeProcessorCount)
         var network: VGGNetwork?
         let names = ([content!] + styles.style).map { ($0 as NSString).lastPathComponent }
         let title = names[0] + " + " + names.dropFirst().joined(separator: " + ")
-            + "  \(base.optimizer == .adam ? "Adam" : "L-BFGS")\u{A0}\(base.iterations)\u{A0}it  \(w)×\(h)"
+            + "  \(base.run.optimizer == .adam ? "Adam" : "L-BFGS")\u{A0}\(base.run.iterations)\u{A0}it  \(w)×\(h)"
         func settingsLine(_ values: [Double]) -> String {
             zip(axes, values).map { "\($0.name)\u{A0}\(ContactSheet.compact($1))" }.joined(separator: " ")
         }
@@ -49,7 +43,7 @@ extension SweepCommand {
         let widest = LossBreakdown(total: -8.88e-88, style: -8.88e-88, content: -8.88e-88, tv: 0, styleLayers: [])
         let layout = SweepCells.Layout(
             columns: columns, rows: rows, cellWidth: w, cellHeight: h, title: title,
-            longestLabel: [grid.map(settingsLine).max { $0.count < $1.count }!, SweepCells.lossLine(widest, base.iterations),
+            longestLabel: [grid.map(settingsLine).max { $0.count < $1.count }!, SweepCells.lossLine(widest, base.run.iterations),
                            SweepCells.partsLine(widest)],
             settingsLines: grid.map(settingsLine))
         let (k, n) = shard.map { ($0.k, $0.n) } ?? (1, 1)
@@ -65,13 +59,9 @@ extension SweepCommand {
         var outcomes: [Int: SweepCells.Record] = [:]
         var bests: [Int: RGBImage] = [:]
         for (i, values) in grid.enumerated() where i % n == k - 1 && !interrupts.requested {
-            var run = base
-            for (axis, v) in zip(axes, values) { axis.apply(&run, v) }
             if !quiet { FileHandle.standardError.write(Data("cell \(i + 1)/\(grid.count): \(plain(values))\n".utf8)) }
             let session = try StylizeSession(
-                settings: SessionSettings(pictures: pictureSettings, run: run, pooling: styles.pooling,
-                                          padding: styles.padding, scales: 1,
-                                          film: FilmSettings(every: timelapse.every), weights: weightsPath),
+                settings: cellSettings[i],
                 network: network, pictures: pictures, parallel: parallel)
             network = session.network
             interrupts.onStop = session.requestStop

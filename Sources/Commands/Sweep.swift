@@ -6,15 +6,16 @@ import ArgumentParser
 import Foundation
 import StyleLapse
 
-struct SweepCommand: ParsableCommand, RuleChecked {
-    static let configuration = CommandConfiguration(
+public struct SweepCommand: ParsableCommand, RuleChecked {
+    public init() {}
+    public static let configuration = CommandConfiguration(
         commandName: "sweep",
         abstract: "Run every combination of settings and lay the results out as one labelled contact sheet.",
         discussion: """
             Columns are the values of the first list given (--strength or --style-weight, else --content-weight, \
             else --learning-rate); rows are the combinations of the others. Each cell is labelled with its settings \
             and its best loss (total, then style S and content C, unweighted). --learning-rate runs Adam. Cells run \
-            one after another at --max-size (default 256); each takes as long as a `stylize` run of that size. \
+            one after another at --max-size (default \(Self.defaultMaxSize)); each takes as long as a `stylize` run of that size. \
             To spread a sweep over machines, run the same command with --shard K/N (K = 1…N) and --cells DIR on each, \
             then `sweep --merge DIR --output sheet.png` once all have written their cells.
 
@@ -29,11 +30,11 @@ struct SweepCommand: ParsableCommand, RuleChecked {
     @Option(help: "Content weights to try, comma-separated.") var contentWeight: String?
     @Option(help: "Adam learning rates to try, comma-separated (implies --optimizer adam).") var learningRate: String?
     @Option(parsing: .unconditional, help: "Weight of the total-variation loss (default 0).") var tvWeight: Double?
-    @Option(parsing: .unconditional, help: "Optimiser steps per cell (default 300; 7500 with the report preset).") var iterations: Int?
+    @Option(parsing: .unconditional, help: "Optimiser steps per cell (default \(StylizeSettings.standard.iterations); \(StylizeSettings.report.iterations) with the report preset).") var iterations: Int?
     @Option(help: "lbfgs or adam.") var optimizer: OptimizerChoice?
-    @Option(help: "report: the origin report's settings for every cell.") var preset: StylizeCommand.Preset?
-    @Option(parsing: .unconditional, help: "Longer-side limit of each cell's picture.") var maxSize: Int = 256
-    @Option(help: "Start from: content, noise, or a picture's path.") var `init`: String = "content"
+    @Option(help: "report: the origin report's settings for every cell.") var preset: SessionPreset?
+    @Option(parsing: .unconditional, help: "Longer-side limit of each cell's picture (default \(Self.defaultMaxSize)).") var maxSize: Int?
+    @Option(help: "Start from: content (default), noise, or a picture's path.") var `init`: String?
     @Option(parsing: .unconditional, help: "Seed for --init noise (default 0).") var seed: UInt64?
     @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads: Int?
     @Option(help: "Weights file (default: where tools/fetch-weights puts it).") var weights: String?
@@ -50,41 +51,38 @@ struct SweepCommand: ParsableCommand, RuleChecked {
     @Option(help: "Watch the sweep in a browser, one cell after another: [HOST:]PORT (default host 127.0.0.1; 0: a free port).")
     var serve: String?
 
-    /// One swept setting: its label, its values and how a value changes the run's settings.
+    /// A sheet's cells are small: each cell's longer side unless --max-size says otherwise.
+    static let defaultMaxSize = 256
+
+    /// One swept option: its label, its values and how a value sets it.
     struct Axis {
         let name: String
         let values: [Double]
-        let apply: (inout StylizeSettings, Double) -> Void
+        let apply: (inout SessionOptions, Double) -> Void
     }
 
-    static func list(_ text: String?, _ option: String, range: ClosedRange<Double> = 0...Double.greatestFiniteMagnitude)
-        throws -> [Double]? {
+    /// The numbers of a comma-separated list (their ranges are the library's, checked cell by cell).
+    static func list(_ text: String?, _ option: String) throws -> [Double]? {
         guard let text else { return nil }
         let values = text.split(separator: ",", omittingEmptySubsequences: false).map {
             Double($0.trimmingCharacters(in: .whitespaces))
         }
-        guard !values.isEmpty, values.allSatisfy({ $0.map { range.contains($0) && $0.isFinite } ?? false }) else {
-            throw ValidationError("--\(option) takes comma-separated numbers in \(range.lowerBound)…"
-                + (range.upperBound > 1e300 ? "" : "\(range.upperBound)") + ", e.g. 1e-3,1e-2,1e-1")
+        guard !values.isEmpty, values.allSatisfy({ $0?.isFinite ?? false }) else {
+            throw ValidationError("--\(option) takes comma-separated numbers, e.g. 1e-3,1e-2,1e-1")
         }
         return values.map { $0! }
     }
 
-    /// The swept settings, columns first.
+    /// The swept options, columns first.
     func axes() throws -> [Axis] {
         var axes: [Axis] = []
-        if let v = try Self.list(strength, "strength", range: 0...1) {
-            axes.append(Axis(name: "str", values: v) { s, x in s.objective.setStrength(x) })
-        }
-        if let v = try Self.list(styleWeight, "style-weight") {
-            axes.append(Axis(name: "sw", values: v) { s, x in s.objective.styleWeight = x })
-        }
+        if let v = try Self.list(strength, "strength") { axes.append(Axis(name: "str", values: v) { $0.strength = $1 }) }
+        if let v = try Self.list(styleWeight, "style-weight") { axes.append(Axis(name: "sw", values: v) { $0.styleWeight = $1 }) }
         if let v = try Self.list(contentWeight, "content-weight") {
-            axes.append(Axis(name: "cw", values: v) { s, x in s.objective.contentWeight = x })
+            axes.append(Axis(name: "cw", values: v) { $0.contentWeight = $1 })
         }
         if let v = try Self.list(learningRate, "learning-rate") {
-            guard v.allSatisfy({ $0 > 0 }) else { throw ValidationError("--learning-rate values must be positive") }
-            axes.append(Axis(name: "lr", values: v) { s, x in s.adam.learningRate = x })
+            axes.append(Axis(name: "lr", values: v) { $0.learningRate = $1 })
         }
         return axes
     }
@@ -99,7 +97,7 @@ struct SweepCommand: ParsableCommand, RuleChecked {
         }
     }
 
-    func check() throws {
+    public func check() throws {
         if merge != nil {
             guard output != nil else { throw ValidationError("--merge lays out a sheet: give --output PATH.png") }
             guard content == nil, styles.style.isEmpty, video == nil, shard == nil, cells == nil else {
@@ -117,17 +115,11 @@ struct SweepCommand: ParsableCommand, RuleChecked {
         guard !axes.isEmpty else {
             throw ValidationError("give at least one list to sweep: --style-weight, --strength, --content-weight or --learning-rate")
         }
-        if strength != nil && (styleWeight != nil || contentWeight != nil) {
-            throw ValidationError("--strength sets the balance itself; sweep it or the weights, not both")
-        }
         if learningRate != nil && optimizer == .lbfgs {
             throw ValidationError("--learning-rate is Adam's; it does not combine with --optimizer lbfgs")
         }
         let count = axes.reduce(1) { $0 * $1.values.count }
         guard count <= 64 else { throw ValidationError("\(count) combinations; a sheet holds at most 64") }
-        if let n = iterations, n < 0 { throw ValidationError("--iterations must be 0 or more") }
-        if let w = tvWeight, !(w >= 0) || !w.isFinite { throw ValidationError("--tv-weight must be 0 or more") }
-        guard maxSize >= 16 else { throw ValidationError("--max-size must be at least 16 (VGG19 pools 4 times)") }
         if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
         if seed != nil && self.`init` != "noise" { throw ValidationError("--seed only seeds --init noise") }
         try timelapse.requireUse(video: video != nil, frames: false)
@@ -136,17 +128,35 @@ struct SweepCommand: ParsableCommand, RuleChecked {
         }
         if serve != nil && shard != nil { throw ValidationError("--serve shows one machine's sweep; it does not combine with --shard") }
         if timelapse.overlay { throw ValidationError("--overlay draws one run's curve; a sweep's cells show their losses already") }
+        // Every cell's settings and the film's, checked by the library as the run will use them.
+        try OptionNames.checking {
+            for values in Self.grid(axes).cells { _ = try cellSettings(axes, values) }
+            var film = RunOutputs(output: output ?? "sheet.png")
+            timelapse.lay(over: &film)
+            try film.check()
+        }
     }
 
-    /// The settings every cell starts from: the preset (or the default), then the options given.
-    func baseSettings() -> StylizeSettings {
-        var s = preset == .report ? StylizeSettings.report : StylizeSettings.standard
-        if let optimizer { s.optimizer = optimizer } else if learningRate != nil { s.optimizer = .adam }
-        if let iterations { s.iterations = iterations }
-        if let tvWeight { s.objective.tvWeight = tvWeight }
-        s.seed = seed ?? 0
-        s.initialization = Initialization(option: self.`init`)
-        return s
+    /// The options every cell shares, in the library's terms: a single pass (coarse-to-fine is for larger pictures
+    /// than a sheet's cells), Adam when learning rates are swept.
+    public func sessionOptions() -> SessionOptions {
+        var o = SessionOptions()
+        o.preset = preset ?? .standard
+        o.content = content
+        styles.lay(over: &o)
+        o.maxSize = maxSize ?? Self.defaultMaxSize
+        o.optimizer = optimizer ?? (learningRate != nil ? .adam : nil)
+        (o.iterations, o.tvWeight) = (iterations, tvWeight)
+        (o.initialization, o.seed) = (self.`init`.map(Initialization.init(option:)), seed)
+        (o.scales, o.every, o.weights) = (1, timelapse.everyOption, weights)
+        return o
+    }
+
+    /// The settings of the cell with `values` (one per axis).
+    func cellSettings(_ axes: [Axis], _ values: [Double]) throws -> SessionSettings {
+        var o = sessionOptions()
+        for (axis, v) in zip(axes, values) { axis.apply(&o, v) }
+        return try o.settings()
     }
 
     /// Every cell's values, one per axis, row by row: the first axis along a row, the last varying fastest down.

@@ -5,44 +5,39 @@ import ArgumentParser
 import StyleLapse
 
 struct TimelapseOptions: RuleChecked {
-    @Option(name: .customLong("fps"), parsing: .unconditional, help: "Film frames per second (default 30).") var fpsOption: Int?
-    @Option(name: .customLong("every"), parsing: .unconditional, help: "Only iterations 0, K, 2K, … and the last become frames (default 1).")
+    @Option(name: .customLong("fps"), parsing: .unconditional, help: "Film frames per second (default \(FilmComposition().fps)).") var fpsOption: Int?
+    @Option(name: .customLong("every"), parsing: .unconditional, help: "Only iterations 0, K, 2K, … and the last become frames (default \(FilmSettings().every)).")
     var everyOption: Int?
-    @Option(name: .customLong("hold"), parsing: .unconditional, help: "Seconds the result is held at the end of the painting (default 2).")
+    @Option(name: .customLong("hold"), parsing: .unconditional, help: "Seconds the result is held at the end of the painting (default \(OptionNames.number(FilmComposition().hold))).")
     var holdOption: Double?
     @Option(name: .customLong("pace"), help: "change: equal film time for equal visible change (default); iterations: one frame per iteration.")
     var paceOption: Pace?
-    @Option(name: .customLong("duration"), parsing: .unconditional, help: "Seconds of painting in a film paced by change (default 10).")
+    @Option(name: .customLong("duration"), parsing: .unconditional, help: "Seconds of painting in a film paced by change (default \(OptionNames.number(FilmComposition().duration))).")
     var durationOption: Double?
-    @Option(name: .customLong("intro"), parsing: .unconditional, help: "Seconds of the opening card: the photo and the painting, named (default 2; 0: none).")
+    @Option(name: .customLong("intro"), parsing: .unconditional, help: "Seconds of the opening card: the photo and the painting, named (default \(OptionNames.number(FilmComposition().intro)); 0: none).")
     var introOption: Double?
-    @Option(name: .customLong("outro"), parsing: .unconditional, help: "Seconds of the closing card: photo | painting | result (default 3; 0: none).")
+    @Option(name: .customLong("outro"), parsing: .unconditional, help: "Seconds of the closing card: photo | painting | result (default \(OptionNames.number(FilmComposition().outro)); 0: none).")
     var outroOption: Double?
 
     @Flag(help: "A strip under the film's picture: the iteration, the pass's size, the loss curve so far (log scale).")
     var overlay = false
-    @Option(name: .customLong("video-size"), parsing: .unconditional, help: "Longer side of the film in pixels; a larger picture is filmed scaled down (default 1920; the PNG keeps its size).")
+    @Option(name: .customLong("video-size"), parsing: .unconditional, help: "Longer side of the film in pixels; a larger picture is filmed scaled down (default \(RunOutputs.defaultVideoSide); the PNG keeps its size).")
     var videoSizeOption: Int?
 
-    var fps: Int { fpsOption ?? 30 }
-    var every: Int { everyOption ?? 1 }
-    var hold: Double { holdOption ?? 2 }
-
-    /// How the film is cut.
+    /// How the film is cut: the library's defaults (`FilmComposition()`), then the options given.
     var composition: FilmComposition {
-        FilmComposition(fps: fps, pace: paceOption ?? .change, duration: durationOption ?? 10, intro: introOption ?? 2,
-                        hold: hold, outro: outroOption ?? 3)
+        var c = FilmComposition()
+        if let fpsOption { c.fps = fpsOption }
+        if let paceOption { c.pace = paceOption }
+        if let durationOption { c.duration = durationOption }
+        if let introOption { c.intro = introOption }
+        if let holdOption { c.hold = holdOption }
+        if let outroOption { c.outro = outroOption }
+        return c
     }
 
+    /// Only how the options go together; their ranges are the library's (`RunOutputs.check`).
     func check() throws {
-        guard every >= 1 else { throw ValidationError("--every must be at least 1") }
-        guard (1...240).contains(fps) else { throw ValidationError("--fps must be 1…240") }
-        guard hold >= 0 && hold <= 3600 else { throw ValidationError("--hold must be 0…3600 seconds") }
-        if let s = videoSizeOption, !(16...8192).contains(s) { throw ValidationError("--video-size must be 16…8192 pixels") }
-        if let d = durationOption, !(d >= 0.5 && d <= 3600) { throw ValidationError("--duration must be 0.5…3600 seconds") }
-        for (name, value) in [("--intro", introOption), ("--outro", outroOption)] {
-            if let value, !(value >= 0 && value <= 60) { throw ValidationError("\(name) must be 0…60 seconds") }
-        }
         if durationOption != nil && paceOption == .iterations {
             throw ValidationError("--duration sets how long a film paced by change lasts; --pace iterations shows one frame per iteration")
         }
@@ -53,6 +48,11 @@ struct TimelapseOptions: RuleChecked {
         [paceOption.map { _ in "--pace" }, durationOption.map { _ in "--duration" }, introOption.map { _ in "--intro" },
          outroOption.map { _ in "--outro" }, overlay ? "--overlay" : nil, videoSizeOption.map { _ in "--video-size" }]
             .compactMap { $0 }
+    }
+
+    /// The film's options in the run's outputs.
+    func lay(over outputs: inout RunOutputs) {
+        (outputs.film, outputs.overlay, outputs.videoSide) = (composition, overlay, videoSizeOption)
     }
 
     /// Refuses the film's options without a video, and --every without a video or frames (`framesToo`).

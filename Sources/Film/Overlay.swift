@@ -53,13 +53,18 @@ public struct Overlay {
     }
 
     /// The strip's two lines of text at `iteration`, as drawn: the iteration out of the run's, then the pass's size
-    /// (coarse-to-fine) or the loss.
+    /// (coarse-to-fine) or the loss; in a narrow strip in shorter words, so that no number is cut.
     public func lines(at iteration: Double) -> [String] {
         guard let now = history.points.last(where: { Double($0.iteration) <= iteration + 1e-9 }) ?? history.points.first
         else { return [] }
-        let line1 = "iteration \(now.iteration) / \(lastIteration)"
-        let line2 = history.coarseToFine ? "pass \(now.width)×\(now.height)" : String(format: "loss %.3g", now.loss)
-        return [line1, line2].map { typeface.fitting($0, size: textSize, maxWidth: textWidth - 6) }
+        let (size, room) = (textSize, textWidth - 6)
+        func first(_ forms: [String]) -> String {
+            forms.first { typeface.width($0, size: size) <= room } ?? typeface.fitting(forms.last!, size: size, maxWidth: room)
+        }
+        let (i, last) = (now.iteration, lastIteration)
+        let loss = String(format: "%.3g", now.loss), pass = "\(now.width)×\(now.height)"
+        return [first(["iteration \(i) / \(last)", "it. \(i) / \(last)", "\(i)/\(last)"]),
+                first(history.coarseToFine ? ["pass \(pass)", pass] : ["loss \(loss)", loss])]
     }
 
     /// The strip for the moment `iteration` (fractional between two iterations) of the run.

@@ -14,6 +14,7 @@ public final class LiveSink: StylizeSink {
     private var started = Date()
     private var firstIteration: Int?
     private var peakMB = 0.0, memoryRead = Date.distantPast
+    private var plan: StylizePlan?
 
     /// `objective`'s balance shows on the page (as a strength for a `--strength` run).
     public init(state: LiveState, objective: ObjectiveSettings, steerable: Bool) {
@@ -28,13 +29,15 @@ public final class LiveSink: StylizeSink {
     public func receive(_ event: StylizeEvent) throws {
         switch event {
         case .plan(let plan):
+            self.plan = plan
             state.update("plan") {
                 $0.status = "running"
                 $0.iterations = plan.totalIterations
                 ($0.width, $0.height, $0.passes) = (plan.width, plan.height, plan.passes.count)
             }
         case .pass(let index, let pass, _):
-            state.update("pass") { ($0.pass, $0.width, $0.height) = (index + 1, pass.width, pass.height) }
+            let size = picture(pass.width, pass.height)
+            state.update("pass") { ($0.pass, $0.width, $0.height) = (index + 1, size.width, size.height) }
         case .iteration(let i):
             let now = Date()
             if now.timeIntervalSince(memoryRead) >= 1 { (peakMB, memoryRead) = (ProcessMemory.peakMB, now) }   // a file read
@@ -44,7 +47,7 @@ public final class LiveSink: StylizeSink {
             state.update("iteration") {
                 $0.iteration = i.record.iteration
                 ($0.total, $0.style, $0.content) = (i.record.loss.total, i.record.loss.style, i.record.loss.content)
-                ($0.width, $0.height) = (i.width, i.height)
+                ($0.width, $0.height) = picture(i.width, i.height)
                 $0.iterationsPerSecond = elapsed > 0 ? done / elapsed : 0
                 $0.etaSeconds = done > 0 ? Double($0.iterations - i.record.iteration) * elapsed / done : 0
                 $0.peakMemoryMB = peakMB
@@ -64,6 +67,11 @@ public final class LiveSink: StylizeSink {
             state.update("finish") { $0.status = outcome.stopped ? "stopped" : "finished" }
         default: break
         }
+    }
+
+    /// The size of the picture the page shows for a pass of `width`×`height` (the margin is never shown).
+    private func picture(_ width: Int, _ height: Int) -> (width: Int, height: Int) {
+        plan?.pictureSize(ofPass: width, height) ?? (width, height)
     }
 
     public func abandon() { state.update("finish") { $0.status = "failed" } }

@@ -10,6 +10,8 @@ public final class VGGNetwork: Sendable {
     /// What each convolution sees beyond its input's edge.
     public let padding: NetworkPadding
     public let inputNormalization: InputNormalization
+    /// The SHA-256 of the weights' data, as recorded when they were converted (nil: weights given in memory).
+    public let dataSHA256: String?
     let convolutions: [Conv2D]
     /// The input normalisation as per-channel affine maps: network input k from RGB, and RGB gradient j from the
     /// input's (the inverse permutation, the same scales, no offsets).
@@ -19,8 +21,9 @@ public final class VGGNetwork: Sendable {
     /// `weights[layer]` holds OIHW weights `[out][in][3][3]` and `out` biases for every layer of `architecture`.
     public init(architecture: VGGArchitecture, weights: [VGGLayer: (weights: [Float], bias: [Float])],
                 pooling: Pooling = .max, padding: NetworkPadding = .zeros,
-                inputNormalization: InputNormalization = .caffeBGR) {
+                inputNormalization: InputNormalization = .caffeBGR, dataSHA256: String? = nil) {
         self.architecture = architecture
+        self.dataSHA256 = dataSHA256
         self.pooling = pooling
         self.padding = padding
         self.inputNormalization = inputNormalization
@@ -68,7 +71,7 @@ public final class VGGNetwork: Sendable {
             weights[l.layer] = (w, b)
         }
         return VGGNetwork(architecture: architecture, weights: weights, pooling: pooling, padding: padding,
-                          inputNormalization: normalization)
+                          inputNormalization: normalization, dataSHA256: recorded)
     }
 
     /// Runs the network on `rgb` (3 channels, RGB values 0…255) up to the tape's deepest layer, recording every

@@ -88,6 +88,7 @@ public final class FilmSink: StylizeSink {
         }
     }
 
+    public var outputs: [OutputPlace] { videos.map { .video($0) } }
     public func abandon() { writers.forEach { $0.cancel() } }
 
     /// `picture` at the film's size (a picture larger than the film is scaled down: print size, a display film).

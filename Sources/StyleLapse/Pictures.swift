@@ -25,23 +25,17 @@ public struct Pictures: Sendable {
     /// `styleScale` its longer side is that multiple of the photo's, without one it keeps its own size within
     /// `maxSize`. Every picture needs 16 pixels a side.
     public init(_ settings: PictureSettings) throws {
-        let content = try ImageFile.read(settings.content).resized(maxSide: settings.maxSize, enlarge: settings.upscale)
-        let margin = settings.margin ?? (settings.defaultMargin == true ? Self.defaultMargin(content) : 0)
-        styles = try settings.styles.map { stylePath -> RGBImage in
-            let picture = try ImageFile.read(stylePath)
-            let fitted: RGBImage
-            if let scale = settings.styleScale {
-                let side = max(16, Int((scale * Double(max(content.width, content.height))).rounded()))
-                let size = Resample.fitting(width: picture.width * side, height: picture.height * side, maxSide: side)
-                fitted = picture.resized(width: size.width, height: size.height)
-            } else {
-                fitted = picture.resized(maxSide: settings.maxSize, enlarge: false)
-            }
-            return settings.preserveColor == .transfer ? Colors.transfer(fitted, toColorsOf: content) : fitted
+        let (original, paintings) = (try ImageFile.read(settings.content), try settings.styles.map { try ImageFile.read($0) })
+        let sizes = Self.sizes(settings, photo: original, paintings: paintings)
+        for (p, size) in zip([settings.content] + settings.styles, sizes) where min(size.width, size.height) < 16 {
+            throw PictureTooSmall(path: p, width: size.width, height: size.height,
+                                  fittingMaxSize: Self.fittingMaxSize(settings, photo: original, paintings: paintings))
         }
-        for (p, image) in zip([settings.content] + settings.styles, [content] + styles)
-        where min(image.width, image.height) < 16 {
-            throw ImageFileError(p, "is \(image.width)×\(image.height) at this size; VGG19 needs 16 pixels a side")
+        let content = original.resized(maxSide: settings.maxSize, enlarge: settings.upscale)
+        let margin = settings.margin ?? (settings.defaultMargin == true ? Self.defaultMargin(content) : 0)
+        styles = zip(paintings, sizes.dropFirst()).map { (pair: (RGBImage, (width: Int, height: Int))) -> RGBImage in
+            let fitted = pair.0.resized(width: pair.1.width, height: pair.1.height)
+            return settings.preserveColor == .transfer ? Colors.transfer(fitted, toColorsOf: content) : fitted
         }
         guard margin < min(content.width, content.height) else {
             throw ImageFileError(settings.content, "is \(content.width)×\(content.height) at this size; a margin of "
@@ -52,9 +46,41 @@ public struct Pictures: Sendable {
         (colors, contentPixels) = (settings.preserveColor, padded.planar)
     }
 
+    /// The working sizes of the photo and the paintings under `settings`: the photo's longer side at most
+    /// `maxSize` (exactly with `upscale`); with a `styleScale` each painting's longer side is that multiple of the
+    /// photo's, without one it keeps its own size within `maxSize`.
+    static func sizes(_ settings: PictureSettings, photo: RGBImage, paintings: [RGBImage]) -> [(width: Int, height: Int)] {
+        func within(_ image: RGBImage, _ side: Int, enlarge: Bool) -> (width: Int, height: Int) {   // as `resized(maxSide:)`
+            enlarge && max(image.width, image.height) < side
+                ? Resample.fitting(width: image.width * side, height: image.height * side, maxSide: side)
+                : Resample.fitting(width: image.width, height: image.height, maxSide: side)
+        }
+        let content = within(photo, settings.maxSize, enlarge: settings.upscale)
+        return [content] + paintings.map { picture in
+            guard let scale = settings.styleScale else { return within(picture, settings.maxSize, enlarge: false) }
+            let side = max(16, Int((scale * Double(max(content.width, content.height))).rounded()))
+            return Resample.fitting(width: picture.width * side, height: picture.height * side, maxSide: side)
+        }
+    }
+
+    /// The smallest size limit above `settings.maxSize` at which every picture keeps 16 pixels a side (nil: none
+    /// up to the pictures' own sizes).
+    static func fittingMaxSize(_ settings: PictureSettings, photo: RGBImage, paintings: [RGBImage]) -> Int? {
+        let largest = ([photo] + paintings).map { max($0.width, $0.height) }.max()!
+        var s = settings
+        for side in (settings.maxSize + 1)...max(settings.maxSize + 1, 16 * largest) {
+            s.maxSize = side
+            if sizes(s, photo: photo, paintings: paintings).allSatisfy({ min($0.width, $0.height) >= 16 }) { return side }
+        }
+        return nil
+    }
+
     /// StyleLapse's default margin for a photo at its working size: 16 pixels, which leaves no frame (tools/edge-compare),
     /// or a quarter of the shorter side when that is less.
-    public static func defaultMargin(_ photo: RGBImage) -> Int { min(16, min(photo.width, photo.height) / 4) }
+    public static func defaultMargin(_ photo: RGBImage) -> Int { min(defaultMarginPixels, min(photo.width, photo.height) / 4) }
+
+    /// The default margin of a photo whose shorter side is at least four times as long.
+    public static let defaultMarginPixels = 16
 
     /// The largest painting (the one whose tape is largest).
     public var largestStyle: RGBImage { styles.max { $0.width * $0.height < $1.width * $1.height }! }

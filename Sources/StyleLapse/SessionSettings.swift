@@ -30,9 +30,12 @@ public struct PictureSettings: Codable, Sendable, Equatable {
     /// photo's shorter side when that is less); nil or false, none (settings written before the default existed).
     public var defaultMargin: Bool?
 
+    /// The longer-side limit when none is given.
+    public static let defaultMaxSize = 512
+
     /// The pictures; `styleScale` nil keeps each painting at its own size; `margin` nil: the default margin.
     public init(content: String, styles: [String], styleBlend: [Double]? = nil, styleScale: Double? = 1,
-                maxSize: Int = 512, upscale: Bool = false, preserveColor: ColorPreservation? = nil, margin: Int? = nil) {
+                maxSize: Int = defaultMaxSize, upscale: Bool = false, preserveColor: ColorPreservation? = nil, margin: Int? = nil) {
         (self.content, self.styles, self.styleBlend, self.styleScale) = (content, styles, styleBlend, styleScale)
         (self.maxSize, self.upscale, self.preserveColor, self.margin) = (maxSize, upscale, preserveColor, margin)
         defaultMargin = margin == nil ? true : nil
@@ -86,7 +89,8 @@ public struct SessionSettings: Codable, Sendable, Equatable {
     /// Changes of the style weight during the run, in order (see `StylizeSession.steer`); nil or empty: none.
     public var steering: [SteerChange]?
 
-    /// A session's settings; the defaults are StyleLapse's (L-BFGS, automatic coarse-to-fine, every iteration a frame).
+    /// A session's settings; the defaults are StyleLapse's (L-BFGS, automatic coarse-to-fine, every iteration a frame;
+    /// `SessionPreset` and `SessionOptions` build them from a preset and what a person chose).
     public init(pictures: PictureSettings, run: StylizeSettings = .standard, pooling: Pooling = .max,
                 padding: NetworkPadding? = nil, scales: Int? = nil, coarseIterations: Int? = nil,
                 film: FilmSettings = FilmSettings(), weights: String = WeightsLocation.defaultPath,
@@ -94,13 +98,6 @@ public struct SessionSettings: Codable, Sendable, Equatable {
         self.bandRows = bandRows
         (self.pictures, self.run, self.pooling, self.padding, self.scales) = (pictures, run, pooling, padding, scales)
         (self.coarseIterations, self.film, self.weights, self.memoryLimit) = (coarseIterations, film, weights, memoryLimit)
-    }
-
-    /// The origin report's run on `content` and `style`: `StylizeSettings.report`, every picture at its own size.
-    public static func report(content: String, style: String, maxSize: Int = 512) -> SessionSettings {
-        SessionSettings(pictures: PictureSettings(content: content, styles: [style], styleScale: nil, maxSize: maxSize,
-                                                  margin: 0),
-                        run: .report, padding: .zeros)
     }
 
     /// The network padding the run uses.

@@ -25,6 +25,7 @@ public final class TimelapseSink: StylizeSink {
         }
     }
 
+    public var outputs: [OutputPlace] { [.video(writer.path)] }
     public func abandon() { writer.cancel() }
 }
 
@@ -36,6 +37,7 @@ public final class FramesFolderSink: StylizeSink {
 
     /// The folder must exist (see `OutputFolder.prepare`).
     public init(folder: String) { self.folder = folder }
+    public var outputs: [OutputPlace] { [.frames(folder)] }
 
     public func receive(_ event: StylizeEvent) throws {
         guard case .frame(let frame) = event else { return }
@@ -90,6 +92,7 @@ public final class TraceSink: StylizeSink {
 
     /// Writes `path`.part, renamed to `path` when the run finishes.
     public init(path: String) { file = LineFile(path: path, atomic: true) }
+    public var outputs: [OutputPlace] { [.trace(file.path)] }
 
     public func receive(_ event: StylizeEvent) throws {
         switch event {
@@ -109,25 +112,30 @@ public final class TraceSink: StylizeSink {
     public func abandon() { file.abandon() }
 }
 
-/// Total, style and content loss (each times its weight) against iteration, log scale, as an SVG.
+/// Total, style and content loss (each times the weight in force at its iteration) against iteration, log scale,
+/// as an SVG.
 public final class LossPlotSink: StylizeSink {
     /// The SVG file.
     public let path: String
     private let styleWeight: Double, contentWeight: Double
+    private var steering: [SteerChange]
     /// The curves so far.
     public private(set) var curves = LossPlot.Curves()
 
-    /// The curves are weighted by the run's `styleWeight` and `contentWeight`, as in the total.
-    public init(path: String, styleWeight: Double, contentWeight: Double) {
-        (self.path, self.styleWeight, self.contentWeight) = (path, styleWeight, contentWeight)
+    /// The curves are weighted by the run's `styleWeight` and `contentWeight`, as in the total, the style weight
+    /// changed by `steering` (a resumed run's changes so far) and by every `.steer` event.
+    public init(path: String, styleWeight: Double, contentWeight: Double, steering: [SteerChange] = []) {
+        (self.path, self.styleWeight, self.contentWeight, self.steering) = (path, styleWeight, contentWeight, steering)
     }
+    public var outputs: [OutputPlace] { [.plot(path)] }
 
     public func receive(_ event: StylizeEvent) throws {
         switch event {
-        case .iteration(let i): curves.append(i.record, styleWeight: styleWeight, contentWeight: contentWeight)
-        case .finish:
-            let svg = LossPlot.svg(curves)
-            try AtomicFile.write(Array(svg.utf8), to: path)
+        case .steer(let change): steering.append(change)
+        case .iteration(let i):
+            let weight = steering.last { $0.iteration <= i.record.iteration }?.styleWeight ?? styleWeight
+            curves.append(i.record, styleWeight: weight, contentWeight: contentWeight)
+        case .finish: try AtomicFile.write(Array(LossPlot.svg(curves).utf8), to: path)
         default: break
         }
     }
@@ -151,6 +159,7 @@ public final class CheckpointSink: StylizeSink {
         (self.folder, self.every) = (folder, every)
         trace = LineFile(path: Checkpoint.tracePath(folder), atomic: false)
     }
+    public var outputs: [OutputPlace] { [.checkpoint(folder)] }
 
     public func receive(_ event: StylizeEvent) throws {
         switch event {

@@ -46,15 +46,15 @@ extension StylizeSession {
         switch (strength, styleWeight) {
         case (let s?, nil):
             guard o.normalization == .relative else {
-                throw SettingsError("this run weighs its losses (--style-weight); steer its style weight, not a strength")
+                throw SettingsError(key: "strength", "cannot be steered: this run weighs its losses; steer its style weight")
             }
-            guard (0...1).contains(s) else { throw SettingsError("a strength is 0…1") }
+            guard (0...1).contains(s) else { throw SettingsError(key: "strength", "must be 0…1") }
             weight = ObjectiveSettings.styleWeight(strength: s)
         case (nil, let w?):
-            guard w.isFinite && w >= 0 else { throw SettingsError("a style weight is 0 or more") }
+            guard w.isFinite && w >= 0 else { throw SettingsError(key: "run.objective.styleWeight", "must be 0 or more") }
             weight = w
         default:
-            throw SettingsError("steer with a strength or a style weight")
+            throw SettingsError(key: "strength", "or a style weight: steer with one of them")
         }
         pendingSteer.value = weight
     }
@@ -62,13 +62,14 @@ extension StylizeSession {
     /// The change to make before run-wide iteration `i`: a scheduled one (a resumed or repeated run), else the one
     /// asked for since the last step (recorded in the settings and sent to the sinks).
     func steering(before i: Int) -> Double? {
+        let settings = self.settings
         if let scheduled = (settings.steering ?? []).first(where: { $0.iteration == i }) { return scheduled.styleWeight }
         guard let weight = pendingSteer.take() else { return nil }
         var (before, after) = (settings.run.objective, settings.run.objective)
         (before.styleWeight, after.styleWeight) = (settings.styleWeight(at: i), weight)
         let change = SteerChange(iteration: i, previousStyleWeight: before.styleWeight, styleWeight: weight,
                                  previousStrength: before.strength, strength: after.strength)
-        settings.steering = (settings.steering ?? []) + [change]
+        record(change)
         try? emit(.steer(change))
         return weight
     }

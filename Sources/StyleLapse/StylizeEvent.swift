@@ -26,6 +26,15 @@ public struct StylizePlan: Sendable {
     public var totalIterations: Int { passes.reduce(passes.count - 1) { $0 + $1.iterations } }
     /// The run-wide iteration a resumed session continues after (nil for a new run).
     public var resumedAt: Int?
+
+    /// The size of the picture a pass of `width`×`height` (the margin included) shows: the photo's working size
+    /// divided as the pass divides it, the margin cropped.
+    public func pictureSize(ofPass width: Int, _ height: Int) -> (width: Int, height: Int) {
+        guard let pass = passes.last(where: { $0.width == width && $0.height == height }), pass.divisor != 1 else {
+            return (self.width, self.height)
+        }
+        return (ScalePass.side(self.width, divisor: pass.divisor), ScalePass.side(self.height, divisor: pass.divisor))
+    }
 }
 
 /// One iteration, numbered run-wide across the passes.
@@ -75,6 +84,9 @@ public struct StylizeOutcome {
     public var bestPass: ScalePass
     /// Run-wide totals: the last iteration, objective evaluations, seconds.
     public var iterations: Int, evaluations: Int, seconds: Double
+    /// Where a resumed session took over: the run-wide totals its checkpoint held (nil: a new run). This session's
+    /// own share is the totals less these.
+    public var resumedFrom: (iterations: Int, evaluations: Int, seconds: Double)?
 }
 
 /// An event of a session.
@@ -102,6 +114,8 @@ public protocol StylizeSink: AnyObject {
     var wantsFrames: Bool { get }
     /// Iterations between `.checkpoint` events this sink wants (nil: none).
     var checkpointInterval: Int? { get }
+    /// The files and folders this sink writes: the session refuses to start when one is an input or another's.
+    var outputs: [OutputPlace] { get }
     func receive(_ event: StylizeEvent) throws
     /// The run failed: remove partial outputs (never the user's files).
     func abandon()
@@ -110,6 +124,7 @@ public protocol StylizeSink: AnyObject {
 extension StylizeSink {
     public var wantsFrames: Bool { false }
     public var checkpointInterval: Int? { nil }
+    public var outputs: [OutputPlace] { [] }
     public func abandon() {}
 }
 
@@ -121,7 +136,16 @@ public struct StylizeFailure: Error, CustomStringConvertible {
     public var best: RGBImage
     /// Its run-wide iteration.
     public var bestIteration: Int
-    public var description: String { "\(underlying)" }
+    /// Where the session's `picture` output saved it (its own place, or the temporary folder when that failed); nil
+    /// when the session has no picture output or nothing could be saved.
+    public var savedAt: String?
+    /// Whether the session has a picture output.
+    var hasPictureOutput = false
+    public var description: String {
+        guard hasPictureOutput else { return "\(underlying)" }
+        return "\(underlying); the best image so far (iteration \(bestIteration)) "
+            + (savedAt.map { "is saved at \($0)" } ?? "could not be saved")
+    }
 }
 
 /// A sink made of a closure, for programs that only want to watch.

@@ -10,10 +10,30 @@ import Stylize
 
 extension StylizeSession {
     /// Runs to the end (all iterations, convergence or a requested stop) and returns how it ended; the sinks saw
-    /// `.finish` first. A failure after the start (a sink's, or the optimisation's) throws `StylizeFailure` with the
-    /// best picture so far; every sink was told to `abandon`.
+    /// `.finish` first, then `picture` was written. Before any work, throws `OutputClash` when a sink or the picture
+    /// would write over an input or over another output. A failure after the start (a sink's, or the optimisation's)
+    /// throws `StylizeFailure` with the best picture so far (saved by `picture`); every sink was told to `abandon`.
     @discardableResult
     public func run() throws -> StylizeOutcome {
+        try checkOutputs()
+        let outcome = try optimise()
+        try picture?.save(outcome)
+        return outcome
+    }
+
+    /// Every output against every input and every other output (`OutputPlaces.check`). A checkpoint sink on the
+    /// folder this session resumes continues it.
+    func checkOutputs() throws {
+        var inputs = settings.inputs
+        var places = (picture.map { [OutputPlace.picture($0.path)] } ?? []) + sinks.flatMap(\.outputs)
+        if let folder = resumed?.folder {
+            places.removeAll { $0.role == .checkpoint && OutputPlaces.same($0.path, folder) }
+            inputs.append((Checkpoint.statePath(folder), .checkpointState))
+        }
+        try OutputPlaces.check(places, inputs: inputs)
+    }
+
+    private func optimise() throws -> StylizeOutcome {
         var film = Film(settings: settings.film, filming: sinks.contains { $0.wantsFrames },
                         smoothed: resumed?.snapshot.smoothed)
         let checkpointEvery = sinks.compactMap(\.checkpointInterval).min()
@@ -83,14 +103,17 @@ extension StylizeSession {
                 bestSamples: samples,
                 bestIteration: position.firstIteration + s.bestIteration, bestLoss: s.bestLoss, bestPass: pass,
                 iterations: position.firstIteration + s.iteration, evaluations: position.evaluationsBefore + s.evaluations,
-                seconds: position.secondsBefore + s.elapsedBefore)
+                seconds: position.secondsBefore + s.elapsedBefore,
+                resumedFrom: resumed.map { r in (plan.resumedAt!, r.snapshot.pass.evaluationsBefore + r.snapshot.state.evaluations,
+                                                 r.snapshot.pass.secondsBefore + r.snapshot.state.elapsedBefore) })
             try emit(.finish(outcome))
             return outcome
         } catch {
             for sink in sinks { sink.abandon() }
             guard let s = state else { throw error }
-            throw StylizeFailure(underlying: error, best: pictures.picture(enlarge(s.best, passes[position.index])),
-                                 bestIteration: position.firstIteration + s.bestIteration)
+            let best = pictures.picture(enlarge(s.best, passes[position.index]))
+            throw StylizeFailure(underlying: error, best: best, bestIteration: position.firstIteration + s.bestIteration,
+                                 savedAt: picture?.saveAfterFailure(best), hasPictureOutput: picture != nil)
         }
 
     }

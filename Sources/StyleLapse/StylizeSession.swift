@@ -12,14 +12,19 @@ import Stylize
 /// A stylisation run: create it from settings (or from a checkpoint), attach sinks, `run()`.
 public final class StylizeSession {
     /// The settings, with coarse-to-fine resolved (`scales` and `coarseIterations` are never nil here).
-    /// Steering adds to `settings.steering` as the run goes.
-    public internal(set) var settings: SessionSettings
+    /// Steering adds to `settings.steering` as the run goes; safe to read from any thread.
+    public var settings: SessionSettings { settingsLock.withLock { storedSettings } }
+    private var storedSettings: SessionSettings
+    private let settingsLock = NSLock()
     /// The pictures at their working sizes.
     public let pictures: Pictures
     /// The passes, sizes and memory estimate.
     public let plan: StylizePlan
     /// Sees every evaluation's number and gradient (see `StylizeRun.inspectGradient`): diagnostics and tests.
     public var inspectGradient: ((_ evaluation: Int, _ gradient: inout [Float]) -> Void)?
+
+    /// Where the best picture is written when the run ends (nil: nowhere; the outcome carries it).
+    public var picture: PictureOutput?
 
     /// The loaded network (sessions on the same weights and pooling may share it).
     public let network: VGGNetwork
@@ -79,7 +84,7 @@ public final class StylizeSession {
             }
         }
         let memory = try Self.checkMemory(settings, pictures: pictures)
-        self.settings = settings
+        storedSettings = settings
         self.pictures = pictures
         self.digests = digests
         self.resumed = resumed
@@ -90,6 +95,11 @@ public final class StylizeSession {
         self.network = try network.flatMap { $0.pooling == settings.pooling && $0.padding == settings.networkPadding ? $0 : nil }
             ?? VGGNetwork.load(settings.weights, pooling: settings.pooling, padding: settings.networkPadding)
         self.parallel = parallel ?? Parallel(workers: System.activeProcessorCount)
+    }
+
+    /// Records a steering change in the settings (the run's thread).
+    func record(_ change: SteerChange) {
+        settingsLock.withLock { storedSettings.steering = (storedSettings.steering ?? []) + [change] }
     }
 
     /// The program's own data saved in the checkpoint this session resumes (see `CheckpointSink.application`).
@@ -141,8 +151,8 @@ public final class StylizeSession {
         memoryPlans(settings, content: content, style: style).first { $0.peak <= budget ?? .max }
     }
 
-    /// The fastest plan of `settings` on `pictures` that fits the memory; throws, with a `--max-size` that would fit,
-    /// when none does.
+    /// The fastest plan of `settings` on `pictures` that fits the memory; throws `MemoryRefusal`, with a size limit
+    /// that would fit, when none does.
     static func checkMemory(_ settings: SessionSettings, pictures: Pictures) throws -> MemoryPlan {
         let content = pictures.content, style = pictures.largestStyle
         let longest = max(content.width, content.height)
@@ -150,21 +160,19 @@ public final class StylizeSession {
         let plans = memoryPlans(settings, content: (content.width, content.height), style: (style.width, style.height))
         if let plan = plans.first(where: { $0.peak <= limit ?? .max }) { return plan }
         let estimate = plans.map(\.peak).min() ?? 0
-        // The largest --max-size whose pictures fit, while every side keeps its 16 pixels.
-        var side = longest, hint = ""
+        // The largest size limit whose pictures fit, while every side keeps its 16 pixels.
+        var side = longest, fitting: Int?
         while true {
             let scale = Double(side) / Double(longest)
             let c = Resample.fitting(width: content.width, height: content.height, maxSide: side)
             let s = (width: Int(Double(style.width) * scale), height: Int(Double(style.height) * scale))
             guard min(c.width, c.height, s.width, s.height) >= 16 else { break }
-            if memoryPlan(settings, budget: limit, content: c, style: s) != nil { hint = "; try --max-size \(side)"; break }
+            if memoryPlan(settings, budget: limit, content: c, style: s) != nil { fitting = side; break }
             side = side * 9 / 10
         }
         let allowed = limit ?? 0   // without a limit the whole picture's plan fits: not reached
-        let mb = { (bytes: Int) in String(format: "%.0f MB", Double(bytes) / 1048576) }
-        throw StylizeError(description: "\(content.width)×\(content.height) needs at least about \(mb(estimate)), "
-            + "more than the \(mb(allowed)) "
-            + "\(allowed == settings.memoryLimit ? "allowed by --memory-limit" : "available")" + hint)
+        throw MemoryRefusal(width: content.width, height: content.height, needed: estimate, allowed: allowed,
+                            limited: allowed == settings.memoryLimit, fittingMaxSize: fitting)
     }
 
     static func sha256(_ path: String) throws -> String {

@@ -51,14 +51,10 @@ public struct ContactSheet: Sendable {
     }
 
     /// `lines` broken at spaces into lines at most `maxWidth` pixels wide in `typeface` at `size` (a longer word is
-    /// cut); a no-break space (U+00A0) keeps its words together.
+    /// shortened with "…", never cut silently); a no-break space (U+00A0) keeps its words together.
     public static func wrap(_ lines: [String], maxWidth: Int, typeface: Typeface, size: Int) -> [String] {
         func fits(_ text: some StringProtocol) -> Bool { typeface.width(String(text), size: size) <= maxWidth }
-        func cut(_ word: Substring) -> String {
-            var w = word
-            while w.count > 1 && !fits(w) { w = w.dropLast() }
-            return String(w)
-        }
+        func cut(_ word: Substring) -> String { fits(word) ? String(word) : typeface.fitting(String(word), size: size, maxWidth: maxWidth) }
         var out: [String] = []
         for line in lines {
             var current = ""

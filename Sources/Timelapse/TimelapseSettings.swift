@@ -27,6 +27,12 @@ public struct TimelapseSettings: Sendable {
         self.holdSeconds = holdSeconds
     }
 
+    /// The frame rates, hold times and rate factors a film may have (a command's options and a run's outputs are
+    /// checked against these).
+    public static let fpsRange = 1...240
+    public static let holdRange = 0.0...3600
+    public static let crfRange = 0...51
+
     /// Frames added after the last one to hold it for `holdSeconds`.
     public var holdFrames: Int { Int((holdSeconds * Double(fps)).rounded()) }
 }

@@ -85,8 +85,8 @@ final class HardeningCommandTests: XCTestCase {
         return try XCTUnwrap(Double(rest.prefix { $0.isNumber || $0 == "." }))
     }
 
-    /// A picture too thin at --max-size is refused with the --max-size that would keep 16 pixels a side, and that
-    /// size works.
+    /// A picture too thin at --max-size is refused with the smallest --max-size that would keep 16 pixels a side,
+    /// and that size works.
     func testATooThinPanoramaNamesAMaxSizeThatWorks() throws {
         let dir = TemporaryFolder()
         let thin = RGBImage(width: 400, height: 20, filledWith: (90, 120, 200))
@@ -97,7 +97,11 @@ final class HardeningCommandTests: XCTestCase {
         let rest = try XCTUnwrap(refused.stderr.range(of: "try --max-size ").map { refused.stderr[$0.upperBound...] },
                                  refused.stderr)
         let size = try XCTUnwrap(Int(rest.prefix { $0.isNumber }))
-        XCTAssertEqual(size, 320, refused.stderr)
+        // 400×20 at N keeps round(N/20) rows: 16 from N = 310 on.
+        XCTAssertEqual(size, 310, refused.stderr)
+        let below = try Command.run(["stylize", "--content", dir.file("thin.png"), "--style", style, "--max-size", "\(size - 1)",
+                                     "--iterations", "0", "--quiet", "--output", dir.file("o.png")])
+        XCTAssertEqual(below.status, 1, "the smallest size that works: \(below.stderr)")
         let works = try Command.run(["stylize", "--content", dir.file("thin.png"), "--style", style, "--max-size", "\(size)",
                                      "--iterations", "0", "--quiet", "--output", dir.file("o.png")])
         XCTAssertEqual(works.status, 0, works.stderr)
