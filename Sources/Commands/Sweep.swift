@@ -152,6 +152,12 @@ public struct SweepCommand: ParsableCommand, RuleChecked {
         return o
     }
 
+    /// Every cell's settings, row by row.
+    public func cellSettings() throws -> [SessionSettings] {
+        let axes = try axes()
+        return try Self.grid(axes).cells.map { try cellSettings(axes, $0) }
+    }
+
     /// The settings of the cell with `values` (one per axis).
     func cellSettings(_ axes: [Axis], _ values: [Double]) throws -> SessionSettings {
         var o = sessionOptions()

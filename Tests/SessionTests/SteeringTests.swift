@@ -89,16 +89,23 @@ final class SteeringTests: XCTestCase {
     /// The live page steers from the server's threads while the run's thread records changes in the settings: the
     /// two meet only under the session's lock (run under `-sanitize=thread`, see docs/verification.md).
     func testSteeringFromAnotherThreadWhileTheRunGoes() throws {
-        nonisolated(unsafe) let session = try StylizeSession(settings: try settings())
+        var short = try settings()
+        short.run.iterations = 4
+        nonisolated(unsafe) let session = try StylizeSession(settings: short)
+        let finished = Handoff<Bool>()
         let done = DispatchSemaphore(value: 0)
-        let running = DispatchSemaphore(value: 0)
-        session.attach(EventHandler { if case .iteration(let i) = $0, i.record.iteration == 1 { running.signal() } })
         Thread.detachNewThread {
-            running.wait()
-            for k in 0..<200 { try? session.steer(strength: k % 2 == 0 ? 0.4 : 0.6); usleep(200) }
+            var k = 0
+            while finished.value != true {
+                try? session.steer(strength: k % 2 == 0 ? 0.4 : 0.6)
+                _ = session.settings.steering?.count
+                k += 1
+                usleep(1000)
+            }
             done.signal()
         }
         try session.run()
+        finished.value = true
         done.wait()
         XCTAssertFalse((session.settings.steering ?? []).isEmpty, "some steering reached the run")
     }
