@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 // StyleLapse: Gatys neural style transfer in pure Swift, with a timelapse of the painting as it forms.
 import PackageDescription
 
