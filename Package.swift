@@ -33,7 +33,7 @@ let package = Package(
 
         // Image files in and out (PNG via libpng, the rest via FFmpeg), resampling.
         .target(name: "ImageFiles", dependencies: ["CPNG", "CFFmpeg"], swiftSettings: cpuFlags),
-        // The MP4 timelapse writer (and reader, for checks).
+        // The film's encoder: frames into MP4, WebM, GIF, WebP or APNG.
         .target(name: "Timelapse", dependencies: ["CFFmpeg", "ImageFiles"], swiftSettings: cpuFlags),
         // Composed pictures: text in a real typeface (FreeType), fitting, placing and mixing pictures.
         .target(name: "Drawing", dependencies: ["CFreeType", "ImageFiles"], swiftSettings: cpuFlags),
@@ -85,12 +85,19 @@ let package = Package(
         .executableTarget(name: "ImageFuzz", dependencies: ["ImageFiles"],
                           swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
 
-        .target(name: "TestSupport", dependencies: ["ImageFiles", "Network"], path: "Tests/TestSupport"),
+        // What the tests share: fixtures, the naive twins of the engine's kernels, a film reader, a raw HTTP client.
+        .target(name: "TestSupport", dependencies: ["ImageFiles", "Network", "Engine", "CFFmpeg"], path: "Tests/TestSupport",
+                swiftSettings: cpuFlags),
         .testTarget(name: "ImageFilesTests", dependencies: ["ImageFiles", "TestSupport"]),
         .testTarget(name: "TimelapseTests", dependencies: ["Timelapse", "ImageFiles", "TestSupport"]),
         .testTarget(name: "FilmTests", dependencies: ["Film", "Drawing", "ImageFiles", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "NetworkTests", dependencies: ["Network", "Objective", "Engine", "TestSupport"],
+                    swiftSettings: cpuFlags),
+        .testTarget(name: "DrawingTests", dependencies: ["Drawing", "ImageFiles"], swiftSettings: cpuFlags),
+        .testTarget(name: "ObjectiveTests", dependencies: ["Objective", "Network", "Engine", "TestSupport"],
+                    swiftSettings: cpuFlags),
+        .testTarget(name: "OptimizationTests", dependencies: ["Optimization", "Objective", "Network", "Engine", "TestSupport"],
                     swiftSettings: cpuFlags),
         .testTarget(name: "StylizeTests",
                     dependencies: ["Stylize", "Optimization", "Objective", "Network", "Engine", "Drawing", "TestSupport"],

@@ -10,13 +10,13 @@ public protocol RuleChecked: ParsableArguments {
 
 extension RuleChecked {
     public func validate() throws {
-        if Rules.enabled { try check() }
+        if Rules.enabled { try check() }   // off only inside `Rules.$enabled.withValue(false)`
     }
 }
 
 enum Rules {
-    /// Off during the first parse (`StyleLapseCommand.main`), on in the second.
-    nonisolated(unsafe) static var enabled = true
+    /// Off during the first parse (`StyleLapseCommand.main`), on in the second: scoped to that call, not a global.
+    @TaskLocal static var enabled = true
 
     /// Throws one line naming every missing option, e.g. "missing --content (the photo) and --style (the painting)".
     static func require(_ options: [(name: String, what: String, given: Bool)], unless: String? = nil) throws {

@@ -17,9 +17,7 @@ public struct StyleLapseCommand: ParsableCommand {
     public static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {
-            Rules.enabled = false
-            _ = try parseAsRoot(arguments)
-            Rules.enabled = true
+            _ = try Rules.$enabled.withValue(false) { try parseAsRoot(arguments) }
             var command = try parseAsRoot(arguments)
             try command.run()
         } catch let error as SettingsNaming {

@@ -85,7 +85,8 @@ public struct SessionSettings: Codable, Sendable, Equatable {
     public var bandRows: Int?
     /// L-BFGS's curvature pairs in a temporary file (true) or in memory (false) whatever the memory; nil: in memory
     /// unless only spilled pairs fit (`MemoryPlan.fastest`).
-    public var spillsPairs: Bool?
+    /// Forced by tests only; not part of the library's API (a checkpoint keeps it).
+    package var spillsPairs: Bool?
     /// Changes of the style weight during the run, in order (see `StylizeSession.steer`); nil or empty: none.
     public var steering: [SteerChange]?
 

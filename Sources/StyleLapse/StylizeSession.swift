@@ -20,8 +20,9 @@ public final class StylizeSession {
     public let pictures: Pictures
     /// The passes, sizes and memory estimate.
     public let plan: StylizePlan
-    /// Sees every evaluation's number and gradient (see `StylizeRun.inspectGradient`): diagnostics and tests.
-    public var inspectGradient: ((_ evaluation: Int, _ gradient: inout [Float]) -> Void)?
+    /// Sees every evaluation's number and gradient (see `StylizeRun.inspectGradient`): the tests' way to poison a
+    /// gradient; not part of the library's API.
+    package var inspectGradient: ((_ evaluation: Int, _ gradient: inout [Float]) -> Void)?
 
     /// Where the best picture is written when the run ends (nil: nowhere; the outcome carries it).
     public var picture: PictureOutput?

@@ -1,5 +1,7 @@
 // Naive ReLU, pooling, Gram, MSE and TV: the reference twins of the fast kernels, on planar CHW arrays.
 
+import Engine
+
 extension Naive {
     public static func relu<T: BinaryFloatingPoint>(_ x: [T]) -> [T] { x.map { $0 > 0 ? $0 : 0 } }
 

@@ -2,12 +2,11 @@
 
 import Foundation
 import Network
-import TestSupport
 
-enum MiniVGG {
+public enum MiniVGG {
     /// The fixture case "vgg_report_objective" of network/mini_vgg.slfx (with `padding` other than zeros:
     /// "vgg_report_objective_reflect", "…_reflect_all", …) and the network built from its weights.
-    static func load(padding: NetworkPadding = .zeros, pooling: Pooling = .max) throws -> (FixtureCase, VGGNetwork) {
+    public static func load(padding: NetworkPadding = .zeros, pooling: Pooling = .max) throws -> (FixtureCase, VGGNetwork) {
         let kernel = "vgg_report_objective" + (padding == .zeros ? "" : "_" + padding.description.replacingOccurrences(of: "-", with: "_"))
         let c = try FixtureFile.load(Fixture.path("network/mini_vgg.slfx")).first { $0.kernel == kernel }!
         var weights: [VGGLayer: (weights: [Float], bias: [Float])] = [:]

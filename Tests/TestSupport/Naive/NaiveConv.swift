@@ -1,5 +1,7 @@
 // Naive convolution: the reference twin of Conv2D, on planar CHW arrays, generic so gradient checks run in Double.
 
+import Engine
+
 /// Straightforward reference kernels, written for clarity; the fast kernels are tested against them.
 public enum Naive {}
 
