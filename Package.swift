@@ -50,13 +50,14 @@ let package = Package(
         // Optimisers over the image's pixels: the report's Adam (TF1 form) and projected L-BFGS.
         .target(name: "Optimization", swiftSettings: cpuFlags),
 
-        // The stylisation loop: optimiser, best image, iterations handed out for frames and traces.
-        .target(name: "Stylize", dependencies: ["Engine", "Network", "Objective", "Optimization", "ImageFiles", "Drawing"],
+        // One picture's painting: each pass's optimisation (PassOptimizer: the optimiser, the best image, every
+        // iteration handed out), coarse-to-fine, the memory plan, colour preservation, the contact sheet, the loss plot.
+        .target(name: "Painting", dependencies: ["Engine", "Network", "Objective", "Optimization", "ImageFiles", "Drawing"],
                 swiftSettings: cpuFlags),
 
         // The session: one run as an object that emits events to sinks (film, frames, trace, checkpoints, plot).
         .target(name: "StyleLapse",
-                dependencies: ["Engine", "Network", "Objective", "Optimization", "Stylize", "ImageFiles", "Timelapse",
+                dependencies: ["Engine", "Network", "Objective", "Optimization", "Painting", "ImageFiles", "Timelapse",
                                "Drawing", "Film"],
                 swiftSettings: cpuFlags),
 
@@ -71,7 +72,7 @@ let package = Package(
         .target(
             name: "Commands",
             dependencies: [
-                "StyleLapse", "Live", "ImageFiles", "Timelapse", "Engine", "Network", "Objective", "Optimization", "Stylize",
+                "StyleLapse", "Live", "ImageFiles", "Timelapse", "Engine", "Network", "Objective", "Optimization", "Painting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: cpuFlags),
@@ -99,8 +100,8 @@ let package = Package(
                     swiftSettings: cpuFlags),
         .testTarget(name: "OptimizationTests", dependencies: ["Optimization", "Objective", "Network", "Engine", "TestSupport"],
                     swiftSettings: cpuFlags),
-        .testTarget(name: "StylizeTests",
-                    dependencies: ["Stylize", "Optimization", "Objective", "Network", "Engine", "Drawing", "TestSupport"],
+        .testTarget(name: "PaintingTests",
+                    dependencies: ["Painting", "Optimization", "Objective", "Network", "Engine", "Drawing", "TestSupport"],
                     swiftSettings: cpuFlags),
         // Test-only C: counts heap allocations (interposes malloc and friends) for the allocation test.
         .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
@@ -108,7 +109,7 @@ let package = Package(
                     swiftSettings: cpuFlags),
         .testTarget(name: "LiveTests", dependencies: ["Live", "StyleLapse", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "CommandTests",
-                    dependencies: ["Commands", "stylelapse", "StyleLapse", "ImageFiles", "Timelapse", "Stylize", "TestSupport"]),
+                    dependencies: ["Commands", "stylelapse", "StyleLapse", "ImageFiles", "Timelapse", "Painting", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

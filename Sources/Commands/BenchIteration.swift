@@ -7,7 +7,7 @@ import Foundation
 import Network
 import Objective
 import Optimization
-import Stylize
+import Painting
 
 struct BenchIteration: ParsableCommand, RuleChecked {
     static let configuration = CommandConfiguration(
@@ -64,10 +64,10 @@ struct BenchIteration: ParsableCommand, RuleChecked {
         let square = (width: size, height: size)
         let memory: MemoryPlan
         if bands != nil || recompute != nil {
-            let forced = recompute.map { CheckpointPlan(keptFrom: $0, bandRows: bands) }
+            let forced = recompute.map { RecomputePlan(keptFrom: $0, bandRows: bands) }
                 ?? MemoryPlan.forced(bands: bands!, objective: .report)
             memory = MemoryPlan(padding: padding, objective: .report, content: square, style: square, optimizer: .adam,
-                                historySize: 0, video: false, checkpoint: forced, optimizerCopies: Self.adamCopies)
+                                historySize: 0, video: false, recompute: forced, optimizerCopies: Self.adamCopies)
         } else {
             let limit = memoryLimit.flatMap(MemoryPlan.parseSize) ?? MemoryPlan.available ?? .max
             guard let fitting = MemoryPlan.fastest(within: limit, padding: padding, objective: .report, content: square,
@@ -78,9 +78,9 @@ struct BenchIteration: ParsableCommand, RuleChecked {
             }
             memory = fitting
         }
-        let planName = memory.checkpoint?.description ?? "full tape"
+        let planName = memory.recompute?.description ?? "full tape"
         let objective = StyleObjective(network: network, settings: .report, content: BlockedTensor(shape, chw: picture(0)),
-                                       style: BlockedTensor(shape, chw: picture(1)), checkpoint: memory.checkpoint,
+                                       style: BlockedTensor(shape, chw: picture(1)), recompute: memory.recompute,
                                        parallel: parallel)
         var x = picture(0.3)
         var adam = Adam(count: x.count, settings: .report)
@@ -116,7 +116,7 @@ struct BenchIteration: ParsableCommand, RuleChecked {
             var object: [String: Any] = ["size": size, "seconds_per_iteration": seconds, "peak_rss_mb": peakMB,
                                          "threads": parallel.workers, "repeats": repeats, "padding": padding.description,
                                          "plan": planName, "estimated_peak_mb": Double(memory.peak) / 1048576]
-            if let plan = memory.checkpoint {
+            if let plan = memory.recompute {
                 object["recomputed_blocks"] = plan.keptFrom
                 if let rows = plan.bandRows { object["band_rows"] = rows }
             }

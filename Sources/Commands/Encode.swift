@@ -1,4 +1,4 @@
-// `stylelapse encode FRAME_DIR --output OUT.mp4`: a folder of numbered PNG frames into a timelapse.
+// `stylelapse encode FRAME_DIR --output OUT.mp4`: a folder of numbered PNG frames into a film.
 
 import ArgumentParser
 import Foundation

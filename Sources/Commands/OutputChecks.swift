@@ -6,6 +6,12 @@ import Foundation
 import ImageFiles
 import StyleLapse
 
+/// A command that cannot go on: one line, exit status 1.
+public struct CommandError: Error, CustomStringConvertible {
+    public let description: String
+    public init(description: String) { self.description = description }
+}
+
 /// A mistake in the command line found before the work: printed as one line, exit status 64.
 struct UsageError: Error, CustomStringConvertible {
     let description: String

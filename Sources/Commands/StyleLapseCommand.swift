@@ -1,8 +1,8 @@
-// The `stylelapse` command: subcommands for describing images, encoding timelapses and measuring the engine.
+// The `stylelapse` command: subcommands for describing images, encoding films and measuring the engine.
 
 import ArgumentParser
 import StyleLapse
-import Stylize
+import Painting
 
 public struct StyleLapseCommand: ParsableCommand {
     public init() {}
@@ -22,7 +22,7 @@ public struct StyleLapseCommand: ParsableCommand {
             try command.run()
         } catch let error as SettingsNaming {
             // The library names its settings by key; the command says them as its options.
-            exit(withError: StylizeError(description: error.described(naming: OptionNames.name)))
+            exit(withError: CommandError(description: error.described(naming: OptionNames.name)))
         } catch {
             exit(withError: error)
         }

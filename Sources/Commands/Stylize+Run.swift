@@ -41,7 +41,7 @@ extension StylizeCommand {
         let plan = session.plan
         if !quiet {
             FileHandle.standardError.write(Data(String(format: "stylelapse: estimated peak memory %.0f MB, the objective "
-                + "evaluated %@%@\n", Double(plan.memoryEstimate) / 1048576, plan.checkpoint?.description ?? "on one tape",
+                + "evaluated %@%@\n", Double(plan.memoryEstimate) / 1048576, plan.recompute?.description ?? "on one tape",
                 plan.spillsPairs ? ", L-BFGS's curvature pairs spilled to a temporary file" : "").utf8))
         }
         session.attach(ProgressSink(total: plan.totalIterations, quiet: quiet))
@@ -57,7 +57,7 @@ extension StylizeCommand {
         } catch let failure as StylizeFailure {
             // A frame, the video or the trace could not be written (a full disk, an I/O error), or the optimisation
             // failed: the session saved the best image so far and says where.
-            throw StylizeError(description: failure.description)
+            throw CommandError(description: failure.description)
         }
         if !quiet { summary(outcome, plan: plan, outputs: outputs, film: film?.parts) }
         if outcome.stopped, let folder = outputs.checkpoint {

@@ -25,7 +25,7 @@ struct LiveRun {
         do {
             server = try LiveServer(host: address.host, port: address.port, state: state, content: content)
         } catch {
-            throw StylizeError(description: "--serve \(address.host):\(address.port): cannot listen there (\(error))")
+            throw CommandError(description: "--serve \(address.host):\(address.port): cannot listen there (\(error))")
         }
         if !address.isLoopback {
             FileHandle.standardError.write(Data(("stylelapse: warning: the live page on \(address.host) is reachable "

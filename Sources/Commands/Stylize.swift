@@ -1,4 +1,4 @@
-// `stylelapse stylize`: a photo and a painting in; the best stylised picture, and optionally a timelapse of its
+// `stylelapse stylize`: a photo and a painting in; the best stylised picture, and optionally a film of its
 // making, every frame as PNG, and a per-iteration trace out.
 
 import ArgumentParser

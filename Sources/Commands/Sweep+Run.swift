@@ -1,6 +1,6 @@
 // The `sweep` command's run: the cells (all, or one shard's) one after another as sessions sharing one network,
 // each cell's picture and record written to --cells, each cell's frames kept in an unlinked temporary file (not in
-// memory) until the side-by-side timelapse is composed; then the sheet, the video and a summary. `--merge` lays out
+// memory) until the side-by-side film is composed; then the sheet, the video and a summary. `--merge` lays out
 // the sheet from cells that shards wrote.
 
 import ArgumentParser

@@ -1,6 +1,6 @@
 // `stylelapse sweep`: the origin report's grid of runs as a feature. Every combination of the listed style weights
 // (or strengths), content weights and learning rates is run on the same pictures, and the results are laid out as one
-// labelled contact sheet PNG, optionally with a side-by-side timelapse of all cells.
+// labelled contact sheet PNG, optionally with a side-by-side film of all cells.
 
 import ArgumentParser
 import Foundation

@@ -1,5 +1,5 @@
 // FFmpeg.scale: 8-bit RGB samples into an AVFrame's planes through swscale, the one call both the JPEG writer and
-// the timelapse encoder make.
+// the film's encoder make.
 
 import CFFmpeg
 

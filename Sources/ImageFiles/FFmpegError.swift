@@ -3,7 +3,7 @@
 import CFFmpeg
 import Foundation
 
-/// Turns FFmpeg return codes into Swift errors; shared by the image decoder and the timelapse writer.
+/// Turns FFmpeg return codes into Swift errors; shared by the image decoder and the film's encoder.
 public enum FFmpeg {
     /// FFmpeg's library log goes to stderr by default; StyleLapse reports errors itself, in one line.
     /// Setting STYLELAPSE_FFMPEG_LOG=1 in the environment keeps FFmpeg's own messages, for debugging.

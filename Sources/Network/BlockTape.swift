@@ -1,6 +1,6 @@
 // BlockTape: one VGG block run on a slab of rows of its input — its convolutions forward with the activations
 // kept, the pooling after it, and the backward from its pooled output's gradient and seeds at its layers down to
-// its input. The checkpointed evaluation (CheckpointedTape.swift) runs every block on such tapes.
+// its input. The checkpointed evaluation (RecomputingTape.swift) runs every block on such tapes.
 
 import Engine
 
@@ -47,19 +47,14 @@ final class BlockTape {
                 block.pools ? pooledShape(act) : nil)
     }
 
-    /// Storage slots a tape uses: 0 input, 1…4 activations, 5 and 6 the gradient buffers, 7 pooled, 8 pooled
-    /// gradient; the floats each needs for this block at this size.
-    static func slotFloats(_ architecture: VGGArchitecture, _ block: VGGBlock, height: Int, width: Int) -> [Int] {
+    /// The floats each of a tape's maps needs for this block at this size.
+    static func floats(_ architecture: VGGArchitecture, _ block: VGGBlock, height: Int, width: Int) -> BlockStorage<Int> {
         precondition(block.layers.count <= 4, "BlockTape: at most 4 convolutions per block (VGG's)")
         let s = shapes(architecture, block, height: height, width: width)
         let act = BlockedTensor.floats(s.activation), pooled = s.pooled.map(BlockedTensor.floats) ?? 0
-        var slots = Array(repeating: 0, count: 9)
-        slots[0] = BlockedTensor.floats(s.input)
-        for j in 0..<block.layers.count { slots[1 + j] = act }
-        slots[5] = max(act, slots[0])
-        slots[6] = max(act, slots[0])
-        (slots[7], slots[8]) = (pooled, pooled)
-        return slots
+        let input = BlockedTensor.floats(s.input)
+        return BlockStorage(input: input, activations: (0..<4).map { $0 < block.layers.count ? act : 0 },
+                            gradient: (max(act, input), max(act, input)), pooled: pooled, pooledGradient: pooled)
     }
 
     /// Bytes of the pooling's argmax for this block at this size (held by each tape, not shared).
@@ -69,24 +64,28 @@ final class BlockTape {
         return (p.channels + 7) / 8 * 32 * p.pixels
     }
 
-    /// A tape over `storage` (slots as `slotFloats` says, each at least that large).
-    init(_ network: VGGNetwork, _ block: VGGBlock, height: Int, width: Int, storage: [BlockedTensor]) {
+    /// A tape over `storage` (each at least as large as `floats` says).
+    init(_ network: VGGNetwork, _ block: VGGBlock, height: Int, width: Int, storage: BlockStorage<BlockedTensor>) {
         self.block = block
         let s = Self.shapes(network.architecture, block, height: height, width: width)
-        input = BlockedTensor(s.input, viewing: storage[0])
-        activations = block.layers.indices.map { BlockedTensor(s.activation, viewing: storage[1 + $0 - block.layers.lowerBound]) }
-        pooled = s.pooled.map { BlockedTensor($0, viewing: storage[7]) }
-        pooledGradient = s.pooled.map { BlockedTensor($0, viewing: storage[8]) }
+        input = BlockedTensor(s.input, viewing: storage.input)
+        activations = block.layers.indices.map {
+            BlockedTensor(s.activation, viewing: storage.activations[$0 - block.layers.lowerBound])
+        }
+        pooled = s.pooled.map { BlockedTensor($0, viewing: storage.pooled) }
+        pooledGradient = s.pooled.map { BlockedTensor($0, viewing: storage.pooledGradient) }
         argmax = s.pooled.flatMap { network.pooling == .max ? MaxPoolArgmax($0) : nil }
-        // The last activation's gradient in buffer 5, alternating downwards; the input's in the other one.
+        // The last activation's gradient in the first gradient buffer, alternating downwards; the input's in the
+        // buffer the first activation's is not in.
         let n = block.layers.count
-        gradients = (0..<n).map { j in BlockedTensor(s.activation, viewing: storage[5 + (n - 1 - j) % 2]) }
-        inputGradient = BlockedTensor(s.input, viewing: storage[5 + n % 2])
+        let buffers = [storage.gradient.0, storage.gradient.1]
+        gradients = (0..<n).map { j in BlockedTensor(s.activation, viewing: buffers[(n - 1 - j) % 2]) }
+        inputGradient = BlockedTensor(s.input, viewing: buffers[n % 2])
     }
 
     /// A tape with storage of its own.
     convenience init(_ network: VGGNetwork, _ block: VGGBlock, height: Int, width: Int) {
-        let floats = Self.slotFloats(network.architecture, block, height: height, width: width)
+        let floats = Self.floats(network.architecture, block, height: height, width: width)
         self.init(network, block, height: height, width: width, storage: floats.map(BlockedTensor.storage(floats:)))
     }
 
@@ -96,6 +95,35 @@ final class BlockTape {
         for a in activations { a.clearBorder() }
         pooled?.clearBorder()
     }
+}
+
+/// What a block's tape holds, by name: its input, up to four activations (VGG's blocks have 2 or 4), the two
+/// gradient buffers the backward alternates between, the pooled output and its gradient. `BlockStorage<Int>` counts
+/// floats; `BlockStorage<BlockedTensor>` is the storage a tape's maps view (several recomputed blocks share one).
+struct BlockStorage<Slot> {
+    var input: Slot
+    /// Always four: a block with fewer convolutions leaves the rest unused (0 floats).
+    var activations: [Slot]
+    var gradient: (Slot, Slot)
+    var pooled: Slot, pooledGradient: Slot
+
+    var all: [Slot] { [input] + activations + [gradient.0, gradient.1, pooled, pooledGradient] }
+
+    func map<T>(_ f: (Slot) -> T) -> BlockStorage<T> {
+        BlockStorage<T>(input: f(input), activations: activations.map(f), gradient: (f(gradient.0), f(gradient.1)),
+                        pooled: f(pooled), pooledGradient: f(pooledGradient))
+    }
+}
+
+extension BlockStorage<Int> {
+    /// Room for both: the larger of each map.
+    func merged(_ other: BlockStorage<Int>) -> BlockStorage<Int> {
+        BlockStorage(input: max(input, other.input), activations: zip(activations, other.activations).map { max($0, $1) },
+                     gradient: (max(gradient.0, other.gradient.0), max(gradient.1, other.gradient.1)),
+                     pooled: max(pooled, other.pooled), pooledGradient: max(pooledGradient, other.pooledGradient))
+    }
+
+    static var empty: BlockStorage<Int> { BlockStorage(input: 0, activations: [0, 0, 0, 0], gradient: (0, 0), pooled: 0, pooledGradient: 0) }
 }
 
 extension BlockedTensor {

@@ -30,11 +30,11 @@ public final class StyleObjective {
     public private(set) var settings: ObjectiveSettings
     public let imageShape: Shape
     /// How the image is evaluated (nil: the whole image on one tape); see StyleObjective+Checkpointed.swift.
-    public let checkpoint: CheckpointPlan?
-    /// The whole image's tape, or the checkpointed one.
+    public let recompute: RecomputePlan?
+    /// The whole image's tape, or the recomputing one.
     let tape: VGGTape?
-    let checkpointed: CheckpointedTape?
-    /// The Gram sums of each style layer (across the bands of a checkpointed evaluation).
+    let recomputing: RecomputingTape?
+    /// The Gram sums of each style layer (across the bands of a recomputing evaluation).
     let gramSums: [GramSums]
     /// The shape of each style layer's map and the content layer's, for the whole image.
     let styleShapes: [Shape]
@@ -54,18 +54,18 @@ public final class StyleObjective {
     /// `content` and `style` are RGB images (3 channels, 0…255); the optimised image has `content`'s size.
     /// The style image may have another size: its Grams are normalised by its own size.
     public convenience init(network: VGGNetwork, settings: ObjectiveSettings, content: BlockedTensor,
-                            style: BlockedTensor, checkpoint: CheckpointPlan? = nil, parallel: Parallel = .serial) {
-        self.init(network: network, settings: settings, content: content, styles: [(style, 1)], checkpoint: checkpoint,
+                            style: BlockedTensor, recompute: RecomputePlan? = nil, parallel: Parallel = .serial) {
+        self.init(network: network, settings: settings, content: content, styles: [(style, 1)], recompute: recompute,
                   parallel: parallel)
     }
 
     /// Several styles blended: each style layer's target is Σ wᵢ·Aᵢ, the weighted sum of the styles' Gram
     /// matrices (weights as given; a blend 1, 0 is exactly the first style alone).
     ///
-    /// `checkpoint`: evaluate checkpointed (`CheckpointedTape`), the style pictures too: the blocks' inputs and a
+    /// `recompute`: evaluate recomputing (`RecomputingTape`), the style pictures too: the blocks' inputs and a
     /// slab's maps instead of the whole image's tape, the same losses and gradient. Nil: the whole image on one tape.
     public init(network: VGGNetwork, settings: ObjectiveSettings, content: BlockedTensor,
-                styles: [(image: BlockedTensor, weight: Double)], checkpoint: CheckpointPlan? = nil,
+                styles: [(image: BlockedTensor, weight: Double)], recompute: RecomputePlan? = nil,
                 parallel: Parallel = .serial) {
         precondition(!styles.isEmpty, "StyleObjective: at least one style")
         self.network = network
@@ -76,25 +76,25 @@ public final class StyleObjective {
         // held at once (at 1024² each is gigabytes).
         var targets: [[Float]] = []
         for (k, style) in styles.enumerated() {
-            let grams = Self.styleGrams(network, settings, style.image, checkpoint, parallel)
+            let grams = Self.styleGrams(network, settings, style.image, recompute, parallel)
             let w = Float(style.weight)
             for (i, g) in grams.enumerated() {
                 if k == 0 { targets.append(g.map { w * $0 }) } else { for j in g.indices { targets[i][j] += w * g[j] } }
             }
         }
         styleTargets = targets
-        let checkpointed = checkpoint.map {
-            CheckpointedTape(network: network, height: content.shape.height, width: content.shape.width,
+        let recomputing = recompute.map {
+            RecomputingTape(network: network, height: content.shape.height, width: content.shape.width,
                              deepest: settings.deepestLayer, plan: $0)
         }
-        let tape = checkpoint != nil ? nil
+        let tape = recompute != nil ? nil
             : VGGTape(network: network, height: content.shape.height, width: content.shape.width, deepest: settings.deepestLayer)
         let shapes = network.architecture.mapShapes(height: content.shape.height, width: content.shape.width)
         styleShapes = settings.styleLayers.map { shapes[$0.layer]! }
         gramSums = styleShapes.map { GramSums(channels: $0.channels) }
         let target = BlockedTensor(shapes[settings.contentLayer]!)
-        if let checkpointed {
-            checkpointed.forward(content, observed: [settings.contentLayer], parallel: parallel) { _, p, rows, row in
+        if let recomputing {
+            recomputing.forward(content, observed: [settings.contentLayer], parallel: parallel) { _, p, rows, row in
                 target.copyRows(from: p, rows.lowerBound, to: row, count: rows.count)
             }
         } else if let tape {
@@ -102,7 +102,7 @@ public final class StyleObjective {
             let p = tape.output(settings.contentLayer)
             target.copyRows(from: p, 0, to: 0, count: p.shape.height)
         }
-        (self.checkpoint, self.tape, self.checkpointed, contentTarget) = (checkpoint, tape, checkpointed, target)
+        (self.recompute, self.tape, self.recomputing, contentTarget) = (recompute, tape, recomputing, target)
         let p = contentTarget
         grams = styleTargets
         gramGradients = styleTargets

@@ -7,7 +7,7 @@ import Drawing
 import Film
 import Foundation
 import ImageFiles
-import Stylize
+import Painting
 import Timelapse
 
 public final class FilmSink: StylizeSink {

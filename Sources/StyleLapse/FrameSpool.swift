@@ -6,7 +6,7 @@ import Drawing
 import Film
 import Foundation
 import ImageFiles
-import Stylize
+import Painting
 
 /// The frames of a run, in a temporary file that is gone when the process ends, however it ends.
 public final class FrameSpool: StylizeSink {

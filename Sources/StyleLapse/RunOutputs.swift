@@ -6,7 +6,7 @@ import Drawing
 import Film
 import Foundation
 import ImageFiles
-import Stylize
+import Painting
 import Timelapse
 
 public struct RunOutputs: Codable {

@@ -5,7 +5,7 @@
 import Foundation
 import Network
 import Objective
-import Stylize
+import Painting
 
 /// Where a session's settings start.
 public enum SessionPreset: String, Codable, Sendable, CaseIterable {

@@ -4,7 +4,7 @@
 
 import Foundation
 import Network
-import Stylize
+import Painting
 
 /// The photo and the paintings, and how they are sized.
 public struct PictureSettings: Codable, Sendable, Equatable {
@@ -47,7 +47,7 @@ public struct PictureSettings: Codable, Sendable, Equatable {
     }
 }
 
-/// Which iterations become frames of the film (for the timelapse and frame folders), and how they are smoothed.
+/// Which iterations become frames of the film (for the film and the frame folders), and how they are smoothed.
 public struct FilmSettings: Codable, Sendable, Equatable {
     /// Iterations 0, `every`, 2·`every`, … and the last become frames.
     public var every: Int

@@ -1,12 +1,13 @@
-// The sinks StyleLapse ships: the MP4 timelapse, a folder of frames, the trace, the loss plot and checkpoints.
+// The sinks StyleLapse ships: the film as it comes (TimelapseSink), a folder of frames, the trace, the loss plot and checkpoints.
 // Each writes its file as NAME.part and renames it when the run finishes (a checkpoint folder is written in place).
 
 import Foundation
 import ImageFiles
-import Stylize
+import Painting
 import Timelapse
 
-/// The MP4 timelapse: every film frame, then the last held.
+/// The film as it comes, one frame per film frame (no cards, no pacing; `FilmSink` composes the finished film), in
+/// the format its extension names.
 public final class TimelapseSink: StylizeSink {
     /// The writer (its `framesAppended` counts the frames so far).
     public let writer: TimelapseWriter

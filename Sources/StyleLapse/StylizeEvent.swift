@@ -4,7 +4,7 @@
 import Foundation
 import ImageFiles
 import Objective
-import Stylize
+import Painting
 
 /// What a session is about to do.
 public struct StylizePlan: Sendable {
@@ -18,7 +18,7 @@ public struct StylizePlan: Sendable {
     public var memoryEstimate: Int
     /// How the final pass's objective is evaluated (nil: the whole picture on one tape), the fastest way that fits
     /// the memory (`MemoryPlan.fastest`); each pass chooses its own.
-    public var checkpoint: CheckpointPlan? = nil
+    public var recompute: RecomputePlan? = nil
     /// L-BFGS's curvature pairs of the final pass spill to a temporary file (the planner's choice when they do not
     /// fit in memory beside the rest).
     public var spillsPairs = false

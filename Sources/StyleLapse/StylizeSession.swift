@@ -7,7 +7,7 @@ import Foundation
 import ImageFiles
 import Network
 import Objective
-import Stylize
+import Painting
 
 /// A stylisation run: create it from settings (or from a checkpoint), attach sinks, `run()`.
 public final class StylizeSession {
@@ -20,7 +20,7 @@ public final class StylizeSession {
     public let pictures: Pictures
     /// The passes, sizes and memory estimate.
     public let plan: StylizePlan
-    /// Sees every evaluation's number and gradient (see `StylizeRun.inspectGradient`): the tests' way to poison a
+    /// Sees every evaluation's number and gradient (see `PassOptimizer.inspectGradient`): the tests' way to poison a
     /// gradient; not part of the library's API.
     package var inspectGradient: ((_ evaluation: Int, _ gradient: inout [Float]) -> Void)?
 
@@ -90,7 +90,7 @@ public final class StylizeSession {
         self.digests = digests
         self.resumed = resumed
         plan = StylizePlan(width: pictures.photo.width, height: pictures.photo.height, margin: pictures.margin,
-                           passes: passes, memoryEstimate: memory.peak, checkpoint: memory.checkpoint,
+                           passes: passes, memoryEstimate: memory.peak, recompute: memory.recompute,
                            spillsPairs: memory.spillsPairs,
                            resumedAt: resumed.map { $0.snapshot.pass.firstIteration + $0.snapshot.state.iteration })
         self.network = try network.flatMap { $0.pooling == settings.pooling && $0.padding == settings.networkPadding ? $0 : nil }

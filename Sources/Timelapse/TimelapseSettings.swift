@@ -1,6 +1,6 @@
-// TimelapseSettings: how the MP4 timelapse is encoded.
+// TimelapseSettings: how a film is encoded.
 
-/// Encoding settings for a timelapse.
+/// Encoding settings for a film.
 public struct TimelapseSettings: Sendable {
     /// Frames per second of the video.
     public var fps: Int = 30

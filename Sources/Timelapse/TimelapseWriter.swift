@@ -6,7 +6,7 @@
 import Foundation
 import ImageFiles
 
-/// Writes an MP4 timelapse from frames appended while other work goes on. Use from one thread at a time.
+/// Writes a film (MP4, WebM, GIF, WebP or APNG by the extension) from frames appended while other work goes on. Use from one thread at a time.
 public final class TimelapseWriter {
     /// The final file name.
     public let path: String

@@ -4,7 +4,7 @@
 import Foundation
 import StyleLapse
 import ImageFiles
-import Stylize
+import Painting
 import TestSupport
 import Timelapse
 import XCTest

@@ -20,10 +20,10 @@ final class VGGFixtureTests: XCTestCase {
     }
 
     /// Compares activations, Grams, losses and the input gradient of `network` with fixture case `c`.
-    /// With `checkpoint`, the objective is evaluated checkpointed (#16), the painting's Grams made so too.
-    func verify(_ network: VGGNetwork, _ c: FixtureCase, layers: [VGGLayer], checkpoint: CheckpointPlan? = nil) {
+    /// With `recompute`, the objective is evaluated recomputing blocks (#16), the painting's Grams made so too.
+    func verify(_ network: VGGNetwork, _ c: FixtureCase, layers: [VGGLayer], recompute: RecomputePlan? = nil) {
         let objective = StyleObjective(network: network, settings: .report, content: rgb(c, "content"),
-                                       style: rgb(c, "style"), checkpoint: checkpoint)
+                                       style: rgb(c, "style"), recompute: recompute)
         let image = rgb(c, "image")
         let gradient = BlockedTensor(image.shape)
         // An evaluation of another image first leaves the shared gradient buffers full of other values: the
@@ -41,7 +41,7 @@ final class VGGFixtureTests: XCTestCase {
         let ref = c.values("grad_image"), mine = gradient.chw()
         let gradError = zip(mine, ref).map { abs(Double($0) - $1) }.max()! / ref.map(abs).max()!
         print(String(format: "%@%@: total loss rel. error %.2e, style %.2e, content %.2e; gradient max error %.2e of its "
-            + "largest magnitude", c.name, checkpoint.map { ", " + $0.description } ?? "", abs(loss.total / c.values("loss_total")[0] - 1),
+            + "largest magnitude", c.name, recompute.map { ", " + $0.description } ?? "", abs(loss.total / c.values("loss_total")[0] - 1),
             abs(loss.style / c.values("loss_style")[0] - 1), abs(loss.content / c.values("loss_content")[0] - 1),
             gradError))
         for (i, l) in ObjectiveSettings.report.styleLayers.enumerated() {
@@ -57,9 +57,9 @@ final class VGGFixtureTests: XCTestCase {
     func testMiniVGG19AgainstPyTorch() throws {
         let (c, network) = try MiniVGG.load()
         verify(network, c, layers: VGGArchitecture.miniVGG19.layers.map(\.layer))
-        for plan in [CheckpointPlan(keptFrom: 5, bandRows: 2), CheckpointPlan(keptFrom: 3, bandRows: 4),
-                     CheckpointPlan(keptFrom: 2, bandRows: nil)] {
-            verify(network, c, layers: VGGArchitecture.miniVGG19.layers.map(\.layer), checkpoint: plan)
+        for plan in [RecomputePlan(keptFrom: 5, bandRows: 2), RecomputePlan(keptFrom: 3, bandRows: 4),
+                     RecomputePlan(keptFrom: 2, bandRows: nil)] {
+            verify(network, c, layers: VGGArchitecture.miniVGG19.layers.map(\.layer), recompute: plan)
         }
     }
 
@@ -70,7 +70,7 @@ final class VGGFixtureTests: XCTestCase {
             let (c, network) = try MiniVGG.load(padding: NetworkPadding(name: name)!)
             verify(network, c, layers: VGGArchitecture.miniVGG19.layers.map(\.layer))
             verify(network, c, layers: VGGArchitecture.miniVGG19.layers.map(\.layer),
-                   checkpoint: CheckpointPlan(keptFrom: 4, bandRows: 2))
+                   recompute: RecomputePlan(keptFrom: 4, bandRows: 2))
         }
     }
 
@@ -81,6 +81,6 @@ final class VGGFixtureTests: XCTestCase {
         let c = try FixtureFile.load(Fixture.path("network/vgg19.slfx")).first { $0.kernel == "vgg_report_objective" }!
         let layers: [VGGLayer] = [.block1Conv1, .block2Conv1, .block3Conv1, .block4Conv1, .block5Conv1, .block5Conv2]
         verify(network, c, layers: layers)
-        verify(network, c, layers: layers, checkpoint: CheckpointPlan(keptFrom: 4, bandRows: 4))
+        verify(network, c, layers: layers, recompute: RecomputePlan(keptFrom: 4, bandRows: 4))
     }
 }

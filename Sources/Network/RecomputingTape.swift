@@ -1,4 +1,4 @@
-// CheckpointedTape: VGG forward and backward in bounded memory. Only each block's input is kept whole (the
+// RecomputingTape: VGG forward and backward in bounded memory. Only each block's input is kept whole (the
 // checkpoints); the first blocks — the large maps — are computed on slabs of rows of their input and computed
 // again, slab by slab, in the backward; the last blocks may be kept whole from the forward to the backward, as the
 // full tape keeps them. A block's slab needs a halo of as many rows as it has convolutions (each reads one row
@@ -10,7 +10,7 @@ import Engine
 
 /// How a checkpointed evaluation runs: blocks before `keptFrom` recomputed (in bands of `bandRows` rows of each
 /// block's own map, or whole), blocks from `keptFrom` on kept from the forward to the backward.
-public struct CheckpointPlan: Sendable, Equatable, Codable, CustomStringConvertible {
+public struct RecomputePlan: Sendable, Equatable, Codable, CustomStringConvertible {
     /// The 0-based index of the first block kept whole (the blocks' count: none).
     public var keptFrom: Int
     /// Rows of a recomputed block's own map per band (nil: each recomputed block whole). The same count at every
@@ -46,10 +46,10 @@ public struct CheckpointPlan: Sendable, Equatable, Codable, CustomStringConverti
 }
 
 /// One image size's checkpointed forward and backward: checkpoints, kept blocks' tapes, the shared slab storage.
-public final class CheckpointedTape {
+public final class RecomputingTape {
     public let network: VGGNetwork
     public let imageShape: Shape
-    public let plan: CheckpointPlan
+    public let plan: RecomputePlan
     let blocks: [VGGBlock]
     /// Per block: its input's rows, its bands (nil: whole), its tape.
     let heights: [Int]
@@ -67,7 +67,7 @@ public final class CheckpointedTape {
             .map(BlockedTensor.floats).max().map(BlockedTensor.storage(floats:)))
 
     /// A tape for `height`×`width` images up to `deepest`.
-    public init(network: VGGNetwork, height: Int, width: Int, deepest: VGGLayer, plan: CheckpointPlan) {
+    public init(network: VGGNetwork, height: Int, width: Int, deepest: VGGLayer, plan: RecomputePlan) {
         let a = network.architecture
         self.network = network
         self.plan = plan
@@ -78,11 +78,9 @@ public final class CheckpointedTape {
         (self.blocks, heights, self.layouts) = (blocks, sizes.map(\.height), layouts)
         let slabs = blocks.indices.map { layouts[$0]?.slabRows ?? sizes[$0].height }
         let recomputed = blocks.filter { $0.index < plan.keptFrom }
-        var shared: [BlockedTensor] = []
-        if !recomputed.isEmpty {
-            let need = recomputed.map { BlockTape.slotFloats(a, $0, height: slabs[$0.index], width: sizes[$0.index].width) }
-            shared = (0..<9).map { k in BlockedTensor.storage(floats: need.map { $0[k] }.max()!) }
-        }
+        // One storage for every recomputed block's slab: room for the largest of each map.
+        let shared = recomputed.map { BlockTape.floats(a, $0, height: slabs[$0.index], width: sizes[$0.index].width) }
+            .reduce(BlockStorage<Int>.empty) { $0.merged($1) }.map(BlockedTensor.storage(floats:))
         tapes = blocks.map { b in
             let (h, w) = (slabs[b.index], sizes[b.index].width)
             return b.index < plan.keptFrom ? BlockTape(network, b, height: h, width: w, storage: shared)
@@ -103,34 +101,34 @@ public final class CheckpointedTape {
         Shape(channels: a.layers[b.layers.lowerBound].inChannels, height: size.height, width: size.width)
     }
 
-    static func layouts(_ blocks: [VGGBlock], _ sizes: [(height: Int, width: Int)], _ plan: CheckpointPlan) -> [BandLayout?] {
+    static func layouts(_ blocks: [VGGBlock], _ sizes: [(height: Int, width: Int)], _ plan: RecomputePlan) -> [BandLayout?] {
         blocks.map { plan.layout($0, height: sizes[$0.index].height) }
     }
 
     /// Bytes the tape allocates for `height`×`width` images up to `deepest` (checkpoints, the shared slab storage,
     /// kept blocks' tapes, argmaxes, the RGB slabs; with `backward`, the gradient's slabs).
     public static func bytes(architecture a: VGGArchitecture, pooling: Pooling, height: Int, width: Int,
-                             deepest: VGGLayer, plan: CheckpointPlan, backward: Bool = true) -> Int {
+                             deepest: VGGLayer, plan: RecomputePlan, backward: Bool = true) -> Int {
         let blocks = a.blocks(depth: a.index(of: deepest)! + 1)
         let sizes = Self.sizes(blocks, height: height, width: width)
         let layouts = Self.layouts(blocks, sizes, plan)
-        var total = 0, shared = Array(repeating: 0, count: 9), carry = 0
+        var total = 0, shared = BlockStorage<Int>.empty, carry = 0
         for b in blocks {
             let (h, w) = (layouts[b.index]?.slabRows ?? sizes[b.index].height, sizes[b.index].width)
-            let slots = BlockTape.slotFloats(a, b, height: h, width: w)
+            let slots = BlockTape.floats(a, b, height: h, width: w)
             total += BlockTape.argmaxBytes(a, pooling, b, height: h, width: w)
             if b.index < plan.keptFrom {
-                for k in 0..<9 { shared[k] = max(shared[k], slots[k]) }
+                shared = shared.merged(slots)
                 if b.index > 0 {
                     total += BlockedTensor.bytes(inputShape(a, b, sizes[b.index]))
-                    if backward && layouts[b.index] != nil { carry = max(carry, slots[0]) }
+                    if backward && layouts[b.index] != nil { carry = max(carry, slots.input) }
                 }
             } else {
-                total += 4 * slots.reduce(0, +)
+                total += 4 * slots.all.reduce(0, +)
             }
         }
         let rgb = (backward ? 2 : 1) * BlockedTensor.bytes(Shape(channels: 3, height: layouts[0]?.slabRows ?? height, width: width))
-        return total + 4 * (shared.reduce(0, +) + carry) + rgb
+        return total + 4 * (shared.all.reduce(0, +) + carry) + rgb
     }
 
     /// Block b's own rows in its slab's map at `level` (0: the block's maps, 1: its pooled output), and the first of
@@ -145,7 +143,7 @@ public final class CheckpointedTape {
     /// them in the whole map; every row of the whole map is visited once, in order.
     public func forward(_ rgb: BlockedTensor, observed: Set<VGGLayer>, parallel: Parallel = .serial,
                         visit: (VGGLayer, BlockedTensor, Range<Int>, Int) -> Void) {
-        precondition(rgb.shape == imageShape, "CheckpointedTape.forward: image is \(rgb.shape), expected \(imageShape)")
+        precondition(rgb.shape == imageShape, "RecomputingTape.forward: image is \(rgb.shape), expected \(imageShape)")
         for b in blocks {
             eachBand(b.index, rgb, parallel) { band in
                 let tape = tapes[b.index]
@@ -167,7 +165,7 @@ public final class CheckpointedTape {
     public func backward(_ rgb: BlockedTensor, seeded: Set<VGGLayer>, into gradient: BlockedTensor,
                          parallel: Parallel = .serial,
                          seed: (VGGLayer, BlockedTensor, BlockedTensor, Range<Int>, Int) -> Void) {
-        precondition(gradient.shape == imageShape, "CheckpointedTape.backward: gradient shape")
+        precondition(gradient.shape == imageShape, "RecomputingTape.backward: gradient shape")
         gradient.zero()
         let (rgbGradient, carry) = gradients
         for b in blocks.reversed() {

@@ -1,7 +1,7 @@
 // The passes of a coarse-to-fine run: sizes halve per level (never below 16 a side), the coarser passes take the
 // coarse steps, the final pass the full size and the full iterations.
 
-import Stylize
+import Painting
 import XCTest
 
 final class ScalePassTests: XCTestCase {

@@ -1,4 +1,4 @@
-// StylizeSession.run: the passes of coarse-to-fine one after another, each optimised by a StylizeRun, every
+// StylizeSession.run: the passes of coarse-to-fine one after another, each optimised by a PassOptimizer, every
 // iteration and film frame handed to the sinks, checkpoints on request; a resumed session first replays the
 // iterations and frames its checkpoint holds.
 
@@ -6,7 +6,7 @@ import Engine
 import Foundation
 import ImageFiles
 import Objective
-import Stylize
+import Painting
 
 extension StylizeSession {
     /// Runs to the end (all iterations, convergence or a requested stop) and returns how it ended; the sinks saw
@@ -49,7 +49,7 @@ extension StylizeSession {
             try emit(.plan(plan))
             if let resumed { try replay(resumed.folder, upTo: plan.resumedAt!, film: film) }
             var previous: (x: [Float], pass: ScalePass)?   // the last image of the pass before
-            var result = StylizeResult(stopped: false, converged: false)
+            var result = PassResult(stopped: false, converged: false)
             for p in position.index..<passes.count {
                 let pass = passes[p], here = position
                 var passSettings = settings.run
@@ -57,7 +57,7 @@ extension StylizeSession {
                 // A resumed pass continues at the checkpoint's iteration, with the style weight steered to by then.
                 let first = resumed?.snapshot.pass.index == p ? plan.resumedAt! : here.firstIteration
                 let (passObjective, spillsPairs) = objective(pass, from: first)
-                let runner = StylizeRun(objective: passObjective, settings: passSettings)
+                let runner = PassOptimizer(objective: passObjective, settings: passSettings)
                 runner.spillsPairs = spillsPairs
                 runner.notice = { [unowned self] message in try? emit(.notice(message)) }
                 runner.inspectGradient = inspectGradient
@@ -136,7 +136,7 @@ extension StylizeSession {
                                      style: (largest.width, largest.height))
         return (StyleObjective(network: network, settings: objectiveSettings, content: Pictures.tensor(content),
                                styles: zip(styles, settings.pictures.blend).map { (Pictures.tensor($0), $1) },
-                               checkpoint: memory?.checkpoint ?? plan.checkpoint, parallel: parallel),
+                               recompute: memory?.recompute ?? plan.recompute, parallel: parallel),
                 memory?.spillsPairs ?? plan.spillsPairs)
     }
 

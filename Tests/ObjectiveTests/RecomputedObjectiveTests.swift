@@ -1,4 +1,4 @@
-// The checkpointed objective (CheckpointedTape, StyleObjective+Checkpointed) against the whole image on one tape:
+// The checkpointed objective (RecomputingTape, StyleObjective+Checkpointed) against the whole image on one tape:
 // the same Grams, losses and gradient within float32 summation order (#16: total loss within 1e-5 relative,
 // gradient within 1e-4 of its largest magnitude). Plans from every block recomputed to only the first, whole or in
 // bands forced small (2, 4, 6 rows of each block's map, odd heights and widths, a last band of one or a few rows),
@@ -10,7 +10,7 @@ import Objective
 import TestSupport
 import XCTest
 
-final class CheckpointedObjectiveTests: XCTestCase {
+final class RecomputedObjectiveTests: XCTestCase {
     func picture(_ h: Int, _ w: Int, seed: UInt64) -> BlockedTensor {
         var rng = SeededRandom(seed: seed)
         return BlockedTensor(Shape(channels: 3, height: h, width: w), chw: rng.floats(3 * h * w, in: 0...255))
@@ -46,11 +46,11 @@ final class CheckpointedObjectiveTests: XCTestCase {
 
     /// Compares a checkpointed objective with the whole-image one on `network`.
     func compare(_ network: VGGNetwork, _ settings: ObjectiveSettings, content: (Int, Int), style: (Int, Int),
-                 plan: CheckpointPlan, label: String) {
+                 plan: RecomputePlan, label: String) {
         let c = picture(content.0, content.1, seed: 1), s = picture(style.0, style.1, seed: 2)
         let x = picture(content.0, content.1, seed: 3)
         let whole = StyleObjective(network: network, settings: settings, content: c, style: s)
-        let checkpointed = StyleObjective(network: network, settings: settings, content: c, style: s, checkpoint: plan)
+        let checkpointed = StyleObjective(network: network, settings: settings, content: c, style: s, recompute: plan)
         for i in settings.styleLayers.indices {
             assertClose(checkpointed.styleTarget(i), whole.styleTarget(i).map(Double.init), rel: 1e-5,
                         abs: 1e-6 * Double(whole.styleTarget(i).map(abs).max()!), "\(label): the painting's Gram \(i)")
@@ -74,29 +74,29 @@ final class CheckpointedObjectiveTests: XCTestCase {
 
     func testMiniNetworkCheckpointedEqualsTheWholeImage() throws {
         let (_, zeros) = try MiniVGG.load()
-        for (plan, size) in [(CheckpointPlan(keptFrom: 5, bandRows: nil), (37, 21)),
-                             (CheckpointPlan(keptFrom: 5, bandRows: 2), (75, 21)),
-                             (CheckpointPlan(keptFrom: 4, bandRows: 4), (83, 18)),
-                             (CheckpointPlan(keptFrom: 2, bandRows: 6), (97, 33)),
-                             (CheckpointPlan(keptFrom: 1, bandRows: 2), (66, 35)),
-                             (CheckpointPlan(keptFrom: 0, bandRows: nil), (50, 19))] {
+        for (plan, size) in [(RecomputePlan(keptFrom: 5, bandRows: nil), (37, 21)),
+                             (RecomputePlan(keptFrom: 5, bandRows: 2), (75, 21)),
+                             (RecomputePlan(keptFrom: 4, bandRows: 4), (83, 18)),
+                             (RecomputePlan(keptFrom: 2, bandRows: 6), (97, 33)),
+                             (RecomputePlan(keptFrom: 1, bandRows: 2), (66, 35)),
+                             (RecomputePlan(keptFrom: 0, bandRows: nil), (50, 19))] {
             compare(zeros, .report, content: size, style: (40, 17), plan: plan, label: "mini \(size)")
         }
-        compare(zeros, .strength(0.5), content: (77, 21), style: (60, 23), plan: CheckpointPlan(keptFrom: 5, bandRows: 4),
+        compare(zeros, .strength(0.5), content: (77, 21), style: (60, 23), plan: RecomputePlan(keptFrom: 5, bandRows: 4),
                 label: "mini relative losses (--strength)")
         for name in ["reflect", "replicate-all"] {
             let (_, padded) = try MiniVGG.load(padding: NetworkPadding(name: name)!)
-            compare(padded, .report, content: (71, 21), style: (50, 17), plan: CheckpointPlan(keptFrom: 5, bandRows: 2),
+            compare(padded, .report, content: (71, 21), style: (50, 17), plan: RecomputePlan(keptFrom: 5, bandRows: 2),
                     label: "mini \(name)")
         }
         let (_, average) = try MiniVGG.load(pooling: .average)
-        compare(average, .report, content: (69, 20), style: (50, 17), plan: CheckpointPlan(keptFrom: 3, bandRows: 4),
+        compare(average, .report, content: (69, 20), style: (50, 17), plan: RecomputePlan(keptFrom: 3, bandRows: 4),
                 label: "mini average pooling")
     }
 
     func testVGG19CheckpointedEqualsTheWholeImage() throws {
         let network = try VGGNetwork.load(try RealWeights.require())
-        compare(network, .report, content: (101, 20), style: (90, 19), plan: CheckpointPlan(keptFrom: 4, bandRows: 8),
+        compare(network, .report, content: (101, 20), style: (90, 19), plan: RecomputePlan(keptFrom: 4, bandRows: 8),
                 label: "VGG19")
     }
 }

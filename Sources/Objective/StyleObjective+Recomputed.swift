@@ -1,4 +1,4 @@
-// StyleObjective checkpointed: the loss and its gradient through a CheckpointedTape — the Gram sums and the content
+// StyleObjective recomputing: the loss and its gradient through a RecomputingTape — the Gram sums and the content
 // sum taken over each band's own rows as the forward visits them (the whole map's rows in order), the seeds put on
 // each band's own rows as the backward recomputes it.
 
@@ -7,10 +7,10 @@ import Network
 
 extension StyleObjective {
     func evaluateCheckpointed(_ image: BlockedTensor, gradient: BlockedTensor?) -> LossBreakdown {
-        let s = settings, tape = checkpointed!
+        let s = settings, tape = recomputing!
         for sums in gramSums { sums.reset() }
         var contentSum = 0.0
-        profile.measure("checkpointed forward") {
+        profile.measure("recomputing forward") {
             tape.forward(image, observed: seededLayers, parallel: parallel) { layer, f, rows, row in
                 for (i, l) in s.styleLayers.enumerated() where l.layer == layer {
                     gramSums[i].add(f, rows: rows, parallel: parallel)
@@ -27,7 +27,7 @@ extension StyleObjective {
         let content = contentSum * contentScale
         let tv = s.tvWeight != 0 ? TotalVariation.forward(image) : 0
         if let gradient {
-            profile.measure("checkpointed backward") {
+            profile.measure("recomputing backward") {
                 tape.backward(image, seeded: seededLayers, into: gradient, parallel: parallel) { layer, g, f, rows, row in
                     for (i, l) in s.styleLayers.enumerated() where l.layer == layer {
                         Gram.backward(gramGradients[i], features: f, normalization: Self.gramNormalization(styleShapes[i], s),
@@ -44,14 +44,14 @@ extension StyleObjective {
         return breakdown(styleLayers: styleLayers, content: content, tv: tv)
     }
 
-    /// The Gram matrices of a style picture at the style layers, on one tape (`plan` nil) or checkpointed.
+    /// The Gram matrices of a style picture at the style layers, on one tape (`plan` nil) or recomputing.
     static func styleGrams(_ network: VGGNetwork, _ settings: ObjectiveSettings, _ image: BlockedTensor,
-                           _ plan: CheckpointPlan?, _ parallel: Parallel) -> [[Float]] {
+                           _ plan: RecomputePlan?, _ parallel: Parallel) -> [[Float]] {
         let deepest = settings.styleLayers.map(\.layer).max()!
         let shapes = network.architecture.mapShapes(height: image.shape.height, width: image.shape.width)
         let sums = settings.styleLayers.map { GramSums(channels: shapes[$0.layer]!.channels) }
         if let plan {
-            let tape = CheckpointedTape(network: network, height: image.shape.height, width: image.shape.width,
+            let tape = RecomputingTape(network: network, height: image.shape.height, width: image.shape.width,
                                         deepest: deepest, plan: plan)
             tape.forward(image, observed: Set(settings.styleLayers.map(\.layer)), parallel: parallel) { layer, f, rows, _ in
                 for (i, l) in settings.styleLayers.enumerated() where l.layer == layer { sums[i].add(f, rows: rows, parallel: parallel) }

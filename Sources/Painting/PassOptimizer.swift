@@ -1,4 +1,4 @@
-// StylizeRun: the optimisation loop. Evaluates every iteration's image (iteration 0 is the initial image), keeps the
+// PassOptimizer: the optimisation loop. Evaluates every iteration's image (iteration 0 is the initial image), keeps the
 // best one paired with the loss computed on that same image, hands every iteration to the caller (frames, trace,
 // progress), recovers from non-finite values, stops between steps when asked, and carries its whole state in a
 // RunState that can be checkpointed and resumed bit for bit.
@@ -57,7 +57,7 @@ public enum OptimizerState {
 }
 
 /// How a run ended.
-public struct StylizeResult: Sendable {
+public struct PassResult: Sendable {
     /// True when `shouldStop` asked the run to end early.
     public var stopped: Bool
     /// True when L-BFGS found no further decrease (the optimum within the pixel box).
@@ -67,13 +67,13 @@ public struct StylizeResult: Sendable {
 }
 
 /// A failure of the optimisation itself.
-public struct StylizeError: Error, CustomStringConvertible {
+public struct OptimizationError: Error, CustomStringConvertible {
     public let description: String
     public init(description: String) { self.description = description }
 }
 
 /// Runs the optimisation for one objective.
-public final class StylizeRun {
+public final class PassOptimizer {
     public let objective: StyleObjective
     public let settings: StylizeSettings
     private let image: BlockedTensor, gradient: BlockedTensor
@@ -119,7 +119,7 @@ public final class StylizeRun {
         var g = [Float]()
         let loss = evaluate(initial, &g, wantGradient: settings.iterations > 0)
         guard loss.total.isFinite else {
-            throw StylizeError(description: "the initial image gives a non-finite loss; nothing to optimise")
+            throw OptimizationError(description: "the initial image gives a non-finite loss; nothing to optimise")
         }
         return RunState(iteration: 0, evaluations: evaluations, elapsedBefore: 0, x: initial, loss: loss, gradient: g,
                         best: initial, bestIteration: 0, bestLoss: loss,
@@ -143,7 +143,7 @@ public final class StylizeRun {
     public func run(_ state: inout RunState, shouldStop: () -> Bool = { false },
                     steering: (_ nextIteration: Int) -> Double? = { _ in nil },
                     checkpointEvery: Int? = nil, onCheckpoint: (RunState) throws -> Void = { _ in },
-                    onIteration: (IterationRecord, [Float]) throws -> Void) throws -> StylizeResult {
+                    onIteration: (IterationRecord, [Float]) throws -> Void) throws -> PassResult {
         evaluations = state.evaluations
         elapsedBefore = state.elapsedBefore
         if state.gradient.isEmpty, state.iteration < settings.iterations {
@@ -188,7 +188,7 @@ public final class StylizeRun {
                 if !l.total.isFinite {
                     failures += 1
                     guard failures <= 3 else {
-                        throw StylizeError(description: "non-finite loss at iteration \(state.iteration + 1) after "
+                        throw OptimizationError(description: "non-finite loss at iteration \(state.iteration + 1) after "
                             + "3 recoveries; try a smaller --learning-rate")
                     }
                     var halved = before   // the moments stay as they were before the bad step
@@ -215,7 +215,7 @@ public final class StylizeRun {
                     if nonFinite > 0 {
                         failures += 1
                         guard failures <= 3 else {
-                            throw StylizeError(description: "non-finite loss at iteration \(state.iteration + 1) "
+                            throw OptimizationError(description: "non-finite loss at iteration \(state.iteration + 1) "
                                 + "after 3 recoveries")
                         }
                         notice("non-finite loss or gradient at iteration \(state.iteration + 1): staying at "
@@ -236,7 +236,7 @@ public final class StylizeRun {
         }
         state.evaluations = evaluations
         try checkpoint()
-        return StylizeResult(stopped: stopped, converged: converged)
+        return PassResult(stopped: stopped, converged: converged)
     }
 
     /// A new L-BFGS optimiser at `x` in the pixel box, its pairs where `spillsPairs` says.
@@ -249,7 +249,7 @@ public final class StylizeRun {
         do {
             return try CurvaturePairs(capacity: settings.lbfgs.historySize, length: length, spill: spillsPairs)
         } catch {
-            throw StylizeError(description: "\(NSTemporaryDirectory()): cannot make the file L-BFGS's pairs spill to "
+            throw OptimizationError(description: "\(NSTemporaryDirectory()): cannot make the file L-BFGS's pairs spill to "
                 + "(\(error.localizedDescription))")
         }
     }
@@ -260,7 +260,7 @@ public final class StylizeRun {
         var g = [Float]()
         let loss = evaluate(state.x, &g)
         guard loss.total.isFinite else {
-            throw StylizeError(description: "the style weight \(styleWeight) gives a non-finite loss")
+            throw OptimizationError(description: "the style weight \(styleWeight) gives a non-finite loss")
         }
         (state.loss, state.gradient, state.evaluations) = (loss, g, evaluations)
         (state.best, state.bestIteration, state.bestLoss) = (state.x, state.iteration, loss)

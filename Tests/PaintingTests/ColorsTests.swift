@@ -2,7 +2,7 @@
 // content's colour mean and covariance.
 
 import ImageFiles
-import Stylize
+import Painting
 import TestSupport
 import XCTest
 

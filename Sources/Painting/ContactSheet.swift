@@ -1,6 +1,6 @@
 // ContactSheet: the pictures of a sweep in one grid, each with a few lines of label below it and a title above all,
 // set in a real typeface (FreeType, DejaVu Sans) on white. The same layout makes the sheet PNG and every frame of the
-// side-by-side timelapse.
+// side-by-side film.
 
 import Drawing
 import Foundation

@@ -12,7 +12,7 @@ extension RGBImage {
     }
 
     /// The picture of planar RGB values: clamped to 0…255 and rounded, the same way for every frame (no per-frame
-    /// rescaling, which would make a timelapse flicker).
+    /// rescaling, which would make a film flicker).
     public init(width: Int, height: Int, planar: [Float]) {
         let n = width * height
         precondition(planar.count == 3 * n)

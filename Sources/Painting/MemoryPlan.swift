@@ -21,27 +21,27 @@ public struct MemoryPlan: Sendable {
 
     public var peak: Int { max(loading, setup, running) }
     /// How the objective is evaluated (nil: the whole picture on one tape, the full tape).
-    public let checkpoint: CheckpointPlan?
+    public let recompute: RecomputePlan?
     /// L-BFGS's curvature pairs in a temporary file rather than in memory (`CurvaturePairs`).
     public let spillsPairs: Bool
 
-    /// `checkpoint`: the objective evaluated checkpointed (`StyleObjective(checkpoint:)`): the blocks' inputs and
+    /// `recompute`: the objective evaluated recomputing (`StyleObjective(recompute:)`): the blocks' inputs and
     /// the slabs' storage instead of the whole picture's tape, for the photo and for the painting.
     public init(architecture: VGGArchitecture = .vgg19, pooling: Pooling = .max, padding: NetworkPadding = .zeros,
                 objective: ObjectiveSettings, content: (width: Int, height: Int), style: (width: Int, height: Int),
-                optimizer: OptimizerChoice, historySize: Int, video: Bool, checkpoint: CheckpointPlan? = nil,
+                optimizer: OptimizerChoice, historySize: Int, video: Bool, recompute: RecomputePlan? = nil,
                 spillsPairs: Bool = false, optimizerCopies: Int? = nil) {
-        self.checkpoint = checkpoint
+        self.recompute = recompute
         self.spillsPairs = spillsPairs && optimizer == .lbfgs
-        /// The bytes of the tape for a picture: the whole picture's, or the checkpointed one's (its gradient buffers
+        /// The bytes of the tape for a picture: the whole picture's, or the recomputing one's (its gradient buffers
         /// only when the backward runs).
         func tape(_ size: (width: Int, height: Int), _ deepest: VGGLayer, backward: Bool) -> Int {
-            guard let checkpoint else {
+            guard let recompute else {
                 return VGGTape.bytes(architecture: architecture, pooling: pooling, height: size.height, width: size.width,
                                      deepest: deepest)
             }
-            return CheckpointedTape.bytes(architecture: architecture, pooling: pooling, height: size.height,
-                                          width: size.width, deepest: deepest, plan: checkpoint, backward: backward)
+            return RecomputingTape.bytes(architecture: architecture, pooling: pooling, height: size.height,
+                                          width: size.width, deepest: deepest, plan: recompute, backward: backward)
         }
         let packed = architecture.packedWeightBytes + architecture.borderWeightBytes(padding)
         let file = 4 * architecture.parameterCount
@@ -90,7 +90,7 @@ public struct MemoryPlan: Sendable {
                              padding: NetworkPadding = .zeros, objective: ObjectiveSettings,
                              content: (width: Int, height: Int), style: (width: Int, height: Int),
                              optimizer: OptimizerChoice, historySize: Int, video: Bool, optimizerCopies: Int? = nil,
-                             evaluations: [CheckpointPlan?]? = nil, spills: [Bool] = [false, true]) -> [MemoryPlan] {
+                             evaluations: [RecomputePlan?]? = nil, spills: [Bool] = [false, true]) -> [MemoryPlan] {
         let evaluations = evaluations ?? candidates(architecture: architecture, objective: objective,
                                                     height: max(content.height, style.height),
                                                     width: max(content.width, style.width))
@@ -98,20 +98,20 @@ public struct MemoryPlan: Sendable {
             spills.map {
                 MemoryPlan(architecture: architecture, pooling: pooling, padding: padding, objective: objective,
                            content: content, style: style, optimizer: optimizer, historySize: historySize, video: video,
-                           checkpoint: plan, spillsPairs: $0, optimizerCopies: optimizerCopies)
+                           recompute: plan, spillsPairs: $0, optimizerCopies: optimizerCopies)
             }
         }
     }
 
-    /// The plans to try, fastest first: the full tape (nil), then checkpointed plans in the order of the work they
-    /// add (`CheckpointPlan.extraFLOPs`) — the last blocks kept, the first ones recomputed whole, then in bands of
+    /// The plans to try, fastest first: the full tape (nil), then recomputing plans in the order of the work they
+    /// add (`RecomputePlan.extraFLOPs`) — the last blocks kept, the first ones recomputed whole, then in bands of
     /// 2048 … 16 rows; equal work, the one with fewer blocks recomputed first.
     public static func candidates(architecture: VGGArchitecture = .vgg19, objective: ObjectiveSettings, height: Int,
-                                  width: Int) -> [CheckpointPlan?] {
+                                  width: Int) -> [RecomputePlan?] {
         let deepest = objective.deepestLayer
         let count = architecture.blocks(depth: architecture.index(of: deepest)! + 1).count
         let plans = (1...count).flatMap { k in
-            ([nil] + (0...7).map { 2048 >> $0 }.filter { $0 < height }).map { CheckpointPlan(keptFrom: k, bandRows: $0) }
+            ([nil] + (0...7).map { 2048 >> $0 }.filter { $0 < height }).map { RecomputePlan(keptFrom: k, bandRows: $0) }
         }
         let work = plans.map { $0.extraFLOPs(architecture, height: height, width: width, deepest: deepest) }
         return [nil] + plans.indices.sorted { (work[$0], plans[$0].keptFrom) < (work[$1], plans[$1].keptFrom) }.map { plans[$0] }
@@ -119,10 +119,10 @@ public struct MemoryPlan: Sendable {
 
     /// The plan `--bands N` forces: the full tape for 0, else every block but the last recomputed in bands of N rows.
     public static func forced(bands rows: Int, architecture: VGGArchitecture = .vgg19,
-                              objective: ObjectiveSettings) -> CheckpointPlan? {
+                              objective: ObjectiveSettings) -> RecomputePlan? {
         guard rows > 0 else { return nil }
         let count = architecture.blocks(depth: architecture.index(of: objective.deepestLayer)! + 1).count
-        return CheckpointPlan(keptFrom: max(1, count - 1), bandRows: rows)
+        return RecomputePlan(keptFrom: max(1, count - 1), bandRows: rows)
     }
 
     /// Memory the system can give this process now: MemAvailable from /proc/meminfo, if readable.

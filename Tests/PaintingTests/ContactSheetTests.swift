@@ -2,7 +2,7 @@
 
 import Drawing
 import ImageFiles
-import Stylize
+import Painting
 import XCTest
 
 final class ContactSheetTests: XCTestCase {
