@@ -55,7 +55,7 @@ struct BenchEngine: ParsableCommand, RuleChecked {
             throw ValidationError("--strategy must be auto, direct or winograd")
         }
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
-        guard (threads ?? 1) >= 1 else { throw ValidationError("--threads must be at least 1") }
+        try Rules.requireThreads(threads)
     }
 
     func run() throws {

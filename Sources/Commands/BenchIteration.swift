@@ -37,6 +37,7 @@ struct BenchIteration: ParsableCommand, RuleChecked {
     func check() throws {
         guard size >= 16 else { throw ValidationError("--size must be at least 16") }
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
+        try Rules.requireThreads(threads)
         if let m = memoryLimit, MemoryPlan.parseSize(m) == nil {
             throw ValidationError("--memory-limit takes a size such as 512M or 8G")
         }

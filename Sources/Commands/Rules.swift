@@ -26,4 +26,9 @@ enum Rules {
             : missing.dropLast().joined(separator: ", ") + " and " + missing.last!
         throw ValidationError("missing " + list + (unless.map { "; " + $0 } ?? ""))
     }
+
+    /// `--threads`, where a command takes it: at least one worker.
+    static func requireThreads(_ threads: Int?) throws {
+        if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
+    }
 }

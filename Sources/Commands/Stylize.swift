@@ -99,7 +99,7 @@ public struct StylizeCommand: ParsableCommand, RuleChecked {
         if resume != nil && (scales != nil || coarseIterations != nil) {
             throw ValidationError("--resume continues the checkpoint's passes; --scales and --coarse-iterations cannot change them")
         }
-        if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
+        try Rules.requireThreads(threads)
         if let m = memoryLimit, MemoryPlan.parseSize(m) == nil {
             throw ValidationError("--memory-limit takes a size such as 512M or 8G")
         }
@@ -107,7 +107,6 @@ public struct StylizeCommand: ParsableCommand, RuleChecked {
         // Every range is the library's: the settings and the outputs, checked as the run will use them.
         try OptionNames.checking {
             if resume == nil && replay == nil { _ = try sessionOptions().settings() }
-            if let n = iterations, n < 0 { throw SettingsError(key: "run.iterations", "must be 0 or more") }
             try runOutputs().check()
         }
     }

@@ -55,7 +55,7 @@ extension SweepCommand {
                               stop: { interrupts.request() }, steer: nil)
         }
 
-        var spools: [Int: FrameSpool] = [:]
+        var cellFrames: [Int: RunFrames] = [:]
         var outcomes: [Int: SweepCells.Record] = [:]
         var bests: [Int: RGBImage] = [:]
         for (i, values) in grid.enumerated() where i % n == k - 1 && !interrupts.requested {
@@ -67,12 +67,9 @@ extension SweepCommand {
             interrupts.onStop = session.requestStop
             session.attach(ProgressSink(total: session.plan.totalIterations, quiet: quiet))
             live?.attach(session, steerable: false)
-            if video != nil {
-                let spool = FrameSpool()
-                spools[i] = spool
-                session.attach(spool)
-            }
+            session.keepsFrames = video != nil   // the side-by-side film reads each cell's frames after the runs
             let outcome = try session.run()
+            cellFrames[i] = session.frames
             let record = SweepCells.Record(index: i, layout: layout, label: [settingsLine(values),
                                            SweepCells.lossLine(outcome.bestLoss, outcome.bestIteration),
                                            SweepCells.partsLine(outcome.bestLoss)],
@@ -91,7 +88,7 @@ extension SweepCommand {
         if let output { try PictureFile.write(try layout.sheet.render(sheetCells), to: output) }
         if let video {
             let panels = try zip([content!] + styles.style, names).map { Panel(try ImageFile.read($0), label: $1) }
-            try writeVideo(video, layout: layout, spools: grid.indices.map { spools[$0] }, pictures: panels,
+            try writeVideo(video, layout: layout, cells: grid.indices.map { cellFrames[$0] }, pictures: panels,
                            sheet: try layout.sheet.render(sheetCells))
         }
         if !quiet {
@@ -114,35 +111,37 @@ extension SweepCommand {
     /// The side-by-side film, composed as stylize's: an opening card on the photo and the paintings, every cell paced
     /// by its own change (or one frame per iteration) and labelled with the loss of the iteration it shows, the last
     /// grid held, then a crossfade into the contact sheet.
-    func writeVideo(_ path: String, layout: SweepCells.Layout, spools: [FrameSpool?], pictures: [Panel],
+    func writeVideo(_ path: String, layout: SweepCells.Layout, cells: [RunFrames?], pictures: [Panel],
                     sheet finalSheet: RGBImage) throws {
         let sheet = try layout.sheet, c = timelapse.composition
-        let count = spools.map { $0?.frames.count ?? 0 }.max() ?? 0
+        let count = cells.map { $0?.count ?? 0 }.max() ?? 0
         guard count > 0 else { return }
-        let cellFrames = spools.map { spool in
-            spool.map { s in PacedFrames { try s.picture($0, width: layout.cellWidth, height: layout.cellHeight) } }
+        let paced = cells.map { cell in
+            cell.map { f in PacedFrames { try f.picture($0, width: layout.cellWidth, height: layout.cellHeight) } }
         }
+        let records = cells.map { $0?.records ?? [] }
         // Each cell's pacing: by the change between its own neighbouring frames.
         let frames = c.pace == .change ? c.paintingFrames : count
-        let positions = spools.map { spool -> [FramePosition] in
-            let n = spool?.frames.count ?? 0
-            guard let spool, n > 0 else { return [] }
-            if c.pace == .iterations { return (0..<count).map { FramePosition(index: min($0, n - 1), t: 0) } }
-            return Pacing.byChange(spool.changes, frames: frames)
+        let positions = cells.map { cell -> [FramePosition] in
+            guard let cell, cell.count > 0 else { return [] }
+            if c.pace == .iterations { return (0..<count).map { FramePosition(index: min($0, cell.count - 1), t: 0) } }
+            return Pacing.byChange(cell.changes, frames: frames)
         }
         func frame(_ t: Int) throws -> RGBImage {
-            let cells = try spools.enumerated().map { k, spool -> ContactSheet.Cell in
-                guard let spool, !positions[k].isEmpty else {
+            let shown = try cells.indices.map { k -> ContactSheet.Cell in
+                guard let cell = paced[k], !positions[k].isEmpty else {
                     return ContactSheet.Cell(picture: nil, label: [layout.settingsLines[k], "not run"])
                 }
                 let p = positions[k][min(t, positions[k].count - 1)]
-                let picture = try cellFrames[k]!.at(p)
-                let r = spool.frames[p.t >= 0.5 ? p.index + 1 : p.index]
+                let picture = try cell.at(p)
+                guard let r = records[k][p.t >= 0.5 ? p.index + 1 : p.index] else {
+                    return ContactSheet.Cell(picture: picture, label: [layout.settingsLines[k]])
+                }
                 return ContactSheet.Cell(picture: picture, label: [layout.settingsLines[k],
                                                                    SweepCells.lossLine(r.loss, r.iteration),
                                                                    SweepCells.partsLine(r.loss)])
             }
-            return sheet.render(cells)
+            return sheet.render(shown)
         }
         let typeface = c.intro > 0 ? try Typeface.standard() : nil
         var settings = TimelapseSettings(fps: c.fps, holdSeconds: 0)

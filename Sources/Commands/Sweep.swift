@@ -120,7 +120,7 @@ public struct SweepCommand: ParsableCommand, RuleChecked {
         }
         let count = axes.reduce(1) { $0 * $1.values.count }
         guard count <= 64 else { throw ValidationError("\(count) combinations; a sheet holds at most 64") }
-        if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
+        try Rules.requireThreads(threads)
         if seed != nil && self.`init` != "noise" { throw ValidationError("--seed only seeds --init noise") }
         try timelapse.requireUse(video: video != nil, frames: false)
         if let serve, ServeAddress(serve) == nil {

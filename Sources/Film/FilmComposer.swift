@@ -47,14 +47,16 @@ public enum FilmComposer {
     /// Makes the film's frames in order and hands each to `emit`. `changes[k]` is the visible change between stored
     /// frames k and k + 1 (see `Pacing`); `material` nil: no cards, the last stored frame held. With an `overlay`,
     /// every frame has its strip underneath (`iterations[k]`: the iteration stored frame k shows) and the cards are
-    /// as tall as the two.
+    /// as tall as the two. With a `size`, the stored frames are filmed at that size (a print-size picture's film).
     @discardableResult
-    public static func compose(store: FrameStore, changes: [Double], material: FilmMaterial?,
-                               composition c: FilmComposition, typeface: Typeface?, overlay: Overlay? = nil,
-                               iterations: [Int] = [], emit: (RGBImage) throws -> Void) throws -> FilmParts {
+    public static func compose(store: FrameStore, size: (width: Int, height: Int)? = nil, changes: [Double],
+                               material: FilmMaterial?, composition c: FilmComposition, typeface: Typeface?,
+                               overlay: Overlay? = nil, iterations: [Int] = [],
+                               emit: (RGBImage) throws -> Void) throws -> FilmParts {
         try store.flush()
         guard store.count > 0 else { return FilmParts() }
-        let (w, h) = (store.width, store.height + (overlay?.height ?? 0))
+        let (fw, fh) = size ?? (store.width, store.height)
+        let (w, h) = (fw, fh + (overlay?.height ?? 0))
         func iteration(_ p: FramePosition) -> Double {
             guard p.index < iterations.count else { return Double(p.index) }
             let next = p.index + 1 < iterations.count ? iterations[p.index + 1] : iterations[p.index]
@@ -64,7 +66,10 @@ public enum FilmComposer {
             overlay.map { image.stacked(over: $0.strip(at: iteration(p))) } ?? image
         }
         var parts = FilmParts()
-        let paced = PacedFrames(read: store.frame)
+        let paced = PacedFrames { k in
+            let frame = try store.frame(k)
+            return frame.width == fw && frame.height == fh ? frame : frame.resized(width: fw, height: fh)
+        }
         let (stored, at) = (paced.stored, paced.at)
 
         if let material, c.intro > 0, let typeface {

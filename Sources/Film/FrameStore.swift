@@ -59,6 +59,16 @@ public final class FrameStore: @unchecked Sendable {
         }
     }
 
+    /// Calls `body` with frame `k`'s encoded bytes (a PNG file's) on the store's queue, once the frame is stored:
+    /// a frame written to a folder as it comes is encoded only once, and the run's thread does not wait for it. An
+    /// error `body` throws is the store's: `append` and `flush` throw it.
+    public func withEncoded(_ k: Int, _ body: @escaping @Sendable ([UInt8]) throws -> Void) {
+        queue.async { [self] in
+            guard lock.withLock({ failure }) == nil else { return }
+            do { try body(try bytes(k)) } catch { lock.withLock { failure = failure ?? error } }
+        }
+    }
+
     /// Waits for every queued frame; throws when one could not be stored.
     public func flush() throws {
         queue.sync {}
@@ -68,20 +78,22 @@ public final class FrameStore: @unchecked Sendable {
     /// The bytes on disk so far.
     public var bytesOnDisk: UInt64 { queue.sync { end } }
 
-    /// Frame `k` (0-based). Call `flush()` first.
+    /// Frame `k` (0-based), after every frame queued before this call.
     public func frame(_ k: Int) throws -> RGBImage {
-        let data: Data = try queue.sync {
-            guard k >= 0 && k < index.count else { throw ImageFileError(NSTemporaryDirectory(), "the film has no frame \(k)") }
-            let entry = index[k]
-            do {
-                try file.seek(toOffset: entry.offset)
-                let data = try file.read(upToCount: entry.length) ?? Data()
-                guard data.count == entry.length else { throw ImageFileError(NSTemporaryDirectory(), "the film's frames were cut short") }
-                return data
-            } catch let error as ImageFileError { throw error } catch {
-                throw ImageFileError(NSTemporaryDirectory(), "cannot read the film's frames back (\(error))")
-            }
+        try ImageFile.decode(try queue.sync { try bytes(k) }, path: "film frame \(k)")
+    }
+
+    /// Frame `k`'s encoded bytes (on `queue`).
+    private func bytes(_ k: Int) throws -> [UInt8] {
+        guard k >= 0 && k < index.count else { throw ImageFileError(NSTemporaryDirectory(), "the film has no frame \(k)") }
+        let entry = index[k]
+        do {
+            try file.seek(toOffset: entry.offset)
+            let data = try file.read(upToCount: entry.length) ?? Data()
+            guard data.count == entry.length else { throw ImageFileError(NSTemporaryDirectory(), "the film's frames were cut short") }
+            return [UInt8](data)
+        } catch let error as ImageFileError { throw error } catch {
+            throw ImageFileError(NSTemporaryDirectory(), "cannot read the film's frames back (\(error))")
         }
-        return try ImageFile.decode([UInt8](data), path: "film frame \(k)")
     }
 }

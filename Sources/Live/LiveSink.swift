@@ -8,7 +8,7 @@ import StyleLapse
 
 public final class LiveSink: StylizeSink {
     public let state: LiveState
-    /// The film's frames, small, for the page's scrubber (on disk, not in memory).
+    /// The run's film frames, for the page's scrubber (read from the run's one store, made small when asked).
     public var wantsFrames: Bool { true }
     private var lastPicture = Date.distantPast
     private var started = Date()
@@ -59,7 +59,7 @@ public final class LiveSink: StylizeSink {
                 lastPicture = now
                 state.setPicture(frame.picture, iteration: frame.iteration)
             }
-            try state.keepFrame(frame.picture)
+            state.keep(frame.frames)
         case .steer(let change):
             state.update("steer") { ($0.styleWeight, $0.strength) = (change.styleWeight, change.strength) }
         case .finish(let outcome):

@@ -5,6 +5,7 @@
 import Film
 import Foundation
 import ImageFiles
+import StyleLapse
 
 /// The run as the page sees it. Thread-safe (one lock).
 public final class LiveState: @unchecked Sendable {
@@ -35,7 +36,8 @@ public final class LiveState: @unchecked Sendable {
     private var encoded: (iteration: Int, png: Data)?
     private var history: [[Double]] = []          // [iteration, total, style, content]
     private var subscribers: [UUID: AsyncStream<Data>.Continuation] = [:]
-    private var thumbnails: FrameStore?
+    /// The runs' frames the scrubber walks through (a sweep's cells one after another), and how many of each.
+    private var sources: [(frames: RunFrames, count: Int)] = []
     /// The longer side of the scrubber's frames.
     public static let thumbnailSide = 160
     /// How many messages wait for each page before the oldest are dropped.
@@ -71,23 +73,28 @@ public final class LiveState: @unchecked Sendable {
         return Data(png)
     }
 
-    /// Keeps a film frame, made small, for the scrubber (`frame(_:)`), and counts it in the figures.
-    public func keepFrame(_ picture: RGBImage) throws {
-        let small = picture.resized(maxSide: Self.thumbnailSide)
-        let store: FrameStore = try lock.withLock {
-            if let thumbnails { return thumbnails }
-            let made = try FrameStore(width: small.width, height: small.height, fast: true)
-            thumbnails = made
-            return made
+    /// Counts the run's newest frame for the scrubber (`frame(_:)`), which reads it from the run's store.
+    public func keep(_ frames: RunFrames) {
+        lock.withLock {
+            if let last = sources.last, last.frames === frames {
+                sources[sources.count - 1].count += 1
+            } else {
+                sources.append((frames, 1))
+            }
         }
-        try store.append(small)
         update(nil) { $0.frames += 1 }
     }
 
-    /// Scrubber frame `k` as PNG (nil when there is no such frame).
+    /// Scrubber frame `k` as PNG, made small (nil when there is no such frame).
     public func frame(_ k: Int) -> Data? {
-        guard let store = lock.withLock({ thumbnails }), k >= 0, k < store.count, (try? store.flush()) != nil,
-              let image = try? store.frame(k), let png = try? PNGFile.encode(image, name: "frame", fast: true) else { return nil }
+        guard k >= 0 else { return nil }
+        var rest = k
+        let source: (RunFrames, Int)? = lock.withLock {
+            for s in sources { if rest < s.count { return (s.frames, rest) }; rest -= s.count }
+            return nil
+        }
+        guard let (frames, j) = source, let image = try? frames.picture(j),
+              let png = try? PNGFile.encode(image.resized(maxSide: Self.thumbnailSide), name: "frame", fast: true) else { return nil }
         return Data(png)
     }
 

@@ -61,7 +61,7 @@ public struct SessionOptions: Sendable, Equatable {
     /// `SettingsError` names the first value no run can use by its key.
     public func settings() throws -> SessionSettings {
         if let strength {
-            guard strength.isFinite && (0...1).contains(strength) else { throw SettingsError(key: "strength", "must be 0…1") }
+            try Self.check(strength: strength)
             guard contentWeight == nil && styleWeight == nil else {
                 throw SettingsError(key: "strength", "sets the balance itself; give it or the content and style weights, not both")
             }
@@ -98,6 +98,8 @@ public struct SessionOptions: Sendable, Equatable {
         return s
     }
 
-    /// The optimiser the settings will use.
-    public var resolvedOptimizer: OptimizerChoice { optimizer ?? preset.settings(content: "", styles: []).run.optimizer }
+    /// A strength is 0…1 (here and when a run is steered).
+    static func check(strength: Double) throws {
+        guard strength.isFinite && (0...1).contains(strength) else { throw SettingsError(key: "strength", "must be 0…1") }
+    }
 }

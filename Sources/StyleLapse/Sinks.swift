@@ -42,7 +42,8 @@ public final class FramesFolderSink: StylizeSink {
 
     public func receive(_ event: StylizeEvent) throws {
         guard case .frame(let frame) = event else { return }
-        try PNGFile.write(frame.picture, to: folder + String(format: "/frame_%06d.png", frame.iteration))
+        // The run's stored frame, encoded once, written off the run's thread; the session waits for it at the end.
+        frame.frames.write(frame.index, to: folder + String(format: "/frame_%06d.png", frame.iteration))
     }
 }
 
@@ -154,6 +155,7 @@ public final class CheckpointSink: StylizeSink {
     public var application: Data?
     private let trace: LineFile
     private var framesReady = false
+    private var frames: RunFrames?
 
     /// The folder must exist (see `OutputFolder.prepare`); its frames folder is made when frames arrive.
     public init(folder: String, every: Int = 50) {
@@ -166,11 +168,13 @@ public final class CheckpointSink: StylizeSink {
         switch event {
         case .iteration(let i): try trace.write(TraceEntry(i).line)
         case .frame(let frame):
+            frames = frame.frames
             let path = Checkpoint.framePath(folder, frame.iteration)
             if frame.replayed && FileManager.default.fileExists(atPath: path) { return }
             if !framesReady { try OutputFolder.prepare(Checkpoint.framesFolder(folder)); framesReady = true }
-            try PNGFile.write(frame.picture, to: path)
+            frame.frames.write(frame.index, to: path)
         case .checkpoint(var snapshot):
+            try frames?.flush()   // the frames up to the checkpoint are on disk before its state
             snapshot.application = application
             try Checkpoint.save(snapshot, to: folder)
         case .finish: try trace.finish()

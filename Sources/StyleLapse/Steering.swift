@@ -48,7 +48,7 @@ extension StylizeSession {
             guard o.normalization == .relative else {
                 throw SettingsError(key: "strength", "cannot be steered: this run weighs its losses; steer its style weight")
             }
-            guard (0...1).contains(s) else { throw SettingsError(key: "strength", "must be 0…1") }
+            try SessionOptions.check(strength: s)
             weight = ObjectiveSettings.styleWeight(strength: s)
         case (nil, let w?):
             guard w.isFinite && w >= 0 else { throw SettingsError(key: "run.objective.styleWeight", "must be 0 or more") }

@@ -64,6 +64,9 @@ public struct FrameEvent {
     public var picture: RGBImage
     /// True for frames a resumed session replays from its checkpoint.
     public var replayed: Bool
+    /// The run's frames, this one among them (stored, encoded once) as number `index`.
+    public var frames: RunFrames
+    public var index: Int
 }
 
 /// How a session ended.
@@ -110,7 +113,7 @@ public enum StylizeEvent {
 /// the run (the session then throws `StylizeFailure`, which carries the best picture so far) after every sink has
 /// been told to `abandon` its outputs.
 public protocol StylizeSink: AnyObject {
-    /// Whether this sink wants `.frame` events (the session only makes frames when one does).
+    /// Whether this sink wants `.frame` events (the session only makes frames when one does, or `keepsFrames`).
     var wantsFrames: Bool { get }
     /// Iterations between `.checkpoint` events this sink wants (nil: none).
     var checkpointInterval: Int? { get }

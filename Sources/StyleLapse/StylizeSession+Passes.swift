@@ -34,8 +34,12 @@ extension StylizeSession {
     }
 
     private func optimise() throws -> StylizeOutcome {
-        var film = Film(settings: settings.film, filming: sinks.contains { $0.wantsFrames },
+        var film = Film(settings: settings.film, filming: keepsFrames || sinks.contains { $0.wantsFrames },
                         smoothed: resumed?.snapshot.smoothed)
+        // The run's one store of film frames: every sink that wants frames reads it.
+        let frames = try film.filming ? RunFrames(width: plan.width, height: plan.height) : nil
+        self.frames = frames
+        var lastRecord: IterationRecord?
         let checkpointEvery = sinks.compactMap(\.checkpointInterval).min()
         let passes = plan.passes, (w, h) = (pictures.content.width, pictures.content.height)   // the margin included
         let initial = try pictures.initialImage(settings.run.initialization, seed: settings.run.seed)
@@ -43,11 +47,14 @@ extension StylizeSession {
         var position = resumed?.snapshot.pass ?? PassPosition()
         var state: RunState?
         func emitFrame(_ frame: (iteration: Int, image: [Float])) throws {
-            try emit(.frame(FrameEvent(iteration: frame.iteration, picture: pictures.picture(frame.image), replayed: false)))
+            let picture = pictures.picture(frame.image)
+            let record = lastRecord?.iteration == frame.iteration ? lastRecord : nil
+            let k = try frames!.append(picture, iteration: frame.iteration, record: record)
+            try emit(.frame(FrameEvent(iteration: frame.iteration, picture: picture, replayed: false, frames: frames!, index: k)))
         }
         do {
             try emit(.plan(plan))
-            if let resumed { try replay(resumed.folder, upTo: plan.resumedAt!, film: film) }
+            if let resumed { try replay(resumed.folder, upTo: plan.resumedAt!, frames: frames) }
             var previous: (x: [Float], pass: ScalePass)?   // the last image of the pass before
             var result = PassResult(stopped: false, converged: false)
             for p in position.index..<passes.count {
@@ -69,6 +76,7 @@ extension StylizeSession {
                     r.seconds += here.secondsBefore
                     let full = Lazy { enlarge(x, pass) }
                     let picture = Lazy { [pictures] in pictures.picture(full.value()) }
+                    lastRecord = r
                     try emit(.iteration(IterationEvent(record: r, width: pass.width, height: pass.height, replayed: false,
                                                        picture: picture.value)))
                     if let frame = film.next(r.iteration, full.value) { try emitFrame(frame) }
@@ -96,6 +104,7 @@ extension StylizeSession {
                                         secondsBefore: here.secondsBefore + runner.elapsed)
             }
             if let last = film.pending() { try emitFrame(last) }   // the last iteration is always a frame
+            try frames?.flush()   // every frame stored and written before the finish
             let s = state!, pass = passes[position.index]
             let samples = pictures.samples(enlarge(s.best, pass))   // colours and margin once, for both
             let outcome = StylizeOutcome(
@@ -142,17 +151,20 @@ extension StylizeSession {
 
     /// A resumed session's history: the iterations in its checkpoint's trace up to `last`, and (when filming) the
     /// frames it kept.
-    private func replay(_ folder: String, upTo last: Int, film: Film) throws {
+    private func replay(_ folder: String, upTo last: Int, frames: RunFrames?) throws {
+        var records: [Int: IterationRecord] = [:]
         for entry in TraceEntry.read(Checkpoint.tracePath(folder)) where entry.iteration <= last {
+            records[entry.record.iteration] = entry.record
             try emit(.iteration(IterationEvent(record: entry.record, width: entry.width, height: entry.height,
                                                replayed: true, picture: nil)))
         }
-        guard film.filming else { return }
+        guard let frames else { return }
         var missing = false
         for i in stride(from: 0, through: last, by: settings.film.every) {
             guard let picture = try? ImageFile.read(Checkpoint.framePath(folder, i)),
                   picture.width == plan.width, picture.height == plan.height else { missing = true; continue }
-            try emit(.frame(FrameEvent(iteration: i, picture: picture, replayed: true)))
+            let k = try frames.append(picture, iteration: i, record: records[i])
+            try emit(.frame(FrameEvent(iteration: i, picture: picture, replayed: true, frames: frames, index: k)))
         }
         if missing { try emit(.notice("the checkpoint in \(folder) lacks some frames before iteration \(last)")) }
     }

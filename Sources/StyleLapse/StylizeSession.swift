@@ -24,6 +24,11 @@ public final class StylizeSession {
     /// gradient; not part of the library's API.
     package var inspectGradient: ((_ evaluation: Int, _ gradient: inout [Float]) -> Void)?
 
+    /// Make the film's frames even when no sink wants them (a sweep composes its cells' films after the runs).
+    public var keepsFrames = false
+    /// The run's film frames, once `run()` has started making them (nil when the run makes none).
+    public internal(set) var frames: RunFrames?
+
     /// Where the best picture is written when the run ends (nil: nowhere; the outcome carries it).
     public var picture: PictureOutput?
 
