@@ -189,7 +189,7 @@ public final class PassOptimizer {
                     failures += 1
                     guard failures <= 3 else {
                         throw OptimizationError(description: "non-finite loss at iteration \(state.iteration + 1) after "
-                            + "3 recoveries; try a smaller --learning-rate")
+                            + "3 recoveries; try a smaller learning rate")
                     }
                     var halved = before   // the moments stay as they were before the bad step
                     halved.settings.learningRate /= 2
