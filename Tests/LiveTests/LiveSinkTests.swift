@@ -26,4 +26,35 @@ final class LiveSinkTests: XCTestCase {
         XCTAssertEqual(seen, Array(repeating: [48, 32], count: 3), "every iteration")
         XCTAssertEqual([state.current.width, state.current.height], [48, 32])
     }
+
+    /// The scrubber reads the runs' own frame stores (nothing kept twice) and walks a sweep's cells one after
+    /// another: frame k of the page is the first run's k-th, then the second run's.
+    func testTheScrubberReadsEachRunsFramesInTurn() throws {
+        var run = StylizeSettings.standard
+        run.iterations = 2
+        let settings = SessionSettings(pictures: PictureSettings(content: Fixture.path("demo/chelsea.png"),
+                                                                 styles: [Fixture.path("demo/starry_night.jpg")], maxSize: 32),
+                                       run: run, scales: 1, weights: try RealWeights.require())
+        let state = LiveState()
+        var stores: [RunFrames] = []
+        for weight in [1e-2, 1e3] {
+            var s = settings
+            s.run.objective.styleWeight = weight
+            let session = try StylizeSession(settings: s)
+            session.attach(LiveSink(state: state, objective: s.run.objective, steerable: false))
+            try session.run()
+            stores.append(try XCTUnwrap(session.frames))
+        }
+        XCTAssertEqual(stores.map(\.count), [3, 3])
+        XCTAssertEqual(state.current.frames, 6)
+        func thumbnail(_ frames: RunFrames, _ k: Int) throws -> Data {
+            Data(try PNGFile.encode(try frames.picture(k).resized(maxSide: LiveState.thumbnailSide), name: "t", fast: true))
+        }
+        for k in 0..<6 {
+            XCTAssertEqual(state.frame(k), try thumbnail(stores[k / 3], k % 3), "page frame \(k)")
+        }
+        XCTAssertNotEqual(state.frame(3), state.frame(2))
+        XCTAssertNil(state.frame(6))
+        XCTAssertNil(state.frame(-1))
+    }
 }
