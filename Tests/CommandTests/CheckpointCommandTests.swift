@@ -186,12 +186,7 @@ extension CheckpointCommandTests {
                                          "--iterations", "100000", "--output", dir.file("b.png"),
                                          "--trace", dir.file("t.jsonl"), "--checkpoint", dir.file("ck")],
                                         stderr: dir.file("err.txt"))
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline {
-            if let text = try? String(contentsOfFile: dir.file("t.jsonl.part"), encoding: .utf8),
-               text.split(separator: "\n").count >= 3 { break }
-            usleep(100_000)
-        }
+        Trace.waitForLines(dir.file("t.jsonl"), 3)
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 130)

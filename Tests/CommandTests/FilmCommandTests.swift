@@ -42,12 +42,7 @@ final class FilmCommandTests: XCTestCase {
                                          "--video", dir.file("v.mp4"), "--trace", dir.file("t.jsonl"), "--fps", "10",
                                          "--duration", "2", "--intro", "0.5", "--outro", "0.5", "--hold", "0"],
                                         environment: ["TMPDIR": spool.path])
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline {
-            if let text = try? String(contentsOfFile: dir.file("t.jsonl.part"), encoding: .utf8),
-               text.split(separator: "\n").count >= 4 { break }
-            usleep(100_000)
-        }
+        Trace.waitForLines(dir.file("t.jsonl"), 4)
         XCTAssertEqual(spool.contents, [], "the store is unlinked while the run goes")
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()

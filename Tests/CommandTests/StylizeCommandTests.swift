@@ -53,12 +53,7 @@ final class StylizeCommandTests: XCTestCase {
                                          "--iterations", "100000", "--output", dir.file("b.png"),
                                          "--video", dir.file("v.mp4"), "--trace", dir.file("t.jsonl"), "--hold", "0", "--pace", "iterations", "--intro", "0", "--outro", "0"])
         // Wait until a few iterations are in the trace (it is written as t.jsonl.part while running).
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline {
-            if let text = try? String(contentsOfFile: dir.file("t.jsonl.part"), encoding: .utf8),
-               text.split(separator: "\n").count >= 4 { break }
-            usleep(100_000)
-        }
+        Trace.waitForLines(dir.file("t.jsonl"), 4)
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
         XCTAssertEqual(process.terminationReason, .exit)

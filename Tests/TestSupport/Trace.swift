@@ -9,4 +9,14 @@ public enum Trace {
             try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
         }
     }
+
+    /// Waits (at most `seconds`) until a running command's trace, written as `path`.part, holds `lines` lines.
+    public static func waitForLines(_ path: String, _ lines: Int, seconds: Double = 120) {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let text = try? String(contentsOfFile: path + ".part", encoding: .utf8),
+               text.split(separator: "\n").count >= lines { return }
+            usleep(100_000)
+        }
+    }
 }
