@@ -2,13 +2,18 @@
 // StyleLapse: Gatys neural style transfer in pure Swift, with a timelapse of the painting as it forms.
 import PackageDescription
 
-// The engine's SIMD16/SIMD8 arithmetic must compile to AVX2 + FMA instructions. Without this flag swiftc targets
-// plain SSE2 on x86_64 and every `addingProduct` becomes a call to `fmaf` (about 28x slower). "haswell" is the
-// Haswell-and-later level (AVX, AVX2, FMA, BMI2; clang rejects the name x86-64-v3 here); it needs no AVX-512, so it builds and runs on any such CPU.
+// Everything is built for the architecture's baseline (x86-64: SSE2; ARM64: NEON), so the program runs on any CPU
+// of it, except the engine's kernels: written once (Kernels, generic and @inlinable) and compiled once more per
+// instruction set, each copy with its own -target-cpu (Engine's InstructionSet picks one at start from CPUID).
+// "haswell" is AVX2 + FMA (+ BMI2, F16C, MOVBE); "skylake-avx512" adds AVX-512 F/CD/BW/DQ/VL (clang rejects the names
+// x86-64-v3 and -v4 here). Without FMA, `addingProduct` would be a call to `fmaf` per lane (about 28× slower), so the
+// baseline copy multiplies and adds. Off x86-64 the two x86 copies compile to nothing.
 #if arch(x86_64)
-let cpuFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+let avx2Flags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+let avx512Flags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "skylake-avx512"])]
 #else
-let cpuFlags: [SwiftSetting] = []
+let avx2Flags: [SwiftSetting] = []
+let avx512Flags: [SwiftSetting] = []
 #endif
 
 let package = Package(
@@ -32,41 +37,43 @@ let package = Package(
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev"])]),
 
         // Image files in and out (PNG via libpng, the rest via FFmpeg), resampling.
-        .target(name: "ImageFiles", dependencies: ["CPNG", "CFFmpeg"], swiftSettings: cpuFlags),
+        .target(name: "ImageFiles", dependencies: ["CPNG", "CFFmpeg"]),
         // The film's encoder: frames into MP4, WebM, GIF, WebP or APNG.
-        .target(name: "Timelapse", dependencies: ["CFFmpeg", "ImageFiles"], swiftSettings: cpuFlags),
+        .target(name: "Timelapse", dependencies: ["CFFmpeg", "ImageFiles"]),
         // Composed pictures: text in a real typeface (FreeType), fitting, placing and mixing pictures.
-        .target(name: "Drawing", dependencies: ["CFreeType", "ImageFiles"], swiftSettings: cpuFlags),
+        .target(name: "Drawing", dependencies: ["CFreeType", "ImageFiles"]),
         // The finished film: frames stored on disk, paced by change, opening and closing cards.
-        .target(name: "Film", dependencies: ["Drawing", "ImageFiles"], swiftSettings: cpuFlags),
-        // Tensors, kernels and their gradients: pure Swift, SIMD and Dispatch only.
-        .target(name: "Engine", swiftSettings: cpuFlags),
+        .target(name: "Film", dependencies: ["Drawing", "ImageFiles"]),
+        // The kernels, written once: register-tiled products, Winograd transforms, row sums (generic, @inlinable).
+        .target(name: "Kernels"),
+        // …compiled per instruction set: any CPU of the architecture, AVX2 + FMA, AVX-512.
+        .target(name: "KernelsBaseline", dependencies: ["Kernels"]),
+        .target(name: "KernelsAVX2", dependencies: ["Kernels"], swiftSettings: avx2Flags),
+        .target(name: "KernelsAVX512", dependencies: ["Kernels"], swiftSettings: avx512Flags),
+        // What this CPU runs (CPUID, XGETBV), in C.
+        .target(name: "CPUFeatures"),
+        // Tensors, kernels and their gradients: pure Swift, SIMD and Dispatch only; the kernels chosen at start.
+        .target(name: "Engine", dependencies: ["Kernels", "KernelsBaseline", "KernelsAVX2", "KernelsAVX512", "CPUFeatures"]),
 
         // VGG networks as data, their weights (safetensors), forward and backward.
-        .target(name: "Network", dependencies: ["Engine"], swiftSettings: cpuFlags),
+        .target(name: "Network", dependencies: ["Engine"]),
         // The style-transfer objective: Gram style loss, content loss, total variation, with typed conventions.
-        .target(name: "Objective", dependencies: ["Engine", "Network"], swiftSettings: cpuFlags),
+        .target(name: "Objective", dependencies: ["Engine", "Network"]),
 
         // Optimisers over the image's pixels: the report's Adam (TF1 form) and projected L-BFGS.
-        .target(name: "Optimization", swiftSettings: cpuFlags),
+        .target(name: "Optimization"),
 
         // One picture's painting: each pass's optimisation (PassOptimizer: the optimiser, the best image, every
         // iteration handed out), coarse-to-fine, the memory plan, colour preservation, the contact sheet, the loss plot.
-        .target(name: "Painting", dependencies: ["Engine", "Network", "Objective", "Optimization", "ImageFiles", "Drawing"],
-                swiftSettings: cpuFlags),
+        .target(name: "Painting", dependencies: ["Engine", "Network", "Objective", "Optimization", "ImageFiles", "Drawing"]),
 
         // The session: one run as an object that emits events to sinks (film, frames, trace, checkpoints, plot).
         .target(name: "StyleLapse",
                 dependencies: ["Engine", "Network", "Objective", "Optimization", "Painting", "ImageFiles", "Timelapse",
-                               "Drawing", "Film"],
-                swiftSettings: cpuFlags),
+                               "Drawing", "Film"]),
 
         // The live page: an HTTP server (FlyingFox) showing and steering a run, one more sink of the session.
-        .target(name: "Live", dependencies: ["StyleLapse", "Film", "ImageFiles", .product(name: "FlyingFox", package: "FlyingFox")],
-                swiftSettings: cpuFlags),
-
-        // Compiled for the baseline CPU: tells a CPU without AVX2/FMA so before any of the Haswell code runs.
-        .target(name: "CPUCheck"),
+        .target(name: "Live", dependencies: ["StyleLapse", "Film", "ImageFiles", .product(name: "FlyingFox", package: "FlyingFox")]),
 
         // The commands: each parses its options, lays them over the library's settings and delegates.
         .target(
@@ -74,10 +81,9 @@ let package = Package(
             dependencies: [
                 "StyleLapse", "Live", "ImageFiles", "Timelapse", "Engine", "Network", "Objective", "Optimization", "Painting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: cpuFlags),
-        // The `stylelapse` executable: CPUCheck first, then the commands.
-        .executableTarget(name: "stylelapse", dependencies: ["CPUCheck", "Commands"], swiftSettings: cpuFlags),
+            ]),
+        // The `stylelapse` executable: the commands.
+        .executableTarget(name: "stylelapse", dependencies: ["Commands"]),
 
         // The library's example: a picture in about twenty lines, each iteration's loss from the event stream.
         .executableTarget(name: "stylize-example", dependencies: ["StyleLapse"], path: "Examples/StylizeExample"),
@@ -87,27 +93,21 @@ let package = Package(
                           swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
 
         // What the tests share: fixtures, the naive twins of the engine's kernels, a film reader, a raw HTTP client.
-        .target(name: "TestSupport", dependencies: ["ImageFiles", "Network", "Engine", "CFFmpeg"], path: "Tests/TestSupport",
-                swiftSettings: cpuFlags),
+        .target(name: "TestSupport", dependencies: ["ImageFiles", "Network", "Engine", "CFFmpeg"], path: "Tests/TestSupport"),
         .testTarget(name: "ImageFilesTests", dependencies: ["ImageFiles", "TestSupport"]),
         .testTarget(name: "TimelapseTests", dependencies: ["Timelapse", "ImageFiles", "TestSupport"]),
-        .testTarget(name: "FilmTests", dependencies: ["Film", "Drawing", "ImageFiles", "TestSupport"], swiftSettings: cpuFlags),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"], swiftSettings: cpuFlags),
-        .testTarget(name: "NetworkTests", dependencies: ["Network", "Objective", "Engine", "TestSupport"],
-                    swiftSettings: cpuFlags),
-        .testTarget(name: "DrawingTests", dependencies: ["Drawing", "ImageFiles"], swiftSettings: cpuFlags),
-        .testTarget(name: "ObjectiveTests", dependencies: ["Objective", "Network", "Engine", "TestSupport"],
-                    swiftSettings: cpuFlags),
-        .testTarget(name: "OptimizationTests", dependencies: ["Optimization", "Objective", "Network", "Engine", "TestSupport"],
-                    swiftSettings: cpuFlags),
+        .testTarget(name: "FilmTests", dependencies: ["Film", "Drawing", "ImageFiles", "TestSupport"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
+        .testTarget(name: "NetworkTests", dependencies: ["Network", "Objective", "Engine", "TestSupport"]),
+        .testTarget(name: "DrawingTests", dependencies: ["Drawing", "ImageFiles"]),
+        .testTarget(name: "ObjectiveTests", dependencies: ["Objective", "Network", "Engine", "TestSupport"]),
+        .testTarget(name: "OptimizationTests", dependencies: ["Optimization", "Objective", "Network", "Engine", "TestSupport"]),
         .testTarget(name: "PaintingTests",
-                    dependencies: ["Painting", "Optimization", "Objective", "Network", "Engine", "Drawing", "TestSupport"],
-                    swiftSettings: cpuFlags),
+                    dependencies: ["Painting", "Optimization", "Objective", "Network", "Engine", "Drawing", "TestSupport"]),
         // Test-only C: counts heap allocations (interposes malloc and friends) for the allocation test.
         .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
-        .testTarget(name: "SessionTests", dependencies: ["StyleLapse", "Engine", "TestSupport", "AllocationCounter"],
-                    swiftSettings: cpuFlags),
-        .testTarget(name: "LiveTests", dependencies: ["Live", "StyleLapse", "TestSupport"], swiftSettings: cpuFlags),
+        .testTarget(name: "SessionTests", dependencies: ["StyleLapse", "Engine", "TestSupport", "AllocationCounter"]),
+        .testTarget(name: "LiveTests", dependencies: ["Live", "StyleLapse", "TestSupport"]),
         .testTarget(name: "CommandTests",
                     dependencies: ["Commands", "stylelapse", "StyleLapse", "ImageFiles", "Timelapse", "Painting", "TestSupport"]),
     ],

@@ -31,6 +31,7 @@ struct BenchEngine: ParsableCommand, RuleChecked {
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int?
 
+    @OptionGroup var kernels: ISAOption
     @Option(help: "Convolution strategy: auto (as the network uses), direct or winograd.")
     var strategy: String = "auto"
 
@@ -59,11 +60,13 @@ struct BenchEngine: ParsableCommand, RuleChecked {
     }
 
     func run() throws {
+        try kernels.apply()
         let parallel = Parallel(workers: threads ?? System.activeProcessorCount)
         let sizeList = sizes.split(separator: ",").compactMap { Int($0) }
         guard !sizeList.isEmpty, sizeList.allSatisfy({ $0 >= 16 && $0 % 16 == 0 }) else {
             throw ValidationError("--sizes must be multiples of 16, e.g. 256,512")
         }
+        let isa = InstructionSet.current.rawValue
         let peakBefore1 = Measure.fmaPeak(.serial), peakBefore = Measure.fmaPeak(parallel)
         var rows: [Row] = []
         for size in sizeList {
@@ -73,18 +76,18 @@ struct BenchEngine: ParsableCommand, RuleChecked {
         let peak1 = max(peakBefore1, Measure.fmaPeak(.serial))
         let peak = max(peakBefore, Measure.fmaPeak(parallel))
         if json {
-            emit(["kernel": "fma_peak", "threads": 1, "gflops": peak1])
-            emit(["kernel": "fma_peak", "threads": parallel.workers, "gflops": peak])
+            emit(["kernel": "fma_peak", "threads": 1, "gflops": peak1, "isa": isa])
+            emit(["kernel": "fma_peak", "threads": parallel.workers, "gflops": peak, "isa": isa])
             for r in rows {
                 let gflops = r.flops / r.seconds / 1e9
                 emit(["kernel": r.kernel, "direction": r.direction, "cin": r.cin, "cout": r.cout, "height": r.height,
                       "width": r.width, "seconds": r.seconds, "gflops": gflops, "peak_fraction": gflops / peak,
-                      "threads": parallel.workers])
+                      "threads": parallel.workers, "isa": isa])
             }
             return
         }
-        print(String(format: "FMA peak: %.1f GFLOP/s on 1 thread, %.1f on %d threads (the reference below)",
-                     peak1, peak, parallel.workers))
+        print(String(format: "FMA peak: %.1f GFLOP/s on 1 thread, %.1f on %d threads (the reference below); kernels: %@",
+                     peak1, peak, parallel.workers, isa))
         print("kernel    direction   cin  cout     H     W   seconds  GFLOP/s  of peak")
         for r in rows {
             let gflops = r.flops / r.seconds / 1e9

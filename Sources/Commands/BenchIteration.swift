@@ -27,6 +27,7 @@ struct BenchIteration: ParsableCommand, RuleChecked {
     var recompute: Int?
     @Option(help: "VGG19's padding: zeros, replicate, reflect, replicate-all or reflect-all.")
     var padding: NetworkPadding = .zeros
+    @OptionGroup var kernels: ISAOption
     @Flag(help: "One JSON object instead of text.") var json = false
     @Flag(help: "Also time every stage (each layer's convolution forward and backward, Gram, pooling, ReLU, the rest) over as many more iterations.")
     var profile = false
@@ -50,6 +51,7 @@ struct BenchIteration: ParsableCommand, RuleChecked {
     }
 
     func run() throws {
+        try kernels.apply()
         let path = weights ?? WeightsLocation.defaultPath
         guard FileManager.default.fileExists(atPath: path) else { throw WeightsError(path, "no weights file; run tools/fetch-weights") }
         let parallel = Parallel(workers: threads ?? System.activeProcessorCount)
@@ -116,7 +118,8 @@ struct BenchIteration: ParsableCommand, RuleChecked {
         if json {
             var object: [String: Any] = ["size": size, "seconds_per_iteration": seconds, "peak_rss_mb": peakMB,
                                          "threads": parallel.workers, "repeats": repeats, "padding": padding.description,
-                                         "plan": planName, "estimated_peak_mb": Double(memory.peak) / 1048576]
+                                         "plan": planName, "estimated_peak_mb": Double(memory.peak) / 1048576,
+                                         "isa": InstructionSet.current.rawValue]
             if let plan = memory.recompute {
                 object["recomputed_blocks"] = plan.keptFrom
                 if let rows = plan.bandRows { object["band_rows"] = rows }
@@ -125,8 +128,8 @@ struct BenchIteration: ParsableCommand, RuleChecked {
             print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
         } else {
             print(String(format: "%d×%d: %.3f s per iteration (median of %d), peak memory %.0f MB (estimated %.0f MB), %@, "
-                + "%d threads, padding %@", size, size, seconds, repeats, peakMB, Double(memory.peak) / 1048576, planName,
-                parallel.workers, padding.description))
+                + "%d threads, padding %@, kernels %@", size, size, seconds, repeats, peakMB, Double(memory.peak) / 1048576,
+                planName, parallel.workers, padding.description, InstructionSet.current.rawValue))
             if profile {
                 print("stage                             ms/iteration  share  GFLOP/s (convolutions: 2·9·Cin·Cout·H·W)")
                 for row in stages {

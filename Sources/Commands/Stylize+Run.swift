@@ -8,6 +8,7 @@ import StyleLapse
 
 extension StylizeCommand {
     public func run() throws {
+        try kernels.apply()
         // From here on, Ctrl-C asks for a clean stop (before the first step, the run stops at iteration 0).
         let interrupts = Interrupts()
         interrupts.install()

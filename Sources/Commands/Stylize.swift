@@ -61,6 +61,7 @@ public struct StylizeCommand: ParsableCommand, RuleChecked {
     @Option(help: "Start from: content (default), noise, or a picture's path.") var `init`: String?
     @Option(parsing: .unconditional, help: "Seed for --init noise (default 0).") var seed: UInt64?
     @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads: Int?
+    @OptionGroup var kernels: ISAOption
     @Option(help: "Weights file (default: where tools/fetch-weights puts it).") var weights: String?
     @OptionGroup var timelapse: TimelapseOptions
     @Option(help: "Plan within this memory (e.g. 512M, 8G): the full tape when it fits, else checkpointed with the least recomputation that fits, L-BFGS's pairs spilled to a file if need be; refuse to start when nothing does (default: the memory available).") var memoryLimit: String?

@@ -1,6 +1,8 @@
 // Conv2D: 3×3 convolution, stride 1, padding 1 (zeros, replicate or reflect), with bias: forward (optionally fused
 // with ReLU) and the gradient with respect to the input. Direct convolution over BlockedTensor with the
-// micro-kernels of ConvMicroKernel.
+// register-tiled kernels of the Kernels module (ConvTile), in the copy chosen for this CPU (InstructionSet).
+
+import Kernels
 
 /// How a convolution is computed; chosen once, when the layer is built.
 public enum ConvStrategy: String, Sendable, CaseIterable {
@@ -27,9 +29,9 @@ public struct Conv2D: Sendable {
     let border: BorderConvWeights?
     /// The weights packed for `forward` and for `backwardInput` (channels swapped, kernel turned 180°), in the
     /// strategy's form.
-    let kernels: Kernels
+    let kernels: PackedWeights
 
-    enum Kernels: Sendable {
+    enum PackedWeights: Sendable {
         case direct(forward: PackedConvWeights, backward: PackedConvWeights)
         case winograd(forward: WinogradWeights, backward: WinogradWeights)
     }
@@ -132,6 +134,7 @@ enum DirectConv {
         let outBlocks = output.blocks
         // The window of output pixel (y, x) starts at padded (y, x) for 3×3 and at padded (y+1, x+1) for 1×1.
         let inset = k == 3 ? 0 : 1
+        let kernels = InstructionSet.kernels
         parallel.forEach(pairs * bands) { item in
             let pair = item / bands
             let rows = first + (item % bands) * band..<first + min(height, (item % bands + 1) * band)
@@ -140,35 +143,21 @@ enum DirectConv {
             // its stores go to a scratch row.
             let hasSecond = block0 + 1 < outBlocks
             // On the stack: a heap array here would be allocated on every call.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: hasSecond ? 1 : max(4, width) * 8) { scratch in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: hasSecond ? 1 : max(12, width) * 8) { scratch in
                 for chunk in stride(from: 0, to: weights.inBlocks, by: chunkBlocks) {
                     let blocks = min(chunkBlocks, weights.inBlocks - chunk)
-                    let w = weights.pointer(pair: pair, block: chunk)
+                    let start: TileStart = chunk == 0 && !accumulate ? .bias(UnsafePointer(weights.bias + 16 * pair)) : .output
+                    var tile = TileOperands(
+                        input: UnsafePointer(input.base), blockStride: input.blockStride, rowStride: input.rowStride,
+                        blocks: blocks, kernelSize: k, weights: weights.pointer(pair: pair, block: chunk),
+                        out0: scratch.baseAddress!, out1: scratch.baseAddress!, start: start,
+                        relu: relu && chunk + blocks == weights.inBlocks)
                     for y in rows {
-                        let inRow = UnsafePointer(input.base + chunk * input.blockStride
-                            + (y + inset) * input.rowStride + inset * 8)
-                        let out0 = output.pointer(block: block0, y: y, x: 0)
-                        let out1 = hasSecond ? output.pointer(block: block0 + 1, y: y, x: 0) : scratch.baseAddress!
-                        let start: TileStart = chunk == 0 && !accumulate ? .bias(UnsafePointer(weights.bias + 16 * pair)) : .output
-                        let last = chunk + blocks == weights.inBlocks
-                        let doRelu = relu && last
-                        if width >= 4 {
-                            var x = 0
-                            while x < width {
-                                let x0 = min(x, width - 4)
-                                convTile4x16(input: inRow + x0 * 8, blockStride: input.blockStride,
-                                             rowStride: input.rowStride, blocks: blocks, kernelSize: k, weights: w,
-                                             out0: out0 + x0 * 8, out1: out1 + x0 * 8, start: start, relu: doRelu,
-                                             storeFrom: x - x0)
-                                x += 4
-                            }
-                        } else {
-                            for x in 0..<width {
-                                convTile1x16(input: inRow + x * 8, blockStride: input.blockStride,
-                                             rowStride: input.rowStride, blocks: blocks, kernelSize: k, weights: w,
-                                             out0: out0 + x * 8, out1: out1 + x * 8, start: start, relu: doRelu)
-                            }
-                        }
+                        tile.input = UnsafePointer(input.base + chunk * input.blockStride + (y + inset) * input.rowStride
+                            + inset * 8)
+                        tile.out0 = output.pointer(block: block0, y: y, x: 0)
+                        tile.out1 = hasSecond ? output.pointer(block: block0 + 1, y: y, x: 0) : scratch.baseAddress!
+                        kernels.convRow(tile, count: width)
                     }
                 }
             }

@@ -1,6 +1,8 @@
 // ConvBorder: the gradient of a 3×3 convolution with respect to its input's one-pixel border (the padding). Zero
 // padding needs none; a padding copied from the map (PaddingMode) folds it back onto the pixels it copied.
 
+import Kernels
+
 /// A 3×3 convolution's weights as the border gradient reads them: `[9 taps][Cout][Cin/8][8]` Float32, missing
 /// input channels zero.
 final class BorderConvWeights: @unchecked Sendable {
@@ -34,6 +36,7 @@ enum BorderConv {
         let (h, w) = (gradOutput.shape.height, gradOutput.shape.width)
         let (inBlocks, outChannels) = (weights.inBlocks, weights.outChannels)
         precondition(gradInput.blocks == inBlocks && gradOutput.shape.channels == outChannels, "BorderConv: shapes")
+        let kernels = InstructionSet.kernels
         parallel.forEach(2 * (w + 2) + 2 * h) { k in
             let (y, x) = borderPosition(k, height: h, width: w)
             withUnsafeTemporaryAllocation(of: Vec8.self, capacity: inBlocks) { acc in
@@ -46,8 +49,7 @@ enum BorderConv {
                         for o in 0..<outChannels {
                             let g = gradOutput.pointer(block: o / 8, y: qy, x: qx)[o % 8]
                             if g == 0 { continue }   // ReLU's backward leaves many
-                            let row = taps + o * inBlocks * 8, gv = Vec8(repeating: g)
-                            for b in 0..<inBlocks { sum[b] = sum[b].addingProduct(gv, load8(row + 8 * b)) }
+                            kernels.scaledAdd(sum, g, taps + o * inBlocks * 8, blocks: inBlocks)
                         }
                     }
                 }

@@ -1,5 +1,7 @@
 // Gram: the style statistic G = F·Fᵀ / n of a feature map F (C × H·W), and its backward.
 
+import Kernels
+
 /// Gram matrices of BlockedTensor feature maps.
 public enum Gram {
     /// gram[c·C + d] = Σ_p F[c, p] · F[d, p] / n over the H·W pixels p. `gram` must hold C·C values; overwritten.
@@ -66,7 +68,7 @@ public final class GramSums {
 
     /// Adds the products of `features`' rows `rows`.
     ///
-    /// Tiles of 16 channels × 4 channels (8 AVX2 accumulators); each row of pixels is summed in Float and the row
+    /// Tiles of 16 channels × 4 channels (`gramRow`: 4 accumulators of 16); each row of pixels is summed in Float and the row
     /// sums are added in Double, so long maps (512² pixels) lose no precision to one long Float sum. Only tiles that
     /// reach the diagonal or above are computed, and mirrored (the products are the same either way round, so the
     /// result is the full computation's, bit for bit). The rows are taken in bands that stay in cache while every
@@ -78,6 +80,7 @@ public final class GramSums {
         let w = features.shape.width, blocks = self.blocks, tiles = self.tiles
         let acc = sums
         let band = max(1, (1 << 20) / (blocks * features.rowStride * 4))
+        let kernels = InstructionSet.kernels
         for y0 in stride(from: rows.lowerBound, to: rows.upperBound, by: band) {
             parallel.forEach(tiles.count) { k in
                 let (pair, group) = tiles[k]
@@ -86,23 +89,7 @@ public final class GramSums {
                 for y in y0..<min(rows.upperBound, y0 + band) {
                     let p0 = features.pointer(block: a0, y: y, x: 0), p1 = features.pointer(block: a1, y: y, x: 0)
                     let pc = features.pointer(block: group / 2, y: y, x: 0) + 4 * (group % 2)
-                    var s00 = Vec8.zero, s01 = Vec8.zero, s02 = Vec8.zero, s03 = Vec8.zero
-                    var s10 = Vec8.zero, s11 = Vec8.zero, s12 = Vec8.zero, s13 = Vec8.zero
-                    for x in 0..<w {
-                        let v0 = load8(p0 + 8 * x), v1 = load8(p1 + 8 * x)
-                        let q = pc + 8 * x
-                        var b = Vec8(repeating: q[0])
-                        s00 = s00.addingProduct(b, v0); s10 = s10.addingProduct(b, v1)
-                        b = Vec8(repeating: q[1])
-                        s01 = s01.addingProduct(b, v0); s11 = s11.addingProduct(b, v1)
-                        b = Vec8(repeating: q[2])
-                        s02 = s02.addingProduct(b, v0); s12 = s12.addingProduct(b, v1)
-                        b = Vec8(repeating: q[3])
-                        s03 = s03.addingProduct(b, v0); s13 = s13.addingProduct(b, v1)
-                    }
-                    t[0] += SIMD8<Double>(s00); t[1] += SIMD8<Double>(s01); t[2] += SIMD8<Double>(s02)
-                    t[3] += SIMD8<Double>(s03); t[4] += SIMD8<Double>(s10); t[5] += SIMD8<Double>(s11)
-                    t[6] += SIMD8<Double>(s12); t[7] += SIMD8<Double>(s13)
+                    kernels.gramRow(p0: p0, p1: p1, pc: pc, width: w, into: t)
                 }
             }
         }

@@ -1,5 +1,7 @@
 // Losses: mean squared error between two feature maps and total variation of an image, each with its gradient.
-// Sums are taken in Float along one row and in Double across rows.
+// Sums are taken in Float along one row (RowSums in the Kernels module) and in Double across rows.
+
+import Kernels
 
 /// Mean squared error over the C·H·W elements of two BlockedTensors.
 public enum MeanSquaredError {
@@ -24,15 +26,11 @@ public enum MeanSquaredError {
         precondition(a.blocks == b.blocks && a.shape.width == b.shape.width && rows.lowerBound >= 0
             && rows.upperBound <= a.shape.height && bRow >= 0 && bRow + rows.count <= b.shape.height, "sumOfSquares: rows")
         var total = 0.0
+        let kernels = InstructionSet.kernels
         for block in 0..<a.blocks {
             for y in rows {
                 let pa = a.pointer(block: block, y: y, x: 0), pb = b.pointer(block: block, y: bRow + y - rows.lowerBound, x: 0)
-                var s = Vec8.zero
-                for x in 0..<a.shape.width {
-                    let d = load8(pa + 8 * x) - load8(pb + 8 * x)
-                    s = s.addingProduct(d, d)
-                }
-                total += SIMD8<Double>(s).sum()
+                total += SIMD8<Double>(kernels.squaredDifferences(pa, pb, count: a.shape.width)).sum()
             }
         }
         return total
@@ -64,16 +62,12 @@ public enum MeanSquaredError {
 public enum TotalVariation {
     public static func forward(_ image: BlockedTensor) -> Double {
         let (h, w) = (image.shape.height, image.shape.width)
+        let kernels = InstructionSet.kernels
         var total = 0.0
         for block in 0..<image.blocks {
             for y in 0..<h {
-                let p = image.pointer(block: block, y: y, x: 0)
-                var s = Vec8.zero
-                for x in 0..<w {
-                    let v = load8(p + 8 * x)
-                    if y + 1 < h { let d = load8(p + image.rowStride + 8 * x) - v; s = s.addingProduct(d, d) }
-                    if x + 1 < w { let d = load8(p + 8 * x + 8) - v; s = s.addingProduct(d, d) }
-                }
+                let s = kernels.totalVariationRow(image.pointer(block: block, y: y, x: 0), rowStride: image.rowStride,
+                                                  width: w, below: y + 1 < h)
                 total += SIMD8<Double>(s).sum()
             }
         }

@@ -3,6 +3,8 @@
 // PyTorch's F.pad modes 'replicate' and 'reflect'). Forward fills the border from the map; backward folds the
 // border's gradient back onto the pixels it copied.
 
+import Kernels
+
 /// The values beyond the edge of a convolution's input.
 public enum PaddingMode: String, Sendable, Codable, CaseIterable {
     /// Zeros: VGG's training padding (Keras' padding='same', PyTorch's padding=1).

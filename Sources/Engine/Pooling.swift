@@ -1,6 +1,8 @@
 // Pooling: 2×2, stride 2 max and average pooling over BlockedTensors, each with its backward. Odd sizes round
 // down (PyTorch's and Keras's default): the last row or column of an odd map is not pooled and gets no gradient.
 
+import Kernels
+
 /// Which pixel of each 2×2 window held the maximum (0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right),
 /// per output element: the tape MaxPool2D.forward writes and MaxPool2D.backward needs.
 /// Layout `[C/8][Ho][Wo][8]`, the positions held as Float so that selecting with them stays in Float SIMD

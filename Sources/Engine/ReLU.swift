@@ -1,5 +1,7 @@
 // ReLU: max(x, 0) and its gradient, over whole BlockedTensors (the zero border and padding map to zero).
 
+import Kernels
+
 /// The rectified linear unit. (VGG's convolutions fuse it into Conv2D.forward; this standalone pair serves the
 /// rest and the tests.)
 public enum ReLU {

@@ -1,6 +1,8 @@
 // Rows: row ranges of BlockedTensors, for evaluating a network band by band (a band's rows copied in, its gradient
 // added back, rows cleared).
 
+import Kernels
+
 extension BlockedTensor {
     /// Copies `count` interior rows of `source` (the same channels and width) starting at its row `from` into this
     /// tensor's rows starting at `to`.

@@ -1,42 +1,54 @@
-// Winograd F(2×2, 3×3) convolution (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2015):
-// each 2×2 block of outputs costs 16 multiplies per input/output channel pair instead of 36. Inputs are cut into
-// 4×4 tiles (stride 2) and transformed, V = Bᵀ d B; the weights were transformed once, U = G g Gᵀ; the 16 products
-// M_ξ = U_ξ · V_ξ are matrix products over channels, run by the convolution micro-kernel; Y = Aᵀ M A gives the
-// outputs. Its transforms use only ±1 and ½, so it stays within the direct kernel's tolerances (tested).
+// Winograd convolution F(m×m, 3×3) (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2015),
+// m = 2 or 4: each m×m block of outputs costs α² = (m + 2)² multiplies per input/output channel pair instead of
+// 9m² (F(2×2): 16 instead of 36; F(4×4): 36 instead of 144). Inputs are cut into α×α tiles (stride m) and
+// transformed, V = Bᵀ d B; the weights were transformed once, U = G g Gᵀ; the α² products M_ξ = U_ξ · V_ξ are
+// matrix products over channels, run by the convolution tile kernel; Y = Aᵀ M A gives the outputs. The transforms
+// are in the Kernels module (WinogradTransforms); their error against float64 is measured per layer (docs/engine.md).
 
 import Foundation
+import Kernels
 
-/// Weights transformed for Winograd F(2×2, 3×3): `[16][Cout/16][Cin/8][8][16]` Float32, and the bias.
+/// Weights transformed for Winograd F(m×m, 3×3): `[α²][Cout/16][Cin/8][8][16]` Float32, and the bias.
 public final class WinogradWeights: @unchecked Sendable {
     public let inChannels: Int, outChannels: Int
+    /// Outputs per tile side (2 or 4); α = m + 2 inputs per tile side.
+    public let m: Int
     let inBlocks: Int, outPairs: Int
     let data: UnsafeMutablePointer<Float>
     let bias: UnsafeMutablePointer<Float>
 
-    /// Transforms OIHW 3×3 `weights` (`[out][in][3][3]`) and `bias` (`out` values, or empty).
-    public init(oihw weights: [Float], bias: [Float], inChannels: Int, outChannels: Int) {
+    /// G of F(2×2, 3×3) and of F(4×4, 3×3) (rows: the α evaluation points 0, ±1, ±2 and ∞, scaled as Lavin & Gray).
+    static let g2: [[Double]] = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]]
+    static let g4: [[Double]] = [[1.0 / 4, 0, 0], [-1.0 / 6, -1.0 / 6, -1.0 / 6], [-1.0 / 6, 1.0 / 6, -1.0 / 6],
+                                 [1.0 / 24, 1.0 / 12, 1.0 / 6], [1.0 / 24, -1.0 / 12, 1.0 / 6], [0, 0, 1]]
+
+    /// Transforms OIHW 3×3 `weights` (`[out][in][3][3]`) and `bias` (`out` values, or empty) for F(m×m, 3×3).
+    public init(oihw weights: [Float], bias: [Float], inChannels: Int, outChannels: Int, m: Int = 2) {
+        precondition(m == 2 || m == 4, "WinogradWeights: F(2×2) or F(4×4)")
+        self.m = m
         precondition(weights.count == outChannels * inChannels * 9 && (bias.isEmpty || bias.count == outChannels))
         self.inChannels = inChannels
         self.outChannels = outChannels
         inBlocks = (inChannels + 7) / 8
         outPairs = (outChannels + 15) / 16
-        let count = 16 * outPairs * inBlocks * 128
+        let alpha = m + 2, xis = alpha * alpha
+        let count = xis * outPairs * inBlocks * 128
         data = UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: 64).bindMemory(to: Float.self,
                                                                                                   capacity: count)
         data.initialize(repeating: 0, count: count)
         self.bias = .allocate(capacity: outPairs * 16)
         self.bias.initialize(repeating: 0, count: outPairs * 16)
         for (o, b) in bias.enumerated() { self.bias[o] = b }
-        let g: [[Double]] = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]]
+        let g = m == 2 ? Self.g2 : Self.g4
         for o in 0..<outChannels {
             for i in 0..<inChannels {
                 let k = (0..<9).map { Double(weights[(o * inChannels + i) * 9 + $0]) }
                 // U = G k Gᵀ, in Double, rounded once.
-                for r in 0..<4 {
-                    for c in 0..<4 {
+                for r in 0..<alpha {
+                    for c in 0..<alpha {
                         var u = 0.0
                         for a in 0..<3 { for b in 0..<3 { u += g[r][a] * k[a * 3 + b] * g[c][b] } }
-                        data[(((r * 4 + c) * outPairs + o / 16) * inBlocks + i / 8) * 128 + (i % 8) * 16 + o % 16] = Float(u)
+                        data[(((r * alpha + c) * outPairs + o / 16) * inBlocks + i / 8) * 128 + (i % 8) * 16 + o % 16] = Float(u)
                     }
                 }
             }
@@ -78,23 +90,25 @@ final class SharedScratch: @unchecked Sendable {
 }
 
 enum WinogradConv {
-    /// Tiles handled per band: the transformed band (16 × (Cin + Cout) × tiles floats) is kept near 1 MiB so it
+    /// Tiles handled per band: the transformed band (α² × (Cin + Cout) × tiles floats) is kept near 1 MiB so it
     /// stays in L2 between the three phases, but never under 64 tiles, so each weight panel serves many tiles.
-    static func tilesPerBand(inBlocks: Int, outBlocks: Int) -> Int {
-        max(64, min(1024, (1 << 20) / (16 * (inBlocks + outBlocks) * 32)))
+    static func tilesPerBand(xis: Int, inBlocks: Int, outBlocks: Int) -> Int {
+        max(64, min(1024, (1 << 20) / (xis * (inBlocks + outBlocks) * 32)))
     }
 
-    /// output (+)= conv3x3(input) (+ bias) (ReLU), zero padding 1, through Winograd F(2×2, 3×3).
+    /// output (+)= conv3x3(input) (+ bias) (ReLU), zero padding 1, through Winograd F(m×m, 3×3).
     static func run(input: BlockedTensor, output: BlockedTensor, weights: WinogradWeights, relu: Bool,
                     accumulate: Bool, parallel: Parallel) {
         let (h, w) = (output.shape.height, output.shape.width)
-        let (tilesY, tilesX) = ((h + 1) / 2, (w + 1) / 2)
+        let m = weights.m, xis = (m + 2) * (m + 2)
+        let (tilesY, tilesX) = ((h + m - 1) / m, (w + m - 1) / m)
         let inBlocks = weights.inBlocks, outBlocks = 2 * weights.outPairs, pairs = weights.outPairs
-        let bandTiles = tilesPerBand(inBlocks: inBlocks, outBlocks: outBlocks)
+        let bandTiles = tilesPerBand(xis: xis, inBlocks: inBlocks, outBlocks: outBlocks)
         let bandRows = max(1, min(tilesY, (bandTiles + tilesX - 1) / tilesX))
         let n = bandRows * tilesX
-        let (vCount, mCount) = (16 * inBlocks * n * 8, 16 * outBlocks * n * 8)
+        let (vCount, mCount) = (xis * inBlocks * n * 8, xis * outBlocks * n * 8)
         let bands = (tilesY + bandRows - 1) / bandRows
+        let kernels = InstructionSet.kernels
         // Many bands: each worker transforms, multiplies and writes whole bands in scratch of its own, so a band's
         // data never leaves its core and no phase waits for another worker. Few bands (small maps): all workers
         // share each band, phase by phase. The scratch: 16 zeros, then each worker's V and M.
@@ -115,130 +129,44 @@ enum WinogradConv {
         }
 
         /// The three phases over the band of tile rows starting at `ty0`, with scratch `v` and `m`.
-        func band3(ty0: Int, v: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>,
+        func band3(ty0: Int, v: UnsafeMutablePointer<Float>, m products: UnsafeMutablePointer<Float>,
                    zeros: UnsafeMutablePointer<Float>, serial parallel: Parallel) {
             let rows = min(bandRows, tilesY - ty0)
             let tiles = rows * tilesX
-            // 1. V[ξ][icBlock][tile] = Bᵀ d B for every 4×4 input tile of the band.
+            // 1. V[ξ][icBlock][tile] = Bᵀ d B for every input tile of the band.
             parallel.forEach(inBlocks * rows) { item in
                 let (block, r) = (item / rows, item % rows)
-                inputTransform(input, block: block, tileRow: ty0 + r, tilesX: tilesX,
-                               into: v + (block * n + r * tilesX) * 8, xiStride: inBlocks * n * 8)
+                let plane = PaddedPlane(base: input.base + block * input.blockStride, height: h, width: w,
+                                        rowStride: input.rowStride)
+                kernels.winogradInput(m: m, plane, tileRow: ty0 + r, tilesX: tilesX,
+                                      into: v + (block * n + r * tilesX) * 8, xiStride: inBlocks * n * 8)
             }
-            // 2. M[ξ][ocBlock][tile] = Σ_ic U[ξ] V[ξ]: 16 independent products, split by ξ and output pair.
-            parallel.forEach(16 * pairs) { item in
+            // 2. M[ξ][ocBlock][tile] = Σ_ic U[ξ] V[ξ]: α² independent products, split by ξ and output pair.
+            parallel.forEach(xis * pairs) { item in
                 let (xi, pair) = (item / pairs, item % pairs)
-                product(v: v + xi * inBlocks * n * 8, u: weights.data + xi * pairs * inBlocks * 128,
-                        m: m + xi * outBlocks * n * 8, pair: pair, inBlocks: inBlocks, tiles: tiles, n: n,
-                        zeros: zeros)
+                let u = weights.data + xi * pairs * inBlocks * 128, mp = products + xi * outBlocks * n * 8
+                let chunk = 32   // 32 blocks of 8×16 weights: 16 KiB, resident in L1 across the band's tiles
+                for c0 in stride(from: 0, to: inBlocks, by: chunk) {
+                    let operands = TileOperands(
+                        input: UnsafePointer(v + xi * inBlocks * n * 8 + c0 * n * 8), blockStride: n * 8, rowStride: 0,
+                        blocks: min(chunk, inBlocks - c0), kernelSize: 1,
+                        weights: UnsafePointer(u + (pair * inBlocks + c0) * 128),
+                        out0: mp + 2 * pair * n * 8, out1: mp + (2 * pair + 1) * n * 8,
+                        start: c0 == 0 ? .bias(UnsafePointer(zeros)) : .output, relu: false)
+                    kernels.convRow(operands, count: tiles)
+                }
             }
             // 3. Y = Aᵀ M A (+ bias, ReLU) into the output.
             parallel.forEach(outBlocks * rows) { item in
                 let (block, r) = (item / rows, item % rows)
                 guard block < output.blocks else { return }
-                outputTransform(m + (block * n + r * tilesX) * 8, xiStride: outBlocks * n * 8,
-                                bias: weights.bias + 8 * block, output: output, block: block, tileRow: ty0 + r,
-                                tilesX: tilesX, relu: relu, accumulate: accumulate)
+                let plane = OutputPlane(base: output.base + block * output.blockStride, height: h, width: w,
+                                        rowStride: output.rowStride,
+                                        bias: accumulate ? .zero : load8(weights.bias + 8 * block), relu: relu,
+                                        accumulate: accumulate)
+                kernels.winogradOutput(m: m, products + (block * n + r * tilesX) * 8, xiStride: outBlocks * n * 8,
+                                       tileRow: ty0 + r, tilesX: tilesX, plane)
             }
-        }
-    }
-
-    /// One tile row of one channel block: 4×4 patches at padded rows 2ty…2ty+3 (zero beyond the border).
-    @inline(__always)
-    static func inputTransform(_ x: BlockedTensor, block: Int, tileRow ty: Int, tilesX: Int,
-                               into out: UnsafeMutablePointer<Float>, xiStride: Int) {
-        let (h, w) = (x.shape.height, x.shape.width)
-        let base = x.base + block * x.blockStride
-        // Scratch on the stack (a Swift array here would allocate per tile).
-        withUnsafeTemporaryAllocation(of: Vec8.self, capacity: 32) { scratch in
-        let d = scratch.baseAddress!, t = d + 16
-        for tx in 0..<tilesX {
-            let interior = 2 * ty + 3 <= h + 1 && 2 * tx + 3 <= w + 1
-            for r in 0..<4 {
-                let py = 2 * ty + r
-                for c in 0..<4 {
-                    let px = 2 * tx + c
-                    d[r * 4 + c] = interior || (py <= h + 1 && px <= w + 1)
-                        ? load8(base + py * x.rowStride + px * 8) : .zero
-                }
-            }
-            // t = Bᵀ d (rows), then V = t B (columns).
-            for c in 0..<4 {
-                t[c] = d[c] - d[8 + c]; t[4 + c] = d[4 + c] + d[8 + c]
-                t[8 + c] = d[8 + c] - d[4 + c]; t[12 + c] = d[4 + c] - d[12 + c]
-            }
-            let o = out + tx * 8
-            for r in 0..<4 {
-                let row = 4 * r
-                store8(t[row] - t[row + 2], o + (row + 0) * xiStride)
-                store8(t[row + 1] + t[row + 2], o + (row + 1) * xiStride)
-                store8(t[row + 2] - t[row + 1], o + (row + 2) * xiStride)
-                store8(t[row + 1] - t[row + 3], o + (row + 3) * xiStride)
-            }
-        }
-        }
-    }
-
-    /// M (one ξ, one output pair) = Σ over input blocks of V · U, 4 tiles × 16 channels per micro-tile.
-    @inline(__always)
-    static func product(v: UnsafeMutablePointer<Float>, u: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>,
-                        pair: Int, inBlocks: Int, tiles: Int, n: Int, zeros: UnsafeMutablePointer<Float>) {
-        let chunk = 32   // 32 blocks of 8×16 weights: 16 KiB, resident in L1 across the band's tiles
-        let out0 = m + 2 * pair * n * 8, out1 = m + (2 * pair + 1) * n * 8
-        for c0 in stride(from: 0, to: inBlocks, by: chunk) {
-            let blocks = min(chunk, inBlocks - c0)
-            let wp = UnsafePointer(u + (pair * inBlocks + c0) * 128)
-            let vp = UnsafePointer(v + c0 * n * 8)
-            let start: TileStart = c0 == 0 ? .bias(UnsafePointer(zeros)) : .output
-            if tiles >= 4 {
-                var t = 0
-                while t < tiles {
-                    let t0 = min(t, tiles - 4)
-                    convTile4x16(input: vp + t0 * 8, blockStride: n * 8, rowStride: 0, blocks: blocks, kernelSize: 1,
-                                 weights: wp, out0: out0 + t0 * 8, out1: out1 + t0 * 8, start: start, relu: false,
-                                 storeFrom: t - t0)
-                    t += 4
-                }
-            } else {
-                for t in 0..<tiles {
-                    convTile1x16(input: vp + t * 8, blockStride: n * 8, rowStride: 0, blocks: blocks, kernelSize: 1,
-                                 weights: wp, out0: out0 + t * 8, out1: out1 + t * 8, start: start, relu: false)
-                }
-            }
-        }
-    }
-
-    /// Y = Aᵀ M A for one tile row of one output block, plus bias, ReLU, into (or added to) the output.
-    @inline(__always)
-    static func outputTransform(_ m: UnsafeMutablePointer<Float>, xiStride: Int, bias: UnsafeMutablePointer<Float>,
-                                output: BlockedTensor, block: Int, tileRow ty: Int, tilesX: Int, relu: Bool,
-                                accumulate: Bool) {
-        let (h, w) = (output.shape.height, output.shape.width)
-        let b = accumulate ? Vec8.zero : load8(bias)
-        withUnsafeTemporaryAllocation(of: Vec8.self, capacity: 24) { scratch in
-        let q = scratch.baseAddress!, s = q + 16
-        for tx in 0..<tilesX {
-            for xi in 0..<16 { q[xi] = load8(m + xi * xiStride + tx * 8) }
-            // s = Aᵀ q (rows 0, 1), then y = s A (columns).
-            for c in 0..<4 {
-                s[c] = q[c] + q[4 + c] + q[8 + c]
-                s[4 + c] = q[4 + c] - q[8 + c] - q[12 + c]
-            }
-            for r in 0..<2 {
-                let y = 2 * ty + r
-                if y >= h { continue }
-                let row = output.pointer(block: block, y: y, x: 0)
-                for c in 0..<2 {
-                    let x = 2 * tx + c
-                    if x >= w { continue }
-                    var value = (c == 0 ? s[4 * r] + s[4 * r + 1] + s[4 * r + 2]
-                                        : s[4 * r + 1] - s[4 * r + 2] - s[4 * r + 3]) + b
-                    if accumulate { value += load8(row + 8 * x) }
-                    if relu { value = relu8(value) }
-                    store8(value, row + 8 * x)
-                }
-            }
-        }
         }
     }
 }

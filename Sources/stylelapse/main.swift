@@ -1,7 +1,5 @@
-// The `stylelapse` executable: the commands (module Commands) run after CPUCheck has made sure the CPU has what the
-// engine was compiled for.
+// The `stylelapse` executable: the commands (module Commands).
 
 import Commands
-import CPUCheck
 
 StyleLapseCommand.main()

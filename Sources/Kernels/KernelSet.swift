@@ -1,0 +1,78 @@
+// KernelSet: the kernels as one instruction set's module offers them to the engine. Each requirement's
+// implementation is the generic code of this module; a module that conforms (KernelsAVX2.AVX2Kernels, …) gets its
+// own copy compiled for its target. The engine holds one `any KernelSet.Type`, chosen at start.
+
+public protocol KernelSet {
+    associatedtype Target: KernelTarget
+
+    /// A row of `count` pixels of a convolution-shaped product (see `TileOperands`).
+    static func convRow(_ operands: TileOperands, count: Int)
+    /// Winograd F(m×m, 3×3) (m = 2 or 4): the input transform of tile row `tileRow` of one channel block.
+    static func winogradInput(m: Int, _ plane: PaddedPlane, tileRow: Int, tilesX: Int,
+                              into: UnsafeMutablePointer<Float>, xiStride: Int)
+    /// Winograd F(m×m, 3×3): the output transform of tile row `tileRow` of one output block.
+    static func winogradOutput(m: Int, _ products: UnsafePointer<Float>, xiStride: Int, tileRow: Int, tilesX: Int,
+                               _ out: OutputPlane)
+    /// One row's Gram sums (see `gramRow`).
+    static func gramRow(p0: UnsafePointer<Float>, p1: UnsafePointer<Float>, pc: UnsafePointer<Float>, width: Int,
+                        into: UnsafeMutablePointer<SIMD8<Double>>)
+    /// Σ (a − b)² per lane over `count` pixels.
+    static func squaredDifferences(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Vec8
+    /// One row of total variation (see `totalVariationRow`).
+    static func totalVariationRow(_ p: UnsafePointer<Float>, rowStride: Int, width: Int, below: Bool) -> Vec8
+    /// sum[b] += g · row[b] over `blocks` blocks of 8.
+    static func scaledAdd(_ sum: UnsafeMutablePointer<Vec8>, _ g: Float, _ row: UnsafePointer<Float>, blocks: Int)
+    /// The FMA peak's loop; FLOPs = `peakFlops(iterations:)`.
+    static func multiplyAddChains(iterations: Int, seed: Float) -> Float
+}
+
+extension KernelSet {
+    @inlinable public static func convRow(_ operands: TileOperands, count: Int) {
+        Kernels.convRow(Target.self, operands, count: count)
+    }
+
+    @inlinable public static func winogradInput(m: Int, _ plane: PaddedPlane, tileRow: Int, tilesX: Int,
+                                                into out: UnsafeMutablePointer<Float>, xiStride: Int) {
+        if m == 2 {
+            winograd2Input(plane, tileRow: tileRow, tilesX: tilesX, into: out, xiStride: xiStride)
+        } else {
+            winograd4Input(plane, tileRow: tileRow, tilesX: tilesX, into: out, xiStride: xiStride)
+        }
+    }
+
+    @inlinable public static func winogradOutput(m: Int, _ products: UnsafePointer<Float>, xiStride: Int, tileRow: Int,
+                                                 tilesX: Int, _ out: OutputPlane) {
+        if m == 2 {
+            winograd2Output(products, xiStride: xiStride, tileRow: tileRow, tilesX: tilesX, out)
+        } else {
+            winograd4Output(products, xiStride: xiStride, tileRow: tileRow, tilesX: tilesX, out)
+        }
+    }
+
+    @inlinable public static func gramRow(p0: UnsafePointer<Float>, p1: UnsafePointer<Float>, pc: UnsafePointer<Float>,
+                                          width: Int, into t: UnsafeMutablePointer<SIMD8<Double>>) {
+        Kernels.gramRow(Target.self, p0: p0, p1: p1, pc: pc, width: width, into: t)
+    }
+
+    @inlinable public static func squaredDifferences(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                                                     count: Int) -> Vec8 {
+        Kernels.squaredDifferences(Target.self, a, b, count: count)
+    }
+
+    @inlinable public static func totalVariationRow(_ p: UnsafePointer<Float>, rowStride: Int, width: Int,
+                                                    below: Bool) -> Vec8 {
+        Kernels.totalVariationRow(Target.self, p, rowStride: rowStride, width: width, below: below)
+    }
+
+    @inlinable public static func scaledAdd(_ sum: UnsafeMutablePointer<Vec8>, _ g: Float, _ row: UnsafePointer<Float>,
+                                            blocks: Int) {
+        Kernels.scaledAdd(Target.self, sum, g, row, blocks: blocks)
+    }
+
+    @inlinable public static func multiplyAddChains(iterations: Int, seed: Float) -> Float {
+        Kernels.multiplyAddChains(Target.self, iterations: iterations, seed: seed)
+    }
+
+    /// FLOPs of `multiplyAddChains(iterations:)`.
+    public static func peakFlops(iterations: Int) -> Double { 2 * 16 * Double(Target.Chains.count * iterations) }
+}
