@@ -32,7 +32,7 @@ struct BenchEngine: ParsableCommand, RuleChecked {
     var threads: Int?
 
     @OptionGroup var kernels: ISAOption
-    @Option(help: "Convolution strategy: auto (as the network uses), direct or winograd.")
+    @Option(help: "Convolution strategy: auto (as the network uses), direct, winograd (F(2×2)) or winograd4x4.")
     var strategy: String = "auto"
 
     /// VGG19's distinct convolution shapes: (input channels, output channels, downsampling of the input image),
@@ -53,7 +53,7 @@ struct BenchEngine: ParsableCommand, RuleChecked {
 
     func check() throws {
         guard strategy == "auto" || ConvStrategy(rawValue: strategy) != nil else {
-            throw ValidationError("--strategy must be auto, direct or winograd")
+            throw ValidationError("--strategy must be auto, direct, winograd or winograd4x4")
         }
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
         try Rules.requireThreads(threads)
@@ -111,7 +111,7 @@ struct BenchEngine: ParsableCommand, RuleChecked {
             let y = BlockedTensor(Shape(channels: cout, height: h, width: w))
             let flops = conv.flops(height: h, width: w)
             let fwd = Measure.median(repeats: repeats) { conv.forward(x, into: y, relu: true, parallel: parallel) }
-            let kernel = conv.strategy == .direct ? "conv3x3" : "conv3x3w"
+            let kernel = ["direct": "conv3x3", "winograd": "conv3x3w", "winograd4x4": "conv3x3w4"][conv.strategy.rawValue]!
             rows.append(Row(kernel: kernel, direction: "forward", cin: cin, cout: cout, height: h, width: w,
                             seconds: fwd, flops: flops))
             let bwd = Measure.median(repeats: repeats) { conv.backwardInput(y, into: x, parallel: parallel) }

@@ -10,12 +10,33 @@ public enum ConvStrategy: String, Sendable, CaseIterable {
     case direct
     /// Winograd F(2×2, 3×3): 16 multiplies per 2×2 outputs instead of 36 (see Winograd.swift).
     case winograd
+    /// Winograd F(4×4, 3×3): 36 multiplies per 4×4 outputs instead of 144, with larger transforms and a little
+    /// more rounding (see Winograd.swift).
+    case winograd4x4
 
-    /// Winograd pays when both channel counts fill the micro-kernel's vectors; the first layer (3 input channels)
-    /// stays direct.
+    /// The forward's strategy, chosen per layer: Winograd pays when both channel counts fill the tile kernel's
+    /// vectors, so the first layer (3 input channels) stays direct. The forward keeps F(2×2): its outputs decide
+    /// discrete things downstream — which ReLUs pass, which pixel a max-pool picks — and F(4×4)'s larger rounding
+    /// (5e-6 of the scale against 1e-6) flipped one such decision on the VGG19 fixture, moving the image gradient by
+    /// 1.7e-3 of its largest magnitude where the fixture allows 1e-4.
     public static func automatic(inChannels: Int, outChannels: Int) -> ConvStrategy {
         inChannels >= 16 && outChannels >= 16 ? .winograd : .direct
     }
+
+    /// The input gradient's strategy (a linear map of the gradient: nothing downstream of it is discrete). F(4×4) is
+    /// faster than F(2×2) on every VGG19 layer (1.2× at 64→64, 1.65× at 512→512, 512², AVX-512), but its error
+    /// grows with the channel count: within `accuracyBound` up to 256 channels each way (VGG19's blocks 1–3), up to
+    /// 2.6× over it beyond (blocks 4 and 5 keep F(2×2)). Measured per layer: WinogradAccuracyTests, docs/engine.md.
+    public static func automaticBackward(inChannels: Int, outChannels: Int) -> ConvStrategy {
+        let forward = automatic(inChannels: inChannels, outChannels: outChannels)
+        guard forward == .winograd else { return forward }
+        return min(inChannels, outChannels) >= 64 && max(inChannels, outChannels) <= 256 ? .winograd4x4 : .winograd
+    }
+
+    /// The largest error, over the largest magnitude of the float64 result, a strategy may make where the network
+    /// uses it (forward and input gradient of a VGG19 layer with the real weights; WinogradAccuracyTests): the
+    /// direct kernel's relative tolerance.
+    public static let accuracyBound = 1e-5
 }
 
 /// A frozen 3×3 convolution layer (stride 1, padding 1), weights packed once at construction.
@@ -23,21 +44,46 @@ public struct Conv2D: Sendable {
     public let inChannels: Int
     public let outChannels: Int
     public let strategy: ConvStrategy
+    /// How `backwardInput` is computed (`strategy` when one is given).
+    public let backwardStrategy: ConvStrategy
     /// What the convolution sees beyond its input's edge; held in the input's border (see Padding.swift).
     public let padding: PaddingMode
     /// The weights the border's gradient reads (`padding` other than zeros only).
     let border: BorderConvWeights?
-    /// The weights packed for `forward` and for `backwardInput` (channels swapped, kernel turned 180°), in the
-    /// strategy's form.
-    let kernels: PackedWeights
+    /// The weights packed for `forward` and for `backwardInput` (channels swapped, kernel turned 180°), each in
+    /// its strategy's form.
+    let forwardWeights: Packing, backwardWeights: Packing
 
-    enum PackedWeights: Sendable {
-        case direct(forward: PackedConvWeights, backward: PackedConvWeights)
-        case winograd(forward: WinogradWeights, backward: WinogradWeights)
+    enum Packing: Sendable {
+        case direct(PackedConvWeights)
+        case winograd(WinogradWeights)
+
+        init(_ strategy: ConvStrategy, oihw: [Float], bias: [Float], inChannels: Int, outChannels: Int) {
+            switch strategy {
+            case .direct:
+                self = .direct(PackedConvWeights(oihw: oihw, bias: bias, inChannels: inChannels, outChannels: outChannels,
+                                                 kernelSize: 3))
+            case .winograd, .winograd4x4:
+                self = .winograd(WinogradWeights(oihw: oihw, bias: bias, inChannels: inChannels,
+                                                 outChannels: outChannels, m: strategy == .winograd ? 2 : 4))
+            }
+        }
+
+        /// output (+)= conv(input) (+ bias) (ReLU).
+        func run(_ input: BlockedTensor, _ output: BlockedTensor, relu: Bool, accumulate: Bool, parallel: Parallel) {
+            switch self {
+            case .direct(let w):
+                DirectConv.run(input: input, output: output, weights: w, relu: relu, accumulate: accumulate,
+                               parallel: parallel)
+            case .winograd(let w):
+                WinogradConv.run(input: input, output: output, weights: w, relu: relu, accumulate: accumulate,
+                                 parallel: parallel)
+            }
+        }
     }
 
     /// `weights` in PyTorch's OIHW order `[outChannels][inChannels][3][3]`; `bias` has `outChannels` values.
-    /// `strategy` defaults to `ConvStrategy.automatic`.
+    /// `strategy` (both directions) defaults to `ConvStrategy.automatic` forward and `.automaticBackward` backward.
     public init(weights: [Float], bias: [Float], inChannels: Int, outChannels: Int, strategy: ConvStrategy? = nil,
                 padding: PaddingMode = .zeros) {
         self.inChannels = inChannels
@@ -46,19 +92,12 @@ public struct Conv2D: Sendable {
         border = padding == .zeros ? nil
             : BorderConvWeights(oihw: weights, inChannels: inChannels, outChannels: outChannels)
         self.strategy = strategy ?? .automatic(inChannels: inChannels, outChannels: outChannels)
+        backwardStrategy = strategy ?? .automaticBackward(inChannels: inChannels, outChannels: outChannels)
         let flipped = PackedConvWeights.transposedFlipped(weights, inChannels: inChannels, outChannels: outChannels)
-        switch self.strategy {
-        case .direct:
-            kernels = .direct(
-                forward: PackedConvWeights(oihw: weights, bias: bias, inChannels: inChannels, outChannels: outChannels,
-                                           kernelSize: 3),
-                backward: PackedConvWeights(oihw: flipped, bias: [], inChannels: outChannels, outChannels: inChannels,
-                                            kernelSize: 3))
-        case .winograd:
-            kernels = .winograd(
-                forward: WinogradWeights(oihw: weights, bias: bias, inChannels: inChannels, outChannels: outChannels),
-                backward: WinogradWeights(oihw: flipped, bias: [], inChannels: outChannels, outChannels: inChannels))
-        }
+        forwardWeights = Packing(self.strategy, oihw: weights, bias: bias, inChannels: inChannels,
+                                 outChannels: outChannels)
+        backwardWeights = Packing(backwardStrategy, oihw: flipped, bias: [], inChannels: outChannels,
+                                  outChannels: inChannels)
     }
 
     /// output = conv(input) + bias, then max(·, 0) when `relu`. Overwrites `output`'s interior; fills `input`'s
@@ -70,13 +109,7 @@ public struct Conv2D: Sendable {
             && input.shape.height == output.shape.height && input.shape.width == output.shape.width,
             "Conv2D.forward: shapes \(input.shape) → \(output.shape) do not fit \(inChannels)→\(outChannels)")
         if padding != .zeros { input.fillBorder(padding) }
-        switch kernels {
-        case .direct(let forward, _):
-            DirectConv.run(input: input, output: output, weights: forward, relu: relu, parallel: parallel)
-        case .winograd(let forward, _):
-            WinogradConv.run(input: input, output: output, weights: forward, relu: relu, accumulate: false,
-                             parallel: parallel)
-        }
+        forwardWeights.run(input, output, relu: relu, accumulate: false, parallel: parallel)
     }
 
     /// gradInput = ∂L/∂input given gradOutput = ∂L/∂output. Overwrites `gradInput`'s interior, or adds to it with
@@ -88,14 +121,7 @@ public struct Conv2D: Sendable {
         precondition(gradOutput.shape.channels == outChannels && gradInput.shape.channels == inChannels
             && gradOutput.shape.height == gradInput.shape.height && gradOutput.shape.width == gradInput.shape.width,
             "Conv2D.backwardInput: shapes do not fit")
-        switch kernels {
-        case .direct(_, let backward):
-            DirectConv.run(input: gradOutput, output: gradInput, weights: backward, relu: false,
-                           accumulate: accumulate, parallel: parallel)
-        case .winograd(_, let backward):
-            WinogradConv.run(input: gradOutput, output: gradInput, weights: backward, relu: false,
-                             accumulate: accumulate, parallel: parallel)
-        }
+        backwardWeights.run(gradOutput, gradInput, relu: false, accumulate: accumulate, parallel: parallel)
         if let border {
             BorderConv.run(gradOutput: gradOutput, into: gradInput, weights: border, parallel: parallel)
             gradInput.foldBorder(padding)

@@ -259,13 +259,14 @@ extension VGGTape {
 
 extension VGGArchitecture {
     /// Bytes of the packed weights a network of this architecture holds (forward and backward packings, 9 taps
-    /// per channel pair for direct layers, 16 transformed taps for Winograd layers).
+    /// per channel pair for direct layers, 16 transformed taps for F(2×2) and 36 for F(4×4)).
     public var packedWeightBytes: Int {
-        layers.reduce(0) { total, l in
+        func taps(_ s: ConvStrategy) -> Int { [ConvStrategy.direct: 9, .winograd: 16, .winograd4x4: 36][s]! }
+        return layers.reduce(0) { total, l in
             let forward = (l.outChannels + 15) / 16 * ((l.inChannels + 7) / 8)
             let backward = (l.inChannels + 15) / 16 * ((l.outChannels + 7) / 8)
-            let taps = ConvStrategy.automatic(inChannels: l.inChannels, outChannels: l.outChannels) == .winograd ? 16 : 9
-            return total + 4 * taps * 128 * (forward + backward)
+            return total + 4 * 128 * (taps(.automatic(inChannels: l.inChannels, outChannels: l.outChannels)) * forward
+                + taps(.automaticBackward(inChannels: l.inChannels, outChannels: l.outChannels)) * backward)
         }
     }
 

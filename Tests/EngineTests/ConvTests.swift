@@ -28,8 +28,7 @@ final class ConvTests: XCTestCase {
             let expected = Naive.conv3x3(input.map(Double.init), shape, weights: weights.map(Double.init),
                                          bias: bias.map(Double.init), outChannels: cout)
             let label = "\(strategy) \(cin)→\(cout) \(h)×\(w)"
-            // Winograd's transforms add a few roundings: its bound is a little wider than the direct kernel's.
-            let (rel, abs) = strategy == .direct ? (1e-5, 1e-5) : (1e-5, 4e-5)
+            let (rel, abs) = Naive.tolerance(strategy)
             assertClose(y.chw(), expected, rel: rel, abs: abs, dims: [cout, h, w], "forward " + label)
 
             conv.forward(x, into: y, relu: true)

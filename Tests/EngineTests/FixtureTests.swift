@@ -24,22 +24,34 @@ final class FixtureTests: XCTestCase {
         assertClose(actual, c.values(key), rel: t.rel, abs: t.abs, dims: dims ?? c.shape(key), "\(c.name): \(key)")
     }
 
+    /// Every strategy on every case. Direct and F(2×2) within the fixture's element-wise tolerances; F(4×4) within
+    /// `ConvStrategy.accuracyBound` of the largest magnitude (element-wise it does not hold the fixture's abs 2e-5 on
+    /// these random weights: docs/engine.md), the measure WinogradAccuracyTests holds VGG19's layers to.
     func testConv3x3() {
         for padding in PaddingMode.allCases {
-            for c in cases(padding == .zeros ? "conv3x3" : "conv3x3_" + padding.rawValue) { checkConv(c, padding) }
+            for c in cases(padding == .zeros ? "conv3x3" : "conv3x3_" + padding.rawValue) {
+                for strategy in ConvStrategy.allCases { checkConv(c, padding, strategy) }
+            }
         }
     }
 
-    func checkConv(_ c: FixtureCase, _ padding: PaddingMode) {
+    func checkConv(_ c: FixtureCase, _ padding: PaddingMode, _ strategy: ConvStrategy) {
         let inShape = shape(c.shape("input")), outShape = shape(c.shape("output"))
         let conv = Conv2D(weights: c.floats("weight"), bias: c.floats("bias"), inChannels: inShape.channels,
-                          outChannels: outShape.channels, padding: padding)
+                          outChannels: outShape.channels, strategy: strategy, padding: padding)
         let y = BlockedTensor(outShape)
         conv.forward(BlockedTensor(inShape, chw: c.floats("input")), into: y)
-        check(y.chw(), c, "output")
         let gx = BlockedTensor(inShape)
         conv.backwardInput(BlockedTensor(outShape, chw: c.floats("grad_output")), into: gx)
-        check(gx.chw(), c, "grad_input")
+        for (actual, key) in [(y.chw(), "output"), (gx.chw(), "grad_input")] {
+            if strategy == .winograd4x4 {
+                let e = c.values(key)
+                let err = zip(actual, e).map { abs(Double($0) - $1) }.max()!, scale = e.map(abs).max()!
+                XCTAssertLessThanOrEqual(err, ConvStrategy.accuracyBound * scale, "\(c.name) \(strategy): \(key)")
+            } else {
+                check(actual, c, key)   // direct and F(2×2): a failure names the case and the tensor
+            }
+        }
     }
 
     func testReLU() {

@@ -56,7 +56,7 @@ final class PaddingTests: XCTestCase {
                     let conv = Conv2D(weights: weights, bias: bias, inChannels: cin, outChannels: cout,
                                       strategy: strategy, padding: mode)
                     let label = "\(strategy) \(mode) \(cin)→\(cout) \(h)×\(w)"
-                    let (rel, abs) = strategy == .direct ? (1e-5, 1e-5) : (1e-5, 4e-5)
+                    let (rel, abs) = Naive.tolerance(strategy)
                     let y = BlockedTensor(out)
                     conv.forward(BlockedTensor(shape, chw: input), into: y)
                     assertClose(y.chw(), Naive.conv3x3(input.map(Double.init), shape, weights: weights.map(Double.init),
