@@ -12,10 +12,10 @@ final class ConvTests: XCTestCase {
                          (16, 16, 1, 7), (16, 24, 300, 12)]   // the last: many Winograd bands, one per worker
 
     func testForwardAndBackwardMatchNaive() {
-        for strategy in ConvStrategy.allCases { check(strategy) }
+        for strategy in ConvStrategy.allCases { Self.check(strategy) }
     }
 
-    func check(_ strategy: ConvStrategy) {
+    static func check(_ strategy: ConvStrategy) {
         var rng = SeededRandom(seed: 1)
         for (cin, cout, h, w) in Self.shapes {
             let shape = Shape(channels: cin, height: h, width: w)
