@@ -55,7 +55,7 @@ struct BenchIteration: ParsableCommand, RuleChecked {
         let path = weights ?? WeightsLocation.defaultPath
         guard FileManager.default.fileExists(atPath: path) else { throw WeightsError(path, "no weights file; run tools/fetch-weights") }
         let parallel = Parallel(workers: threads ?? System.activeProcessorCount)
-        let network = try VGGNetwork.load(path, padding: padding)
+        let network = try VGGNetwork.load(path, padding: padding, through: ObjectiveSettings.report.deepestLayer)
         let shape = Shape(channels: 3, height: size, width: size)
         // Smooth synthetic pictures: the cost does not depend on what the pixels show.
         func picture(_ phase: Float) -> [Float] {

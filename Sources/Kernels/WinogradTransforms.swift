@@ -1,5 +1,10 @@
 // The input and output transforms of Winograd F(2×2, 3×3) and F(4×4, 3×3) (Lavin & Gray 2015), one tile row of one
-// channel block at a time. Plain multiplies and adds (never fused), so every target gives the same bits.
+// channel block at a time. Plain multiplies and adds (never fused), so every target gives the same bits. Their
+// scratch (at most `winogradScratchVectors` vectors) is the caller's: a temporary allocation over 1 KiB is taken from
+// the heap on Linux, once per tile row.
+
+/// Vectors of scratch a transform needs.
+public let winogradScratchVectors = 108
 
 /// A channel block of a padded map `[H+2][W+2][8]`: where it starts (row −1, column −1) and its size.
 public struct PaddedPlane {
@@ -52,9 +57,9 @@ func gatherPatch(_ x: PaddedPlane, alpha: Int, m: Int, ty: Int, tx: Int, into d:
 /// F(2×2): V = Bᵀ d B for the 4×4 tiles of tile row `ty`; V[ξ] of tile tx at `out + ξ·xiStride + 8·tx`.
 @inlinable @inline(__always)
 func winograd2Input(_ x: PaddedPlane, tileRow ty: Int, tilesX: Int, into out: UnsafeMutablePointer<Float>,
-                    xiStride: Int) {
-    withUnsafeTemporaryAllocation(of: Vec8.self, capacity: 32) { scratch in
-        let d = scratch.baseAddress!, t = d + 16
+                    xiStride: Int, scratch d: UnsafeMutablePointer<Vec8>) {
+    do {
+        let t = d + 16
         for tx in 0..<tilesX {
             gatherPatch(x, alpha: 4, m: 2, ty: ty, tx: tx, into: d)
             // t = Bᵀ d (rows), then V = t B (columns).
@@ -76,9 +81,10 @@ func winograd2Input(_ x: PaddedPlane, tileRow ty: Int, tilesX: Int, into out: Un
 
 /// F(2×2): Y = Aᵀ M A for tile row `ty` (M[ξ] of tile tx at `m + ξ·xiStride + 8·tx`), into the output.
 @inlinable @inline(__always)
-func winograd2Output(_ m: UnsafePointer<Float>, xiStride: Int, tileRow ty: Int, tilesX: Int, _ out: OutputPlane) {
-    withUnsafeTemporaryAllocation(of: Vec8.self, capacity: 24) { scratch in
-        let q = scratch.baseAddress!, s = q + 16
+func winograd2Output(_ m: UnsafePointer<Float>, xiStride: Int, tileRow ty: Int, tilesX: Int, _ out: OutputPlane,
+                     scratch q: UnsafeMutablePointer<Vec8>) {
+    do {
+        let s = q + 16
         for tx in 0..<tilesX {
             for xi in 0..<16 { q[xi] = load8(m + xi * xiStride + tx * 8) }
             // s = Aᵀ q (rows 0, 1), then y = s A (columns).
@@ -112,9 +118,9 @@ func winograd4B(_ d: UnsafeMutablePointer<Vec8>, _ stride: Int, _ t: UnsafeMutab
 /// F(4×4): V = Bᵀ d B for the 6×6 tiles (stride 4) of tile row `ty`.
 @inlinable @inline(__always)
 func winograd4Input(_ x: PaddedPlane, tileRow ty: Int, tilesX: Int, into out: UnsafeMutablePointer<Float>,
-                    xiStride: Int) {
-    withUnsafeTemporaryAllocation(of: Vec8.self, capacity: 108) { scratch in
-        let d = scratch.baseAddress!, t = d + 36, v = t + 36
+                    xiStride: Int, scratch d: UnsafeMutablePointer<Vec8>) {
+    do {
+        let t = d + 36, v = t + 36
         for tx in 0..<tilesX {
             gatherPatch(x, alpha: 6, m: 4, ty: ty, tx: tx, into: d)
             for c in 0..<6 { winograd4B(d + c, 6, t + c, 6) }       // t = Bᵀ d: down each column
@@ -139,9 +145,10 @@ func winograd4A(_ q: UnsafeMutablePointer<Vec8>, _ stride: Int, _ y: UnsafeMutab
 
 /// F(4×4): Y = Aᵀ M A for tile row `ty`, into the output.
 @inlinable @inline(__always)
-func winograd4Output(_ m: UnsafePointer<Float>, xiStride: Int, tileRow ty: Int, tilesX: Int, _ out: OutputPlane) {
-    withUnsafeTemporaryAllocation(of: Vec8.self, capacity: 76) { scratch in
-        let q = scratch.baseAddress!, s = q + 36, y = s + 24
+func winograd4Output(_ m: UnsafePointer<Float>, xiStride: Int, tileRow ty: Int, tilesX: Int, _ out: OutputPlane,
+                     scratch q: UnsafeMutablePointer<Vec8>) {
+    do {
+        let s = q + 36, y = s + 24
         for tx in 0..<tilesX {
             for xi in 0..<36 { q[xi] = load8(m + xi * xiStride + tx * 8) }
             for c in 0..<6 { winograd4A(q + c, 6, s + c, 6) }       // s = Aᵀ q: 4 rows of 6

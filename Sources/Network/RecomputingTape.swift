@@ -72,6 +72,8 @@ public final class RecomputingTape {
         self.network = network
         self.plan = plan
         imageShape = Shape(channels: 3, height: height, width: width)
+        precondition(a.index(of: deepest)! < network.depth,
+                     "RecomputingTape: the network was packed only as far as layer \(network.depth)")
         let blocks = a.blocks(depth: a.index(of: deepest)! + 1)
         let sizes = Self.sizes(blocks, height: height, width: width)
         let layouts = Self.layouts(blocks, sizes, plan)

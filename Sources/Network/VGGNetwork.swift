@@ -12,16 +12,20 @@ public final class VGGNetwork: Sendable {
     public let inputNormalization: InputNormalization
     /// The SHA-256 of the weights' data, as recorded when they were converted (nil: weights given in memory).
     public let dataSHA256: String?
+    /// The convolutions packed: the architecture's first `depth` (those the objective reaches; packing VGG19's last
+    /// two, which no objective here uses by default, would hold 67 MB for nothing).
+    public var depth: Int { convolutions.count }
     let convolutions: [Conv2D]
     /// The input normalisation as per-channel affine maps: network input k from RGB, and RGB gradient j from the
     /// input's (the inverse permutation, the same scales, no offsets).
     let normalizationMap: [(channel: Int, scale: Float, offset: Float)]
     let gradientMap: [(channel: Int, scale: Float, offset: Float)]
 
-    /// `weights[layer]` holds OIHW weights `[out][in][3][3]` and `out` biases for every layer of `architecture`.
+    /// `weights[layer]` holds OIHW weights `[out][in][3][3]` and `out` biases for every layer of `architecture` as
+    /// far as `deepest` (nil: all of them), the layers packed.
     public init(architecture: VGGArchitecture, weights: [VGGLayer: (weights: [Float], bias: [Float])],
                 pooling: Pooling = .max, padding: NetworkPadding = .zeros,
-                inputNormalization: InputNormalization = .caffeBGR, dataSHA256: String? = nil) {
+                inputNormalization: InputNormalization = .caffeBGR, dataSHA256: String? = nil, through deepest: VGGLayer? = nil) {
         self.architecture = architecture
         self.dataSHA256 = dataSHA256
         self.pooling = pooling
@@ -32,7 +36,8 @@ public final class VGGNetwork: Sendable {
             let k = (0..<3).first { inputNormalization.channel($0).rgb == j }!
             return (k, inputNormalization.channel(k).scale, 0)
         }
-        convolutions = architecture.layers.enumerated().map { i, l in
+        let depth = deepest.map { architecture.index(of: $0)! + 1 } ?? architecture.layers.count
+        convolutions = architecture.layers.prefix(depth).enumerated().map { i, l in
             let w = weights[l.layer]!
             precondition(w.weights.count == l.outChannels * l.inChannels * 9 && w.bias.count == l.outChannels,
                          "VGGNetwork: \(l.layer) has the wrong number of weights")
@@ -42,9 +47,10 @@ public final class VGGNetwork: Sendable {
     }
 
     /// Loads `architecture`'s weights from a safetensors file written by tools/fetch-weights: every layer present
-    /// with the right shape, finite values, and the data's SHA-256 equal to the one recorded at conversion.
+    /// with the right shape, finite values, and the data's SHA-256 equal to the one recorded at conversion. Packs
+    /// the layers as far as `deepest` (nil: all).
     public static func load(_ path: String, architecture: VGGArchitecture = .vgg19, pooling: Pooling = .max,
-                            padding: NetworkPadding = .zeros) throws -> VGGNetwork
+                            padding: NetworkPadding = .zeros, through deepest: VGGLayer? = nil) throws -> VGGNetwork
     {
         let file = try SafeTensorsFile(path: path)
         guard let recorded = file.metadata["data_sha256"] else {
@@ -71,7 +77,7 @@ public final class VGGNetwork: Sendable {
             weights[l.layer] = (w, b)
         }
         return VGGNetwork(architecture: architecture, weights: weights, pooling: pooling, padding: padding,
-                          inputNormalization: normalization, dataSHA256: recorded)
+                          inputNormalization: normalization, dataSHA256: recorded, through: deepest)
     }
 
     /// Runs the network on `rgb` (3 channels, RGB values 0…255) up to the tape's deepest layer, recording every
@@ -177,6 +183,7 @@ public final class VGGTape {
         guard let last = network.architecture.index(of: deepest) else {
             preconditionFailure("VGGTape: the network has no layer \(deepest)")
         }
+        precondition(last < network.depth, "VGGTape: the network was packed only as far as layer \(network.depth)")
         self.network = network
         imageShape = Shape(channels: 3, height: height, width: width)
         depth = last + 1
@@ -258,11 +265,13 @@ extension VGGTape {
 }
 
 extension VGGArchitecture {
-    /// Bytes of the packed weights a network of this architecture holds (forward and backward packings, 9 taps
-    /// per channel pair for direct layers, 16 transformed taps for F(2×2) and 36 for F(4×4)).
-    public var packedWeightBytes: Int {
+    /// Bytes of the packed weights a network of this architecture holds as far as `deepest` (nil: all layers):
+    /// forward and backward packings, 9 taps per channel pair for direct layers, 16 transformed taps for F(2×2) and
+    /// 36 for F(4×4).
+    public func packedWeightBytes(through deepest: VGGLayer? = nil) -> Int {
         func taps(_ s: ConvStrategy) -> Int { [ConvStrategy.direct: 9, .winograd: 16, .winograd4x4: 36][s]! }
-        return layers.reduce(0) { total, l in
+        let depth = deepest.map { index(of: $0)! + 1 } ?? layers.count
+        return layers.prefix(depth).reduce(0) { total, l in
             let forward = (l.outChannels + 15) / 16 * ((l.inChannels + 7) / 8)
             let backward = (l.inChannels + 15) / 16 * ((l.outChannels + 7) / 8)
             return total + 4 * 128 * (taps(.automatic(inChannels: l.inChannels, outChannels: l.outChannels)) * forward
@@ -271,9 +280,11 @@ extension VGGArchitecture {
     }
 
     /// Bytes of the weights the border's gradient reads in the convolutions `padding` pads with other than zeros
-    /// (9 taps × Cout × Cin rounded up to 8, per such convolution; see ConvBorder.swift).
-    public func borderWeightBytes(_ padding: NetworkPadding) -> Int {
-        layers.indices.reduce(0) { total, i in
+    /// as far as `deepest` (nil: all layers; 9 taps × Cout × Cin rounded up to 8, per such convolution; see
+    /// ConvBorder.swift).
+    public func borderWeightBytes(_ padding: NetworkPadding, through deepest: VGGLayer? = nil) -> Int {
+        let depth = deepest.map { index(of: $0)! + 1 } ?? layers.count
+        return (0..<depth).reduce(0) { total, i in
             let l = layers[i]
             return total + (padding.mode(ofLayer: i) == .zeros ? 0 : 4 * 9 * l.outChannels * ((l.inChannels + 7) / 8 * 8))
         }

@@ -43,7 +43,8 @@ public struct MemoryPlan: Sendable {
             return RecomputingTape.bytes(architecture: architecture, pooling: pooling, height: size.height,
                                           width: size.width, deepest: deepest, plan: recompute, backward: backward)
         }
-        let packed = architecture.packedWeightBytes + architecture.borderWeightBytes(padding)
+        let packed = architecture.packedWeightBytes(through: objective.deepestLayer)
+            + architecture.borderWeightBytes(padding, through: objective.deepestLayer)
         let file = 4 * architecture.parameterCount
         // Packing runs layer by layer from the file's floats; Winograd layers also hold their OIHW copy turned for
         // the backward pass while they are transformed.

@@ -98,8 +98,11 @@ public final class StylizeSession {
                            passes: passes, memoryEstimate: memory.peak, recompute: memory.recompute,
                            spillsPairs: memory.spillsPairs,
                            resumedAt: resumed.map { $0.snapshot.pass.firstIteration + $0.snapshot.state.iteration })
-        self.network = try network.flatMap { $0.pooling == settings.pooling && $0.padding == settings.networkPadding ? $0 : nil }
-            ?? VGGNetwork.load(settings.weights, pooling: settings.pooling, padding: settings.networkPadding)
+        let deepest = settings.run.objective.deepestLayer
+        self.network = try network.flatMap {
+            $0.pooling == settings.pooling && $0.padding == settings.networkPadding
+                && $0.depth > $0.architecture.index(of: deepest)! ? $0 : nil
+        } ?? VGGNetwork.load(settings.weights, pooling: settings.pooling, padding: settings.networkPadding, through: deepest)
         self.parallel = parallel ?? Parallel(workers: System.activeProcessorCount)
     }
 
