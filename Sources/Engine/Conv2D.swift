@@ -137,9 +137,10 @@ public struct Conv2D: Sendable {
 
 /// The loop nest around the micro-kernels, shared by 3×3 convolutions and 1×1 (Gram backward) products.
 enum DirectConv {
-    /// Input blocks summed per pass over a row band: 4 blocks of 3×3 weights are 18 KiB, which stay in L1 while
-    /// every pixel of the band uses them.
-    static let chunkBlocks = 4
+    /// Input blocks summed per pass over a row band: 4 blocks of 3×3 weights are 18 KiB, 32 of 1×1 weights 16 KiB,
+    /// which stay in L1 while every pixel of the band uses them (the 1×1 Gram backward took 4 too, and reloaded its
+    /// outputs 8× as often). The accumulators are stored and reloaded between chunks: the sums are the same.
+    static func chunkBlocks(kernelSize k: Int) -> Int { k == 3 ? 4 : 32 }
     /// Output rows per work item (many items keep both cores busy; each item's weights stay hot).
     static func bandRows(height: Int, pairs: Int) -> Int { max(1, min(height, (height * pairs + 15) / 16)) }
 
@@ -161,6 +162,7 @@ enum DirectConv {
         // The window of output pixel (y, x) starts at padded (y, x) for 3×3 and at padded (y+1, x+1) for 1×1.
         let inset = k == 3 ? 0 : 1
         let kernels = InstructionSet.kernels
+        let chunkBlocks = Self.chunkBlocks(kernelSize: k)
         parallel.forEach(pairs * bands) { item in
             let pair = item / bands
             let rows = first + (item % bands) * band..<first + min(height, (item % bands + 1) * band)
