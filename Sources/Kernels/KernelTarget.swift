@@ -120,4 +120,3 @@ extension KernelTarget {
 
 /// max(v, 0) per lane (the generic pointwiseMax is not inlined).
 @inlinable @inline(__always) public func relu8(_ v: Vec8) -> Vec8 { v.replacing(with: 0, where: v .< 0) }
-@inlinable @inline(__always) func relu16(_ v: Vec16) -> Vec16 { v.replacing(with: 0, where: v .< 0) }
