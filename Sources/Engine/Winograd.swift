@@ -111,44 +111,35 @@ enum WinogradConv {
         let kernels = InstructionSet.kernels
         // Many bands: each worker transforms, multiplies and writes whole bands in scratch of its own, so a band's
         // data never leaves its core and no phase waits for another worker. Few bands (small maps): all workers
-        // share each band, phase by phase. The scratch: 16 zeros, each worker's transform scratch, then each worker's
-        // V and M.
+        // share each band, phase by phase. The scratch: 16 zeros, then each worker's V and M.
         let workers = bands >= 2 * parallel.workers ? min(parallel.workers, bands) : 1
-        let transformFloats = 8 * winogradScratchVectors
-        SharedScratch.winograd.with(16 + parallel.workers * transformFloats + workers * (vCount + mCount)) { scratch in
+        SharedScratch.winograd.with(16 + workers * (vCount + mCount)) { scratch in
             let zeros = scratch
             zeros.update(repeating: 0, count: 16)
-            let transforms = UnsafeMutableRawPointer(scratch + 16).bindMemory(to: Vec8.self,
-                                                                              capacity: parallel.workers * winogradScratchVectors)
-            let bandScratch = scratch + 16 + parallel.workers * transformFloats
             if workers > 1 {
                 parallel.forEachWorker(bands) { worker, band in
-                    let v = bandScratch + worker * (vCount + mCount)
-                    band3(ty0: band * bandRows, v: v, m: v + vCount, zeros: zeros,
-                          transforms: transforms + worker * winogradScratchVectors, serial: .serial)
+                    let v = scratch + 16 + worker * (vCount + mCount)
+                    band3(ty0: band * bandRows, v: v, m: v + vCount, zeros: zeros, serial: .serial)
                 }
             } else {
                 for ty0 in stride(from: 0, to: tilesY, by: bandRows) {
-                    band3(ty0: ty0, v: bandScratch, m: bandScratch + vCount, zeros: zeros, transforms: transforms,
-                          serial: parallel)
+                    band3(ty0: ty0, v: scratch + 16, m: scratch + 16 + vCount, zeros: zeros, serial: parallel)
                 }
             }
         }
 
-        /// The three phases over the band of tile rows starting at `ty0`, with scratch `v` and `m`, and each of
-        /// `parallel`'s workers `winogradScratchVectors` vectors of transform scratch from `transforms` on.
+        /// The three phases over the band of tile rows starting at `ty0`, with scratch `v` and `m`.
         func band3(ty0: Int, v: UnsafeMutablePointer<Float>, m products: UnsafeMutablePointer<Float>,
-                   zeros: UnsafeMutablePointer<Float>, transforms: UnsafeMutablePointer<Vec8>, serial parallel: Parallel) {
+                   zeros: UnsafeMutablePointer<Float>, serial parallel: Parallel) {
             let rows = min(bandRows, tilesY - ty0)
             let tiles = rows * tilesX
             // 1. V[ξ][icBlock][tile] = Bᵀ d B for every input tile of the band.
-            parallel.forEachWorker(inBlocks * rows) { worker, item in
+            parallel.forEach(inBlocks * rows) { item in
                 let (block, r) = (item / rows, item % rows)
                 let plane = PaddedPlane(base: input.base + block * input.blockStride, height: h, width: w,
                                         rowStride: input.rowStride)
                 kernels.winogradInput(m: m, plane, tileRow: ty0 + r, tilesX: tilesX,
-                                      into: v + (block * n + r * tilesX) * 8, xiStride: inBlocks * n * 8,
-                                      scratch: transforms + worker * winogradScratchVectors)
+                                      into: v + (block * n + r * tilesX) * 8, xiStride: inBlocks * n * 8)
             }
             // 2. M[ξ][ocBlock][tile] = Σ_ic U[ξ] V[ξ]: α² independent products, split by ξ and output pair.
             parallel.forEach(xis * pairs) { item in
@@ -166,7 +157,7 @@ enum WinogradConv {
                 }
             }
             // 3. Y = Aᵀ M A (+ bias, ReLU) into the output.
-            parallel.forEachWorker(outBlocks * rows) { worker, item in
+            parallel.forEach(outBlocks * rows) { item in
                 let (block, r) = (item / rows, item % rows)
                 guard block < output.blocks else { return }
                 let plane = OutputPlane(base: output.base + block * output.blockStride, height: h, width: w,
@@ -174,8 +165,7 @@ enum WinogradConv {
                                         bias: accumulate ? .zero : load8(weights.bias + 8 * block), relu: relu,
                                         accumulate: accumulate)
                 kernels.winogradOutput(m: m, products + (block * n + r * tilesX) * 8, xiStride: outBlocks * n * 8,
-                                       tileRow: ty0 + r, tilesX: tilesX, plane,
-                                       scratch: transforms + worker * winogradScratchVectors)
+                                       tileRow: ty0 + r, tilesX: tilesX, plane)
             }
         }
     }

@@ -9,10 +9,10 @@ public protocol KernelSet {
     static func convRow(_ operands: TileOperands, count: Int)
     /// Winograd F(m×m, 3×3) (m = 2 or 4): the input transform of tile row `tileRow` of one channel block.
     static func winogradInput(m: Int, _ plane: PaddedPlane, tileRow: Int, tilesX: Int,
-                              into: UnsafeMutablePointer<Float>, xiStride: Int, scratch: UnsafeMutablePointer<Vec8>)
+                              into: UnsafeMutablePointer<Float>, xiStride: Int)
     /// Winograd F(m×m, 3×3): the output transform of tile row `tileRow` of one output block.
     static func winogradOutput(m: Int, _ products: UnsafePointer<Float>, xiStride: Int, tileRow: Int, tilesX: Int,
-                               _ out: OutputPlane, scratch: UnsafeMutablePointer<Vec8>)
+                               _ out: OutputPlane)
     /// One row's Gram sums (see `gramRow`).
     static func gramRow(p0: UnsafePointer<Float>, p1: UnsafePointer<Float>, pc: UnsafePointer<Float>, width: Int,
                         into: UnsafeMutablePointer<SIMD8<Double>>)
@@ -32,21 +32,20 @@ extension KernelSet {
     }
 
     @inlinable public static func winogradInput(m: Int, _ plane: PaddedPlane, tileRow: Int, tilesX: Int,
-                                                into out: UnsafeMutablePointer<Float>, xiStride: Int,
-                                                scratch: UnsafeMutablePointer<Vec8>) {
+                                                into out: UnsafeMutablePointer<Float>, xiStride: Int) {
         if m == 2 {
-            winograd2Input(plane, tileRow: tileRow, tilesX: tilesX, into: out, xiStride: xiStride, scratch: scratch)
+            winograd2Input(plane, tileRow: tileRow, tilesX: tilesX, into: out, xiStride: xiStride)
         } else {
-            winograd4Input(plane, tileRow: tileRow, tilesX: tilesX, into: out, xiStride: xiStride, scratch: scratch)
+            winograd4Input(plane, tileRow: tileRow, tilesX: tilesX, into: out, xiStride: xiStride)
         }
     }
 
     @inlinable public static func winogradOutput(m: Int, _ products: UnsafePointer<Float>, xiStride: Int, tileRow: Int,
-                                                 tilesX: Int, _ out: OutputPlane, scratch: UnsafeMutablePointer<Vec8>) {
+                                                 tilesX: Int, _ out: OutputPlane) {
         if m == 2 {
-            winograd2Output(products, xiStride: xiStride, tileRow: tileRow, tilesX: tilesX, out, scratch: scratch)
+            winograd2Output(products, xiStride: xiStride, tileRow: tileRow, tilesX: tilesX, out)
         } else {
-            winograd4Output(products, xiStride: xiStride, tileRow: tileRow, tilesX: tilesX, out, scratch: scratch)
+            winograd4Output(products, xiStride: xiStride, tileRow: tileRow, tilesX: tilesX, out)
         }
     }
 

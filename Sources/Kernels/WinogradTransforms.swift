@@ -1,10 +1,8 @@
 // The input and output transforms of Winograd F(2×2, 3×3) and F(4×4, 3×3) (Lavin & Gray 2015), one tile row of one
 // channel block at a time. Plain multiplies and adds (never fused), so every target gives the same bits. Their
-// scratch (at most `winogradScratchVectors` vectors) is the caller's: a temporary allocation over 1 KiB is taken from
-// the heap on Linux, once per tile row.
-
-/// Vectors of scratch a transform needs.
-public let winogradScratchVectors = 108
+// scratch is on the stack in pieces of at most 1 KiB (a larger temporary allocation is taken from the heap on Linux;
+// scratch handed in by the caller could alias the output, so the compiler reloaded it after every store: the
+// shallow layers ran 15–25 % slower).
 
 /// A channel block of a padded map `[H+2][W+2][8]`: where it starts (row −1, column −1) and its size.
 public struct PaddedPlane {
@@ -57,9 +55,9 @@ func gatherPatch(_ x: PaddedPlane, alpha: Int, m: Int, ty: Int, tx: Int, into d:
 /// F(2×2): V = Bᵀ d B for the 4×4 tiles of tile row `ty`; V[ξ] of tile tx at `out + ξ·xiStride + 8·tx`.
 @inlinable @inline(__always)
 func winograd2Input(_ x: PaddedPlane, tileRow ty: Int, tilesX: Int, into out: UnsafeMutablePointer<Float>,
-                    xiStride: Int, scratch d: UnsafeMutablePointer<Vec8>) {
-    do {
-        let t = d + 16
+                    xiStride: Int) {
+    withUnsafeTemporaryAllocation(of: Vec8.self, capacity: 32) { scratch in
+        let d = scratch.baseAddress!, t = d + 16
         for tx in 0..<tilesX {
             gatherPatch(x, alpha: 4, m: 2, ty: ty, tx: tx, into: d)
             // t = Bᵀ d (rows), then V = t B (columns).
@@ -81,10 +79,9 @@ func winograd2Input(_ x: PaddedPlane, tileRow ty: Int, tilesX: Int, into out: Un
 
 /// F(2×2): Y = Aᵀ M A for tile row `ty` (M[ξ] of tile tx at `m + ξ·xiStride + 8·tx`), into the output.
 @inlinable @inline(__always)
-func winograd2Output(_ m: UnsafePointer<Float>, xiStride: Int, tileRow ty: Int, tilesX: Int, _ out: OutputPlane,
-                     scratch q: UnsafeMutablePointer<Vec8>) {
-    do {
-        let s = q + 16
+func winograd2Output(_ m: UnsafePointer<Float>, xiStride: Int, tileRow ty: Int, tilesX: Int, _ out: OutputPlane) {
+    withUnsafeTemporaryAllocation(of: Vec8.self, capacity: 24) { scratch in
+        let q = scratch.baseAddress!, s = q + 16
         for tx in 0..<tilesX {
             for xi in 0..<16 { q[xi] = load8(m + xi * xiStride + tx * 8) }
             // s = Aᵀ q (rows 0, 1), then y = s A (columns).
@@ -100,61 +97,76 @@ func winograd2Output(_ m: UnsafePointer<Float>, xiStride: Int, tileRow ty: Int, 
     }
 }
 
-/// F(4×4)'s Bᵀ applied to six values `stride` apart in `d`, into `t` (`tStride` apart):
-/// t0 = 4d0 − 5d2 + d4, t1 = −4(d1 + d2) + d3 + d4, t2 = 4(d1 − d2) + d4 − d3,
+/// F(4×4)'s Bᵀ applied to six values: t0 = 4d0 − 5d2 + d4, t1 = −4(d1 + d2) + d3 + d4, t2 = 4(d1 − d2) + d4 − d3,
 /// t3 = −2(d1 − d3) + d4 − d2, t4 = 2(d1 − d3) + d4 − d2, t5 = 4d1 − 5d3 + d5.
 @inlinable @inline(__always)
-func winograd4B(_ d: UnsafeMutablePointer<Vec8>, _ stride: Int, _ t: UnsafeMutablePointer<Vec8>, _ tStride: Int) {
-    let d0 = d[0], d1 = d[stride], d2 = d[2 * stride], d3 = d[3 * stride], d4 = d[4 * stride], d5 = d[5 * stride]
+func winograd4B(_ d0: Vec8, _ d1: Vec8, _ d2: Vec8, _ d3: Vec8, _ d4: Vec8, _ d5: Vec8)
+    -> (Vec8, Vec8, Vec8, Vec8, Vec8, Vec8) {
     let four = Vec8(repeating: 4), five = Vec8(repeating: 5), two = Vec8(repeating: 2)
-    t[0] = four * d0 - five * d2 + d4
-    t[tStride] = (d3 + d4) - four * (d1 + d2)
-    t[2 * tStride] = four * (d1 - d2) + (d4 - d3)
-    t[3 * tStride] = (d4 - d2) - two * (d1 - d3)
-    t[4 * tStride] = (d4 - d2) + two * (d1 - d3)
-    t[5 * tStride] = four * d1 - five * d3 + d5
+    return (four * d0 - five * d2 + d4, (d3 + d4) - four * (d1 + d2), four * (d1 - d2) + (d4 - d3),
+            (d4 - d2) - two * (d1 - d3), (d4 - d2) + two * (d1 - d3), four * d1 - five * d3 + d5)
 }
 
-/// F(4×4): V = Bᵀ d B for the 6×6 tiles (stride 4) of tile row `ty`.
+/// F(4×4): V = Bᵀ d B for the 6×6 tiles (stride 4) of tile row `ty`: Bᵀ down each column of the patch (t, in two
+/// stack pieces of 3 rows), then B along each row of t, stored as it comes.
 @inlinable @inline(__always)
 func winograd4Input(_ x: PaddedPlane, tileRow ty: Int, tilesX: Int, into out: UnsafeMutablePointer<Float>,
-                    xiStride: Int, scratch d: UnsafeMutablePointer<Vec8>) {
-    do {
-        let t = d + 36, v = t + 36
+                    xiStride: Int) {
+    withUnsafeTemporaryAllocation(of: Vec8.self, capacity: 18) { topRows in
+    withUnsafeTemporaryAllocation(of: Vec8.self, capacity: 18) { bottomRows in
+        let top = topRows.baseAddress!, bottom = bottomRows.baseAddress!
         for tx in 0..<tilesX {
-            gatherPatch(x, alpha: 6, m: 4, ty: ty, tx: tx, into: d)
-            for c in 0..<6 { winograd4B(d + c, 6, t + c, 6) }       // t = Bᵀ d: down each column
-            for r in 0..<6 { winograd4B(t + 6 * r, 1, v + 6 * r, 1) }   // V = t B: along each row
+            let interior = 4 * ty + 5 <= x.height + 1 && 4 * tx + 5 <= x.width + 1
+            @inline(__always) func d(_ r: Int, _ c: Int) -> Vec8 {
+                let (py, px) = (4 * ty + r, 4 * tx + c)
+                return interior || (py <= x.height + 1 && px <= x.width + 1)
+                    ? load8(x.base + py * x.rowStride + px * 8) : .zero
+            }
+            for c in 0..<6 {
+                let t = winograd4B(d(0, c), d(1, c), d(2, c), d(3, c), d(4, c), d(5, c))
+                (top[c], top[6 + c], top[12 + c]) = (t.0, t.1, t.2)
+                (bottom[c], bottom[6 + c], bottom[12 + c]) = (t.3, t.4, t.5)
+            }
             let o = out + tx * 8
-            for xi in 0..<36 { store8(v[xi], o + xi * xiStride) }
+            for r in 0..<6 {
+                let row = r < 3 ? top + 6 * r : bottom + 6 * (r - 3)
+                let v = winograd4B(row[0], row[1], row[2], row[3], row[4], row[5])
+                store8(v.0, o + (6 * r) * xiStride); store8(v.1, o + (6 * r + 1) * xiStride)
+                store8(v.2, o + (6 * r + 2) * xiStride); store8(v.3, o + (6 * r + 3) * xiStride)
+                store8(v.4, o + (6 * r + 4) * xiStride); store8(v.5, o + (6 * r + 5) * xiStride)
+            }
         }
+    }
     }
 }
 
 /// F(4×4)'s Aᵀ applied to six values: with a = m1 + m2, b = m1 − m2, c = m3 + m4, e = m3 − m4:
 /// y0 = m0 + a + c, y1 = b + 2e, y2 = a + 4c, y3 = b + 8e + m5.
 @inlinable @inline(__always)
-func winograd4A(_ q: UnsafeMutablePointer<Vec8>, _ stride: Int, _ y: UnsafeMutablePointer<Vec8>, _ yStride: Int) {
-    let a = q[stride] + q[2 * stride], b = q[stride] - q[2 * stride]
-    let c = q[3 * stride] + q[4 * stride], e = q[3 * stride] - q[4 * stride]
-    y[0] = q[0] + a + c
-    y[yStride] = b + Vec8(repeating: 2) * e
-    y[2 * yStride] = a + Vec8(repeating: 4) * c
-    y[3 * yStride] = b + Vec8(repeating: 8) * e + q[5 * stride]
+func winograd4A(_ q0: Vec8, _ q1: Vec8, _ q2: Vec8, _ q3: Vec8, _ q4: Vec8, _ q5: Vec8) -> (Vec8, Vec8, Vec8, Vec8) {
+    let a = q1 + q2, b = q1 - q2, c = q3 + q4, e = q3 - q4
+    return (q0 + a + c, b + Vec8(repeating: 2) * e, a + Vec8(repeating: 4) * c, b + Vec8(repeating: 8) * e + q5)
 }
 
-/// F(4×4): Y = Aᵀ M A for tile row `ty`, into the output.
+/// F(4×4): Y = Aᵀ M A for tile row `ty`, into the output: Aᵀ down each column of M (s, 4 rows of 6 on the stack),
+/// then A along each row of s.
 @inlinable @inline(__always)
-func winograd4Output(_ m: UnsafePointer<Float>, xiStride: Int, tileRow ty: Int, tilesX: Int, _ out: OutputPlane,
-                     scratch q: UnsafeMutablePointer<Vec8>) {
-    do {
-        let s = q + 36, y = s + 24
+func winograd4Output(_ m: UnsafePointer<Float>, xiStride: Int, tileRow ty: Int, tilesX: Int, _ out: OutputPlane) {
+    withUnsafeTemporaryAllocation(of: Vec8.self, capacity: 24) { scratch in
+        let s = scratch.baseAddress!
         for tx in 0..<tilesX {
-            for xi in 0..<36 { q[xi] = load8(m + xi * xiStride + tx * 8) }
-            for c in 0..<6 { winograd4A(q + c, 6, s + c, 6) }       // s = Aᵀ q: 4 rows of 6
-            for r in 0..<4 { winograd4A(s + 6 * r, 1, y + 4 * r, 1) }   // y = s A: 4 rows of 4
+            @inline(__always) func q(_ xi: Int) -> Vec8 { load8(m + xi * xiStride + tx * 8) }
+            for c in 0..<6 {
+                let column = winograd4A(q(c), q(6 + c), q(12 + c), q(18 + c), q(24 + c), q(30 + c))
+                (s[c], s[6 + c], s[12 + c], s[18 + c]) = column
+            }
             for r in 0..<4 {
-                for c in 0..<4 { out.put(y[4 * r + c], y: 4 * ty + r, x: 4 * tx + c) }
+                let row = s + 6 * r
+                let y = winograd4A(row[0], row[1], row[2], row[3], row[4], row[5])
+                out.put(y.0, y: 4 * ty + r, x: 4 * tx)
+                out.put(y.1, y: 4 * ty + r, x: 4 * tx + 1)
+                out.put(y.2, y: 4 * ty + r, x: 4 * tx + 2)
+                out.put(y.3, y: 4 * ty + r, x: 4 * tx + 3)
             }
         }
     }
