@@ -41,7 +41,6 @@ public enum InstructionSet: String, CaseIterable, Sendable, CustomStringConverti
     public static func use(_ isa: InstructionSet) throws(Unsupported) {
         guard isa.isSupported else { throw Unsupported(isa: isa) }
         active.withLock { $0 = isa }
-        kernelsNow.withLock { $0 = isa.kernels }
     }
 
     /// An instruction set this CPU does not run.
@@ -54,10 +53,9 @@ public enum InstructionSet: String, CaseIterable, Sendable, CustomStringConverti
     }
 
     private static let active = Mutex(best)
-    private static let kernelsNow = Mutex<any KernelSet.Type>(best.kernels)
 
-    /// The kernels that run now (read once per work item by the engine's loops).
-    static var kernels: any KernelSet.Type { kernelsNow.withLock { $0 } }
+    /// The kernels that run now (read once per kernel call by the engine's loops).
+    static var kernels: any KernelSet.Type { current.kernels }
 
     /// The FMA peak's loop in the kernels that run now: `iterations` steps of independent 16-wide multiply-add
     /// chains (as many as cover the latency on every pipe); `peakFlops(iterations:)` FLOPs.
