@@ -57,6 +57,8 @@ let package = Package(
 
         // VGG networks as data, their weights (safetensors), forward and backward.
         .target(name: "Network", dependencies: ["Engine"]),
+        // Dense optical flow (DIS), warping and the forward–backward consistency check: pure Swift.
+        .target(name: "OpticalFlow", dependencies: ["Engine"]),
         // The style-transfer objective: Gram style loss, content loss, total variation, with typed conventions.
         .target(name: "Objective", dependencies: ["Engine", "Network"]),
 
@@ -99,6 +101,7 @@ let package = Package(
         .testTarget(name: "FilmTests", dependencies: ["Film", "Drawing", "ImageFiles", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network", "Objective", "Engine", "TestSupport"]),
+        .testTarget(name: "OpticalFlowTests", dependencies: ["OpticalFlow", "Engine", "ImageFiles", "TestSupport"]),
         .testTarget(name: "DrawingTests", dependencies: ["Drawing", "ImageFiles"]),
         .testTarget(name: "ObjectiveTests", dependencies: ["Objective", "Network", "Engine", "TestSupport"]),
         .testTarget(name: "OptimizationTests", dependencies: ["Optimization", "Objective", "Network", "Engine", "TestSupport"]),
