@@ -72,7 +72,7 @@ let package = Package(
         // The session: one run as an object that emits events to sinks (film, frames, trace, checkpoints, plot).
         .target(name: "StyleLapse",
                 dependencies: ["Engine", "Network", "Objective", "Optimization", "Painting", "ImageFiles", "Timelapse",
-                               "Drawing", "Film"]),
+                               "Drawing", "Film", "OpticalFlow"]),
 
         // The live page: an HTTP server (FlyingFox) showing and steering a run, one more sink of the session.
         .target(name: "Live", dependencies: ["StyleLapse", "Film", "ImageFiles", .product(name: "FlyingFox", package: "FlyingFox")]),

@@ -9,6 +9,7 @@
 #include <libavutil/avutil.h>
 #include <libavutil/imgutils.h>
 #include <libavutil/opt.h>
+#include <libavutil/display.h>
 #include <libavutil/error.h>
 #include <libswscale/swscale.h>
 #include <errno.h>

@@ -11,6 +11,8 @@ final class Interrupts: @unchecked Sendable {
     private var countSoFar = 0
     private var stop: (() -> Void)?
     private var sources: [DispatchSourceSignal] = []
+    /// What a first Ctrl-C says will happen.
+    var stopMessage = "stopping after this step"
 
     /// Whether a stop was requested.
     var requested: Bool { lock.withLock { countSoFar > 0 } }
@@ -44,7 +46,7 @@ final class Interrupts: @unchecked Sendable {
                 let (n, stop) = lock.withLock { countSoFar += 1; return (countSoFar, self.stop) }
                 if n == 1 {
                     FileHandle.standardError.write(Data(
-                        "\nstylelapse: stopping after this step (Ctrl-C again to quit at once)\n".utf8))
+                        "\nstylelapse: \(stopMessage) (Ctrl-C again to quit at once)\n".utf8))
                     stop?()
                 } else {
                     _exit(130)

@@ -18,7 +18,8 @@ enum OptionNames {
         "video": "--video", "trace": "--trace", "plot": "--plot", "frames": "--frames", "checkpoint": "--checkpoint",
         "cells": "--cells", "film.fps": "--fps", "film.hold": "--hold", "film.duration": "--duration",
         "film.intro": "--intro", "film.outro": "--outro", "videoSide": "--video-size",
-        "checkpointEvery": "--checkpoint-every",
+        "checkpointEvery": "--checkpoint-every", "clip": "--content", "temporalWeight": "--temporal-weight",
+        "frameIterations": "--frame-iterations", "tolerance": "--tolerance",
     ]
 
     /// The option that sets `key` (the key itself when no option does).

@@ -10,7 +10,7 @@ public struct StyleLapseCommand: ParsableCommand {
         commandName: "stylelapse",
         abstract: "Paint a photo in the style of a painting, and film the painting as it happens.",
         version: StyleLapseVersion.current,
-        subcommands: [StylizeCommand.self, SweepCommand.self, Info.self, Encode.self, Weights.self, Bench.self])
+        subcommands: [StylizeCommand.self, ClipCommand.self, SweepCommand.self, Info.self, Encode.self, Weights.self, Bench.self])
 
     /// Parses twice: first without the commands' rules, so an unknown option or a malformed value is the error
     /// reported, then with them (`Rules`).

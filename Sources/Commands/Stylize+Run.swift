@@ -16,7 +16,7 @@ extension StylizeCommand {
         let session: StylizeSession
         var outputs = runOutputs()
         if let resume {
-            session = try StylizeSession(resuming: resume, iterations: iterations, parallel: parallel)
+            session = try StylizeSession(resuming: resume, iterations: painting.iterations, parallel: parallel)
             // Outputs not given again go where the first run's did.
             if let data = session.resumedApplication, let first = try? JSONDecoder().decode(RunOutputs.self, from: data) {
                 outputs = outputs.over(first, outputGiven: output != nil)

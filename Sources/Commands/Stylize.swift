@@ -28,6 +28,7 @@ public struct StylizeCommand: ParsableCommand, RuleChecked {
 
     @Option(help: "The photo.") var content: String?
     @OptionGroup var styles: StyleOptions
+    @OptionGroup var painting: PaintingOptions
     @Option(parsing: .unconditional, help: "Calmer timelapse: each frame = a·image + (1−a)·previous frame, 0 < a ≤ 1 (the best image is never smoothed).")
     var smooth: Double?
     @Option(help: "The best image, .png, .jpg or .webp (lossless) (default: <photo>-<painting>.png here).") var output: String?
@@ -41,32 +42,9 @@ public struct StylizeCommand: ParsableCommand, RuleChecked {
     @Flag(help: "Remove the frames (frame_*.png) another run left in --frames before this one writes its own.")
     var overwriteFrames = false
     @Option(help: "One JSON object per iteration, JSON lines.") var trace: String?
-    @Option(parsing: .unconditional, help: "Optimiser steps (default \(StylizeSettings.standard.iterations), \(StylizeSettings.report.iterations) with the report preset).") var iterations: Int?
-    @Option(help: "lbfgs or adam.") var optimizer: OptimizerChoice?
-    @Option(parsing: .unconditional, help: "Adam's learning rate.") var learningRate: Double?
-    @Option(parsing: .unconditional, help: "Adam's β1.") var beta1: Double?
-    @Option(parsing: .unconditional, help: "Adam's β2.") var beta2: Double?
-    @Option(parsing: .unconditional, help: "Adam's ε.") var epsilon: Double?
-    @Option(parsing: .unconditional, help: "Weight of the content loss (default \(OptionNames.number(ObjectiveSettings.report.contentWeight))).") var contentWeight: Double?
-    @Option(parsing: .unconditional, help: "Weight of the style loss (default \(OptionNames.number(ObjectiveSettings.report.styleWeight)); the report's best run used 1e-3).") var styleWeight: Double?
-    @Option(parsing: .unconditional, help: "Weight of the total-variation loss (default \(OptionNames.number(ObjectiveSettings.report.tvWeight))).") var tvWeight: Double?
-    @Option(parsing: .unconditional, help: "How strongly to stylise, 0…1 (0.5 the default look; each 0.25 multiplies the style weight by 10), with size-independent relative losses; replaces --content-weight and --style-weight.")
-    var strength: Double?
-    @Option(help: "report: the origin report's exact settings.") var preset: SessionPreset?
-    @Option(parsing: .unconditional, help: "Longer-side limit in pixels; a picture no larger is used at its own size (default \(PictureSettings.defaultMaxSize)).") var maxSize: Int?
-    @Flag(help: "Enlarge a photo smaller than --max-size to it (Lanczos-3) instead of working at its own size.")
-    var upscale = false
-    @Option(parsing: .unconditional, help: "Optimise the photo with this many pixels of it mirrored around every side, cropped from every picture: no frame from VGG19's zero padding (0…128; default \(Pictures.defaultMarginPixels), a quarter of the photo's shorter side when less; 0 with --preset report).")
-    var margin: Int?
-    @Option(help: "Start from: content (default), noise, or a picture's path.") var `init`: String?
-    @Option(parsing: .unconditional, help: "Seed for --init noise (default 0).") var seed: UInt64?
     @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads: Int?
     @OptionGroup var kernels: ISAOption
-    @Option(help: "Weights file (default: where tools/fetch-weights puts it).") var weights: String?
     @OptionGroup var timelapse: TimelapseOptions
-    @Option(help: "Plan within this memory (e.g. 512M, 8G): the full tape when it fits, else checkpointed with the least recomputation that fits, L-BFGS's pairs spilled to a file if need be; refuse to start when nothing does (default: the memory available).") var memoryLimit: String?
-    @Option(parsing: .unconditional, help: "Evaluate checkpointed, blocks 1–4 recomputed in bands of N rows, whatever the memory (0: the full tape; default: the fastest way that fits).")
-    var bands: Int?
     @Option(help: "Save the whole run's state in this folder (with the trace and frames so far), for --resume.")
     var checkpoint: String?
     @Option(name: .customLong("checkpoint-every"), parsing: .unconditional, help: "Checkpoint every N iterations, and always at the end (default \(RunOutputs.defaultCheckpointEvery)).")
@@ -75,10 +53,6 @@ public struct StylizeCommand: ParsableCommand, RuleChecked {
     var resume: String?
     @Option(help: "Make again, from the start, the run checkpointed in this folder, with its settings and its steering.")
     var replay: String?
-    @Option(parsing: .unconditional, help: "Coarse-to-fine: first optimise at 1/2^(N-1) … 1/2 of the size, then at full size (default: L-BFGS from 768 px gets passes down to about 256 px; 1 is off).")
-    var scales: Int?
-    @Option(parsing: .unconditional, help: "Steps of each coarser pass of --scales (default: a sixth of --iterations).")
-    var coarseIterations: Int?
     @Option(help: "Also draw total, style and content loss against iteration (log scale) as an SVG.") var plot: String?
     @Flag(help: "No progress or summary.") var quiet = false
     @Option(help: "Watch and steer the run in a browser: [HOST:]PORT (default host 127.0.0.1; port 0 picks a free one).")
@@ -90,20 +64,17 @@ public struct StylizeCommand: ParsableCommand, RuleChecked {
 
     public func check() throws {
         if resume != nil && replay != nil { throw ValidationError("--resume continues a run, --replay makes it again: give one") }
-        if replay != nil && (scales != nil || coarseIterations != nil || iterations != nil) {
+        if replay != nil && (painting.scales != nil || painting.coarseIterations != nil || painting.iterations != nil) {
             throw ValidationError("--replay makes the checkpointed run as it was; its passes and steps are fixed")
         }
         if resume == nil && replay == nil {
             try Rules.require([("--content", "the photo", content != nil), ("--style", "the painting", !styles.style.isEmpty)],
                               unless: "or --resume DIR to continue a run")
         }
-        if resume != nil && (scales != nil || coarseIterations != nil) {
+        if resume != nil && (painting.scales != nil || painting.coarseIterations != nil) {
             throw ValidationError("--resume continues the checkpoint's passes; --scales and --coarse-iterations cannot change them")
         }
         try Rules.requireThreads(threads)
-        if let m = memoryLimit, MemoryPlan.parseSize(m) == nil {
-            throw ValidationError("--memory-limit takes a size such as 512M or 8G")
-        }
         try refuseOptionsThatDoNothing()
         // Every range is the library's: the settings and the outputs, checked as the run will use them.
         try OptionNames.checking {
@@ -119,26 +90,15 @@ public struct StylizeCommand: ParsableCommand, RuleChecked {
                 ("--content", content != nil), ("--style", !styles.style.isEmpty), ("--style-blend", styles.styleBlend != nil),
                 ("--style-scale", styles.styleScale != nil), ("--preserve-color", styles.preserveColor != nil),
                 ("--pooling", styles.pooling != nil),
-                ("--smooth", smooth != nil), ("--optimizer", optimizer != nil), ("--learning-rate", learningRate != nil),
-                ("--beta1", beta1 != nil), ("--beta2", beta2 != nil), ("--epsilon", epsilon != nil),
-                ("--content-weight", contentWeight != nil), ("--style-weight", styleWeight != nil),
-                ("--tv-weight", tvWeight != nil), ("--strength", strength != nil), ("--preset", preset != nil),
-                ("--max-size", maxSize != nil), ("--init", self.`init` != nil),
-                ("--upscale", upscale), ("--margin", margin != nil), ("--padding", styles.padding != nil), ("--seed", seed != nil), ("--weights", weights != nil),
-                ("--every", timelapse.everyOption != nil), ("--memory-limit", memoryLimit != nil),
-                ("--bands", bands != nil)]
+                ("--smooth", smooth != nil), ("--padding", styles.padding != nil),
+                ("--every", timelapse.everyOption != nil)] + painting.fixedByCheckpoint
             if let name = fixed.first(where: \.1)?.0 {
                 throw ValidationError("\(name) is fixed by the checkpoint; "
                     + (resume != nil ? "--resume continues the run as it was started" : "--replay makes the run as it was"))
             }
             return
         }
-        let adam = (optimizer ?? (preset ?? .standard).settings(content: "", styles: []).run.optimizer) == .adam
-        if !adam, let name = [("--learning-rate", learningRate), ("--beta1", beta1), ("--beta2", beta2), ("--epsilon", epsilon)]
-            .first(where: { $0.1 != nil })?.0 {
-            throw ValidationError("\(name) is Adam's; this run uses L-BFGS (add --optimizer adam)")
-        }
-        if seed != nil && self.`init` != "noise" { throw ValidationError("--seed only seeds --init noise") }
+        try painting.refuseOptionsThatDoNothing()
         if checkpointEvery != nil && checkpoint == nil {
             throw ValidationError("--checkpoint-every does nothing without --checkpoint DIR")
         }
@@ -159,26 +119,16 @@ public struct StylizeCommand: ParsableCommand, RuleChecked {
         if smooth != nil && video.isEmpty && frames == nil {
             throw ValidationError("--smooth calms the film; it does nothing without --video or --frames")
         }
-        if coarseIterations != nil && scales == 1 {
-            throw ValidationError("--coarse-iterations sets the coarser passes' steps; --scales 1 has none")
-        }
         try timelapse.requireUse(video: !video.isEmpty, frames: frames != nil)
     }
 
     /// The options given, in the library's terms (the settings are `sessionOptions().settings()`).
     public func sessionOptions() -> SessionOptions {
         var o = SessionOptions()
-        o.preset = preset ?? .standard
         o.content = content
         styles.lay(over: &o)
-        (o.maxSize, o.upscale, o.margin) = (maxSize, upscale ? true : nil, margin)
-        (o.optimizer, o.iterations) = (optimizer, iterations)
-        (o.learningRate, o.beta1, o.beta2, o.epsilon) = (learningRate, beta1, beta2, epsilon)
-        (o.contentWeight, o.styleWeight, o.tvWeight, o.strength) = (contentWeight, styleWeight, tvWeight, strength)
-        (o.initialization, o.seed) = (self.`init`.map(Initialization.init(option:)), seed)
-        (o.scales, o.coarseIterations) = (scales, coarseIterations)
+        painting.lay(over: &o)
         (o.every, o.smooth) = (timelapse.everyOption, smooth)
-        (o.weights, o.memoryLimit, o.bandRows) = (weights, memoryLimit.flatMap(MemoryPlan.parseSize), bands)
         return o
     }
 

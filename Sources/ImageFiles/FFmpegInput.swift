@@ -50,6 +50,9 @@ package final class FFmpegInput {
     /// The first stream (image files and StyleLapse's videos have one).
     package var stream: UnsafeMutablePointer<AVStream> { format!.pointee.streams[0]! }
 
+    /// The stream at `index`.
+    package func stream(_ index: Int) -> UnsafeMutablePointer<AVStream> { format!.pointee.streams[index]! }
+
     deinit {
         avformat_close_input(&format)
         if let io { av_freep(&io.pointee.buffer) }
@@ -93,16 +96,18 @@ private final class MemorySource {
     }
 }
 
-/// Owns an AVCodecContext decoding an input's first stream.
+/// Owns an AVCodecContext decoding one stream of an input (the first unless told).
 package final class FFmpegDecoder {
     private var context: UnsafeMutablePointer<AVCodecContext>?
     private let input: FFmpegInput
+    private let streamIndex: Int32
 
     /// `maxPixels` makes the decoder refuse to allocate a larger frame.
-    package init(input: FFmpegInput, maxPixels: Int = Int(Int32.max)) throws {
+    package init(input: FFmpegInput, stream: Int = 0, maxPixels: Int = Int(Int32.max)) throws {
         self.input = input
+        streamIndex = Int32(stream)
         let path = input.path
-        let parameters = input.stream.pointee.codecpar!
+        let parameters = input.stream(stream).pointee.codecpar!
         guard let codec = avcodec_find_decoder(parameters.pointee.codec_id) else {
             throw ImageFileError(path, "no decoder for this picture")
         }
@@ -143,7 +148,7 @@ package final class FFmpegDecoder {
             }
             try FFmpeg.check(read, "reading", path: path)
             defer { av_packet_unref(packet) }
-            if packet.pointee.stream_index != 0 { continue }
+            if packet.pointee.stream_index != streamIndex { continue }
             try FFmpeg.check(avcodec_send_packet(context, packet), "decoding", path: path)
         }
     }

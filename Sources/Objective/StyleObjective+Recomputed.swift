@@ -26,6 +26,7 @@ extension StyleObjective {
         let styleLayers = styleLosses()
         let content = contentSum * contentScale
         let tv = s.tvWeight != 0 ? TotalVariation.forward(image) : 0
+        let temporalLoss = temporal?.forward(image)
         if let gradient {
             profile.measure("recomputing backward") {
                 tape.backward(image, seeded: seededLayers, into: gradient, parallel: parallel) { layer, g, f, rows, row in
@@ -40,8 +41,9 @@ extension StyleObjective {
                 }
             }
             if s.tvWeight != 0 { TotalVariation.backward(image, scale: s.tvWeight, into: gradient, accumulate: true) }
+            temporal?.backward(image, into: gradient)
         }
-        return breakdown(styleLayers: styleLayers, content: content, tv: tv)
+        return breakdown(styleLayers: styleLayers, content: content, tv: tv, temporal: temporalLoss)
     }
 
     /// The Gram matrices of a style picture at the style layers, on one tape (`plan` nil) or recomputing.

@@ -16,9 +16,13 @@ public struct LossBreakdown: Sendable, Equatable, Codable {
     public var tv: Double
     /// E_l of each style layer, in `ObjectiveSettings.styleLayers` order (unweighted).
     public var styleLayers: [Double]
+    /// A clip frame's temporal loss (unweighted; see `TemporalTerm`); nil without one.
+    public var temporal: Double?
 
-    public init(total: Double, style: Double, content: Double, tv: Double, styleLayers: [Double]) {
+    public init(total: Double, style: Double, content: Double, tv: Double, styleLayers: [Double],
+                temporal: Double? = nil) {
         (self.total, self.style, self.content, self.tv, self.styleLayers) = (total, style, content, tv, styleLayers)
+        self.temporal = temporal
     }
 }
 
@@ -40,6 +44,8 @@ public final class StyleObjective {
     let styleShapes: [Shape]
     let styleTargets: [[Float]]
     let contentTarget: BlockedTensor
+    /// A clip frame's pull towards the previous painted frame, warped (nil: none); set per frame.
+    public var temporal: TemporalTerm?
     var grams: [[Float]]
     /// ∂total/∂G of each style layer, from the last evaluation.
     var gramGradients: [[Float]]
@@ -49,7 +55,7 @@ public final class StyleObjective {
     /// Per style layer, the factor s in E_l = s · Σ (G − A)².
     let styleScales: [Double]
     /// The content loss is `contentScale` · Σ (F − P)².
-    let contentScale: Double
+    var contentScale: Double
 
     /// `content` and `style` are RGB images (3 channels, 0…255); the optimised image has `content`'s size.
     /// The style image may have another size: its Grams are normalised by its own size.
@@ -93,6 +99,27 @@ public final class StyleObjective {
         styleShapes = settings.styleLayers.map { shapes[$0.layer]! }
         gramSums = styleShapes.map { GramSums(channels: $0.channels) }
         let target = BlockedTensor(shapes[settings.contentLayer]!)
+        Self.contentFeatures(content, into: target, network, settings, tape, recomputing, parallel)
+        (self.recompute, self.tape, self.recomputing, contentTarget) = (recompute, tape, recomputing, target)
+        let p = contentTarget
+        grams = styleTargets
+        gramGradients = styleTargets
+        contentScale = Self.contentScale(p, settings)
+        switch (settings.normalization, settings.content) {
+        case (.relative, _):
+            styleScales = targets.map { a in
+                let sum = a.reduce(0.0) { $0 + Double($1) * Double($1) }
+                return 1 / (sum > 0 ? sum : 1)
+            }
+        case (.none, _):
+            styleScales = styleShapes.map { settings.style.lossScale(channels: $0.channels, pixels: $0.pixels) }
+        }
+    }
+
+    /// The content layer's features of `content` into `target`.
+    private static func contentFeatures(_ content: BlockedTensor, into target: BlockedTensor, _ network: VGGNetwork,
+                                        _ settings: ObjectiveSettings, _ tape: VGGTape?, _ recomputing: RecomputingTape?,
+                                        _ parallel: Parallel) {
         if let recomputing {
             recomputing.forward(content, observed: [settings.contentLayer], parallel: parallel) { _, p, rows, row in
                 target.copyRows(from: p, rows.lowerBound, to: row, count: rows.count)
@@ -102,23 +129,26 @@ public final class StyleObjective {
             let p = tape.output(settings.contentLayer)
             target.copyRows(from: p, 0, to: 0, count: p.shape.height)
         }
-        (self.recompute, self.tape, self.recomputing, contentTarget) = (recompute, tape, recomputing, target)
-        let p = contentTarget
-        grams = styleTargets
-        gramGradients = styleTargets
+    }
+
+    /// The factor of the content loss for the content features `p`.
+    private static func contentScale(_ p: BlockedTensor, _ settings: ObjectiveSettings) -> Double {
         let count = Double(p.shape.count)
         switch (settings.normalization, settings.content) {
         case (.relative, _):
             let sum = MeanSquaredError.forward(p, BlockedTensor(p.shape)) * count
-            contentScale = 1 / (sum > 0 ? sum : 1)
-            styleScales = targets.map { a in
-                let sum = a.reduce(0.0) { $0 + Double($1) * Double($1) }
-                return 1 / (sum > 0 ? sum : 1)
-            }
+            return 1 / (sum > 0 ? sum : 1)
         case (.none, let convention):
-            contentScale = convention == .meanSquared ? 1 / count : 0.5
-            styleScales = styleShapes.map { settings.style.lossScale(channels: $0.channels, pixels: $0.pixels) }
+            return convention == .meanSquared ? 1 / count : 0.5
         }
+    }
+
+    /// A new photo for the same paintings, size and buffers (a clip's next frame): its content features replace the
+    /// target; the style targets stay.
+    public func retarget(content: BlockedTensor) {
+        precondition(content.shape == imageShape, "StyleObjective.retarget: \(content.shape), expected \(imageShape)")
+        Self.contentFeatures(content, into: contentTarget, network, settings, tape, recomputing, parallel)
+        contentScale = Self.contentScale(contentTarget, settings)
     }
 
     /// The style image's Gram matrix at style layer `i` (C·C values).
@@ -160,6 +190,7 @@ public final class StyleObjective {
         let content = MeanSquaredError.forward(f, contentTarget) * Double(f.shape.count) * contentScale
         let styleLayers = styleLosses()
         let tv = s.tvWeight != 0 ? TotalVariation.forward(image) : 0
+        let temporalLoss = temporal?.forward(image)
         if let gradient {
             // Each loss's gradient enters where the backward walk reaches its layer.
             network.backward(tape, seeded: seededLayers, seed: { layer, g, add in
@@ -178,8 +209,9 @@ public final class StyleObjective {
                 }
             }, into: gradient, parallel: parallel, profile: profile)
             if s.tvWeight != 0 { TotalVariation.backward(image, scale: s.tvWeight, into: gradient, accumulate: true) }
+            temporal?.backward(image, into: gradient)
         }
-        return breakdown(styleLayers: styleLayers, content: content, tv: tv)
+        return breakdown(styleLayers: styleLayers, content: content, tv: tv, temporal: temporalLoss)
     }
 
     /// The layers whose losses seed the backward.
@@ -202,10 +234,11 @@ public final class StyleObjective {
         }
     }
 
-    func breakdown(styleLayers: [Double], content: Double, tv: Double) -> LossBreakdown {
+    func breakdown(styleLayers: [Double], content: Double, tv: Double, temporal: Double?) -> LossBreakdown {
         let s = settings
         let style = zip(styleLayers, s.styleLayers).reduce(0) { $0 + $1.0 * $1.1.weight }
-        return LossBreakdown(total: s.styleWeight * style + s.contentWeight * content + s.tvWeight * tv,
-                             style: style, content: content, tv: tv, styleLayers: styleLayers)
+        let t = temporal.map { $0 * self.temporal!.weight } ?? 0
+        return LossBreakdown(total: s.styleWeight * style + s.contentWeight * content + s.tvWeight * tv + t,
+                             style: style, content: content, tv: tv, styleLayers: styleLayers, temporal: temporal)
     }
 }

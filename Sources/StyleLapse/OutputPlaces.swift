@@ -28,6 +28,8 @@ public struct FileRole: Hashable, Sendable, CustomStringConvertible {
     public static let frames = FileRole("frames", "the frames folder")
     public static let checkpoint = FileRole("checkpoint", "the checkpoint folder")
     public static let cells = FileRole("cells", "the cells folder")
+    public static let clip = FileRole("clip", "the clip")
+    public static let paintedClip = FileRole("output", "the painted clip")
 }
 
 /// A file or folder a run writes, and which extensions it may have (empty: any).
@@ -55,6 +57,13 @@ public struct OutputPlace {
     public static func checkpoint(_ path: String) -> OutputPlace {
         OutputPlace(path: path, role: .checkpoint, isFolder: true) {
             ["state.bin", "trace.jsonl"].contains($0) || ($0.hasPrefix("frames/frame_") && $0.hasSuffix(".png"))
+        }
+    }
+    /// A clip checkpoint folder: clip.json, pixels_NNNNNN.f32 and frames/frame_NNNNNN.png.
+    public static func clipCheckpoint(_ path: String) -> OutputPlace {
+        OutputPlace(path: path, role: .checkpoint, isFolder: true) {
+            $0 == "clip.json" || ($0.hasPrefix("pixels_") && $0.hasSuffix(".f32") && !$0.contains("/"))
+                || ($0.hasPrefix("frames/frame_") && $0.hasSuffix(".png"))
         }
     }
     /// A sweep's cells folder: cell-NN….png and cell-NN.json.

@@ -25,7 +25,12 @@ public struct Pictures: Sendable {
     /// `styleScale` its longer side is that multiple of the photo's, without one it keeps its own size within
     /// `maxSize`. Every picture needs 16 pixels a side.
     public init(_ settings: PictureSettings) throws {
-        let (original, paintings) = (try ImageFile.read(settings.content), try settings.styles.map { try ImageFile.read($0) })
+        try self.init(settings, photo: try ImageFile.read(settings.content))
+    }
+
+    /// As `init(_:)` with the photo already decoded (a clip's frame; `settings.content` names where it came from).
+    public init(_ settings: PictureSettings, photo original: RGBImage) throws {
+        let paintings = try settings.styles.map { try ImageFile.read($0) }
         let sizes = Self.sizes(settings, photo: original, paintings: paintings)
         for (p, size) in zip([settings.content] + settings.styles, sizes) where min(size.width, size.height) < 16 {
             throw PictureTooSmall(path: p, width: size.width, height: size.height,
@@ -44,6 +49,20 @@ public struct Pictures: Sendable {
         let padded = margin > 0 ? content.mirrored(margin: margin) : content
         (self.content, photo, self.margin) = (padded, content, margin)
         (colors, contentPixels) = (settings.preserveColor, padded.planar)
+    }
+
+    /// The same paintings with another photo of the same size (a clip's next frame, `original` as decoded): sized,
+    /// and given its margin, as the first.
+    public func replacingPhoto(_ original: RGBImage, _ settings: PictureSettings) -> Pictures {
+        let content = original.resized(maxSide: settings.maxSize, enlarge: settings.upscale)
+        precondition(content.width == photo.width && content.height == photo.height, "Pictures: the new photo's size differs")
+        let padded = margin > 0 ? content.mirrored(margin: margin) : content
+        return Pictures(content: padded, photo: content, margin: margin, styles: styles, colors: colors)
+    }
+
+    private init(content: RGBImage, photo: RGBImage, margin: Int, styles: [RGBImage], colors: ColorPreservation?) {
+        (self.content, self.photo, self.margin, self.styles, self.colors) = (content, photo, margin, styles, colors)
+        contentPixels = content.planar
     }
 
     /// The working sizes of the photo and the paintings under `settings`: the photo's longer side at most

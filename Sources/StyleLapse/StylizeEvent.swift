@@ -79,6 +79,9 @@ public struct StylizeOutcome {
     public var best: RGBImage
     /// Its values before they were rounded to 8 bits: planar RGB 0…255 (for a 16-bit PNG).
     public var bestSamples: [Float]
+    /// The optimised pixels themselves at the photo's working size, margin included, colours as optimised (planar
+    /// RGB 0…255): where a clip's next frame starts from.
+    public var bestPixels: [Float]
     /// Its run-wide iteration and loss; `bestPass` is the pass it was found in.
     public var bestIteration: Int
     /// The best picture's loss.

@@ -106,10 +106,11 @@ extension StylizeSession {
             if let last = film.pending() { try emitFrame(last) }   // the last iteration is always a frame
             try frames?.flush()   // every frame stored and written before the finish
             let s = state!, pass = passes[position.index]
-            let samples = pictures.samples(enlarge(s.best, pass))   // colours and margin once, for both
+            let pixels = enlarge(s.best, pass)
+            let samples = pictures.samples(pixels)   // colours and margin once, for both
             let outcome = StylizeOutcome(
                 stopped: result.stopped, converged: result.converged, best: pictures.picture(samples: samples),
-                bestSamples: samples,
+                bestSamples: samples, bestPixels: pixels,
                 bestIteration: position.firstIteration + s.bestIteration, bestLoss: s.bestLoss, bestPass: pass,
                 iterations: position.firstIteration + s.iteration, evaluations: position.evaluationsBefore + s.evaluations,
                 seconds: position.secondsBefore + s.elapsedBefore,

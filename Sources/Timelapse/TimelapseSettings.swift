@@ -19,6 +19,14 @@ public struct TimelapseSettings: Sendable {
     public var metadata: [String: String] = [:]
     /// How many frames may wait for the encoder thread before `append` blocks (keeps memory flat).
     public var queueCapacity: Int = 4
+    /// A painted clip's timing: each frame is appended with its own timestamp in this time base (num/den seconds),
+    /// kept as it is (a variable frame rate stays variable), and every frame is kept, a GIF's too. Nil: a film,
+    /// `fps` frames a second.
+    public var timeBase: (num: Int32, den: Int32)?
+    /// A file whose first audio stream is copied into the video beside the frames (a painted clip's sound), when
+    /// the container takes its codec; the time `audioStart` (seconds) of that file lands at the video's start.
+    public var audioFrom: String?
+    public var audioStart: Double = 0
 
     public init(fps: Int = 30, crf: Int = 18, speed: EncoderSpeed = .medium, holdSeconds: Double = 0) {
         self.fps = fps

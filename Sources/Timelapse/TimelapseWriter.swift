@@ -35,12 +35,15 @@ public final class TimelapseWriter {
 
     /// Queues one frame; blocks while `settings.queueCapacity` frames are already waiting. Throws the encoder's
     /// error once encoding has failed.
-    public func append(_ image: RGBImage) throws {
+    public func append(_ image: RGBImage) throws { try append(image, timestamp: nil) }
+
+    /// Queues one frame of a clip at `timestamp`, in `settings.timeBase` (nil: the next frame's time).
+    public func append(_ image: RGBImage, timestamp: Int64?) throws {
         precondition(!finished, "TimelapseWriter: append after finish or cancel")
         guard image.width == size.width && image.height == size.height else {
             throw ImageFileError(path, "a \(image.width)×\(image.height) frame in a \(size.width)×\(size.height) video")
         }
-        try queue.push(image)
+        try queue.push((image, timestamp))
         lastFrame = image
         framesAppended += 1
     }
@@ -49,7 +52,7 @@ public final class TimelapseWriter {
     /// file to its final name. On failure the `.part` file is removed and the error thrown.
     public func finish() throws {
         if let last = lastFrame {
-            for _ in 0..<settings.holdFrames { try queue.push(last) }
+            for _ in 0..<settings.holdFrames { try queue.push((last, nil)) }
         }
         finished = true
         try queue.close()
@@ -59,6 +62,12 @@ public final class TimelapseWriter {
             unlink(part)
             throw ImageFileError(path, "could not move the finished video into place (\(reason))")
         }
+    }
+
+    /// Whether a video at `path` (its format by the extension) can carry the first audio stream of `source` as it
+    /// is (false when `source` has none).
+    public static func canCarrySound(of source: String, in path: String) -> Bool {
+        VideoFormat(path: path).map { AudioCopy.fits(source, $0) } ?? false
     }
 
     /// Stops encoding and removes the partial file.
@@ -80,7 +89,7 @@ private final class EncodingQueue: @unchecked Sendable {
     private let capacity: Int
     private let partPath: String
     private let condition = NSCondition()
-    private var frames: [RGBImage] = []
+    private var frames: [(RGBImage, Int64?)] = []
     private var closed = false
     private var failure: Error?
     private let done = DispatchSemaphore(value: 0)
@@ -94,7 +103,7 @@ private final class EncodingQueue: @unchecked Sendable {
         thread.start()
     }
 
-    func push(_ frame: RGBImage) throws {
+    func push(_ frame: (RGBImage, Int64?)) throws {
         condition.lock()
         defer { condition.unlock() }
         while frames.count >= capacity && failure == nil { condition.wait() }
@@ -137,7 +146,7 @@ private final class EncodingQueue: @unchecked Sendable {
             let next = frames.removeFirst()
             condition.broadcast()
             condition.unlock()
-            do { try encoder.encode(next) } catch { fail(error); return }
+            do { try encoder.encode(next.0, timestamp: next.1) } catch { fail(error); return }
         }
     }
 

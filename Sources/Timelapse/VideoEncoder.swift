@@ -21,6 +21,10 @@ final class VideoEncoder {
     private var nextPTS: Int64 = 0
     /// Frames handed in per frame encoded (see init).
     private let frameStep: Int
+    /// One frame's duration in the encoder's time base (a clip's nominal frame; a film's 1).
+    private let frameDuration: Int64
+    /// The sound copied beside the frames (a painted clip's).
+    private var audio: AudioCopy?
     /// Name of the encoder in use ("libx264" or "mpeg4").
     let codecName: String
 
@@ -33,7 +37,9 @@ final class VideoEncoder {
         palette = format == .gif ? settings.palette : nil
         // A GIF keeps at most 15 frames a second (every second or third frame, each shown that much longer): a GIF
         // is for sharing, and its size grows with every frame.
-        frameStep = format == .gif && settings.fps > 15 ? Int((Double(settings.fps) / 15).rounded(.up)) : 1
+        frameStep = format == .gif && settings.fps > 15 && settings.timeBase == nil
+            ? Int((Double(settings.fps) / 15).rounded(.up)) : 1
+        frameDuration = settings.timeBase.map { tb in max(1, Int64((Double(tb.den) / Double(tb.num) / Double(settings.fps)).rounded())) } ?? 1
         if format == .gif && palette == nil { throw ImageFileError(reportPath, "a GIF needs the film's palette") }
         // yuv420p subsamples chroma 2×2, so both sides must be even: odd sizes get one replicated column/row.
         let yuv = format.pixelFormat == AV_PIX_FMT_YUV420P
@@ -51,7 +57,8 @@ final class VideoEncoder {
         ctx.pointee.width = Int32(videoWidth)
         ctx.pointee.height = Int32(videoHeight)
         ctx.pointee.pix_fmt = format.pixelFormat
-        ctx.pointee.time_base = AVRational(num: 1, den: Int32(settings.fps))
+        ctx.pointee.time_base = settings.timeBase.map { AVRational(num: $0.num, den: $0.den) }
+            ?? AVRational(num: 1, den: Int32(settings.fps))
         ctx.pointee.framerate = AVRational(num: Int32(settings.fps), den: 1)
         if yuv {
             // Tags that say what the scaler below does: BT.709 matrix, limited range, sRGB-encoded BT.709 primaries.
@@ -82,13 +89,16 @@ final class VideoEncoder {
         }
         // A key frame every 20 s: x264's default (250 frames) lands one inside a short film, and the quality step
         // there (P frames drift slowly in a slow painting, the key frame resets them) shows as a jolt.
-        ctx.pointee.gop_size = Int32(20 * settings.fps)
+        ctx.pointee.gop_size = Int32(min(20 * settings.fps, 600))
         ctx.pointee.thread_count = 1
         try FFmpeg.check(avcodec_open2(ctx, codec, nil), "opening the \(codecName) encoder", path: path)
         try FFmpeg.check(avcodec_parameters_from_context(stream.pointee.codecpar, ctx), "encoder parameters", path: path)
         stream.pointee.time_base = ctx.pointee.time_base
         for (key, value) in settings.metadata.sorted(by: { $0.key < $1.key }) {
             av_dict_set(&muxer.pointee.metadata, key, value, 0)
+        }
+        if let source = settings.audioFrom {
+            audio = try AudioCopy(from: source, into: muxer, start: settings.audioStart, path: path)
         }
         try FFmpeg.check(avio_open(&muxer.pointee.pb, outputPath, AVIO_FLAG_WRITE), "creating the file", path: path)
         var options: OpaquePointer?
@@ -116,10 +126,13 @@ final class VideoEncoder {
         try FFmpeg.check(av_frame_get_buffer(frame, 0), "allocating a frame", path: path)
     }
 
-    /// Converts and encodes one picture (of the size given at init).
-    func encode(_ image: RGBImage) throws {
+    /// Converts and encodes one picture (of the size given at init), at `timestamp` (in the settings' `timeBase`) or
+    /// else the next frame's time.
+    func encode(_ image: RGBImage, timestamp: Int64? = nil) throws {
         precondition(image.width == width && image.height == height, "VideoEncoder: frame size changed")
-        defer { nextPTS += 1 }
+        let pts = timestamp ?? nextPTS
+        defer { nextPTS = pts + 1 }
+        if let audio { try audio.copy(upTo: pts, timeBase: encoder!.pointee.time_base, muxer: muxer!) }
         guard nextPTS % Int64(frameStep) == 0 else { return }
         if palette != nil {
             // A fresh buffer for every GIF frame: the encoder keeps the last one (to send only what changed), and
@@ -151,7 +164,7 @@ final class VideoEncoder {
                 for y in 0..<height { (data.0! + y * stride).update(from: px.baseAddress! + y * width * 3, count: width * 3) }
             }
         }
-        frame!.pointee.pts = nextPTS
+        frame!.pointee.pts = pts
         try send(frame)
     }
 
@@ -159,6 +172,7 @@ final class VideoEncoder {
     /// closes.
     func finish() throws {
         try send(nil)
+        if let audio { try audio.copy(upTo: .max, timeBase: encoder!.pointee.time_base, muxer: muxer!) }
         try FFmpeg.check(av_write_trailer(muxer), "writing the \(format.rawValue) trailer", path: path)
         if let pb = muxer?.pointee.pb, pb.pointee.error < 0 {
             try FFmpeg.check(pb.pointee.error, "writing", path: path)
@@ -174,7 +188,7 @@ final class VideoEncoder {
             let got = avcodec_receive_packet(encoder, packet)
             if got == FFmpeg.eagain || got == FFmpeg.eof { return }
             try FFmpeg.check(got, "encoding", path: path)
-            if packet!.pointee.duration == 0 { packet!.pointee.duration = Int64(frameStep) }   // each frame lasts step/fps
+            if packet!.pointee.duration == 0 { packet!.pointee.duration = Int64(frameStep) * frameDuration }   // step/fps
             av_packet_rescale_ts(packet, encoder!.pointee.time_base, stream.pointee.time_base)
             packet!.pointee.stream_index = stream.pointee.index
             try FFmpeg.check(av_interleaved_write_frame(muxer, packet), "writing", path: path)

@@ -1,0 +1,79 @@
+// The `clip` command's run: options → the library's clip settings → a ClipSession (new or resumed) → a progress line
+// per frame → the summary. A first Ctrl-C finishes the frame being painted and writes a playable clip (status 130).
+
+import ArgumentParser
+import Engine
+import Foundation
+import StyleLapse
+
+extension ClipCommand {
+    public func run() throws {
+        try kernels.apply()
+        let interrupts = Interrupts()
+        interrupts.stopMessage = "stopping after this frame"
+        interrupts.install()
+        let parallel = threads.map { Parallel(workers: $0) }
+        let session: ClipSession
+        if let resume {
+            session = try ClipSession(resuming: resume, output: output, parallel: parallel)
+        } else {
+            session = try ClipSession(settings: try clipSettings(), output: output ?? defaultOutput, checkpoint: checkpoint,
+                                      firstFrame: firstFrameOutputs(), parallel: parallel)
+        }
+        session.frameLimit = frameLimit
+        interrupts.onStop = session.requestStop
+        let info = session.info
+        if !quiet {
+            let sound = info.audioCodec.map { session.carriesSound ? "its \($0) sound copied" : "its \($0) sound left out (the container does not take it)" } ?? "no sound"
+            FileHandle.standardError.write(Data(String(
+                format: "stylelapse: %@: %d×%d, %d frames, %.2f s (%.3g frames/s, %@ %@%@), %@\n",
+                session.settings.clip, info.width, info.height, info.frameCount, info.duration, info.frameRate, info.codec,
+                info.pixelFormat, info.rotation != 0 ? ", turned \(info.rotation)°" : "", sound).utf8))
+        }
+        var progress = ClipProgress(quiet: quiet)
+        session.onFrame = { progress.update($0) }
+        let outcome = try session.run()
+        progress.finish()
+        if !quiet {
+            let perFrame = outcome.paintedHere > 0 ? outcome.seconds / Double(outcome.paintedHere) : 0
+            print(String(format: "%@ in %.1f s: %d frames painted here (%d in the clip), %.2f s per frame, peak memory %.0f MB",
+                         outcome.stopped ? "stopped" : "done", outcome.seconds, outcome.paintedHere, outcome.frames,
+                         perFrame, Measure.peakMemoryMB))
+            print("wrote \(session.output)" + (timelapse.map { ", \($0)" } ?? ""))
+        }
+        if outcome.stopped, let folder = session.checkpoint {
+            FileHandle.standardError.write(Data(("stylelapse: stopped after frame \(outcome.frames); the checkpoint in "
+                + "\(folder) continues with: stylelapse clip --resume \(folder)\n").utf8))
+        }
+        if outcome.stopped { throw ExitCode(130) }
+    }
+}
+
+/// One line per painted frame: frames done, seconds per frame, time left (from the later frames, which take far
+/// less than the first).
+struct ClipProgress {
+    let quiet: Bool
+    let terminal = isatty(2) != 0
+    private var later = (frames: 0, seconds: 0.0)
+
+    init(quiet: Bool) { self.quiet = quiet }
+
+    mutating func update(_ r: ClipFrameRecord) {
+        guard !quiet else { return }
+        if r.paintedHere > 1 || r.index > 0 { later = (later.frames + 1, later.seconds + r.seconds) }
+        let perLater = later.frames > 0 ? later.seconds / Double(later.frames) : r.seconds
+        let eta = Double(r.count - r.index - 1) * perLater
+        let line = Self.line(r, secondsPerFrame: r.elapsed / Double(max(r.paintedHere, 1)), eta: eta)
+        FileHandle.standardError.write(Data((terminal ? "\r" + line + "\u{1B}[K" : line + "\n").utf8))
+    }
+
+    func finish() { if terminal && !quiet { FileHandle.standardError.write(Data("\n".utf8)) } }
+
+    static func line(_ r: ClipFrameRecord, secondsPerFrame: Double, eta: Double) -> String {
+        let width = 12
+        let filled = min(width, width * (r.index + 1) / max(r.count, 1))
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+        return String(format: "[%@] frame %d/%d %d steps %.1f s (flow %.2f s) %.2f s/frame ETA %@", bar, r.index + 1,
+                      r.count, r.iterations, r.seconds, r.flowSeconds, secondsPerFrame, Progress.clock(eta))
+    }
+}

@@ -1,0 +1,109 @@
+// `stylelapse clip`: a video clip in, the clip painted out, frame by frame and temporally consistent (the flow of
+// each frame carries the painted frame before it over; a temporal loss holds it there), with the clip's timing and
+// sound. The painting's options are `stylize`'s.
+
+import ArgumentParser
+import Foundation
+import StyleLapse
+import Timelapse
+
+public struct ClipCommand: ParsableCommand, RuleChecked {
+    public init() {}
+    public static let configuration = CommandConfiguration(
+        commandName: "clip",
+        abstract: "Paint a video clip in the style of a painting, each frame carried over from the one before.",
+        discussion: """
+            The first frame is painted as stylize paints a photo (--iterations, coarse-to-fine); each later frame starts \
+            from the painted frame before it, warped by the optical flow (DIS, both ways, with Ruder et al.'s \
+            consistency check), and adds a temporal loss that holds it there where the flow is trusted; it takes at \
+            most --frame-iterations steps and stops early when its loss settles. The painted clip keeps the clip's \
+            timestamps (a variable frame rate stays variable) and its sound where the container takes it.
+
+            Example: stylelapse clip --content walk.mp4 --style starry.jpg --output walk-starry.mp4 --max-size 256
+            """)
+
+    @Option(help: "The clip: any video FFmpeg reads.") var content: String?
+    @OptionGroup var styles: StyleOptions
+    @OptionGroup var painting: PaintingOptions
+    @Option(help: "The painted clip: .mp4 (H.264), .webm (VP9), .gif, .webp or .apng (default: <clip>-<painting>.mp4 here).")
+    var output: String?
+    @Option(parsing: .unconditional, help: "Weight of the temporal loss, in units of the first frame's loss (default \(OptionNames.number(ClipSettings.defaultTemporalWeight)); 0: none).")
+    var temporalWeight: Double?
+    @Option(parsing: .unconditional, help: "Steps of each frame after the first, at most (default \(ClipSettings.defaultFrameIterations)).")
+    var frameIterations: Int?
+    @Option(parsing: .unconditional, help: "A later frame stops when its loss fell by less than this fraction over 10 steps (default \(OptionNames.number(ClipSettings.defaultTolerance)); 0: never early).")
+    var tolerance: Double?
+    @Flag(help: "Paint every frame on its own, as stylize would (no flow, no temporal loss): the baseline consistency is measured against.")
+    var independent = false
+    @Option(parsing: .unconditional, help: "Paint only the first N frames (a preview; --resume with the checkpoint paints the rest).")
+    var frameLimit: Int?
+    @Option(help: "Also film the first frame being painted, as stylize --video does (.mp4, .webm, .gif, .webp or .apng).")
+    var timelapse: String?
+    @OptionGroup var film: TimelapseOptions
+    @Option(help: "Save progress in this folder after every frame, for --resume.") var checkpoint: String?
+    @Option(help: "Continue the clip checkpointed in this folder.") var resume: String?
+    @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads: Int?
+    @OptionGroup var kernels: ISAOption
+    @Flag(help: "No progress or summary.") var quiet = false
+
+    public func check() throws {
+        if resume == nil {
+            try Rules.require([("--content", "the clip", content != nil), ("--style", "the painting", !styles.style.isEmpty)],
+                              unless: "or --resume DIR to continue a clip")
+        }
+        try Rules.requireThreads(threads)
+        if resume != nil {
+            let fixed: [(String, Bool)] = [
+                ("--content", content != nil), ("--style", !styles.style.isEmpty), ("--style-blend", styles.styleBlend != nil),
+                ("--style-scale", styles.styleScale != nil), ("--preserve-color", styles.preserveColor != nil),
+                ("--pooling", styles.pooling != nil), ("--padding", styles.padding != nil),
+                ("--iterations", painting.iterations != nil), ("--scales", painting.scales != nil),
+                ("--coarse-iterations", painting.coarseIterations != nil),
+                ("--temporal-weight", temporalWeight != nil), ("--frame-iterations", frameIterations != nil),
+                ("--tolerance", tolerance != nil), ("--independent", independent), ("--timelapse", timelapse != nil),
+                ("--checkpoint", checkpoint != nil)] + painting.fixedByCheckpoint
+            if let name = fixed.first(where: \.1)?.0 {
+                throw ValidationError("\(name) is fixed by the checkpoint; --resume continues the clip as it was started")
+            }
+        } else {
+            try painting.refuseOptionsThatDoNothing()
+        }
+        if let n = frameLimit, n < 1 { throw ValidationError("--frame-limit must be at least 1") }
+        if timelapse == nil {
+            try film.requireUse(video: false, frames: false)
+        }
+        try OptionNames.checking {
+            if resume == nil { try clipSettings().check() }
+            try firstFrameOutputs()?.check()
+        }
+    }
+
+    /// The options given, in the library's terms.
+    func clipSettings() throws -> ClipSettings {
+        var o = SessionOptions()
+        o.content = content
+        styles.lay(over: &o)
+        painting.lay(over: &o)
+        var s = ClipSettings(clip: content ?? "", painting: try o.settings())
+        if let temporalWeight { s.temporalWeight = temporalWeight }
+        if let frameIterations { s.frameIterations = frameIterations }
+        if let tolerance { s.tolerance = tolerance }
+        s.independent = independent
+        return s
+    }
+
+    /// The first frame's film, as `stylize --video` makes it (nil without --timelapse).
+    func firstFrameOutputs() -> RunOutputs? {
+        guard let timelapse else { return nil }
+        var o = RunOutputs(output: "first-frame.png")
+        o.videos = [timelapse]
+        film.lay(over: &o)
+        return o
+    }
+
+    /// The painted clip's default name: the clip's and the paintings' names joined, .mp4, here.
+    var defaultOutput: String {
+        let base = RunOutputs.defaultName([content ?? "clip"] + styles.style)
+        return (base as NSString).deletingPathExtension + ".mp4"
+    }
+}

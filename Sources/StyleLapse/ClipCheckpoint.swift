@@ -1,0 +1,72 @@
+// ClipCheckpoint: a painted clip's progress in a folder, written after every frame: the frames painted so far (PNG,
+// what was encoded), the last frame's optimised pixels (exact floats: where the next frame starts) and a small JSON
+// file saying how far it got. Each file is written whole under a temporary name and renamed; the JSON last, so a
+// folder always describes frames that are all there.
+
+import Foundation
+import ImageFiles
+import Network
+
+/// How far a painted clip got.
+public struct ClipProgressState: Codable, Sendable, Equatable {
+    public var settings: ClipSettings
+    /// SHA-256 of the clip and of each painting, in that order.
+    public var digests: [String]
+    /// Frames painted (0…framesDone−1 are in the folder).
+    public var framesDone: Int
+    /// The first frame's best total loss (the temporal weight's unit).
+    public var firstLoss: Double
+    /// The painted clip being written.
+    public var output: String
+}
+
+public enum ClipCheckpoint {
+    static func statePath(_ folder: String) -> String { folder + "/clip.json" }
+    static func framePath(_ folder: String, _ index: Int) -> String { folder + String(format: "/frames/frame_%06d.png", index) }
+    static func pixelsPath(_ folder: String, _ index: Int) -> String { folder + String(format: "/pixels_%06d.f32", index) }
+
+    /// Makes the folder (and its frames folder); refuses a folder that holds another clip's checkpoint.
+    static func prepare(_ folder: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: folder + "/frames", withIntermediateDirectories: true)
+        } catch {
+            throw CheckpointError(path: folder, problem: "cannot make the checkpoint folder (\(error.localizedDescription))")
+        }
+    }
+
+    /// Saves frame `index`: its picture, its pixels, then the state saying `index + 1` frames are done; the pixels of
+    /// the frame before are removed.
+    static func save(_ folder: String, state: ClipProgressState, picture: RGBImage, pixels: [Float]) throws {
+        let index = state.framesDone - 1
+        try PictureFile.write(picture, to: framePath(folder, index))
+        try AtomicFile.write(to: pixelsPath(folder, index)) { put in pixels.withUnsafeBytes(put) }   // little-endian hosts
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write([UInt8](try encoder.encode(state)), to: statePath(folder))
+        if index > 0 { unlink(pixelsPath(folder, index - 1)) }
+    }
+
+    /// Reads a clip checkpoint: its state, and the last painted frame's pixels (`count` floats).
+    static func load(_ folder: String) throws -> ClipProgressState {
+        guard let data = FileManager.default.contents(atPath: statePath(folder)) else {
+            throw CheckpointError(path: folder, problem: "no clip checkpoint here (missing clip.json)")
+        }
+        do { return try JSONDecoder().decode(ClipProgressState.self, from: data) } catch {
+            throw CheckpointError(path: statePath(folder), problem: "damaged clip checkpoint")
+        }
+    }
+
+    static func pixels(_ folder: String, frame: Int, count: Int) throws -> [Float] {
+        let path = pixelsPath(folder, frame)
+        guard let data = FileManager.default.contents(atPath: path), data.count == 4 * count else {
+            throw CheckpointError(path: path, problem: "missing or damaged (the last painted frame's pixels)")
+        }
+        return data.withUnsafeBytes { raw in (0..<count).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self))) } }
+    }
+
+    static func picture(_ folder: String, frame: Int) throws -> RGBImage {
+        do { return try ImageFile.read(framePath(folder, frame)) } catch {
+            throw CheckpointError(path: framePath(folder, frame), problem: "missing or damaged (a painted frame)")
+        }
+    }
+}

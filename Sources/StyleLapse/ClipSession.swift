@@ -1,0 +1,190 @@
+// ClipSession: a clip painted frame by frame, frames streaming from the decoder to the encoder. The first frame is
+// painted as `stylize` paints a photo (a StylizeSession: coarse-to-fine, its film); each later one starts from the
+// painted frame before it warped by the optical flow (DIS, in OpticalFlow) and is pulled towards it by the temporal
+// loss where the flow is consistent (Ruder, Dosovitskiy and Brox 2016), with fewer steps and an early stop.
+
+import Engine
+import Foundation
+import ImageFiles
+import Network
+import Objective
+import OpticalFlow
+import Painting
+import Timelapse
+
+/// One frame painted.
+public struct ClipFrameRecord: Sendable {
+    /// The frame (0 first) and the clip's frame count.
+    public var index: Int, count: Int
+    /// Optimiser steps this frame took.
+    public var iterations: Int
+    /// Seconds this frame took (flow and painting), and of them the flow's.
+    public var seconds: Double, flowSeconds: Double
+    /// The frame's best loss.
+    public var loss: LossBreakdown
+    /// Seconds since this session started, and the frames it painted in them.
+    public var elapsed: Double, paintedHere: Int
+}
+
+/// How a painted clip ended.
+public struct ClipOutcome: Sendable {
+    /// Frames in the written clip, and of them the ones this session painted.
+    public var frames: Int, paintedHere: Int
+    /// True when a stop was asked for: the clip holds the frames painted until then.
+    public var stopped: Bool
+    /// Seconds this session took.
+    public var seconds: Double
+}
+
+public final class ClipSession {
+    public let settings: ClipSettings
+    public let info: ClipInfo
+    /// The painted clip's path (.mp4, .webm, .gif, .webp, .apng).
+    public let output: String
+    /// Where progress is saved after every frame (nil: nowhere).
+    public let checkpoint: String?
+    /// How the painted clip is encoded (rate factor, speed); its timing and sound are the clip's.
+    public var encoding = TimelapseSettings()
+    /// What the first frame's painting writes besides the clip (its film, say): a StylizeSession's outputs, without
+    /// its picture.
+    public let firstFrame: RunOutputs?
+    /// Paint at most this many frames in all (nil: the whole clip); the checkpoint then continues with the rest.
+    public var frameLimit: Int?
+    /// Called after every frame.
+    public var onFrame: (ClipFrameRecord) -> Void = { _ in }
+    /// The flow's settings.
+    public var flow = DISSettings()
+
+    private let reader: ClipReader
+    private let parallel: Parallel
+    private let digests: [String]
+    private let resumed: ClipProgressState?
+    private let stopLock = NSLock()
+    private var stopFlag = false
+
+    /// A new painting of `settings.clip` into `output`. Reads the clip through once (a bad clip is refused here, in
+    /// one line naming it) and checks the settings, the weights and the outputs before any work.
+    public convenience init(settings: ClipSettings, output: String, checkpoint: String?, firstFrame: RunOutputs? = nil,
+                            parallel: Parallel? = nil) throws {
+        try self.init(settings: settings, output: output, checkpoint: checkpoint, firstFrame: firstFrame, resumed: nil,
+                      parallel: parallel)
+    }
+
+    /// Continues the clip checkpointed in `folder` (into `output`, or where it was going). Refuses a clip or
+    /// painting that changed since.
+    public convenience init(resuming folder: String, output: String? = nil, parallel: Parallel? = nil) throws {
+        let state = try ClipCheckpoint.load(folder)
+        try self.init(settings: state.settings, output: output ?? state.output, checkpoint: folder, firstFrame: nil,
+                      resumed: state, parallel: parallel)
+    }
+
+    private init(settings: ClipSettings, output: String, checkpoint: String?, firstFrame: RunOutputs?,
+                 resumed: ClipProgressState?, parallel: Parallel?) throws {
+        try settings.check()
+        guard VideoFormat(path: output) != nil else {
+            throw ImageFileError(output, "is not a video name: end it in " + VideoFormat.extensions.map { "." + $0 }.joined(separator: ", "))
+        }
+        let paths = [settings.clip] + settings.painting.pictures.styles
+        digests = try paths.map(StylizeSession.sha256)
+        if let resumed {
+            for (path, (now, then)) in zip(paths, zip(digests, resumed.digests)) where now != then {
+                throw ImageFileError(path, "has changed since the checkpoint was written; cannot resume")
+            }
+        }
+        guard FileManager.default.fileExists(atPath: settings.painting.weights) else {
+            throw WeightsError(settings.painting.weights, "no weights file; fetch and convert the VGG19 weights with: bash tools/fetch-weights")
+        }
+        try firstFrame?.check()
+        let films = (firstFrame?.places ?? []).filter { $0.role != .picture }
+        try OutputPlaces.check([.video(output, .paintedClip)] + (checkpoint.map { [.clipCheckpoint($0)] } ?? []) + films,
+                               inputs: [(settings.clip, .clip)] + settings.painting.pictures.styles.map { ($0, .style) }
+                                   + [(settings.painting.weights, .weights)])
+        reader = try ClipReader(path: settings.clip)
+        (self.settings, self.output, self.checkpoint, self.resumed) = (settings, output, checkpoint, resumed)
+        self.firstFrame = firstFrame
+        info = reader.info
+        self.parallel = parallel ?? Parallel(workers: System.activeProcessorCount)
+    }
+
+    /// Asks the run to stop once the frame being painted is done (safe from any thread).
+    public func requestStop() { stopLock.withLock { stopFlag = true } }
+    public var stopRequested: Bool { stopLock.withLock { stopFlag } }
+
+    /// Paints the clip (or, resumed, the rest of it) and writes it; a stop leaves a playable clip of the frames so
+    /// far. The output is written under a temporary name and renamed at the end: a failure leaves nothing under it.
+    @discardableResult
+    public func run() throws -> ClipOutcome {
+        let started = ContinuousClock.now
+        func since(_ t: ContinuousClock.Instant) -> Double { (ContinuousClock.now - t).seconds }
+        if let checkpoint { try ClipCheckpoint.prepare(checkpoint) }
+        var painter = FramePainter(settings: settings, flow: flow, parallel: parallel)
+        var writer: TimelapseWriter?
+        var base: Pictures?
+        var firstLoss = resumed?.firstLoss
+        let done = resumed?.framesDone ?? 0
+        let limit = min(info.frameCount, frameLimit ?? .max)
+        var painted = done, paintedHere = 0, stopped = false
+        do {
+            try reader.forEachFrame { frame in
+                let pictures = try base.map { $0.replacingPhoto(frame.picture, settings.painting.pictures) }
+                    ?? Pictures(settings.painting.pictures, photo: frame.picture)
+                if base == nil { base = pictures }
+                if frame.index < done {   // resumed: the checkpoint's frames go into the clip again
+                    let picture = try ClipCheckpoint.picture(checkpoint!, frame: frame.index)
+                    if writer == nil { writer = try openWriter(first: picture, pictures: pictures) }
+                    try writer!.append(picture, timestamp: frame.timestamp)
+                    if frame.index == done - 1 {
+                        painter.previous = (try ClipCheckpoint.pixels(checkpoint!, frame: frame.index,
+                                                                      count: 3 * pictures.content.width * pictures.content.height),
+                                            FramePainter.grey(pictures))
+                    }
+                    return true
+                }
+                if frame.index >= limit || stopRequested { stopped = frame.index < info.frameCount && frame.index < limit; return false }
+                let t = ContinuousClock.now
+                let result = try painter.paint(pictures, index: frame.index, firstLoss: firstLoss,
+                                               outputs: frame.index == 0 ? firstFrame : nil)
+                if firstLoss == nil { firstLoss = result.loss.total }
+                let picture = pictures.picture(result.pixels)
+                if writer == nil { writer = try openWriter(first: picture, pictures: pictures) }
+                try writer!.append(picture, timestamp: frame.timestamp)
+                painted = frame.index + 1
+                paintedHere += 1
+                if let checkpoint {
+                    try ClipCheckpoint.save(checkpoint, state: ClipProgressState(
+                        settings: settings, digests: digests, framesDone: painted, firstLoss: firstLoss!, output: output),
+                        picture: picture, pixels: result.pixels)
+                }
+                onFrame(ClipFrameRecord(index: frame.index, count: info.frameCount, iterations: result.iterations,
+                                        seconds: since(t), flowSeconds: result.flowSeconds, loss: result.loss,
+                                        elapsed: since(started), paintedHere: paintedHere))
+                return true
+            }
+            if limit < info.frameCount && painted >= limit { stopped = false }
+            try writer?.finish()
+        } catch {
+            writer?.cancel()
+            throw error
+        }
+        return ClipOutcome(frames: painted, paintedHere: paintedHere, stopped: stopped, seconds: since(started))
+    }
+
+    /// The painted clip's writer: the clip's time base and sound, a GIF's palette from the first painted frame and
+    /// the paintings.
+    private func openWriter(first: RGBImage, pictures: Pictures) throws -> TimelapseWriter {
+        var s = encoding
+        s.timeBase = info.timeBase
+        s.fps = max(1, min(240, Int(info.frameRate.rounded())))
+        if VideoFormat(path: output) == .gif { s.palette = Palette(pictures: [first] + pictures.styles) }
+        if info.audioCodec != nil && TimelapseWriter.canCarrySound(of: settings.clip, in: output) {
+            (s.audioFrom, s.audioStart) = (settings.clip, info.start)
+        }
+        return try TimelapseWriter(path: output, width: first.width, height: first.height, settings: s)
+    }
+
+    /// Whether the painted clip will carry the clip's sound (false: it has none, or the container cannot take it).
+    public var carriesSound: Bool {
+        info.audioCodec != nil && TimelapseWriter.canCarrySound(of: settings.clip, in: output)
+    }
+}
+

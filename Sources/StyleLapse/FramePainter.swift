@@ -1,0 +1,115 @@
+// FramePainter: how one frame of a clip is painted. Alone (the first frame, or every frame of an independent run)
+// it is a StylizeSession's picture; after a painted frame, the optical flow carries that frame over (DIS both ways,
+// the consistency mask) to start from, and the temporal loss holds the new frame to it where the flow is trusted.
+
+import Engine
+import Foundation
+import Network
+import Objective
+import OpticalFlow
+import Painting
+
+struct FramePainter {
+    let settings: ClipSettings
+    let flow: DISSettings
+    let parallel: Parallel
+    /// The last painted frame's optimised pixels (planar, margin included) and its photo's grey.
+    var previous: (pixels: [Float], grey: GreyImage)?
+    private var network: VGGNetwork?
+    /// One objective for every later frame (same size, same paintings): its content target changes per frame.
+    private var objective: (StyleObjective, spillsPairs: Bool)?
+
+    init(settings: ClipSettings, flow: DISSettings, parallel: Parallel) {
+        (self.settings, self.flow, self.parallel) = (settings, flow, parallel)
+    }
+
+    struct Result {
+        var pixels: [Float], loss: LossBreakdown, iterations: Int, flowSeconds: Double
+    }
+
+    static func grey(_ pictures: Pictures) -> GreyImage {
+        GreyImage(planarRGB: pictures.content.planar, width: pictures.content.width, height: pictures.content.height)
+    }
+
+    /// Paints frame `index` of `pictures`; `firstLoss` is the first frame's loss (nil while it is being painted).
+    mutating func paint(_ pictures: Pictures, index: Int, firstLoss: Double?, outputs: RunOutputs?) throws -> Result {
+        let result: Result
+        if let previous, let firstLoss, !settings.independent {
+            result = try following(pictures, previous: previous, firstLoss: firstLoss)
+        } else {
+            result = try alone(pictures, outputs: outputs)
+        }
+        previous = (result.pixels, Self.grey(pictures))
+        return result
+    }
+
+    /// The frame painted as `stylize` paints a photo.
+    private mutating func alone(_ pictures: Pictures, outputs: RunOutputs?) throws -> Result {
+        let session = try StylizeSession(settings: settings.painting, network: network, pictures: pictures,
+                                         parallel: parallel)
+        network = session.network
+        if let outputs {
+            try outputs.attach(to: session)
+            session.picture = nil   // the frame goes into the clip
+        }
+        let outcome = try session.run()
+        return Result(pixels: outcome.bestPixels, loss: outcome.bestLoss, iterations: outcome.iterations, flowSeconds: 0)
+    }
+
+    /// The frame started from the previous painted frame carried over by the flow, held to it by the temporal loss.
+    private mutating func following(_ pictures: Pictures, previous: (pixels: [Float], grey: GreyImage),
+                                    firstLoss: Double) throws -> Result {
+        let clock = ContinuousClock.now
+        let content = pictures.content, planar = content.planar
+        let grey = Self.grey(pictures)
+        // Flow from this frame back to the previous one (where each pixel was), and forward to check it.
+        let back = DISFlow.flow(from: grey, to: previous.grey, settings: flow, parallel: parallel)
+        let forward = DISFlow.flow(from: previous.grey, to: grey, settings: flow, parallel: parallel)
+        let mask = consistencyMask(back, back: forward)
+        let warped = back.warp(previous.pixels, channels: 3)
+        let n = content.width * content.height
+        var initial = warped
+        for i in 0..<n where mask[i] == 0 { for c in 0..<3 { initial[c * n + i] = planar[c * n + i] } }   // disoccluded: the photo
+        let flowSeconds = (ContinuousClock.now - clock).seconds
+
+        let (objective, spillsPairs) = try self.objective(pictures)
+        objective.temporal = TemporalTerm(weight: settings.temporalWeight * firstLoss / (255 * 255), target: warped,
+                                          mask: mask, width: content.width, height: content.height)
+        var run = settings.painting.run
+        run.iterations = settings.frameIterations
+        let runner = PassOptimizer(objective: objective, settings: run)
+        runner.spillsPairs = spillsPairs
+        var state = try runner.start(from: initial)
+        var losses = [state.loss.total]
+        let tolerance = settings.tolerance
+        _ = try runner.run(&state, shouldStop: {
+            // Early stop: the loss fell by less than `tolerance` over the last 10 steps.
+            guard losses.count > 10 else { return false }
+            let now = losses[losses.count - 1], before = losses[losses.count - 11]
+            return (before - now) <= tolerance * abs(now)
+        }, onIteration: { record, _ in losses.append(record.loss.total) })
+        return Result(pixels: state.best, loss: state.bestLoss, iterations: state.iteration, flowSeconds: flowSeconds)
+    }
+
+    /// The later frames' objective, made at the first of them: the fastest memory plan that fits.
+    private mutating func objective(_ pictures: Pictures) throws -> (StyleObjective, spillsPairs: Bool) {
+        let tensor = Pictures.tensor(pictures.content)
+        if let objective {
+            objective.0.retarget(content: tensor)
+            return objective
+        }
+        let s = settings.painting
+        let net = try network ?? VGGNetwork.load(s.weights, pooling: s.pooling, padding: s.networkPadding,
+                                                 through: s.run.objective.deepestLayer)
+        network = net
+        let largest = pictures.largestStyle
+        let memory = StylizeSession.memoryPlan(s, budget: StylizeSession.budget(s),
+                                               content: (pictures.content.width, pictures.content.height),
+                                               style: (largest.width, largest.height))
+        let made = StyleObjective(network: net, settings: s.run.objective, content: tensor,
+                                  styles: zip(pictures.styles, s.pictures.blend).map { (Pictures.tensor($0), $1) },
+                                  recompute: memory?.recompute, parallel: parallel)
+        objective = (made, memory?.spillsPairs ?? false)
+        return objective!
+    }
+}
