@@ -82,7 +82,7 @@ let package = Package(
             name: "Commands",
             dependencies: [
                 "StyleLapse", "Live", "ImageFiles", "Timelapse", "Engine", "Network", "Objective", "Optimization", "Painting",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "OpticalFlow", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // The `stylelapse` executable: the commands.
         .executableTarget(name: "stylelapse", dependencies: ["Commands"]),
