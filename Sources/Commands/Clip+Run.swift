@@ -31,9 +31,19 @@ extension ClipCommand {
                 info.pixelFormat, info.rotation != 0 ? ", turned \(info.rotation)°" : "", sound).utf8))
         }
         var progress = ClipProgress(quiet: quiet)
-        session.onFrame = { progress.update($0) }
-        let outcome = try session.run()
+        let live = try serve.flatMap(ServeAddress.init).map { try LiveRun.start($0, clip: session, interrupts: interrupts) }
+        defer { live?.server.stop(state: live!.state) }
+        session.onFrame = { record in
+            progress.update(record)
+            live?.show(record, frames: session.frames)
+        }
+        let outcome: ClipOutcome
+        do { outcome = try session.run() } catch {
+            live?.state.update("finish") { $0.status = "failed" }
+            throw error
+        }
         progress.finish()
+        live?.state.update("finish") { $0.status = outcome.stopped ? "stopped" : "finished" }
         if !quiet {
             let perFrame = outcome.paintedHere > 0 ? outcome.seconds / Double(outcome.paintedHere) : 0
             print(String(format: "%@ in %.1f s: %d frames painted here (%d in the clip), %.2f s per frame, peak memory %.0f MB",
@@ -44,6 +54,10 @@ extension ClipCommand {
         if outcome.stopped, let folder = session.checkpoint {
             FileHandle.standardError.write(Data(("stylelapse: stopped after frame \(outcome.frames); the checkpoint in "
                 + "\(folder) continues with: stylelapse clip --resume \(folder)\n").utf8))
+        }
+        if let live {
+            live.written(["video"])
+            live.linger(serveLinger ?? StylizeCommand.defaultServeLinger, interrupts: interrupts, quiet: quiet)
         }
         if outcome.stopped { throw ExitCode(130) }
     }

@@ -29,7 +29,7 @@ public struct ClipCommand: ParsableCommand, RuleChecked {
     var output: String?
     @Option(parsing: .unconditional, help: "Weight of the temporal loss, in units of the first frame's loss (default \(OptionNames.number(ClipSettings.defaultTemporalWeight)); 0: none).")
     var temporalWeight: Double?
-    @Option(parsing: .unconditional, help: "Steps of each frame after the first, at most (default \(ClipSettings.defaultFrameIterations)).")
+    @Option(parsing: .unconditional, help: "Steps of each frame after the first, at most (default: a third of --iterations).")
     var frameIterations: Int?
     @Option(parsing: .unconditional, help: "A later frame stops when its loss fell by less than this fraction over 10 steps (default \(OptionNames.number(ClipSettings.defaultTolerance)); 0: never early).")
     var tolerance: Double?
@@ -45,6 +45,10 @@ public struct ClipCommand: ParsableCommand, RuleChecked {
     @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads: Int?
     @OptionGroup var kernels: ISAOption
     @Flag(help: "No progress or summary.") var quiet = false
+    @Option(help: "Watch the clip being painted in a browser: the frame being painted and the clip so far ([HOST:]PORT; default host 127.0.0.1; port 0 picks a free one).")
+    var serve: String?
+    @Option(name: .customLong("serve-linger"), parsing: .unconditional, help: "Seconds the page stays up after the run (default \(OptionNames.number(StylizeCommand.defaultServeLinger)); Ctrl-C ends it sooner).")
+    var serveLinger: Double?
 
     public func check() throws {
         if resume == nil {
@@ -69,6 +73,13 @@ public struct ClipCommand: ParsableCommand, RuleChecked {
             try painting.refuseOptionsThatDoNothing()
         }
         if let n = frameLimit, n < 1 { throw ValidationError("--frame-limit must be at least 1") }
+        if let serve, ServeAddress(serve) == nil {
+            throw ValidationError("--serve takes [HOST:]PORT, e.g. 8080, 0 (a free port) or 0.0.0.0:8080")
+        }
+        if let linger = serveLinger {
+            guard serve != nil else { throw ValidationError("--serve-linger goes with --serve") }
+            guard linger >= 0 && linger <= 86400 else { throw ValidationError("--serve-linger must be 0…86400 seconds") }
+        }
         if timelapse == nil {
             try film.requireUse(video: false, frames: false)
         }

@@ -50,6 +50,7 @@ enum LivePage {
   <aside>
     <div class="panel">
       <dl class="figures">
+        <dt id="clipLabel" hidden>frame of the clip</dt><dd id="clipFrame" hidden>–</dd>
         <dt>iteration</dt><dd id="iteration">–</dd>
         <dt>size</dt><dd id="size">–</dd>
         <dt>total loss</dt><dd id="total">–</dd>
@@ -88,6 +89,10 @@ function show(f) {
   const st = $("status"); st.textContent = f.status; st.className = f.status;
   $("progress").textContent = f.iterations ? Math.round(100 * f.iteration / f.iterations) + " %" : "";
   $("iteration").textContent = f.iteration + " / " + f.iterations;
+  if (f.clip_frames) {
+    $("clipLabel").hidden = false; $("clipFrame").hidden = false;
+    $("clipFrame").textContent = f.clip_frame + " / " + f.clip_frames;
+  }
   $("size").textContent = f.width + "×" + f.height + (f.passes > 1 ? "  (pass " + f.pass + " of " + f.passes + ")" : "");
   $("total").textContent = fmt(f.total);
   $("parts").textContent = fmt(f.style) + " / " + fmt(f.content);

@@ -20,6 +20,8 @@ public final class LiveState: @unchecked Sendable {
         /// Whether `POST /api/steer` can change the balance.
         public var steerable = false
         public var frames = 0
+        /// A painted clip's frame being painted (1 first) and its frame count; nil for a picture.
+        public var clipFrame: Int?, clipFrames: Int?
         /// Fixed names of the run's outputs the server serves once written ("picture", "video", "trace").
         public var files: [String] = []
 
@@ -27,6 +29,7 @@ public final class LiveState: @unchecked Sendable {
             case status, iteration, iterations, width, height, pass, passes, total, style, content
             case iterationsPerSecond = "iterations_per_second", etaSeconds = "eta_seconds", peakMemoryMB = "peak_memory_mb"
             case strength, styleWeight = "style_weight", steerable, frames, files
+            case clipFrame = "clip_frame", clipFrames = "clip_frames"
         }
     }
 

@@ -5,6 +5,16 @@
 /// pixel is occluded (|w + ŵ(x + w)|² ≥ 0.01 (|w|² + |ŵ(x + w)|²) + 0.5), on a motion boundary
 /// (|∇u|² + |∇v|² > 0.01 |w|² + 0.002) or leaves the frame.
 public func consistencyMask(_ flow: FlowField, back: FlowField) -> [Float] {
+    consistency(flow, back: back, boundaries: true)
+}
+
+/// Where the pixel can be seen in the other frame at all: 1, or 0 where it is occluded (the forward–backward check
+/// of `consistencyMask`) or leaves the frame; motion boundaries are kept.
+public func visibilityMask(_ flow: FlowField, back: FlowField) -> [Float] {
+    consistency(flow, back: back, boundaries: false)
+}
+
+private func consistency(_ flow: FlowField, back: FlowField, boundaries: Bool) -> [Float] {
     precondition(flow.width == back.width && flow.height == back.height, "consistencyMask: the flows differ in size")
     let (w, h) = (flow.width, flow.height)
     var mask = [Float](repeating: 0, count: w * h)
@@ -19,6 +29,7 @@ public func consistencyMask(_ flow: FlowField, back: FlowField) -> [Float] {
                     let ru = GreyImage.sample(bu, w, h, tx, ty), rv = GreyImage.sample(bv, w, h, tx, ty)
                     let sx = u + ru, sy = v + rv
                     if sx * sx + sy * sy >= 0.01 * (u * u + v * v + ru * ru + rv * rv) + 0.5 { continue }
+                    guard boundaries else { mask[i] = 1; continue }
                     // Central differences of the flow (one-sided at the border).
                     let l = max(x - 1, 0), r = min(x + 1, w - 1), t = max(y - 1, 0), b = min(y + 1, h - 1)
                     let kx = 1 / Float(max(r - l, 1)), ky = 1 / Float(max(b - t, 1))

@@ -24,6 +24,8 @@ public struct ClipFrameRecord: Sendable {
     public var loss: LossBreakdown
     /// Seconds since this session started, and the frames it painted in them.
     public var elapsed: Double, paintedHere: Int
+    /// The painted frame.
+    public var picture: RGBImage
 }
 
 /// How a painted clip ended.
@@ -52,6 +54,15 @@ public final class ClipSession {
     public var frameLimit: Int?
     /// Called after every frame.
     public var onFrame: (ClipFrameRecord) -> Void = { _ in }
+    /// Called with the session that paints the first frame (or each frame, painted independently) before it runs:
+    /// where a live page attaches.
+    public var onSession: (_ frame: Int, StylizeSession) -> Void = { _, _ in }
+    /// Called after every step of a later frame with its iteration, loss and picture (made only when asked).
+    public var onIteration: (_ frame: Int, _ record: IterationRecord, _ picture: () -> RGBImage) -> Void = { _, _, _ in }
+    /// Keep the painted frames in a frame store (`frames`), for a live page's scrubber.
+    public var keepsFrames = false
+    /// The painted frames so far (when `keepsFrames`).
+    public private(set) var frames: RunFrames?
     /// The flow's settings.
     public var flow = DISSettings()
 
@@ -143,11 +154,19 @@ public final class ClipSession {
                 if frame.index >= limit || stopRequested { stopped = frame.index < info.frameCount && frame.index < limit; return false }
                 let t = ContinuousClock.now
                 let result = try painter.paint(pictures, index: frame.index, firstLoss: firstLoss,
-                                               outputs: frame.index == 0 ? firstFrame : nil)
+                                               outputs: frame.index == 0 ? firstFrame : nil,
+                                               prepare: { [unowned self] in onSession(frame.index, $0) },
+                                               onIteration: { [unowned self] record, x in
+                                                   onIteration(frame.index, record) { pictures.picture(x) }
+                                               })
                 if firstLoss == nil { firstLoss = result.loss.total }
                 let picture = pictures.picture(result.pixels)
                 if writer == nil { writer = try openWriter(first: picture, pictures: pictures) }
                 try writer!.append(picture, timestamp: frame.timestamp)
+                if keepsFrames {
+                    if frames == nil { frames = try RunFrames(width: picture.width, height: picture.height) }
+                    _ = try frames!.append(picture, iteration: frame.index, record: nil)
+                }
                 painted = frame.index + 1
                 paintedHere += 1
                 if let checkpoint {
@@ -157,7 +176,7 @@ public final class ClipSession {
                 }
                 onFrame(ClipFrameRecord(index: frame.index, count: info.frameCount, iterations: result.iterations,
                                         seconds: since(t), flowSeconds: result.flowSeconds, loss: result.loss,
-                                        elapsed: since(started), paintedHere: paintedHere))
+                                        elapsed: since(started), paintedHere: paintedHere, picture: picture))
                 return true
             }
             if limit < info.frameCount && painted >= limit { stopped = false }
@@ -180,6 +199,13 @@ public final class ClipSession {
             (s.audioFrom, s.audioStart) = (settings.clip, info.start)
         }
         return try TimelapseWriter(path: output, width: first.width, height: first.height, settings: s)
+    }
+
+    /// The clip's first frame, upright, as decoded (a live page's thumbnail).
+    public func firstPicture() throws -> RGBImage {
+        var first: RGBImage?
+        try reader.forEachFrame { first = $0.picture; return false }
+        return first!
     }
 
     /// Whether the painted clip will carry the clip's sound (false: it has none, or the container cannot take it).

@@ -32,19 +32,21 @@ struct FramePainter {
     }
 
     /// Paints frame `index` of `pictures`; `firstLoss` is the first frame's loss (nil while it is being painted).
-    mutating func paint(_ pictures: Pictures, index: Int, firstLoss: Double?, outputs: RunOutputs?) throws -> Result {
+    /// `prepare` sees the session of a frame painted alone before it runs; `onIteration` every step of a later one.
+    mutating func paint(_ pictures: Pictures, index: Int, firstLoss: Double?, outputs: RunOutputs?,
+                        prepare: (StylizeSession) -> Void, onIteration: (IterationRecord, [Float]) -> Void) throws -> Result {
         let result: Result
         if let previous, let firstLoss, !settings.independent {
-            result = try following(pictures, previous: previous, firstLoss: firstLoss)
+            result = try following(pictures, previous: previous, firstLoss: firstLoss, onIteration: onIteration)
         } else {
-            result = try alone(pictures, outputs: outputs)
+            result = try alone(pictures, outputs: outputs, prepare: prepare)
         }
         previous = (result.pixels, Self.grey(pictures))
         return result
     }
 
     /// The frame painted as `stylize` paints a photo.
-    private mutating func alone(_ pictures: Pictures, outputs: RunOutputs?) throws -> Result {
+    private mutating func alone(_ pictures: Pictures, outputs: RunOutputs?, prepare: (StylizeSession) -> Void) throws -> Result {
         let session = try StylizeSession(settings: settings.painting, network: network, pictures: pictures,
                                          parallel: parallel)
         network = session.network
@@ -52,13 +54,14 @@ struct FramePainter {
             try outputs.attach(to: session)
             session.picture = nil   // the frame goes into the clip
         }
+        prepare(session)
         let outcome = try session.run()
         return Result(pixels: outcome.bestPixels, loss: outcome.bestLoss, iterations: outcome.iterations, flowSeconds: 0)
     }
 
     /// The frame started from the previous painted frame carried over by the flow, held to it by the temporal loss.
     private mutating func following(_ pictures: Pictures, previous: (pixels: [Float], grey: GreyImage),
-                                    firstLoss: Double) throws -> Result {
+                                    firstLoss: Double, onIteration: (IterationRecord, [Float]) -> Void) throws -> Result {
         let clock = ContinuousClock.now
         let content = pictures.content, planar = content.planar
         let grey = Self.grey(pictures)
@@ -67,16 +70,19 @@ struct FramePainter {
         let forward = DISFlow.flow(from: previous.grey, to: grey, settings: flow, parallel: parallel)
         let mask = consistencyMask(back, back: forward)
         let warped = back.warp(previous.pixels, channels: 3)
+        // Disoccluded pixels (seen only now) start from the photo; the rest, motion boundaries included, from the
+        // painting carried over.
+        let visible = visibilityMask(back, back: forward)
         let n = content.width * content.height
         var initial = warped
-        for i in 0..<n where mask[i] == 0 { for c in 0..<3 { initial[c * n + i] = planar[c * n + i] } }   // disoccluded: the photo
+        for i in 0..<n where visible[i] == 0 { for c in 0..<3 { initial[c * n + i] = planar[c * n + i] } }
         let flowSeconds = (ContinuousClock.now - clock).seconds
 
         let (objective, spillsPairs) = try self.objective(pictures)
         objective.temporal = TemporalTerm(weight: settings.temporalWeight * firstLoss / (255 * 255), target: warped,
                                           mask: mask, width: content.width, height: content.height)
         var run = settings.painting.run
-        run.iterations = settings.frameIterations
+        run.iterations = settings.laterIterations
         let runner = PassOptimizer(objective: objective, settings: run)
         runner.spillsPairs = spillsPairs
         var state = try runner.start(from: initial)
@@ -87,7 +93,10 @@ struct FramePainter {
             guard losses.count > 10 else { return false }
             let now = losses[losses.count - 1], before = losses[losses.count - 11]
             return (before - now) <= tolerance * abs(now)
-        }, onIteration: { record, _ in losses.append(record.loss.total) })
+        }, onIteration: { record, x in
+            losses.append(record.loss.total)
+            onIteration(record, x)
+        })
         return Result(pixels: state.best, loss: state.bestLoss, iterations: state.iteration, flowSeconds: flowSeconds)
     }
 

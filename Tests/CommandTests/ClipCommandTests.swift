@@ -156,4 +156,46 @@ final class ClipCommandTests: XCTestCase {
             XCTAssertEqual((try? FileManager.default.contentsOfDirectory(atPath: folder.file("ck"))) ?? [], [], input)
         }
     }
+
+    /// `clip --serve 0`: the page's figures follow the clip frame by frame (with the token only), its picture is
+    /// the frame being painted, its scrubber holds the frames painted so far.
+    func testServeShowsTheFrameBeingPaintedAndTheClipSoFar() throws {
+        _ = try RealWeights.require()
+        let folder = TemporaryFolder()
+        let input = try TestClips.pan(folder.file("pan.mp4"), frames: 4)
+        let process = try Command.start(["clip", "--content", input, "--style", Self.style, "--output", folder.file("o.mp4"),
+                                         "--max-size", "48", "--iterations", "20", "--frame-iterations", "15",
+                                         "--tolerance", "0", "--serve", "0", "--serve-linger", "0"], stderr: folder.file("err"))
+        var port = 0, token = ""
+        let deadline = Date().addingTimeInterval(60)
+        while port == 0 && Date() < deadline {
+            let err = String(decoding: Fixture.bytesAt(folder.file("err")) ?? [], as: UTF8.self)
+            if let line = err.split(separator: "\n").first(where: { $0.hasPrefix("live: http://127.0.0.1:") }) {
+                let parts = line.dropFirst("live: ".count).split(separator: "?token=")
+                port = Int(parts[0].split(separator: ":").last!.split(separator: "/").first!)!
+                token = String(parts[1])
+            }
+            usleep(50_000)
+        }
+        XCTAssertGreaterThan(port, 0)
+        func state(_ given: String) throws -> RawResponse { try RawHTTP.request(port: port, "GET", "/api/state?token=" + given) }
+        XCTAssertEqual(try state("wrong").status, 401)
+        var seen: [String: Any] = [:]
+        while process.isRunning, Date() < deadline.addingTimeInterval(120) {
+            if let r = try? state(token), r.status == 200,
+               let f = try? JSONSerialization.jsonObject(with: r.body) as? [String: Any], (f["clip_frame"] as? Int ?? 0) >= 3 {
+                seen = f
+                let picture = try RawHTTP.request(port: port, "GET", "/api/image?token=" + token)
+                XCTAssertEqual(picture.status, 200)
+                XCTAssertEqual(Array(picture.body.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
+                break
+            }
+            usleep(50_000)
+        }
+        XCTAssertEqual(seen["clip_frames"] as? Int, 4, "\(seen)")
+        XCTAssertGreaterThanOrEqual(seen["frames"] as? Int ?? 0, 2, "the scrubber holds the frames painted: \(seen)")
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+        XCTAssertEqual(try VideoFile.read(folder.file("o.mp4")).frames.count, 4)
+    }
 }
