@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(name: "FilmTests", dependencies: ["Film", "Drawing", "ImageFiles", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network", "Objective", "Engine", "TestSupport"]),
-        .testTarget(name: "OpticalFlowTests", dependencies: ["OpticalFlow", "Engine", "ImageFiles", "TestSupport"]),
+        .testTarget(name: "OpticalFlowTests", dependencies: ["OpticalFlow", "Engine", "ImageFiles", "Painting", "TestSupport"]),
         .testTarget(name: "DrawingTests", dependencies: ["Drawing", "ImageFiles"]),
         .testTarget(name: "ObjectiveTests", dependencies: ["Objective", "Network", "Engine", "TestSupport"]),
         .testTarget(name: "OptimizationTests", dependencies: ["Optimization", "Objective", "Network", "Engine", "TestSupport"]),

@@ -6,6 +6,7 @@ import Engine
 import Foundation
 import ImageFiles
 import OpticalFlow
+import Painting
 
 struct BenchFlow: ParsableCommand, RuleChecked {
     static let configuration = CommandConfiguration(
@@ -38,10 +39,7 @@ struct BenchFlow: ParsableCommand, RuleChecked {
         var seconds: [Double] = []
         try reader.forEachFrame { frame in
             let picture = frame.picture.resized(width: w, height: h)
-            let n = w * h
-            var planar = [Float](repeating: 0, count: 3 * n)
-            for i in 0..<n { for c in 0..<3 { planar[c * n + i] = Float(picture.pixels[3 * i + c]) } }
-            let grey = GreyImage(planarRGB: planar, width: w, height: h)
+            let grey = GreyImage(planarRGB: picture.planar, width: w, height: h)
             if let previous {
                 let start = ContinuousClock.now
                 _ = DISFlow.flow(from: grey, to: previous, parallel: parallel)

@@ -73,13 +73,7 @@ public struct ClipCommand: ParsableCommand, RuleChecked {
             try painting.refuseOptionsThatDoNothing()
         }
         if let n = frameLimit, n < 1 { throw ValidationError("--frame-limit must be at least 1") }
-        if let serve, ServeAddress(serve) == nil {
-            throw ValidationError("--serve takes [HOST:]PORT, e.g. 8080, 0 (a free port) or 0.0.0.0:8080")
-        }
-        if let linger = serveLinger {
-            guard serve != nil else { throw ValidationError("--serve-linger goes with --serve") }
-            guard linger >= 0 && linger <= 86400 else { throw ValidationError("--serve-linger must be 0…86400 seconds") }
-        }
+        try ServeAddress.check(serve: serve, linger: serveLinger)
         if timelapse == nil {
             try film.requireUse(video: false, frames: false)
         }

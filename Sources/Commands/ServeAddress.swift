@@ -1,5 +1,7 @@
 // ServeAddress: `--serve [HOST:]PORT` — loopback unless a host is given.
 
+import ArgumentParser
+
 struct ServeAddress: Equatable {
     var host: String, port: UInt16
 
@@ -18,4 +20,18 @@ struct ServeAddress: Equatable {
 
     /// Whether only this machine can reach it.
     var isLoopback: Bool { host == "127.0.0.1" || host == "::1" || host.hasPrefix("127.") }
+}
+
+extension ServeAddress {
+    /// `--serve` and `--serve-linger` as a command takes them (`stylize`, `clip`): a well-formed address, a linger
+    /// only with it and within a day.
+    static func check(serve: String?, linger: Double?) throws {
+        if let serve, ServeAddress(serve) == nil {
+            throw ValidationError("--serve takes [HOST:]PORT, e.g. 8080, 0 (a free port) or 0.0.0.0:8080")
+        }
+        if let linger {
+            guard serve != nil else { throw ValidationError("--serve-linger goes with --serve") }
+            guard linger >= 0 && linger <= 86400 else { throw ValidationError("--serve-linger must be 0…86400 seconds") }
+        }
+    }
 }

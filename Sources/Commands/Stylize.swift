@@ -108,13 +108,7 @@ public struct StylizeCommand: ParsableCommand, RuleChecked {
         if jpegQuality != nil, !(output.map { ["jpg", "jpeg"].contains(($0 as NSString).pathExtension.lowercased()) } ?? false) {
             throw ValidationError("--jpeg-quality goes with a .jpg --output")
         }
-        if let serve, ServeAddress(serve) == nil {
-            throw ValidationError("--serve takes [HOST:]PORT, e.g. 8080, 0 (a free port) or 0.0.0.0:8080")
-        }
-        if let linger = serveLinger {
-            guard serve != nil else { throw ValidationError("--serve-linger goes with --serve") }
-            guard linger >= 0 && linger <= 86400 else { throw ValidationError("--serve-linger must be 0…86400 seconds") }
-        }
+        try ServeAddress.check(serve: serve, linger: serveLinger)
         if overwriteFrames && frames == nil { throw ValidationError("--overwrite-frames goes with --frames DIR") }
         if smooth != nil && video.isEmpty && frames == nil {
             throw ValidationError("--smooth calms the film; it does nothing without --video or --frames")

@@ -31,8 +31,15 @@ final class ClipCommandTests: XCTestCase {
         let input = try TestClips.pan(folder.file("pan.mp4"), frames: 6, sound: true)
         for name in ["painted.mp4", "painted.gif"] {
             let output = folder.file(name)
-            let result = try Command.run(Self.clip(input, output))
+            // The MP4's run also films its first frame being painted, as stylize --video does.
+            let film = name.hasSuffix(".mp4") ? ["--timelapse", folder.file("first.webm"), "--intro", "0.5", "--outro", "0.5"] : []
+            let result = try Command.run(Self.clip(input, output, film))
             XCTAssertEqual(result.status, 0, result.stderr)
+            if !film.isEmpty {
+                let first = try VideoFile.read(folder.file("first.webm"))
+                XCTAssertEqual(first.codecName, "vp9")
+                XCTAssertGreaterThan(first.frames.count, 30, "cards and the painting's paced frames")
+            }
             let video = try VideoFile.read(output)
             XCTAssertEqual(video.frames.count, 6, name)
             XCTAssertEqual(video.width, 48, name)
@@ -197,5 +204,30 @@ final class ClipCommandTests: XCTestCase {
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 0)
         XCTAssertEqual(try VideoFile.read(folder.file("o.mp4")).frames.count, 4)
+    }
+
+    /// A later frame stops when its loss settles (`--tolerance`): with a loose tolerance, long before
+    /// `--frame-iterations`; with 0, never. The progress lines say each frame's steps.
+    func testLaterFramesStopEarlyWhenTheLossSettles() throws {
+        _ = try RealWeights.require()
+        let folder = TemporaryFolder()
+        let input = try TestClips.pan(folder.file("pan.mp4"), frames: 4)
+        func steps(_ tolerance: String) throws -> [Int] {
+            let result = try Command.run(["clip", "--content", input, "--style", Self.style, "--output", folder.file("o.mp4"),
+                                          "--max-size", "48", "--iterations", "10", "--frame-iterations", "40",
+                                          "--tolerance", tolerance])
+            XCTAssertEqual(result.status, 0, result.stderr)
+            // "[####--------] frame 2/4 12 steps 0.3 s …"
+            return result.stderr.split(separator: "\n").compactMap { line -> Int? in
+                let words = line.split(separator: " ")
+                guard let i = words.firstIndex(of: "steps"), i > 0, words[i - 2].contains("/") else { return nil }
+                return Int(words[i - 1])
+            }
+        }
+        let (loose, never) = (try steps("0.5"), try steps("0"))
+        XCTAssertEqual(loose.count, 4, "\(loose)")
+        XCTAssertEqual(never.dropFirst(), [40, 40, 40])
+        for n in loose.dropFirst() { XCTAssertLessThan(n, 40, "\(loose)") }
+        XCTAssertGreaterThanOrEqual(loose.dropFirst().min() ?? 0, 10, "at least 10 steps before the loss is compared")
     }
 }

@@ -6,6 +6,7 @@ import Engine
 import Foundation
 import ImageFiles
 import OpticalFlow
+import Painting
 import TestSupport
 import XCTest
 
@@ -14,10 +15,7 @@ final class FlowAccuracyTests: XCTestCase {
     static let photo: GreyImage = {
         let image = try! ImageFile.read(Fixture.path("demo/chelsea.png"))
         let small = image.resized(width: 320, height: 320 * image.height / image.width)
-        var planar = [Float](repeating: 0, count: 3 * small.width * small.height)
-        let n = small.width * small.height
-        for i in 0..<n { for c in 0..<3 { planar[c * n + i] = Float(small.pixels[3 * i + c]) } }
-        return GreyImage(planarRGB: planar, width: small.width, height: small.height)
+        return GreyImage(planarRGB: small.planar, width: small.width, height: small.height)
     }()
 
     /// A second frame where pixel x of `first` has moved to `move(x)`, and that exact flow. The second frame is the

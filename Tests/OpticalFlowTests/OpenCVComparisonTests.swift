@@ -5,16 +5,14 @@
 import Foundation
 import ImageFiles
 import OpticalFlow
+import Painting
 import TestSupport
 import XCTest
 
 final class OpenCVComparisonTests: XCTestCase {
     static func grey(_ name: String) throws -> GreyImage {
         let image = try ImageFile.read(Fixture.path("flow/\(name).png"))
-        let n = image.width * image.height
-        var planar = [Float](repeating: 0, count: 3 * n)
-        for i in 0..<n { for c in 0..<3 { planar[c * n + i] = Float(image.pixels[3 * i + c]) } }
-        return GreyImage(planarRGB: planar, width: image.width, height: image.height)
+        return GreyImage(planarRGB: image.planar, width: image.width, height: image.height)
     }
 
     static func openCV(_ name: String, width: Int, height: Int) -> FlowField {
