@@ -6,6 +6,9 @@ import ImageFiles
 import Live
 import StyleLapse
 
+/// Steps of the frames painted so far (the run's thread only).
+final class StepCount: @unchecked Sendable { var before = 0 }
+
 /// The picture's number on the page: unique per frame and iteration.
 private func pictureKey(_ frame: Int, _ iteration: Int) -> Int { (frame + 1) * 1_000_000 + iteration }
 
@@ -24,6 +27,9 @@ extension LiveRun {
         }
         let later = session.settings.laterIterations
         var lastPicture = Date.distantPast
+        // The page's iteration counts every step of the clip so far (its chart then runs left to right); the total is
+        // the most the clip can take (later frames may stop early).
+        let steps = StepCount()
         session.onIteration = { frame, record, picture in
             let now = Date()
             if now.timeIntervalSince(lastPicture) >= 0.1 {   // at most ten pictures a second, as a picture's page
@@ -32,11 +38,15 @@ extension LiveRun {
             }
             live.state.update("iteration") {
                 ($0.clipFrame, $0.clipFrames, $0.status) = (frame + 1, count, "running")
-                ($0.iteration, $0.iterations, $0.pass, $0.passes) = (record.iteration, later, 1, 1)
+                $0.iteration = steps.before + record.iteration
+                $0.iterations = steps.before + later * (count - frame)
+                ($0.pass, $0.passes) = (1, 1)
                 ($0.total, $0.style, $0.content) = (record.loss.total, record.loss.style, record.loss.content)
             }
         }
-        return live
+        var clipLive = live
+        clipLive.clipSteps = steps
+        return clipLive
     }
 
     /// The page's picture is cached by a number that must change with every picture: the frame and the iteration.
@@ -44,6 +54,7 @@ extension LiveRun {
 
     /// A frame is painted: the page shows it, the clip's progress and the frames so far.
     func show(_ record: ClipFrameRecord, frames: RunFrames?) {
+        clipSteps?.before += record.iterations + (record.index == 0 ? 0 : 1)   // a later frame's iteration 0 is its start
         state.setPicture(record.picture, iteration: pictureKey(record.index, Self.framePainted))
         if let frames { state.keep(frames) }
         let left = Double(record.count - record.index - 1) * record.seconds

@@ -8,6 +8,8 @@ import StyleLapse
 struct LiveRun {
     let server: LiveServer
     let state: LiveState
+    /// A painted clip's steps so far (`clip --serve`; nil for a picture).
+    var clipSteps: StepCount? = nil
 
     /// Starts serving at `address`: one line `live: URL` on stderr (and a warning when the page is reachable from
     /// the network). `stop` is the page's Stop; `steer` its slider (nil: not steerable).

@@ -87,7 +87,8 @@ function time(s) { if (!(s > 0)) return "–"; const m = Math.floor(s / 60); ret
 function show(f) {
   last = f; total = f.iterations;
   const st = $("status"); st.textContent = f.status; st.className = f.status;
-  $("progress").textContent = f.iterations ? Math.round(100 * f.iteration / f.iterations) + " %" : "";
+  $("progress").textContent = f.clip_frames ? Math.round(100 * (f.clip_frame - 1) / f.clip_frames) + " %"
+    : f.iterations ? Math.round(100 * f.iteration / f.iterations) + " %" : "";
   $("iteration").textContent = f.iteration + " / " + f.iterations;
   if (f.clip_frames) {
     $("clipLabel").hidden = false; $("clipFrame").hidden = false;
