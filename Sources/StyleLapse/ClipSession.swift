@@ -151,7 +151,8 @@ public final class ClipSession {
                     }
                     return true
                 }
-                if frame.index >= limit || stopRequested { stopped = frame.index < info.frameCount && frame.index < limit; return false }
+                if frame.index >= limit { return false }
+                if stopRequested { stopped = true; return false }
                 let t = ContinuousClock.now
                 let result = try painter.paint(pictures, index: frame.index, firstLoss: firstLoss,
                                                outputs: frame.index == 0 ? firstFrame : nil,
@@ -179,7 +180,6 @@ public final class ClipSession {
                                         elapsed: since(started), paintedHere: paintedHere, picture: picture))
                 return true
             }
-            if limit < info.frameCount && painted >= limit { stopped = false }
             try writer?.finish()
         } catch {
             writer?.cancel()
