@@ -7,6 +7,8 @@ import Foundation
 import StyleLapse
 import Timelapse
 
+extension WarpInterpolation: ExpressibleByArgument {}
+
 public struct ClipCommand: ParsableCommand, RuleChecked {
     public init() {}
     public static let configuration = CommandConfiguration(
@@ -33,6 +35,8 @@ public struct ClipCommand: ParsableCommand, RuleChecked {
     var frameIterations: Int?
     @Option(parsing: .unconditional, help: "A later frame stops when its loss fell by less than this fraction over 10 steps (default \(OptionNames.number(ClipSettings.defaultTolerance)); 0: never early).")
     var tolerance: Double?
+    @Option(help: "How the painting is resampled where the flow carries it: bilinear (default) or cubic (keeps more detail from frame to frame).")
+    var warp: WarpInterpolation?
     @Flag(help: "Paint every frame on its own, as stylize would (no flow, no temporal loss): the baseline consistency is measured against.")
     var independent = false
     @Option(parsing: .unconditional, help: "Paint only the first N frames (a preview; --resume with the checkpoint paints the rest).")
@@ -64,13 +68,17 @@ public struct ClipCommand: ParsableCommand, RuleChecked {
                 ("--iterations", painting.iterations != nil), ("--scales", painting.scales != nil),
                 ("--coarse-iterations", painting.coarseIterations != nil),
                 ("--temporal-weight", temporalWeight != nil), ("--frame-iterations", frameIterations != nil),
-                ("--tolerance", tolerance != nil), ("--independent", independent), ("--timelapse", timelapse != nil),
+                ("--tolerance", tolerance != nil), ("--independent", independent), ("--warp", warp != nil), ("--timelapse", timelapse != nil),
                 ("--checkpoint", checkpoint != nil)] + painting.fixedByCheckpoint
             if let name = fixed.first(where: \.1)?.0 {
                 throw ValidationError("\(name) is fixed by the checkpoint; --resume continues the clip as it was started")
             }
         } else {
             try painting.refuseOptionsThatDoNothing()
+            if independent, let name = [("--temporal-weight", temporalWeight != nil), ("--frame-iterations", frameIterations != nil),
+                                        ("--tolerance", tolerance != nil), ("--warp", warp != nil)].first(where: \.1)?.0 {
+                throw ValidationError("\(name) sets how later frames follow the one before; --independent paints each on its own")
+            }
         }
         if let n = frameLimit, n < 1 { throw ValidationError("--frame-limit must be at least 1") }
         try ServeAddress.check(serve: serve, linger: serveLinger)
@@ -94,6 +102,7 @@ public struct ClipCommand: ParsableCommand, RuleChecked {
         if let frameIterations { s.frameIterations = frameIterations }
         if let tolerance { s.tolerance = tolerance }
         s.independent = independent
+        s.warp = warp
         return s
     }
 

@@ -39,7 +39,9 @@ public struct FlowField: Sendable, Equatable {
 
     /// `planes` (each `width · height` values, planar) seen through the flow: out(x) = planes(x + w(x)), bilinear,
     /// the border repeated outside.
-    public func warp(_ planes: [Float], channels: Int) -> [Float] {
+    /// `cubic`: Catmull–Rom instead of bilinear (sharper; a painting carried over frame after frame keeps its
+    /// detail), the result clamped to the plane's own range at the four nearest samples.
+    public func warp(_ planes: [Float], channels: Int, cubic: Bool = false) -> [Float] {
         let n = width * height
         precondition(planes.count == channels * n, "FlowField.warp: planes do not fit the flow")
         var out = [Float](repeating: 0, count: planes.count)
@@ -49,12 +51,39 @@ public struct FlowField: Sendable, Equatable {
                 for y in 0..<height {
                     for x in 0..<width {
                         let i = y * width + x
-                        out[c * n + i] = GreyImage.sample(plane, width, height, Float(x) + u[i], Float(y) + v[i])
+                        let (sx, sy) = (Float(x) + u[i], Float(y) + v[i])
+                        out[c * n + i] = cubic ? Self.cubic(plane, width, height, sx, sy)
+                            : GreyImage.sample(plane, width, height, sx, sy)
                     }
                 }
             }
         }
         return out
+    }
+
+    /// Catmull–Rom at (x, y), the border repeated, clamped between the four nearest samples' least and greatest
+    /// (no overshoot rings).
+    static func cubic(_ p: UnsafeBufferPointer<Float>, _ width: Int, _ height: Int, _ x: Float, _ y: Float) -> Float {
+        let xc = min(max(x, 0), Float(width - 1)), yc = min(max(y, 0), Float(height - 1))
+        let x0 = Int(xc), y0 = Int(yc)
+        let (tx, ty) = (xc - Float(x0), yc - Float(y0))
+        func weights(_ t: Float) -> SIMD4<Float> {
+            let t2 = t * t, t3 = t2 * t
+            return SIMD4(-0.5 * t3 + t2 - 0.5 * t, 1.5 * t3 - 2.5 * t2 + 1, -1.5 * t3 + 2 * t2 + 0.5 * t, 0.5 * t3 - 0.5 * t2)
+        }
+        let (wx, wy) = (weights(tx), weights(ty))
+        var sum: Float = 0, low = Float.infinity, high = -Float.infinity
+        for j in 0..<4 {
+            let row = min(max(y0 - 1 + j, 0), height - 1) * width
+            var r: Float = 0
+            for k in 0..<4 {
+                let v = p[row + min(max(x0 - 1 + k, 0), width - 1)]
+                r += wx[k] * v
+                if (j == 1 || j == 2) && (k == 1 || k == 2) { low = min(low, v); high = max(high, v) }
+            }
+            sum += wy[j] * r
+        }
+        return min(max(sum, low), high)
     }
 
     /// The mean endpoint error against `other` over the pixels where `mask` (when given) is non-zero.

@@ -3,6 +3,11 @@
 
 import Foundation
 
+/// How a painting is resampled where the flow carries it.
+public enum WarpInterpolation: String, Codable, Sendable, CaseIterable {
+    case bilinear, cubic
+}
+
 /// Everything that defines one painted clip; a clip checkpoint stores it whole.
 public struct ClipSettings: Codable, Sendable, Equatable {
     /// The clip's path.
@@ -22,6 +27,9 @@ public struct ClipSettings: Codable, Sendable, Equatable {
     /// Paint every frame on its own, as `stylize` paints a photo (no flow, no temporal loss): the baseline that
     /// consistency is measured against.
     public var independent: Bool
+    /// How the previous painted frame is resampled when carried over (nil: bilinear). Cubic keeps more of the
+    /// painting's detail from frame to frame, at a slightly higher warping error (docs/clip.md).
+    public var warp: WarpInterpolation?
 
     /// Measured (docs/clip.md): 500, 2000 and 8000 differ little; 500 gave the lowest warping error on two clips.
     public static let defaultTemporalWeight = 500.0

@@ -69,7 +69,7 @@ struct FramePainter {
         let back = DISFlow.flow(from: grey, to: previous.grey, settings: flow, parallel: parallel)
         let forward = DISFlow.flow(from: previous.grey, to: grey, settings: flow, parallel: parallel)
         let mask = consistencyMask(back, back: forward)
-        let warped = back.warp(previous.pixels, channels: 3)
+        let warped = back.warp(previous.pixels, channels: 3, cubic: settings.warp == .cubic)
         // Disoccluded pixels (seen only now) start from the photo; the rest, motion boundaries included, from the
         // painting carried over.
         let visible = visibilityMask(back, back: forward)
