@@ -61,10 +61,7 @@ public struct ClipCommand: ParsableCommand, RuleChecked {
         }
         try Rules.requireThreads(threads)
         if resume != nil {
-            let fixed: [(String, Bool)] = [
-                ("--content", content != nil), ("--style", !styles.style.isEmpty), ("--style-blend", styles.styleBlend != nil),
-                ("--style-scale", styles.styleScale != nil), ("--preserve-color", styles.preserveColor != nil),
-                ("--pooling", styles.pooling != nil), ("--padding", styles.padding != nil),
+            let fixed: [(String, Bool)] = [("--content", content != nil)] + styles.fixedByCheckpoint + [
                 ("--iterations", painting.iterations != nil), ("--scales", painting.scales != nil),
                 ("--coarse-iterations", painting.coarseIterations != nil),
                 ("--temporal-weight", temporalWeight != nil), ("--frame-iterations", frameIterations != nil),

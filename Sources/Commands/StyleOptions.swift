@@ -25,6 +25,12 @@ struct StyleOptions: RuleChecked {
     /// Each painting's weight in the blend (nil: equal).
     var blend: [Double]? { styleBlend.map { $0.split(separator: ",", omittingEmptySubsequences: false).compactMap { Double($0) } } }
 
+    /// The options a checkpoint fixes (a resumed run continues as it was started): each flag and whether it was given.
+    var fixedByCheckpoint: [(String, Bool)] {
+        [("--style", !style.isEmpty), ("--style-blend", styleBlend != nil), ("--style-scale", styleScale != nil),
+         ("--preserve-color", preserveColor != nil), ("--pooling", pooling != nil), ("--padding", padding != nil)]
+    }
+
     /// These options in the library's options.
     func lay(over options: inout SessionOptions) {
         (options.styles, options.styleBlend, options.styleScale) = (style, blend, styleScale)

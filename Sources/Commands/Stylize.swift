@@ -86,12 +86,8 @@ public struct StylizeCommand: ParsableCommand, RuleChecked {
     /// Options that would change nothing are refused, with why.
     func refuseOptionsThatDoNothing() throws {
         if resume != nil || replay != nil {
-            let fixed: [(String, Bool)] = [
-                ("--content", content != nil), ("--style", !styles.style.isEmpty), ("--style-blend", styles.styleBlend != nil),
-                ("--style-scale", styles.styleScale != nil), ("--preserve-color", styles.preserveColor != nil),
-                ("--pooling", styles.pooling != nil),
-                ("--smooth", smooth != nil), ("--padding", styles.padding != nil),
-                ("--every", timelapse.everyOption != nil)] + painting.fixedByCheckpoint
+            let fixed: [(String, Bool)] = [("--content", content != nil)] + styles.fixedByCheckpoint
+                + [("--smooth", smooth != nil), ("--every", timelapse.everyOption != nil)] + painting.fixedByCheckpoint
             if let name = fixed.first(where: \.1)?.0 {
                 throw ValidationError("\(name) is fixed by the checkpoint; "
                     + (resume != nil ? "--resume continues the run as it was started" : "--replay makes the run as it was"))

@@ -137,14 +137,18 @@ public final class ClipSession {
         var painted = done, paintedHere = 0, stopped = false
         do {
             try reader.forEachFrame { frame in
-                let pictures = try base.map { $0.replacingPhoto(frame.picture, settings.painting.pictures) }
-                    ?? Pictures(settings.painting.pictures, photo: frame.picture)
-                if base == nil { base = pictures }
+                // The first frame reads the paintings and sizes everything; later ones only swap the photo.
+                let first = try base ?? Pictures(settings.painting.pictures, photo: frame.picture)
+                if base == nil { base = first }
+                func pictures() -> Pictures {
+                    frame.index == 0 ? first : first.replacingPhoto(frame.picture, settings.painting.pictures)
+                }
                 if frame.index < done {   // resumed: the checkpoint's frames go into the clip again
                     let picture = try ClipCheckpoint.picture(checkpoint!, frame: frame.index)
-                    if writer == nil { writer = try openWriter(first: picture, pictures: pictures) }
+                    if writer == nil { writer = try openWriter(first: picture, pictures: first) }
                     try writer!.append(picture, timestamp: frame.timestamp)
-                    if frame.index == done - 1 {
+                    if frame.index == done - 1 {   // where the next frame starts from
+                        let pictures = pictures()
                         painter.previous = (try ClipCheckpoint.pixels(checkpoint!, frame: frame.index,
                                                                       count: 3 * pictures.content.width * pictures.content.height),
                                             FramePainter.grey(pictures))
@@ -153,6 +157,7 @@ public final class ClipSession {
                 }
                 if frame.index >= limit { return false }
                 if stopRequested { stopped = true; return false }
+                let pictures = pictures()
                 let t = ContinuousClock.now
                 let result = try painter.paint(pictures, index: frame.index, firstLoss: firstLoss,
                                                outputs: frame.index == 0 ? firstFrame : nil,
@@ -195,9 +200,7 @@ public final class ClipSession {
         s.timeBase = info.timeBase
         s.fps = max(1, min(240, Int(info.frameRate.rounded())))
         if VideoFormat(path: output) == .gif { s.palette = Palette(pictures: [first] + pictures.styles) }
-        if info.audioCodec != nil && TimelapseWriter.canCarrySound(of: settings.clip, in: output) {
-            (s.audioFrom, s.audioStart) = (settings.clip, info.start)
-        }
+        if carriesSound { (s.audioFrom, s.audioStart) = (settings.clip, info.start) }
         return try TimelapseWriter(path: output, width: first.width, height: first.height, settings: s)
     }
 
