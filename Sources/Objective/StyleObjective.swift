@@ -38,24 +38,36 @@ public final class StyleObjective {
     /// The whole image's tape, or the recomputing one.
     let tape: VGGTape?
     let recomputing: RecomputingTape?
-    /// The Gram sums of each style layer (across the bands of a recomputing evaluation).
-    let gramSums: [GramSums]
+    /// Every array below is indexed [style layer][region]. The regions: one, the whole picture, its target the
+    /// paintings' Grams blended; or, with style masks, one per painting, matched inside its mask
+    /// (StyleObjective+Guides.swift).
+    let regions: Int
+    /// The Gram sums of each style layer and region (across the bands of a recomputing evaluation).
+    let gramSums: [[GramSums]]
     /// The shape of each style layer's map and the content layer's, for the whole image.
     let styleShapes: [Shape]
-    let styleTargets: [[Float]]
+    let styleTargets: [[[Float]]]
+    /// Each region's guide at each style layer's size, normalised (nil: the whole map, unguided), and its square.
+    let styleGuides: [[Guide?]]
+    /// The content loss's weight per pixel at the content layer's size (nil: 1 everywhere).
+    let contentGuide: [Float]?
+    /// Per style layer and region, λ: the region's weight in the layer's loss (1 unguided).
+    let regionWeights: [[Double]]
     let contentTarget: BlockedTensor
     /// A clip frame's pull towards the previous painted frame, warped (nil: none); set per frame.
     public var temporal: TemporalTerm?
-    var grams: [[Float]]
-    /// ∂total/∂G of each style layer, from the last evaluation.
-    var gramGradients: [[Float]]
+    var grams: [[[Float]]]
+    /// ∂total/∂G of each style layer and region, from the last evaluation.
+    var gramGradients: [[[Float]]]
     let parallel: Parallel
     /// Where the time goes, when set (`stylelapse bench iteration --profile`).
     public var profile: Profile?
-    /// Per style layer, the factor s in E_l = s · Σ (G − A)².
-    let styleScales: [Double]
-    /// The content loss is `contentScale` · Σ (F − P)².
+    /// Per style layer and region, the factor s in E = s · Σ (G − A)².
+    let styleScales: [[Double]]
+    /// The content loss is `contentScale` · Σ guide · (F − P)².
     var contentScale: Double
+    /// Guided maps, one per map shape, allocated when first needed.
+    var scratch: [Shape: BlockedTensor] = [:]
 
     /// `content` and `style` are RGB images (3 channels, 0…255); the optimised image has `content`'s size.
     /// The style image may have another size: its Grams are normalised by its own size.
@@ -70,22 +82,34 @@ public final class StyleObjective {
     ///
     /// `recompute`: evaluate recomputing (`RecomputingTape`), the style pictures too: the blocks' inputs and a
     /// slab's maps instead of the whole image's tape, the same losses and gradient. Nil: the whole image on one tape.
+    ///
+    /// `guides`: masks on the photo, the paintings and for the content (`SpatialGuides`; nil: none). With style
+    /// masks each painting is a region of its own, its Grams matched inside its mask only (guided Gram matrices),
+    /// its weight the blend's over the blend's mean.
     public init(network: VGGNetwork, settings: ObjectiveSettings, content: BlockedTensor,
-                styles: [(image: BlockedTensor, weight: Double)], recompute: RecomputePlan? = nil,
-                parallel: Parallel = .serial) {
+                styles: [(image: BlockedTensor, weight: Double)], guides: SpatialGuides? = nil,
+                recompute: RecomputePlan? = nil, parallel: Parallel = .serial) {
         precondition(!styles.isEmpty, "StyleObjective: at least one style")
         self.network = network
         self.settings = settings
         self.parallel = parallel
         imageShape = content.shape
+        let shapes = network.architecture.mapShapes(height: content.shape.height, width: content.shape.width)
+        styleShapes = settings.styleLayers.map { shapes[$0.layer]! }
+        let regions = Self.regions(guides, styles: styles.map(\.weight), settings: settings, architecture: network.architecture,
+                                   imageShape: content.shape, styleShapes: styleShapes)
+        (self.regions, styleGuides, regionWeights) = (regions.count, regions.guides, regions.weights)
+        contentGuide = guides?.contentMask.map { Self.contentGuide($0, guides!.propagation, network, settings) }
         // The style image's tape is made, used and released before the content's is allocated: the two are never
         // held at once (at 1024² each is gigabytes).
-        var targets: [[Float]] = []
+        var targets: [[[Float]]] = settings.styleLayers.map { _ in [] }
         for (k, style) in styles.enumerated() {
-            let grams = Self.styleGrams(network, settings, style.image, recompute, parallel)
+            let grams = Self.styleGrams(network, settings, style.image, recompute, parallel,
+                                        region: guides?.region(k), propagation: guides?.propagation ?? .standard)
             let w = Float(style.weight)
             for (i, g) in grams.enumerated() {
-                if k == 0 { targets.append(g.map { w * $0 }) } else { for j in g.indices { targets[i][j] += w * g[j] } }
+                if regions.count > 1 { targets[i].append(g) }   // each painting its own region's target, unweighted
+                else if k == 0 { targets[i].append(g.map { w * $0 }) } else { for j in g.indices { targets[i][0][j] += w * g[j] } }
             }
         }
         styleTargets = targets
@@ -95,9 +119,7 @@ public final class StyleObjective {
         }
         let tape = recompute != nil ? nil
             : VGGTape(network: network, height: content.shape.height, width: content.shape.width, deepest: settings.deepestLayer)
-        let shapes = network.architecture.mapShapes(height: content.shape.height, width: content.shape.width)
-        styleShapes = settings.styleLayers.map { shapes[$0.layer]! }
-        gramSums = styleShapes.map { GramSums(channels: $0.channels) }
+        gramSums = styleShapes.map { shape in (0..<regions.count).map { _ in GramSums(channels: shape.channels) } }
         let target = BlockedTensor(shapes[settings.contentLayer]!)
         Self.contentFeatures(content, into: target, network, settings, tape, recomputing, parallel)
         (self.recompute, self.tape, self.recomputing, contentTarget) = (recompute, tape, recomputing, target)
@@ -107,12 +129,15 @@ public final class StyleObjective {
         contentScale = Self.contentScale(p, settings)
         switch (settings.normalization, settings.content) {
         case (.relative, _):
-            styleScales = targets.map { a in
-                let sum = a.reduce(0.0) { $0 + Double($1) * Double($1) }
-                return 1 / (sum > 0 ? sum : 1)
+            styleScales = targets.map { layer in
+                layer.map { a in
+                    let sum = a.reduce(0.0) { $0 + Double($1) * Double($1) }
+                    return 1 / (sum > 0 ? sum : 1)
+                }
             }
         case (.none, _):
-            styleScales = styleShapes.map { settings.style.lossScale(channels: $0.channels, pixels: $0.pixels) }
+            styleScales = styleShapes.map { [Double](repeating: settings.style.lossScale(channels: $0.channels, pixels: $0.pixels),
+                                                     count: regions.count) }
         }
     }
 
@@ -151,8 +176,9 @@ public final class StyleObjective {
         contentScale = Self.contentScale(contentTarget, settings)
     }
 
-    /// The style image's Gram matrix at style layer `i` (C·C values).
-    public func styleTarget(_ i: Int) -> [Float] { styleTargets[i] }
+    /// The style image's Gram matrix at style layer `i` (C·C values): region `region`'s target (the blend's without
+    /// style masks).
+    public func styleTarget(_ i: Int, region: Int = 0) -> [Float] { styleTargets[i][region] }
 
     static func gram(_ f: BlockedTensor, _ settings: ObjectiveSettings, _ parallel: Parallel) -> [Float] {
         var g = [Float](repeating: 0, count: f.shape.channels * f.shape.channels)
@@ -181,13 +207,16 @@ public final class StyleObjective {
         for (i, l) in s.styleLayers.enumerated() {
             let f = tape.output(l.layer)
             profile.measure("Gram forward") {   // the sums allocated once, as the banded walk's
-                gramSums[i].reset()
-                gramSums[i].add(f, rows: 0..<f.shape.height, parallel: parallel)
-                gramSums[i].result(normalization: Self.gramNormalization(f.shape, s), into: &grams[i])
+                for r in 0..<regions { gramSums[i][r].reset() }
+                addGramSums(i, f, rows: 0..<f.shape.height, row: 0)
+                for r in 0..<regions {
+                    gramSums[i][r].result(normalization: Self.gramNormalization(f.shape, s), into: &grams[i][r])
+                }
             }
         }
         let f = tape.output(s.contentLayer)
-        let content = MeanSquaredError.forward(f, contentTarget) * Double(f.shape.count) * contentScale
+        let content = contentGuide.map { PixelWeights.sumOfSquares(f, rows: 0..<f.shape.height, contentTarget, bRow: 0, guide: $0) * contentScale }
+            ?? MeanSquaredError.forward(f, contentTarget) * Double(f.shape.count) * contentScale
         let styleLayers = styleLosses()
         let tv = s.tvWeight != 0 ? TotalVariation.forward(image) : 0
         let temporalLoss = temporal?.forward(image)
@@ -198,12 +227,15 @@ public final class StyleObjective {
                 for (i, l) in s.styleLayers.enumerated() where l.layer == layer {
                     let f = tape.output(layer)
                     profile.measure("Gram backward") {
-                        Gram.backward(gramGradients[i], features: f, normalization: Self.gramNormalization(f.shape, s),
-                                      into: g, accumulate: accumulate, parallel: parallel)
+                        seedGram(i, f, rows: 0..<f.shape.height, row: 0, into: g, accumulate: accumulate)
                     }
                     accumulate = true
                 }
-                if layer == s.contentLayer {
+                if layer == s.contentLayer, let guide = contentGuide {
+                    if !accumulate { g.zero() }
+                    PixelWeights.gradient(f, rows: 0..<f.shape.height, contentTarget, bRow: 0, guide: guide,
+                                          k: 2 * s.contentWeight * contentScale, into: g)
+                } else if layer == s.contentLayer {
                     MeanSquaredError.backward(f, contentTarget, scale: s.contentWeight * Double(f.shape.count) * contentScale,
                                               into: g, accumulate: accumulate)
                 }
@@ -217,20 +249,25 @@ public final class StyleObjective {
     /// The layers whose losses seed the backward.
     var seededLayers: Set<VGGLayer> { Set(settings.styleLayers.map(\.layer) + [settings.contentLayer]) }
 
-    /// E_l of each style layer from `grams`, writing ∂total/∂G into `gramGradients`.
+    /// E_l of each style layer from `grams` (Σ over regions of λ · s · Σ (G − A)²), writing ∂total/∂G into
+    /// `gramGradients`.
     func styleLosses() -> [Double] {
         let s = settings
         return s.styleLayers.indices.map { i in
             let c = styleShapes[i].channels
-            let scale = styleScales[i]
-            var sum = 0.0
-            let k = 2 * scale * s.styleLayers[i].weight * s.styleWeight
-            for j in 0..<(c * c) {
-                let d = Double(grams[i][j]) - Double(styleTargets[i][j])
-                sum += d * d
-                gramGradients[i][j] = Float(k * d)
+            var layer = 0.0
+            for r in 0..<regions {
+                let scale = styleScales[i][r], lambda = regionWeights[i][r]
+                var sum = 0.0
+                let k = 2 * scale * lambda * s.styleLayers[i].weight * s.styleWeight
+                for j in 0..<(c * c) {
+                    let d = Double(grams[i][r][j]) - Double(styleTargets[i][r][j])
+                    sum += d * d
+                    gramGradients[i][r][j] = Float(k * d)
+                }
+                layer += lambda * scale * sum
             }
-            return scale * sum
+            return layer
         }
     }
 

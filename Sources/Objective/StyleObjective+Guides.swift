@@ -1,0 +1,134 @@
+// StyleObjective guided: the regions of the style loss and their guides at each layer's size (Gatys et al. 2017's
+// guided Gram matrices), the content guide, and the Gram sums and seeds taken through them — the same on the whole
+// image's tape and band by band.
+//
+// A region's guide t at a layer is its mask carried there (`GuidePropagation`), scaled so that Σ t² is the map's
+// pixel count: its Gram G = (F∘t)(F∘t)ᵀ / n is a weighted mean of the products FFᵀ, comparable with a painting's
+// (an all-white mask gives exactly the unguided Gram). Its weight λ in the layer's loss is its blend weight over the
+// blend's mean times its share of the map (Σ t² before scaling, over the pixel count): a painting pulls each pixel
+// of its region as hard as it pulls every pixel when it covers the whole picture.
+
+import Engine
+import Network
+
+/// A guide at one layer's size: its values and their squares (the backward's weights).
+struct Guide {
+    let values: [Float], squared: [Float]
+
+    /// `mask` scaled so that Σ t² is its pixel count (all zeros stays zeros).
+    init(normalizing mask: Mask) {
+        let sum = mask.sumOfSquares
+        let k = Float(sum > 0 ? (Double(mask.values.count) / sum).squareRoot() : 0)
+        values = mask.values.map { k * $0 }
+        squared = values.map { $0 * $0 }
+    }
+}
+
+extension StyleObjective {
+    /// The style loss's regions: one unguided region, or one per style mask with its guide and weight at each style
+    /// layer.
+    static func regions(_ guides: SpatialGuides?, styles weights: [Double], settings: ObjectiveSettings,
+                        architecture: VGGArchitecture, imageShape: Shape, styleShapes: [Shape])
+        -> (count: Int, guides: [[Guide?]], weights: [[Double]]) {
+        let layers = settings.styleLayers.map(\.layer)
+        guard let guides, let masks = guides.normalizedStyleMasks else {
+            return (1, layers.map { _ in [nil] }, layers.map { _ in [1] })
+        }
+        precondition(masks.count == weights.count && masks.allSatisfy { $0.width == imageShape.width && $0.height == imageShape.height },
+                     "StyleObjective: one style mask per painting, each the image's size")
+        let mean = weights.reduce(0, +) / Double(weights.count)
+        var out = (count: masks.count, guides: layers.map { _ in [Guide?]() }, weights: layers.map { _ in [Double]() })
+        for (k, mask) in masks.enumerated() {
+            let carried = guides.propagation.carry(mask, architecture: architecture, to: layers)
+            for (i, layer) in layers.enumerated() {
+                let m = carried[layer]!
+                precondition(m.width == styleShapes[i].width && m.height == styleShapes[i].height, "StyleObjective: guide size")
+                out.guides[i].append(Guide(normalizing: m))
+                out.weights[i].append(mean > 0 ? weights[k] / mean * m.sumOfSquares / Double(m.values.count) : 0)
+            }
+        }
+        return out
+    }
+
+    /// The content mask carried to the content layer: the content loss's weight per pixel there.
+    static func contentGuide(_ mask: Mask, _ propagation: GuidePropagation, _ network: VGGNetwork,
+                             _ settings: ObjectiveSettings) -> [Float] {
+        propagation.carry(mask, architecture: network.architecture, to: [settings.contentLayer])[settings.contentLayer]!.values
+    }
+
+    /// A guided map's workspace of `shape` (one per shape, kept).
+    func scratch(_ shape: Shape) -> BlockedTensor {
+        if let t = scratch[shape] { return t }
+        let t = BlockedTensor(shape)
+        scratch[shape] = t
+        return t
+    }
+
+    /// Adds rows `rows` of style layer `i`'s map `f` (`row`: the first's row in the whole map) to each region's
+    /// Gram sums, through its guide.
+    func addGramSums(_ i: Int, _ f: BlockedTensor, rows: Range<Int>, row: Int) {
+        for r in 0..<regions {
+            guard let guide = styleGuides[i][r] else { gramSums[i][r].add(f, rows: rows, parallel: parallel); continue }
+            let guided = scratch(f.shape)
+            PixelWeights.multiply(f, by: guide.values, rows: rows, row: row, into: guided)
+            gramSums[i][r].add(guided, rows: rows, parallel: parallel)
+        }
+    }
+
+    /// g (+)= ∂total/∂f over rows `rows` of style layer `i`'s map `f`: for a guided region t² · (D + Dᵀ) f / n, the
+    /// chain rule through f∘t.
+    func seedGram(_ i: Int, _ f: BlockedTensor, rows: Range<Int>, row: Int, into g: BlockedTensor, accumulate: Bool) {
+        let n = Self.gramNormalization(styleShapes[i], settings)
+        guard styleGuides[i][0] != nil else {
+            return Gram.backward(gramGradients[i][0], features: f, normalization: n, into: g, accumulate: accumulate,
+                                 rows: rows, parallel: parallel)
+        }
+        if !accumulate { g.zero() }
+        for r in 0..<regions where regionWeights[i][r] != 0 {
+            let product = scratch(f.shape)
+            Gram.backward(gramGradients[i][r], features: f, normalization: n, into: product, accumulate: false,
+                          rows: rows, parallel: parallel)
+            PixelWeights.add(product, by: styleGuides[i][r]!.squared, rows: rows, row: row, into: g)
+        }
+    }
+
+    /// The Gram matrices of a style picture at the style layers, on one tape (`plan` nil) or recomputing; with a
+    /// `region`, guided by it (carried as `propagation` says).
+    static func styleGrams(_ network: VGGNetwork, _ settings: ObjectiveSettings, _ image: BlockedTensor,
+                           _ plan: RecomputePlan?, _ parallel: Parallel, region: Mask?,
+                           propagation: GuidePropagation) -> [[Float]] {
+        let layers = settings.styleLayers.map(\.layer)
+        let deepest = layers.max()!
+        let shapes = network.architecture.mapShapes(height: image.shape.height, width: image.shape.width)
+        let sums = layers.map { GramSums(channels: shapes[$0]!.channels) }
+        let guides = region.map { propagation.carry($0, architecture: network.architecture, to: layers).mapValues(Guide.init) }
+        var scratch: [Shape: BlockedTensor] = [:]
+        func add(_ i: Int, _ f: BlockedTensor, _ rows: Range<Int>, _ row: Int) {
+            guard let guide = guides?[layers[i]] else { return sums[i].add(f, rows: rows, parallel: parallel) }
+            let guided = scratch[f.shape] ?? BlockedTensor(f.shape)
+            scratch[f.shape] = guided
+            PixelWeights.multiply(f, by: guide.values, rows: rows, row: row, into: guided)
+            sums[i].add(guided, rows: rows, parallel: parallel)
+        }
+        if let plan {
+            let tape = RecomputingTape(network: network, height: image.shape.height, width: image.shape.width,
+                                        deepest: deepest, plan: plan)
+            tape.forward(image, observed: Set(layers), parallel: parallel) { layer, f, rows, row in
+                for (i, l) in layers.enumerated() where l == layer { add(i, f, rows, row) }
+            }
+        } else {
+            let tape = VGGTape(network: network, height: image.shape.height, width: image.shape.width, deepest: deepest)
+            network.forward(image, recording: tape, parallel: parallel)
+            for (i, l) in layers.enumerated() {
+                let f = tape.output(l)
+                add(i, f, 0..<f.shape.height, 0)
+            }
+        }
+        return layers.enumerated().map { i, l in
+            let shape = shapes[l]!
+            var g = [Float](repeating: 0, count: shape.channels * shape.channels)
+            sums[i].result(normalization: gramNormalization(shape, settings), into: &g)
+            return g
+        }
+    }
+}

@@ -1,0 +1,111 @@
+// The guided objective (style masks with overlaps and an uncovered part, a painting's region, a content mask; each
+// propagation) against PyTorch float64 (tools/make_mask_fixtures.py): the mini VGG19 and the real one, on the whole
+// image's tape and band by band; and the guides' own rules.
+
+import Engine
+import Foundation
+import Network
+import Objective
+import TestSupport
+import XCTest
+
+final class GuidedObjectiveTests: XCTestCase {
+    func rgb(_ c: FixtureCase, _ key: String) -> BlockedTensor {
+        let s = c.shape(key)
+        return BlockedTensor(Shape(channels: s[0], height: s[1], width: s[2]), chw: c.floats(key))
+    }
+
+    func mask(_ c: FixtureCase, _ key: String) -> Mask {
+        let s = c.shape(key)
+        return Mask(width: s[1], height: s[0], values: c.floats(key))
+    }
+
+    func verify(_ network: VGGNetwork, _ c: FixtureCase, recompute: RecomputePlan? = nil) {
+        let propagation = GuidePropagation(rawValue: String(c.kernel.split(separator: "_").last!))!
+        var settings = ObjectiveSettings.report
+        settings.styleWeight = c.params["style_weight"]!
+        let guides = SpatialGuides(styleMasks: [mask(c, "mask0"), mask(c, "mask1")], styleRegions: [mask(c, "region0"), nil],
+                                   contentMask: mask(c, "content_mask"), propagation: propagation)
+        let blend = c.values("blend")
+        let objective = StyleObjective(network: network, settings: settings, content: rgb(c, "content"),
+                                       styles: [(rgb(c, "style0"), blend[0]), (rgb(c, "style1"), blend[1])],
+                                       guides: guides, recompute: recompute)
+        let image = rgb(c, "image")
+        let gradient = BlockedTensor(image.shape)
+        let noise = BlockedTensor(image.shape, chw: (0..<image.shape.count).map { Float(($0 * 7919) % 256) })
+        _ = objective.evaluate(noise, gradient: gradient)   // the result must not depend on the buffers' last values
+        let loss = objective.evaluate(image, gradient: gradient)
+        let name = c.name + (recompute.map { ", " + $0.description } ?? "")
+        assertClose([loss.total], c.values("loss_total"), rel: c.rel, abs: c.abs, "\(name): total")
+        assertClose([loss.style], c.values("loss_style"), rel: c.rel, abs: c.abs, "\(name): style")
+        assertClose([loss.content], c.values("loss_content"), rel: c.rel, abs: c.abs, "\(name): content")
+        assertClose(loss.styleLayers, c.values("loss_style_layers"), rel: c.rel, abs: c.abs, "\(name): style layers")
+        let t = c.tolerance("grad_image")
+        assertClose(gradient.chw(), c.values("grad_image"), rel: t.rel, abs: t.abs, dims: c.shape("grad_image"), "\(name): gradient")
+        let ref = c.values("grad_image"), mine = gradient.chw()
+        let gradError = zip(mine, ref).map { abs(Double($0) - $1) }.max()! / ref.map(abs).max()!
+        print(String(format: "%@: total loss rel. error %.2e, style %.2e, content %.2e; gradient max error %.2e of its largest magnitude",
+                     name, abs(loss.total / c.values("loss_total")[0] - 1), abs(loss.style / c.values("loss_style")[0] - 1),
+                     abs(loss.content / c.values("loss_content")[0] - 1), gradError))
+    }
+
+    func cases(real: Bool) throws -> [FixtureCase] {
+        let all = try FixtureFile.load(Fixture.path("network/guided.slfx"))
+        let chosen = all.filter { $0.name.hasPrefix("VGG19") == real }
+        XCTAssertEqual(chosen.map(\.kernel).sorted(), ["vgg_guided_objective_inside", "vgg_guided_objective_simple"])
+        return chosen
+    }
+
+    func testMiniVGG19GuidedAgainstPyTorch() throws {
+        let (_, network) = try MiniVGG.load()
+        for c in try cases(real: false) {
+            verify(network, c)
+            for plan in [RecomputePlan(keptFrom: 5, bandRows: 2), RecomputePlan(keptFrom: 3, bandRows: 4)] {
+                verify(network, c, recompute: plan)
+            }
+        }
+    }
+
+    func testRealVGG19GuidedAgainstPyTorch() throws {
+        let network = try VGGNetwork.load(try RealWeights.require())
+        for c in try cases(real: true) {
+            verify(network, c)
+            verify(network, c, recompute: RecomputePlan(keptFrom: 4, bandRows: 4))
+        }
+    }
+
+    /// All-white masks are no masks: the same loss and gradient, bit for bit, as the unguided objective.
+    func testWhiteMasksAreTheUnguidedObjective() throws {
+        let (c, network) = try MiniVGG.load()
+        let content = rgb(c, "content"), style = rgb(c, "style"), image = rgb(c, "image")
+        let white = Mask(width: content.shape.width, height: content.shape.height,
+                         values: [Float](repeating: 1, count: content.shape.pixels))
+        for propagation in GuidePropagation.allCases {
+            let plain = StyleObjective(network: network, settings: .report, content: content, styles: [(style, 1)])
+            let guided = StyleObjective(network: network, settings: .report, content: content, styles: [(style, 1)],
+                                        guides: SpatialGuides(styleMasks: [white], contentMask: white, propagation: propagation))
+            let (g1, g2) = (BlockedTensor(image.shape), BlockedTensor(image.shape))
+            let (l1, l2) = (plain.evaluate(image, gradient: g1), guided.evaluate(image, gradient: g2))
+            XCTAssertEqual(l1.total, l2.total, accuracy: 1e-6 * l1.total, "\(propagation)")
+            XCTAssertEqual(l1.styleLayers, l2.styleLayers, "\(propagation)")
+            let d = zip(g1.chw(), g2.chw()).map { abs($0 - $1) }.max()!
+            XCTAssertLessThanOrEqual(d, 1e-5 * g1.chw().map(abs).max()!, "\(propagation)")
+        }
+    }
+
+    /// `inside` erodes a 0/1 mask by one pixel per convolution and takes the smallest of each 2×2 pooling window;
+    /// `simple` averages the windows. Worked by hand on a 12×8 mask, white on the left 7 columns.
+    func testPropagationByHand() {
+        let values = (0..<96).map { i in Float(i % 12 < 7 ? 1 : 0) }
+        let m = Mask(width: 12, height: 8, values: values)
+        let layers: [VGGLayer] = [.block1Conv1, .block1Conv2, .block2Conv1]
+        let inside = GuidePropagation.inside.carry(m, architecture: .vgg19, to: layers)
+        let simple = GuidePropagation.simple.carry(m, architecture: .vgg19, to: layers)
+        XCTAssertEqual(Array(inside[.block1Conv1]!.values[0..<12]), [1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0])
+        XCTAssertEqual(Array(inside[.block1Conv2]!.values[0..<12]), [1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0])
+        // Pooled to 6×4 (the smallest of columns 0–1, 2–3: white; 4–5: black), then eroded once: column 0.
+        XCTAssertEqual(Array(inside[.block2Conv1]!.values[0..<6]), [1, 0, 0, 0, 0, 0])
+        XCTAssertEqual(Array(simple[.block2Conv1]!.values[0..<6]), [1, 1, 1, 0.5, 0, 0])
+        XCTAssertEqual(simple[.block1Conv2]!.values, values)
+    }
+}
