@@ -7,8 +7,9 @@ float64, written independently of the Swift code from the definitions in Sources
   carried    to each layer: `simple`, a 2x2 mean at every pooling (F.avg_pool2d); `inside`, the smallest value of
              the 3x3 neighbourhood within the map at every convolution and of the 2x2 window at every pooling
              (-max_pool2d(-m)); where `inside` leaves nothing at a layer, `simple` there
-  guide      t = m * sqrt(P / sum m^2) at a layer of P pixels; guided Gram (F t)(F t)^T / n
-  weight     lambda = (blend weight / mean blend weight) * sum m^2 / P
+  guide      t = sqrt(m) * sqrt(P / sum m) at a layer of P pixels; guided Gram (F t)(F t)^T / n (each pixel's
+             products weighted by its mask value, their weights summing to P)
+  weight     lambda = (blend weight / mean blend weight) * sum m / P
   loss       report conventions: n = H W, E_l = sum_r lambda_r mean (G_r - A_r)^2, style = sum 0.2 E_l; content
              = sum_p c(p) sum_ch (F - P)^2 / (C H W) at block5_conv2, c the content mask carried there;
              total = style_weight * style + 1e3 * content (the style weight such
@@ -73,7 +74,7 @@ def guided_gram(f, t):
 
 
 def guide(m):
-    return m * torch.sqrt(m.numel() / (m ** 2).sum())
+    return torch.sqrt(m) * torch.sqrt(m.numel() / m.sum())
 
 
 def masks_case(w, name, weights, blocks, content_hw, style_hws, mode, real, style_weight):
@@ -118,7 +119,7 @@ def masks_case(w, name, weights, blocks, content_hw, style_hws, mode, real, styl
         e = 0
         for k in range(2):
             m = carried[k][l]
-            lam = blend[k] / mean * (m ** 2).sum() / m.numel()
+            lam = blend[k] / mean * m.sum() / m.numel()
             e = e + lam * ((guided_gram(x_acts[l], guide(m)) - targets[k][l]) ** 2).mean()
         layer_losses.append(e)
     style_loss = sum(0.2 * e for e in layer_losses)

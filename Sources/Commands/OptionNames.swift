@@ -7,7 +7,8 @@ import StyleLapse
 enum OptionNames {
     static let byKey: [String: String] = [
         "pictures.content": "--content", "pictures.styles": "--style", "pictures.styleBlend": "--style-blend",
-        "pictures.styleScale": "--style-scale", "pictures.maxSize": "--max-size", "pictures.margin": "--margin",
+        "pictures.styleScale": "--style-scale", "pictures.styleMasks": "--style-mask",
+        "pictures.styleRegions": "--style-region", "pictures.contentMask": "--content-mask", "pictures.maxSize": "--max-size", "pictures.margin": "--margin",
         "scales": "--scales", "coarseIterations": "--coarse-iterations", "film.every": "--every",
         "film.smooth": "--smooth", "memoryLimit": "--memory-limit", "bandRows": "--bands",
         "run.iterations": "--iterations", "run.objective.contentWeight": "--content-weight",

@@ -1,7 +1,9 @@
-// StyleOptions: the paintings and how they are read, the options `stylize` and `sweep` share.
+// StyleOptions: the paintings, how they are read and where they apply (masks), the options `stylize`, `sweep` and
+// `clip` share.
 
 import ArgumentParser
 import Network
+import Objective
 import StyleLapse
 
 struct StyleOptions: RuleChecked {
@@ -14,11 +16,22 @@ struct StyleOptions: RuleChecked {
     var padding: NetworkPadding?
     @Option(help: "Keep the photo's colours: luminance (its colour, the result's light) or transfer (the painting recoloured to the photo's colour statistics first).")
     var preserveColor: ColorPreservation?
+    @Option(help: "Where on the photo a --style paints: a greyscale picture of the photo's shape, white where it applies (grey: partly); one per --style, in the same order. Where masks overlap they share; where none covers the photo, only the content counts.")
+    var styleMask: [String] = []
+    @Option(help: "Where in a painting its style is taken: a greyscale picture of the painting's shape, white where; one per --style, in the same order.")
+    var styleRegion: [String] = []
+    @Option(help: "How much the photo counts, pixel by pixel: a greyscale picture of its shape, white where --content-weight holds, black where the photo does not count (\"keep the face\").")
+    var contentMask: String?
+    @Option(help: "How masks reach each layer of VGG19: simple (default: resized) or inside (only the neurons that see nothing outside the mask).")
+    var maskPropagation: GuidePropagation?
 
     /// Only what parsing must refuse: weights that are not numbers (their count and values are the library's).
     func check() throws {
         if let text = styleBlend, text.split(separator: ",", omittingEmptySubsequences: false).contains(where: { Double($0) == nil }) {
             throw ValidationError("--style-blend takes one weight per --style, separated by commas, e.g. 0.7,0.3")
+        }
+        if maskPropagation != nil && styleMask.isEmpty && styleRegion.isEmpty && contentMask == nil {
+            throw ValidationError("--mask-propagation says how masks reach VGG19's layers; give --style-mask, --style-region or --content-mask")
         }
     }
 
@@ -28,13 +41,17 @@ struct StyleOptions: RuleChecked {
     /// The options a checkpoint fixes (a resumed run continues as it was started): each flag and whether it was given.
     var fixedByCheckpoint: [(String, Bool)] {
         [("--style", !style.isEmpty), ("--style-blend", styleBlend != nil), ("--style-scale", styleScale != nil),
-         ("--preserve-color", preserveColor != nil), ("--pooling", pooling != nil), ("--padding", padding != nil)]
+         ("--preserve-color", preserveColor != nil), ("--pooling", pooling != nil), ("--padding", padding != nil),
+         ("--style-mask", !styleMask.isEmpty), ("--style-region", !styleRegion.isEmpty), ("--content-mask", contentMask != nil),
+         ("--mask-propagation", maskPropagation != nil)]
     }
 
     /// These options in the library's options.
     func lay(over options: inout SessionOptions) {
         (options.styles, options.styleBlend, options.styleScale) = (style, blend, styleScale)
         (options.pooling, options.padding, options.preserveColor) = (pooling, padding, preserveColor)
+        (options.styleMasks, options.styleRegions) = (styleMask.isEmpty ? nil : styleMask, styleRegion.isEmpty ? nil : styleRegion)
+        (options.contentMask, options.maskPropagation) = (contentMask, maskPropagation)
     }
 }
 
@@ -44,3 +61,4 @@ extension NetworkPadding: ExpressibleByArgument {
     public static var allValueStrings: [String] { names }
 }
 extension ColorPreservation: ExpressibleByArgument {}
+extension GuidePropagation: ExpressibleByArgument {}

@@ -13,7 +13,7 @@ struct LiveRun {
 
     /// Starts serving at `address`: one line `live: URL` on stderr (and a warning when the page is reachable from
     /// the network). `stop` is the page's Stop; `steer` its slider (nil: not steerable).
-    static func start(_ address: ServeAddress, photo: RGBImage, painting: RGBImage?, files: [String: String],
+    static func start(_ address: ServeAddress, photo: RGBImage, painting: RGBImage?, masks: RGBImage? = nil, files: [String: String],
                       stop: @escaping @Sendable () -> Void,
                       steer: (@Sendable (Double?, Double?) throws -> Void)?,
                       pause: (@Sendable (Bool) -> Void)? = nil) throws -> LiveRun {
@@ -21,7 +21,8 @@ struct LiveRun {
         func thumbnail(_ image: RGBImage) -> Data? {
             (try? PNGFile.encode(image.resized(maxSide: 240), name: "thumbnail")).map { Data($0) }
         }
-        let content = LiveServer.Content(photo: thumbnail(photo), painting: painting.flatMap(thumbnail), files: files,
+        let content = LiveServer.Content(photo: thumbnail(photo), painting: painting.flatMap(thumbnail),
+                                         masks: masks.flatMap(thumbnail), files: files,
                                          stop: stop, steer: steer, pause: pause)
         let server: LiveServer
         do {
@@ -46,7 +47,7 @@ struct LiveRun {
         // steer, pause and resume are safe from any thread (the session's own lock), which the compiler cannot see.
         nonisolated(unsafe) let running = session
         let live = try start(address, photo: session.pictures.photo, painting: session.pictures.styles.first,
-                             files: files, stop: { interrupts.request() },
+                             masks: session.pictures.maskOverview, files: files, stop: { interrupts.request() },
                              steer: { strength, weight in try running.steer(strength: strength, styleWeight: weight) },
                              pause: { $0 ? running.pause() : running.resume() })
         live.attach(session, steerable: true)

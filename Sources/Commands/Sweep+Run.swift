@@ -51,7 +51,7 @@ extension SweepCommand {
         if let output { files["picture"] = output }
         if let video { files["video"] = video }
         let live = try serve.flatMap(ServeAddress.init).map {
-            try LiveRun.start($0, photo: pictures.photo, painting: pictures.styles.first, files: files,
+            try LiveRun.start($0, photo: pictures.photo, painting: pictures.styles.first, masks: pictures.maskOverview, files: files,
                               stop: { interrupts.request() }, steer: nil)
         }
 
@@ -87,7 +87,8 @@ extension SweepCommand {
         }
         if let output { try PictureFile.write(try layout.sheet.render(sheetCells), to: output) }
         if let video {
-            let panels = try zip([content!] + styles.style, names).map { Panel(try ImageFile.read($0), label: $1) }
+            var panels = try zip([content!] + styles.style, names).map { Panel(try ImageFile.read($0), label: $1) }
+            if let masks = pictures.maskOverview { panels.insert(Panel(masks, label: "masks"), at: 1) }
             try writeVideo(video, layout: layout, cells: grid.indices.map { cellFrames[$0] }, pictures: panels,
                            sheet: try layout.sheet.render(sheetCells))
         }

@@ -62,6 +62,7 @@ enum LivePage {
     </div>
     <div class="panel thumbs">
       <figure><img id="photo" alt="the photo"><figcaption>photo</figcaption></figure>
+      <figure id="masksFigure" hidden><img id="masks" alt="where each painting applies"><figcaption>masks</figcaption></figure>
       <figure><img id="painting" alt="the painting"><figcaption>painting</figcaption></figure>
     </div>
     <div class="panel">
@@ -160,6 +161,8 @@ function draw() {
 
 async function start() {
   for (const [id, path] of [["photo", "/api/photo"], ["painting", "/api/painting"]]) $(id).src = q(path);
+  $("masks").onload = () => { $("masksFigure").hidden = false; };
+  $("masks").src = q("/api/masks");   // 404 without masks: the figure stays hidden
   try {
     const past = await (await fetch(q("/api/history"))).json();
     history.push(...past); draw();

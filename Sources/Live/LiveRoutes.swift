@@ -30,6 +30,7 @@ struct LiveRoutes: HTTPHandler {
             }
             return respond(png, type: "image/png")
         case (.GET, "/api/photo"): return content.photo.map { respond($0, type: "image/png") } ?? HTTPResponse(statusCode: .notFound)
+        case (.GET, "/api/masks"): return content.masks.map { respond($0, type: "image/png") } ?? HTTPResponse(statusCode: .notFound)
         case (.GET, "/api/painting"):
             return content.painting.map { respond($0, type: "image/png") } ?? HTTPResponse(statusCode: .notFound)
         case (.GET, "/api/events") where request.headers[.upgrade]?.lowercased() == "websocket":

@@ -19,15 +19,17 @@ public final class LiveServer: @unchecked Sendable {
     /// name ("picture", "video", "trace" → paths the command chose), and what Stop and steering do.
     public struct Content: Sendable {
         public var photo: Data?, painting: Data?
+        /// What the masks say (`Pictures.maskOverview`), PNG; nil: no masks.
+        public var masks: Data?
         public var files: [String: String]
         public var stop: @Sendable () -> Void
         public var steer: (@Sendable (_ strength: Double?, _ styleWeight: Double?) throws -> Void)?
         /// Pauses (true) or resumes (false) the run between two steps; nil: it cannot be paused.
         public var pause: (@Sendable (Bool) -> Void)?
-        public init(photo: Data?, painting: Data?, files: [String: String], stop: @escaping @Sendable () -> Void,
+        public init(photo: Data?, painting: Data?, masks: Data? = nil, files: [String: String], stop: @escaping @Sendable () -> Void,
                     steer: (@Sendable (Double?, Double?) throws -> Void)?, pause: (@Sendable (Bool) -> Void)? = nil) {
             (self.photo, self.painting, self.files, self.stop, self.steer) = (photo, painting, files, stop, steer)
-            self.pause = pause
+            (self.pause, self.masks) = (pause, masks)
         }
     }
 

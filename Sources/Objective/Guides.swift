@@ -15,7 +15,7 @@ public enum GuidePropagation: String, Codable, Sendable, CaseIterable {
     case inside
 
     /// StyleLapse's default (docs/masks.md has the measurement that chose it).
-    public static let standard = GuidePropagation.inside
+    public static let standard = GuidePropagation.simple
 }
 
 /// A mask over a picture: `width` × `height` values 0…1, row major.
@@ -28,8 +28,8 @@ public struct Mask: Sendable, Equatable {
         (self.width, self.height, self.values) = (width, height, values)
     }
 
-    /// Σ value².
-    var sumOfSquares: Double { values.reduce(0) { $0 + Double($1) * Double($1) } }
+    /// Σ value.
+    var sum: Double { values.reduce(0) { $0 + Double($1) } }
 }
 
 /// The masks of a guided objective. Without style masks every painting applies everywhere (blended); without a

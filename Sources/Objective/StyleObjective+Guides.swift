@@ -15,11 +15,11 @@ import Network
 struct Guide {
     let values: [Float], squared: [Float]
 
-    /// `mask` scaled so that Σ t² is its pixel count (all zeros stays zeros).
+    /// t = k·√m for the mask m, k such that Σ t² is its pixel count (all zeros stays zeros).
     init(normalizing mask: Mask) {
-        let sum = mask.sumOfSquares
+        let sum = mask.sum
         let k = Float(sum > 0 ? (Double(mask.values.count) / sum).squareRoot() : 0)
-        values = mask.values.map { k * $0 }
+        values = mask.values.map { k * $0.squareRoot() }
         squared = values.map { $0 * $0 }
     }
 }
@@ -44,7 +44,7 @@ extension StyleObjective {
                 let m = carried[layer]!
                 precondition(m.width == styleShapes[i].width && m.height == styleShapes[i].height, "StyleObjective: guide size")
                 out.guides[i].append(Guide(normalizing: m))
-                out.weights[i].append(mean > 0 ? weights[k] / mean * m.sumOfSquares / Double(m.values.count) : 0)
+                out.weights[i].append(mean > 0 ? weights[k] / mean * m.sum / Double(m.values.count) : 0)
             }
         }
         return out

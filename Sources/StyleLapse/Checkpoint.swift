@@ -32,7 +32,8 @@ public struct PassPosition: Codable, Sendable, Equatable {
 public struct CheckpointSnapshot {
     /// The session's settings, coarse-to-fine resolved.
     public var settings: SessionSettings
-    /// SHA-256 of the photo, then of each painting (a resumed run refuses changed pictures).
+    /// SHA-256 of the photo, then of each painting, then of each mask (`PictureSettings.masks`; a resumed run
+    /// refuses changed pictures).
     public var digests: [String]
     /// The pass the state belongs to.
     public var pass: PassPosition
@@ -214,7 +215,7 @@ public enum Checkpoint {
         }
         let (gradient, best) = (try array("gradient"), try array("best"))
         guard best.count == n, gradient.isEmpty || gradient.count == n, header.iteration >= 0,
-              header.bestIteration <= header.iteration, header.digests.count == 1 + settings.pictures.styles.count,
+              header.bestIteration <= header.iteration, header.digests.count == 1 + settings.pictures.styles.count + settings.pictures.masks.count,
               header.pass.index >= 0, floats["smoothed"].map({ $0.count > 0 }) ?? true else {
             throw CheckpointError(path: path, problem: "damaged checkpoint (inconsistent state)")
         }

@@ -95,7 +95,7 @@ public final class ClipSession {
         guard VideoFormat(path: output) != nil else {
             throw ImageFileError(output, "is not a video name: end it in " + VideoFormat.extensions.map { "." + $0 }.joined(separator: ", "))
         }
-        let paths = [settings.clip] + settings.painting.pictures.styles
+        let paths = [settings.clip] + settings.painting.pictures.styles + settings.painting.pictures.masks.map(\.path)
         digests = try paths.map(StylizeSession.sha256)
         if let resumed {
             for (path, (now, then)) in zip(paths, zip(digests, resumed.digests)) where now != then {
@@ -109,7 +109,7 @@ public final class ClipSession {
         let films = (firstFrame?.places ?? []).filter { $0.role != .picture }
         try OutputPlaces.check([.video(output, .paintedClip)] + (checkpoint.map { [.clipCheckpoint($0)] } ?? []) + films,
                                inputs: [(settings.clip, .clip)] + settings.painting.pictures.styles.map { ($0, .style) }
-                                   + [(settings.painting.weights, .weights)])
+                                   + settings.painting.pictures.masks + [(settings.painting.weights, .weights)])
         reader = try ClipReader(path: settings.clip)
         (self.settings, self.output, self.checkpoint, self.resumed) = (settings, output, checkpoint, resumed)
         self.firstFrame = firstFrame

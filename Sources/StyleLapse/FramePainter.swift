@@ -117,7 +117,7 @@ struct FramePainter {
                                                style: (largest.width, largest.height))
         let made = StyleObjective(network: net, settings: s.run.objective, content: tensor,
                                   styles: zip(pictures.styles, s.pictures.blend).map { (Pictures.tensor($0), $1) },
-                                  recompute: memory?.recompute, parallel: parallel)
+                                  guides: pictures.masks.guides(), recompute: memory?.recompute, parallel: parallel)
         objective = (made, memory?.spillsPairs ?? false)
         return objective!
     }

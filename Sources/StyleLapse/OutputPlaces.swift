@@ -18,6 +18,9 @@ public struct FileRole: Hashable, Sendable, CustomStringConvertible {
 
     public static let content = FileRole("pictures.content", "the photo")
     public static let style = FileRole("pictures.styles", "the painting")
+    public static let styleMask = FileRole("pictures.styleMasks", "the style mask")
+    public static let styleRegion = FileRole("pictures.styleRegions", "the style region")
+    public static let contentMask = FileRole("pictures.contentMask", "the content mask")
     public static let weights = FileRole("weights", "the weights")
     public static let initialPicture = FileRole("run.initialization", "the initial picture")
     public static let checkpointState = FileRole("checkpointState", "the checkpoint")
@@ -156,7 +159,8 @@ public enum OutputPlaces {
 extension SessionSettings {
     /// The files a session on these settings reads.
     public var inputs: [(path: String, role: FileRole)] {
-        var inputs = [(pictures.content, FileRole.content)] + pictures.styles.map { ($0, FileRole.style) } + [(weights, .weights)]
+        var inputs = [(pictures.content, FileRole.content)] + pictures.styles.map { ($0, FileRole.style) } + pictures.masks
+            + [(weights, .weights)]
         if case .image(let path) = run.initialization { inputs.append((path, .initialPicture)) }
         return inputs
     }

@@ -19,6 +19,8 @@ public struct Pictures: Sendable {
     public let styles: [RGBImage]
     /// How the photo's colours are kept (luminance: applied to every picture made of optimised pixels).
     public let colors: ColorPreservation?
+    /// The masks at their working sizes (the photo's with its margin).
+    public let masks: Masks
     private let contentPixels: [Float]
 
     /// Reads the photo (longer side at most `maxSize`, or exactly with `upscale`) and each painting: with a
@@ -46,6 +48,10 @@ public struct Pictures: Sendable {
             throw ImageFileError(settings.content, "is \(content.width)×\(content.height) at this size; a margin of "
                 + "\(margin) needs more")
         }
+        masks = settings.hasMasks
+            ? try Masks(settings, photo: (original.width, original.height), photo: (content.width, content.height), margin: margin,
+                        paintings: zip(paintings, sizes.dropFirst()).map { ((width: $0.width, height: $0.height), $1) })
+            : .none
         let padded = margin > 0 ? content.mirrored(margin: margin) : content
         (self.content, photo, self.margin) = (padded, content, margin)
         (colors, contentPixels) = (settings.preserveColor, padded.planar)
@@ -57,11 +63,12 @@ public struct Pictures: Sendable {
         let content = original.resized(maxSide: settings.maxSize, enlarge: settings.upscale)
         precondition(content.width == photo.width && content.height == photo.height, "Pictures: the new photo's size differs")
         let padded = margin > 0 ? content.mirrored(margin: margin) : content
-        return Pictures(content: padded, photo: content, margin: margin, styles: styles, colors: colors)
+        return Pictures(content: padded, photo: content, margin: margin, styles: styles, colors: colors, masks: masks)
     }
 
-    private init(content: RGBImage, photo: RGBImage, margin: Int, styles: [RGBImage], colors: ColorPreservation?) {
+    private init(content: RGBImage, photo: RGBImage, margin: Int, styles: [RGBImage], colors: ColorPreservation?, masks: Masks) {
         (self.content, self.photo, self.margin, self.styles, self.colors) = (content, photo, margin, styles, colors)
+        self.masks = masks
         contentPixels = content.planar
     }
 

@@ -115,11 +115,15 @@ public struct RunOutputs: Codable {
         return film
     }
 
-    /// The photo and the paintings as the film's cards show them, each named by its file.
-    static func panels(_ session: StylizeSession) -> [Panel] {
-        let s = session.settings.pictures
-        return zip([session.pictures.photo] + session.pictures.styles, [s.content] + s.styles)
+    /// The photo, its masks and the paintings as the film's cards show them, each named by its file.
+    static func panels(_ session: StylizeSession) -> [Panel] { panels(session.pictures, session.settings.pictures) }
+
+    /// The photo, what its masks say (`Pictures.maskOverview`) and the paintings, each named by its file.
+    public static func panels(_ pictures: Pictures, _ s: PictureSettings) -> [Panel] {
+        let named = zip([pictures.photo] + pictures.styles, [s.content] + s.styles)
             .map { Panel($0, label: ($1 as NSString).lastPathComponent) }
+        guard let masks = pictures.maskOverview else { return named }
+        return [named[0], Panel(masks, label: "masks")] + named.dropFirst()
     }
 
     /// The film's title, and a comment with how it was made: the command and the settings, the weights named by

@@ -34,6 +34,8 @@ public struct SessionOptions: Sendable, Equatable {
     public var content: String?
     public var styles: [String] = []
     public var styleBlend: [Double]?
+    public var styleMasks: [String]?, styleRegions: [String]?, contentMask: String?
+    public var maskPropagation: GuidePropagation?
     public var styleScale: Double?
     public var maxSize: Int?
     public var upscale: Bool?
@@ -68,6 +70,8 @@ public struct SessionOptions: Sendable, Equatable {
         }
         var s = preset.settings(content: content ?? "", styles: styles)
         if let styleBlend { s.pictures.styleBlend = styleBlend }
+        (s.pictures.styleMasks, s.pictures.styleRegions, s.pictures.contentMask) = (styleMasks, styleRegions, contentMask)
+        s.pictures.maskPropagation = maskPropagation
         if let styleScale { s.pictures.styleScale = styleScale }
         if let maxSize { s.pictures.maxSize = maxSize }
         if let upscale { s.pictures.upscale = upscale }

@@ -34,6 +34,11 @@ extension SessionSettings {
             try require(blend.allSatisfy(nonNegative) && blend.reduce(0, +) > 0, "pictures.styleBlend",
                         "takes weights of 0 or more, not all 0")
         }
+        for (key, paths) in [("pictures.styleMasks", p.styleMasks), ("pictures.styleRegions", p.styleRegions)] {
+            guard let paths else { continue }
+            try require(paths.count == p.styles.count, key,
+                        "names \(paths.count) masks for \(p.styles.count) paintings: give one per painting, in the same order")
+        }
         if let s = p.styleScale { try require(s.isFinite && s > 0 && s <= 16, "pictures.styleScale", "must be above 0 and at most 16") }
         if let m = p.margin { try require((0...128).contains(m), "pictures.margin", "must be 0…128 pixels") }
         try require(p.maxSize >= 16, "pictures.maxSize", "must be at least 16 (VGG19 pools 4 times)")

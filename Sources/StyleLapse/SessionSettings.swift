@@ -4,6 +4,7 @@
 
 import Foundation
 import Network
+import Objective
 import Painting
 
 /// The photo and the paintings, and how they are sized.
@@ -26,6 +27,15 @@ public struct PictureSettings: Codable, Sendable, Equatable {
     /// Pixels of the photo mirrored around it, optimised with it and cropped from every picture: the edge then has
     /// neighbours, and VGG19's zero padding paints no frame on the picture. Nil: `defaultMargin` decides.
     public var margin: Int?
+    /// One greyscale mask per painting, in order: where on the photo it applies (white; soft values allowed); nil:
+    /// every painting everywhere, blended. Sized and given its margin as the photo is.
+    public var styleMasks: [String]?
+    /// One greyscale mask per painting: where in the painting its style is taken (nil: every painting whole).
+    public var styleRegions: [String]?
+    /// A greyscale mask scaling the content weight per pixel (white: as the content weight says; black: none).
+    public var contentMask: String?
+    /// How the masks are carried to each layer's size (nil: `GuidePropagation.standard`).
+    public var maskPropagation: GuidePropagation?
     /// With `margin` nil: true, StyleLapse's default margin (`Pictures.defaultMargin`: 16 pixels, a quarter of the
     /// photo's shorter side when that is less); nil or false, none (settings written before the default existed).
     public var defaultMargin: Bool?
@@ -39,6 +49,15 @@ public struct PictureSettings: Codable, Sendable, Equatable {
         (self.content, self.styles, self.styleBlend, self.styleScale) = (content, styles, styleBlend, styleScale)
         (self.maxSize, self.upscale, self.preserveColor, self.margin) = (maxSize, upscale, preserveColor, margin)
         defaultMargin = margin == nil ? true : nil
+    }
+
+    /// Whether any mask is given.
+    public var hasMasks: Bool { styleMasks != nil || styleRegions != nil || contentMask != nil }
+
+    /// Every mask's path, with its role.
+    public var masks: [(path: String, role: FileRole)] {
+        (styleMasks ?? []).map { ($0, FileRole.styleMask) } + (styleRegions ?? []).map { ($0, FileRole.styleRegion) }
+            + (contentMask.map { [($0, FileRole.contentMask)] } ?? [])
     }
 
     /// The blend weights, one per painting.

@@ -146,7 +146,7 @@ extension StylizeSession {
                                      style: (largest.width, largest.height))
         return (StyleObjective(network: network, settings: objectiveSettings, content: Pictures.tensor(content),
                                styles: zip(styles, settings.pictures.blend).map { (Pictures.tensor($0), $1) },
-                               recompute: memory?.recompute ?? plan.recompute, parallel: parallel),
+                               guides: pictures.masks.guides(sized), recompute: memory?.recompute ?? plan.recompute, parallel: parallel),
                 memory?.spillsPairs ?? plan.spillsPairs)
     }
 

@@ -65,7 +65,7 @@ public final class StylizeSession {
     private init(settings: SessionSettings, resumed: (snapshot: CheckpointSnapshot, folder: String)?,
                  network: VGGNetwork?, pictures: Pictures?, parallel: Parallel?) throws {
         try settings.check()
-        let paths = [settings.pictures.content] + settings.pictures.styles
+        let paths = [settings.pictures.content] + settings.pictures.styles + settings.pictures.masks.map(\.path)
         let digests = try paths.map(Self.sha256)
         if let resumed {
             for (path, (now, then)) in zip(paths, zip(digests, resumed.snapshot.digests)) where now != then {
