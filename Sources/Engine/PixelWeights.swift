@@ -7,12 +7,14 @@ import Kernels
 
 public enum PixelWeights {
     /// out[c, y, x] = guide[(row + y − rows.lowerBound)·W + x] · f[c, y, x] for the rows `rows` of `f` and `out`
-    /// (every channel, the padding channels too); `row`: where `rows.lowerBound` is in the whole map.
-    public static func multiply(_ f: BlockedTensor, by guide: [Float], rows: Range<Int>, row: Int, into out: BlockedTensor) {
+    /// (every channel, the padding channels too); `row`: where `rows.lowerBound` is in the whole map. Channel blocks
+    /// are shared among `parallel`'s workers.
+    public static func multiply(_ f: BlockedTensor, by guide: [Float], rows: Range<Int>, row: Int, into out: BlockedTensor,
+                                parallel: Parallel = .serial) {
         check(f, out, guide, rows, row)
         let w = f.shape.width
         guide.withUnsafeBufferPointer { t in
-            for block in 0..<f.blocks {
+            parallel.forEach(f.blocks) { block in
                 for y in rows {
                     let pf = f.pointer(block: block, y: y, x: 0), po = out.pointer(block: block, y: y, x: 0)
                     let tr = t.baseAddress! + (row + y - rows.lowerBound) * w
@@ -23,11 +25,12 @@ public enum PixelWeights {
     }
 
     /// g[c, y, x] += guide[…] · f[c, y, x] over the rows `rows` (as `multiply`).
-    public static func add(_ f: BlockedTensor, by guide: [Float], rows: Range<Int>, row: Int, into g: BlockedTensor) {
+    public static func add(_ f: BlockedTensor, by guide: [Float], rows: Range<Int>, row: Int, into g: BlockedTensor,
+                           parallel: Parallel = .serial) {
         check(f, g, guide, rows, row)
         let w = f.shape.width
         guide.withUnsafeBufferPointer { t in
-            for block in 0..<f.blocks {
+            parallel.forEach(f.blocks) { block in
                 for y in rows {
                     let pf = f.pointer(block: block, y: y, x: 0), pg = g.pointer(block: block, y: y, x: 0)
                     let tr = t.baseAddress! + (row + y - rows.lowerBound) * w

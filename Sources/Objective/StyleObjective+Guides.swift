@@ -70,7 +70,7 @@ extension StyleObjective {
         for r in 0..<regions {
             guard let guide = styleGuides[i][r] else { gramSums[i][r].add(f, rows: rows, parallel: parallel); continue }
             let guided = scratch(f.shape)
-            PixelWeights.multiply(f, by: guide.values, rows: rows, row: row, into: guided)
+            PixelWeights.multiply(f, by: guide.values, rows: rows, row: row, into: guided, parallel: parallel)
             gramSums[i][r].add(guided, rows: rows, parallel: parallel)
         }
     }
@@ -88,7 +88,7 @@ extension StyleObjective {
             let product = scratch(f.shape)
             Gram.backward(gramGradients[i][r], features: f, normalization: n, into: product, accumulate: false,
                           rows: rows, parallel: parallel)
-            PixelWeights.add(product, by: styleGuides[i][r]!.squared, rows: rows, row: row, into: g)
+            PixelWeights.add(product, by: styleGuides[i][r]!.squared, rows: rows, row: row, into: g, parallel: parallel)
         }
     }
 
@@ -107,7 +107,7 @@ extension StyleObjective {
             guard let guide = guides?[layers[i]] else { return sums[i].add(f, rows: rows, parallel: parallel) }
             let guided = scratch[f.shape] ?? BlockedTensor(f.shape)
             scratch[f.shape] = guided
-            PixelWeights.multiply(f, by: guide.values, rows: rows, row: row, into: guided)
+            PixelWeights.multiply(f, by: guide.values, rows: rows, row: row, into: guided, parallel: parallel)
             sums[i].add(guided, rows: rows, parallel: parallel)
         }
         if let plan {

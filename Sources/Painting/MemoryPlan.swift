@@ -26,11 +26,13 @@ public struct MemoryPlan: Sendable {
     public let spillsPairs: Bool
 
     /// `recompute`: the objective evaluated recomputing (`StyleObjective(recompute:)`): the blocks' inputs and
-    /// the slabs' storage instead of the whole picture's tape, for the photo and for the painting.
+    /// the slabs' storage instead of the whole picture's tape, for the photo and for the painting. `guided`: the
+    /// objective has masks, with this many style regions (`StyleObjective(guides:)`: each region's Grams, its guides
+    /// at every style layer, and one guided map per style layer's shape, the whole map's at most).
     public init(architecture: VGGArchitecture = .vgg19, pooling: Pooling = .max, padding: NetworkPadding = .zeros,
                 objective: ObjectiveSettings, content: (width: Int, height: Int), style: (width: Int, height: Int),
                 optimizer: OptimizerChoice, historySize: Int, video: Bool, recompute: RecomputePlan? = nil,
-                spillsPairs: Bool = false, optimizerCopies: Int? = nil) {
+                spillsPairs: Bool = false, optimizerCopies: Int? = nil, guided regions: Int? = nil) {
         self.recompute = recompute
         self.spillsPairs = spillsPairs && optimizer == .lbfgs
         /// The bytes of the tape for a picture: the whole picture's, or the recomputing one's (its gradient buffers
@@ -52,7 +54,12 @@ public struct MemoryPlan: Sendable {
         let contentTape = tape(content, objective.deepestLayer, backward: true)
         let styleTape = tape(style, objective.styleLayers.map(\.layer).max()!, backward: false)
         let widths = architecture.layers.reduce(into: [VGGLayer: Int]()) { $0[$1.layer] = $1.outChannels }
-        let grams = objective.styleLayers.reduce(0) { $0 + 4 * 3 * widths[$1.layer]! * widths[$1.layer]! }
+        let grams = (regions ?? 1) * objective.styleLayers.reduce(0) { $0 + 4 * 3 * widths[$1.layer]! * widths[$1.layer]! }
+        let maps = architecture.mapShapes(height: content.height, width: content.width)
+        let guided = regions.map { r in
+            Set(objective.styleLayers.map { maps[$0.layer]! }).reduce(0) { $0 + BlockedTensor.bytes($1) }
+                + objective.styleLayers.reduce(0) { $0 + r * 2 * 4 * maps[$1.layer]!.pixels }
+        } ?? 0
         setup = Self.base + packed + styleTape + grams
         let pixels = content.width * content.height
         let image = 4 * 3 * pixels                       // one planar float copy of the image
@@ -69,7 +76,7 @@ public struct MemoryPlan: Sendable {
         let frames = video ? 4 * 3 * pixels + 90 * pixels : 0   // queue of 4 RGB frames; x264's lookahead
         let winogradScratch = 8 << 20   // the transformed band of the widest layer (see WinogradConv.tilesPerBand)
         running = Self.base + packed + contentTape + grams + 2 * blocked + target + optimizerBytes + frames
-            + winogradScratch
+            + winogradScratch + guided
     }
 
     /// The fastest plan whose peak fits `limit` (`plans`); nil when none does. The other parameters are the
@@ -91,7 +98,8 @@ public struct MemoryPlan: Sendable {
                              padding: NetworkPadding = .zeros, objective: ObjectiveSettings,
                              content: (width: Int, height: Int), style: (width: Int, height: Int),
                              optimizer: OptimizerChoice, historySize: Int, video: Bool, optimizerCopies: Int? = nil,
-                             evaluations: [RecomputePlan?]? = nil, spills: [Bool] = [false, true]) -> [MemoryPlan] {
+                             evaluations: [RecomputePlan?]? = nil, spills: [Bool] = [false, true],
+                             guided: Int? = nil) -> [MemoryPlan] {
         let evaluations = evaluations ?? candidates(architecture: architecture, objective: objective,
                                                     height: max(content.height, style.height),
                                                     width: max(content.width, style.width))
@@ -99,7 +107,7 @@ public struct MemoryPlan: Sendable {
             spills.map {
                 MemoryPlan(architecture: architecture, pooling: pooling, padding: padding, objective: objective,
                            content: content, style: style, optimizer: optimizer, historySize: historySize, video: video,
-                           recompute: plan, spillsPairs: $0, optimizerCopies: optimizerCopies)
+                           recompute: plan, spillsPairs: $0, optimizerCopies: optimizerCopies, guided: guided)
             }
         }
     }

@@ -76,8 +76,8 @@ extension Mask {
 }
 
 extension Pictures {
-    /// What the masks say, in one picture at the photo's working size (nil without masks): the photo in grey, dark
-    /// where it does not count (the content mask), each painting's region tinted with the painting's mean colour.
+    /// What the masks say, in one picture at the photo's working size (nil without masks): the photo in grey, each
+    /// painting's region tinted with the painting's mean colour, dark where the photo does not count (the content mask).
     /// The live page and the film's opening card show it beside the photo.
     public var maskOverview: RGBImage? {
         guard masks.any, masks.style != nil || masks.content != nil else { return nil }
@@ -96,12 +96,13 @@ extension Pictures {
         for y in 0..<h {
             for x in 0..<w {
                 let grey = (0.299 * Float(photo[x, y, 0]) + 0.587 * Float(photo[x, y, 1]) + 0.114 * Float(photo[x, y, 2]))
-                var colour = SIMD3(repeating: grey * (0.3 + 0.7 * (masks.content.map { value($0, x, y) } ?? 1)))
+                var colour = SIMD3(repeating: grey)
                 if let style = masks.style {
                     let weights = style.map { value($0, x, y) }
                     let total = max(1, weights.reduce(0, +))
-                    for (k, wk) in weights.enumerated() { colour += 0.7 * wk / total * (tints[k] - colour) }
+                    for (k, wk) in weights.enumerated() { colour += 0.6 * wk / total * (tints[k] - colour) }
                 }
+                colour *= 0.25 + 0.75 * (masks.content.map { value($0, x, y) } ?? 1)
                 for c in 0..<3 { out[x, y, c] = UInt8(max(0, min(255, colour[c].rounded()))) }
             }
         }

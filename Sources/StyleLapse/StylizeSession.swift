@@ -151,7 +151,8 @@ public final class StylizeSession {
                                 content: content, style: style, optimizer: settings.run.optimizer,
                                 historySize: settings.run.lbfgs.historySize, video: true,
                                 evaluations: settings.bandRows.map { [MemoryPlan.forced(bands: $0, objective: objective)] },
-                                spills: settings.spillsPairs.map { [$0] } ?? [false, true])
+                                spills: settings.spillsPairs.map { [$0] } ?? [false, true],
+                                guided: settings.pictures.hasMasks ? settings.pictures.styleMasks?.count ?? 1 : nil)
     }
 
     /// The fastest plan for `content` and `style` that fits `budget` (no budget: the first), nil when none does.

@@ -61,6 +61,28 @@ final class LiveCommandTests: XCTestCase {
         throw XCTSkip("no live: line")   // never reached in a passing run; the assertion below reports it
     }
 
+    /// With masks, the page shows what they say beside the photo (`/api/masks`, a PNG thumbnail, behind the token
+    /// as every call); without masks there is none to show (404) and the figure stays hidden.
+    func testMasksAreShownBesideThePhoto() throws {
+        let live = try start([]) { dir in
+            var m = RGBImage(width: 451, height: 300)
+            for y in 0..<300 { for x in 0..<200 { for c in 0..<3 { m[x, y, c] = 255 } } }
+            try? PNGFile.write(m, to: dir.file("left.png"))
+            return ["--style-mask", dir.file("left.png"), "--content-mask", dir.file("left.png")]
+        }
+        defer { live.process.terminate(); live.process.waitUntilExit() }
+        let masks = try live.get("/api/masks")
+        XCTAssertEqual(masks.status, 200)
+        XCTAssertEqual(masks.headers["content-type"], "image/png")
+        let picture = try ImageFile.decode([UInt8](masks.body), path: "masks")
+        XCTAssertEqual([picture.width, picture.height], [64, 43], "the photo's working size (no larger than a thumbnail)")
+        XCTAssertEqual(try RawHTTP.request(port: live.port, "GET", "/api/masks").status, 401)
+        XCTAssertTrue(try live.get("/").text.contains(#"id="masksFigure" hidden"#))
+        let plain = try start([])
+        defer { plain.process.terminate(); plain.process.waitUntilExit() }
+        XCTAssertEqual(try plain.get("/api/masks").status, 404)
+    }
+
     func testTheServerAnswersOnlyWithItsToken() throws {
         let live = try start([])
         defer { live.process.terminate(); live.process.waitUntilExit() }
