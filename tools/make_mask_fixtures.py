@@ -10,7 +10,8 @@ float64, written independently of the Swift code from the definitions in Sources
   guide      t = sqrt(m) * sqrt(P / sum m) at a layer of P pixels; guided Gram (F t)(F t)^T / n (each pixel's
              products weighted by its mask value, their weights summing to P)
   weight     lambda = (blend weight / mean blend weight) * sum m / P
-  loss       report conventions: n = H W, E_l = sum_r lambda_r mean (G_r - A_r)^2, style = sum 0.2 E_l; content
+  loss       report conventions: n = H W, E_l = sum_r lambda_r mean (G_r - A_r)^2 (relative, as --strength: sum
+             (G_r - A_r)^2 / sum A_r^2, and the content over sum P^2), style = sum 0.2 E_l; content
              = sum_p c(p) sum_ch (F - P)^2 / (C H W) at block5_conv2, c the content mask carried there;
              total = style_weight * style + 1e3 * content (the style weight such
              that both move the gradient)
@@ -77,7 +78,7 @@ def guide(m):
     return torch.sqrt(m) * torch.sqrt(m.numel() / m.sum())
 
 
-def masks_case(w, name, weights, blocks, content_hw, style_hws, mode, real, style_weight):
+def masks_case(w, name, weights, blocks, content_hw, style_hws, mode, real, style_weight, relative=False):
     gen = torch.Generator().manual_seed(11)
     def image(h, wd, phase):
         yy, xx = torch.meshgrid(torch.arange(h, dtype=torch.float64), torch.arange(wd, dtype=torch.float64), indexing="ij")
@@ -120,23 +121,27 @@ def masks_case(w, name, weights, blocks, content_hw, style_hws, mode, real, styl
         for k in range(2):
             m = carried[k][l]
             lam = blend[k] / mean * m.sum() / m.numel()
-            e = e + lam * ((guided_gram(x_acts[l], guide(m)) - targets[k][l]) ** 2).mean()
+            a = targets[k][l]
+            scale = 1 / (a ** 2).sum() if relative else 1 / a.numel()   # relative: sum (G - A)^2 / sum A^2
+            e = e + lam * scale * ((guided_gram(x_acts[l], guide(m)) - a) ** 2).sum()
         layer_losses.append(e)
     style_loss = sum(0.2 * e for e in layer_losses)
     c = carry(cmask, blocks, [CONTENT_LAYER], mode)[CONTENT_LAYER]
     f, p = x_acts[CONTENT_LAYER], c_acts[CONTENT_LAYER]
-    content_loss = (c * ((f - p) ** 2).sum(dim=1)[0]).sum() / f.numel()
-    total = style_weight * style_loss + 1e3 * content_loss
+    content_loss = (c * ((f - p) ** 2).sum(dim=1)[0]).sum() / (((p ** 2).sum()) if relative else f.numel())
+    content_weight = 1.0 if relative else 1e3
+    total = style_weight * style_loss + content_weight * content_loss
     total.backward()
     print("%s: style %.6g (weighted %.6g), content %.6g (weighted %.6g)" % (
-        name, style_loss.item(), style_weight * style_loss.item(), content_loss.item(), 1e3 * content_loss.item()))
+        name, style_loss.item(), style_weight * style_loss.item(), content_loss.item(), content_weight * content_loss.item()))
     tensors = dict(content=content[0], style0=styles[0][0], style1=styles[1][0], image=x.detach()[0],
                    mask0=mask0, mask1=mask1, region0=region0, content_mask=cmask, blend=torch.tensor(blend),
                    grad_image=x.grad[0], loss_total=total.reshape(1), loss_style=style_loss.reshape(1),
                    loss_content=content_loss.reshape(1), loss_style_layers=torch.stack(layer_losses))
     tolerances = {"grad_image": {"rel": 0, "abs": 1e-4 * x.grad.abs().max().item()}}
     f4 = {"content", "style0", "style1", "image", "mask0", "mask1", "region0", "content_mask"}
-    w.case(name, "vgg_guided_objective_" + mode, {"style_weight": style_weight},
+    w.case(name, "vgg_guided_objective_" + mode + ("_relative" if relative else ""),
+           {"style_weight": style_weight, "content_weight": content_weight},
            {"rel": 1e-5, "abs": 0}, f4=f4, tolerances=tolerances, **tensors)
 
 
@@ -149,6 +154,10 @@ def main():
     for mode in ["simple", "inside"]:
         masks_case(w, "mini VGG19 guided %s 64x80 / 40x56, 48x40" % mode, mini, MINI_BLOCKS, (64, 80),
                    [(40, 56), (48, 40)], mode, False, 1e-2)
+    # The relative losses of --strength: each region's layer loss over its own target's sum of squares, the content
+    # loss over the photo's features' (content weight 1).
+    masks_case(w, "mini VGG19 guided simple relative 64x80 / 40x56, 48x40", mini, MINI_BLOCKS, (64, 80),
+               [(40, 56), (48, 40)], "simple", False, 0.05, relative=True)
     tensors, meta = read_safetensors(default_weights_path())
     real = {l: (tensors[l + ".weight"], tensors[l + ".bias"]) for l in layer_names(VGG19_BLOCKS)}
     for mode in ["simple", "inside"]:

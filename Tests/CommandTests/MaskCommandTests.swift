@@ -184,4 +184,32 @@ final class MaskCommandTests: XCTestCase {
         XCTAssertNotEqual(changed.status, 0)
         XCTAssertTrue(changed.stderr.contains(face) && changed.stderr.contains("has changed"), changed.stderr)
     }
+
+    /// A style region white everywhere is the whole painting (the same picture, bit for bit); one on half of it
+    /// changes the result. `sweep` and `clip` take the masks too: a sweep's cells and a clip's every frame.
+    func testRegionsSweepAndClip() throws {
+        _ = try RealWeights.require()
+        let dir = TemporaryFolder()
+        let whole = try mask(dir, "whole.png", width: 256, height: 256) { _, _ in true }
+        let top = try mask(dir, "top.png", width: 256, height: 256) { _, y in y < 128 }
+        let left = try mask(dir, "left.png") { x, _ in x < 451 / 2 }
+        let small = ["--style", ember, "--max-size", "48", "--iterations", "4"]
+        let plain = try stylize(small, dir.file("plain.png"))
+        XCTAssertEqual(try stylize(small + ["--style-region", whole], dir.file("out-whole.png")), plain)
+        XCTAssertNotEqual(try stylize(small + ["--style-region", top], dir.file("out-top.png")), plain)
+
+        let sweep = try Command.run(["sweep", "--content", photo, "--style", ember, "--style", tide, "--style-mask", left,
+                                     "--style-mask", left, "--strength", "0.3,0.7", "--max-size", "48", "--iterations", "3",
+                                     "--output", dir.file("sheet.png"), "--video", dir.file("sheet.mp4"), "--quiet"])
+        XCTAssertEqual(sweep.status, 0, sweep.stderr)
+        XCTAssertNoThrow(try ImageFile.read(dir.file("sheet.png")))
+
+        let clip = try TestClips.pan(dir.file("pan.mp4"), frames: 3)   // 64×40
+        let clipLeft = try mask(dir, "clip-left.png", width: 64, height: 40) { x, _ in x < 32 }
+        let clipRight = try mask(dir, "clip-right.png", width: 64, height: 40) { x, _ in x >= 32 }
+        let painted = try Command.run(["clip", "--content", clip, "--style", ember, "--style", tide, "--style-mask", clipLeft,
+                                       "--style-mask", clipRight, "--max-size", "48", "--iterations", "3",
+                                       "--output", dir.file("painted.mp4"), "--quiet"])
+        XCTAssertEqual(painted.status, 0, painted.stderr)
+    }
 }

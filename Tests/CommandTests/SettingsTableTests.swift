@@ -24,6 +24,9 @@ final class SettingsTableTests: XCTestCase {
         (["--style", Fixture.path("demo/chelsea.png"), "--style-blend", "0.7,0.3", "--style-scale", "0.5",
           "--preserve-color", "luminance", "--max-size", "96", "--style-weight", "0.1"], ["--scales", "1"], []),
         (["--style-weight", "1e-2", "--every", "3", "--video", "x.mp4", "--max-size", "96"], ["--scales", "1"], []),
+        (["--style", Fixture.path("demo/chelsea.png"), "--style-mask", "a.png", "--style-mask", "b.png",
+          "--style-region", "c.png", "--style-region", "d.png", "--content-mask", "e.png", "--mask-propagation", "inside",
+          "--max-size", "96", "--style-weight", "0.1"], ["--scales", "1"], []),
     ]
 
     func testStylizeAndSweepGiveEqualSettingsForEqualOptions() throws {

@@ -21,9 +21,11 @@ final class GuidedObjectiveTests: XCTestCase {
     }
 
     func verify(_ network: VGGNetwork, _ c: FixtureCase, recompute: RecomputePlan? = nil) {
-        let propagation = GuidePropagation(rawValue: String(c.kernel.split(separator: "_").last!))!
+        let relative = c.kernel.hasSuffix("_relative")
+        let propagation = GuidePropagation(rawValue: String(c.kernel.split(separator: "_")[3]))!
         var settings = ObjectiveSettings.report
-        settings.styleWeight = c.params["style_weight"]!
+        (settings.styleWeight, settings.contentWeight) = (c.params["style_weight"]!, c.params["content_weight"]!)
+        if relative { settings.normalization = .relative }
         let guides = SpatialGuides(styleMasks: [mask(c, "mask0"), mask(c, "mask1")], styleRegions: [mask(c, "region0"), nil],
                                    contentMask: mask(c, "content_mask"), propagation: propagation)
         let blend = c.values("blend")
@@ -52,7 +54,8 @@ final class GuidedObjectiveTests: XCTestCase {
     func cases(real: Bool) throws -> [FixtureCase] {
         let all = try FixtureFile.load(Fixture.path("network/guided.slfx"))
         let chosen = all.filter { $0.name.hasPrefix("VGG19") == real }
-        XCTAssertEqual(chosen.map(\.kernel).sorted(), ["vgg_guided_objective_inside", "vgg_guided_objective_simple"])
+        XCTAssertEqual(chosen.map(\.kernel).sorted(), ["vgg_guided_objective_inside", "vgg_guided_objective_simple"]
+            + (real ? [] : ["vgg_guided_objective_simple_relative"]))
         return chosen
     }
 
