@@ -108,7 +108,7 @@ public final class StyleObjective {
                                         region: guides?.region(k), propagation: guides?.propagation ?? .standard)
             let w = Float(style.weight)
             for (i, g) in grams.enumerated() {
-                if regions.count > 1 { targets[i].append(g) }   // each painting its own region's target, unweighted
+                if guides?.styleMasks != nil { targets[i].append(g) }   // each painting its own region's target, unweighted
                 else if k == 0 { targets[i].append(g.map { w * $0 }) } else { for j in g.indices { targets[i][0][j] += w * g[j] } }
             }
         }

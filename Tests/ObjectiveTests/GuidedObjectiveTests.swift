@@ -96,6 +96,21 @@ final class GuidedObjectiveTests: XCTestCase {
         }
     }
 
+    /// With style masks a painting's blend weight scales its region's loss relative to the blend's mean: one masked
+    /// painting is the same objective at any weight (its target is its own Gram matrices, never scaled).
+    func testOneMaskedPaintingIgnoresItsBlendWeight() throws {
+        let (c, network) = try MiniVGG.load()
+        let content = rgb(c, "content"), style = rgb(c, "style"), image = rgb(c, "image")
+        let left = Mask(width: content.shape.width, height: content.shape.height,
+                        values: (0..<content.shape.pixels).map { Float($0 % content.shape.width < 16 ? 1 : 0) })
+        let guides = SpatialGuides(styleMasks: [left])
+        let losses = [1.0, 0.5].map { weight in
+            StyleObjective(network: network, settings: .report, content: content, styles: [(style, weight)], guides: guides)
+                .evaluate(image)
+        }
+        XCTAssertEqual(losses[0], losses[1])
+    }
+
     /// `inside` erodes a 0/1 mask by one pixel per convolution and takes the smallest of each 2×2 pooling window;
     /// `simple` averages the windows. Worked by hand on a 12×8 mask, white on the left 7 columns.
     func testPropagationByHand() {
