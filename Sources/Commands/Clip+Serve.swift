@@ -17,7 +17,10 @@ extension LiveRun {
     /// must be painted with the same objective.
     static func start(_ address: ServeAddress, clip session: ClipSession, interrupts: Interrupts) throws -> LiveRun {
         let painting = try? ImageFile.read(session.settings.painting.pictures.styles[0])
-        let live = try start(address, photo: try session.firstPicture(), painting: painting,
+        let first = try session.firstPicture()
+        let masks = session.settings.painting.pictures.hasMasks
+            ? try Pictures(session.settings.painting.pictures, photo: first).maskOverview : nil
+        let live = try start(address, photo: first, painting: painting, masks: masks,
                              files: ["video": session.output], stop: { interrupts.request() }, steer: nil)
         let count = session.info.frameCount
         session.keepsFrames = true

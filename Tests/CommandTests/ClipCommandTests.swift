@@ -165,13 +165,17 @@ final class ClipCommandTests: XCTestCase {
     }
 
     /// `clip --serve 0`: the page's figures follow the clip frame by frame (with the token only), its picture is
-    /// the frame being painted, its scrubber holds the frames painted so far.
+    /// the frame being painted, its scrubber holds the frames painted so far; the masks are shown beside the photo.
     func testServeShowsTheFrameBeingPaintedAndTheClipSoFar() throws {
         _ = try RealWeights.require()
         let folder = TemporaryFolder()
         let input = try TestClips.pan(folder.file("pan.mp4"), frames: 4)
+        var mask = RGBImage(width: 64, height: 40)   // the clip's shape: the photo's weight on its left half only
+        for y in 0..<40 { for x in 0..<32 { for c in 0..<3 { mask[x, y, c] = 255 } } }
+        try PNGFile.write(mask, to: folder.file("mask.png"))
         let process = try Command.start(["clip", "--content", input, "--style", Self.style, "--output", folder.file("o.mp4"),
                                          "--max-size", "48", "--iterations", "20", "--frame-iterations", "15",
+                                         "--content-mask", folder.file("mask.png"),
                                          "--tolerance", "0", "--serve", "0", "--serve-linger", "0"], stderr: folder.file("err"))
         var port = 0, token = ""
         let deadline = Date().addingTimeInterval(60)
@@ -187,6 +191,9 @@ final class ClipCommandTests: XCTestCase {
         XCTAssertGreaterThan(port, 0)
         func state(_ given: String) throws -> RawResponse { try RawHTTP.request(port: port, "GET", "/api/state?token=" + given) }
         XCTAssertEqual(try state("wrong").status, 401)
+        let masks = try RawHTTP.request(port: port, "GET", "/api/masks?token=" + token)
+        XCTAssertEqual(masks.status, 200, "the masks beside the first frame")
+        XCTAssertEqual(Array(masks.body.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
         var seen: [String: Any] = [:]
         while process.isRunning, Date() < deadline.addingTimeInterval(120) {
             if let r = try? state(token), r.status == 200,
