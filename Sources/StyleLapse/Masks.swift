@@ -19,9 +19,9 @@ public struct Masks: Sendable {
     static let none = Masks(style: nil, regions: [], content: nil, propagation: .standard)
 
     /// Reads the masks `settings` names: each must be a picture of its subject's aspect ratio (within 1 %) and not
-    /// black everywhere; it is resized to its subject's working size (`photo`, `paintings`) and, on the photo, given
-    /// the photo's margin.
-    init(_ settings: PictureSettings, photo original: (width: Int, height: Int), photo: (width: Int, height: Int),
+    /// black everywhere; it is resized to its subject's working size (the photo's `working`, each painting's) and,
+    /// on the photo, given the photo's margin. Sizes are (width, height): `original` the photo's as decoded.
+    init(_ settings: PictureSettings, original: (width: Int, height: Int), working photo: (width: Int, height: Int),
          margin: Int, paintings: [(original: (width: Int, height: Int), working: (width: Int, height: Int))]) throws {
         func read(_ path: String, onto subject: (width: Int, height: Int), at size: (width: Int, height: Int),
                   named: String, margin: Int) throws -> RGBImage {

@@ -49,7 +49,7 @@ public struct Pictures: Sendable {
                 + "\(margin) needs more")
         }
         masks = settings.hasMasks
-            ? try Masks(settings, photo: (original.width, original.height), photo: (content.width, content.height), margin: margin,
+            ? try Masks(settings, original: (original.width, original.height), working: (content.width, content.height), margin: margin,
                         paintings: zip(paintings, sizes.dropFirst()).map { ((width: $0.width, height: $0.height), $1) })
             : .none
         let padded = margin > 0 ? content.mirrored(margin: margin) : content
