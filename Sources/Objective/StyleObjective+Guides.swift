@@ -68,10 +68,7 @@ extension StyleObjective {
     /// Gram sums, through its guide.
     func addGramSums(_ i: Int, _ f: BlockedTensor, rows: Range<Int>, row: Int) {
         for r in 0..<regions {
-            guard let guide = styleGuides[i][r] else { gramSums[i][r].add(f, rows: rows, parallel: parallel); continue }
-            let guided = scratch(f.shape)
-            PixelWeights.multiply(f, by: guide.values, rows: rows, row: row, into: guided, parallel: parallel)
-            gramSums[i][r].add(guided, rows: rows, parallel: parallel)
+            gramSums[i][r].add(f, guide: styleGuides[i][r], rows: rows, row: row, workspace: scratch, parallel: parallel)
         }
     }
 
@@ -103,12 +100,13 @@ extension StyleObjective {
         let sums = layers.map { GramSums(channels: shapes[$0]!.channels) }
         let guides = region.map { propagation.carry($0, architecture: network.architecture, to: layers).mapValues(Guide.init) }
         var scratch: [Shape: BlockedTensor] = [:]
+        func workspace(_ shape: Shape) -> BlockedTensor {
+            let t = scratch[shape] ?? BlockedTensor(shape)
+            scratch[shape] = t
+            return t
+        }
         func add(_ i: Int, _ f: BlockedTensor, _ rows: Range<Int>, _ row: Int) {
-            guard let guide = guides?[layers[i]] else { return sums[i].add(f, rows: rows, parallel: parallel) }
-            let guided = scratch[f.shape] ?? BlockedTensor(f.shape)
-            scratch[f.shape] = guided
-            PixelWeights.multiply(f, by: guide.values, rows: rows, row: row, into: guided, parallel: parallel)
-            sums[i].add(guided, rows: rows, parallel: parallel)
+            sums[i].add(f, guide: guides?[layers[i]], rows: rows, row: row, workspace: workspace, parallel: parallel)
         }
         if let plan {
             let tape = RecomputingTape(network: network, height: image.shape.height, width: image.shape.width,
@@ -130,5 +128,17 @@ extension StyleObjective {
             sums[i].result(normalization: gramNormalization(shape, settings), into: &g)
             return g
         }
+    }
+}
+
+extension GramSums {
+    /// Adds rows `rows` of `f` (`row`: the first's row in the whole map) through `guide` (nil: as they are), the
+    /// guided rows made in `workspace(f.shape)`.
+    func add(_ f: BlockedTensor, guide: Guide?, rows: Range<Int>, row: Int, workspace: (Shape) -> BlockedTensor,
+             parallel: Parallel) {
+        guard let guide else { return add(f, rows: rows, parallel: parallel) }
+        let guided = workspace(f.shape)
+        PixelWeights.multiply(f, by: guide.values, rows: rows, row: row, into: guided, parallel: parallel)
+        add(guided, rows: rows, parallel: parallel)
     }
 }
