@@ -6,11 +6,11 @@
 import Kernels
 
 public enum PixelWeights {
-    /// out[c, y, x] = guide[(row + y − rows.lowerBound)·W + x] · f[c, y, x] for the rows `rows` of `f` and `out`
-    /// (every channel, the padding channels too); `row`: where `rows.lowerBound` is in the whole map. Channel blocks
-    /// are shared among `parallel`'s workers.
+    /// out[c, y, x] (+)= guide[(row + y − rows.lowerBound)·W + x] · f[c, y, x] for the rows `rows` of `f` and `out`
+    /// (every channel, the padding channels too), added with `accumulate`, else written; `row`: where
+    /// `rows.lowerBound` is in the whole map. Channel blocks are shared among `parallel`'s workers.
     public static func multiply(_ f: BlockedTensor, by guide: [Float], rows: Range<Int>, row: Int, into out: BlockedTensor,
-                                parallel: Parallel = .serial) {
+                                accumulate: Bool = false, parallel: Parallel = .serial) {
         check(f, out, guide, rows, row)
         let w = f.shape.width
         guide.withUnsafeBufferPointer { t in
@@ -18,23 +18,10 @@ public enum PixelWeights {
                 for y in rows {
                     let pf = f.pointer(block: block, y: y, x: 0), po = out.pointer(block: block, y: y, x: 0)
                     let tr = t.baseAddress! + (row + y - rows.lowerBound) * w
-                    for x in 0..<w { store8(Vec8(repeating: tr[x]) * load8(pf + 8 * x), po + 8 * x) }
-                }
-            }
-        }
-    }
-
-    /// g[c, y, x] += guide[…] · f[c, y, x] over the rows `rows` (as `multiply`).
-    public static func add(_ f: BlockedTensor, by guide: [Float], rows: Range<Int>, row: Int, into g: BlockedTensor,
-                           parallel: Parallel = .serial) {
-        check(f, g, guide, rows, row)
-        let w = f.shape.width
-        guide.withUnsafeBufferPointer { t in
-            parallel.forEach(f.blocks) { block in
-                for y in rows {
-                    let pf = f.pointer(block: block, y: y, x: 0), pg = g.pointer(block: block, y: y, x: 0)
-                    let tr = t.baseAddress! + (row + y - rows.lowerBound) * w
-                    for x in 0..<w { store8(load8(pg + 8 * x) + Vec8(repeating: tr[x]) * load8(pf + 8 * x), pg + 8 * x) }
+                    for x in 0..<w {
+                        let v = Vec8(repeating: tr[x]) * load8(pf + 8 * x)
+                        store8(accumulate ? load8(po + 8 * x) + v : v, po + 8 * x)
+                    }
                 }
             }
         }

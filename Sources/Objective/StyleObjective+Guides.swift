@@ -85,7 +85,8 @@ extension StyleObjective {
             let product = scratch(f.shape)
             Gram.backward(gramGradients[i][r], features: f, normalization: n, into: product, accumulate: false,
                           rows: rows, parallel: parallel)
-            PixelWeights.add(product, by: styleGuides[i][r]!.squared, rows: rows, row: row, into: g, parallel: parallel)
+            PixelWeights.multiply(product, by: styleGuides[i][r]!.squared, rows: rows, row: row, into: g,
+                                  accumulate: true, parallel: parallel)
         }
     }
 
