@@ -51,6 +51,18 @@ def read_slfx_case(path, kernel):
     return out
 
 
+def mini_weights():
+    """The mini VGG19's weights, as Fixtures/network/mini_vgg.slfx holds them: {layer: (weight, bias)}."""
+    case = read_slfx_case(os.path.join(ROOT, "Fixtures", "network", "mini_vgg.slfx"), "vgg_report_objective")
+    return {l: (case["weight_" + l], case["bias_" + l]) for l in layer_names(MINI_BLOCKS)}
+
+
+def real_weights():
+    """The real VGG19's weights (tools/fetch-weights first) and the file's metadata."""
+    tensors, meta = read_safetensors(default_weights_path())
+    return {l: (tensors[l + ".weight"], tensors[l + ".bias"]) for l in layer_names(VGG19_BLOCKS)}, meta
+
+
 def carry(mask, blocks, layers, mode):
     """mask (H, W) carried to each of `layers`: {layer: (h, w)}."""
     simple = inside = mask[None, None]
@@ -148,8 +160,7 @@ def masks_case(w, name, weights, blocks, content_hw, style_hws, mode, real, styl
 def main():
     if torch.__version__.split("+")[0] != "2.13.0":
         print("warning: fixtures are pinned to torch 2.13.0, this is %s" % torch.__version__, file=sys.stderr)
-    mini_case = read_slfx_case(os.path.join(ROOT, "Fixtures", "network", "mini_vgg.slfx"), "vgg_report_objective")
-    mini = {l: (mini_case["weight_" + l], mini_case["bias_" + l]) for l in layer_names(MINI_BLOCKS)}
+    mini = mini_weights()
     w = Writer()
     for mode in ["simple", "inside"]:
         masks_case(w, "mini VGG19 guided %s 64x80 / 40x56, 48x40" % mode, mini, MINI_BLOCKS, (64, 80),
@@ -158,8 +169,7 @@ def main():
     # loss over the photo's features' (content weight 1).
     masks_case(w, "mini VGG19 guided simple relative 64x80 / 40x56, 48x40", mini, MINI_BLOCKS, (64, 80),
                [(40, 56), (48, 40)], "simple", False, 0.05, relative=True)
-    tensors, meta = read_safetensors(default_weights_path())
-    real = {l: (tensors[l + ".weight"], tensors[l + ".bias"]) for l in layer_names(VGG19_BLOCKS)}
+    real, meta = real_weights()
     for mode in ["simple", "inside"]:
         masks_case(w, "VGG19 guided %s 48x64 / 40x56, 48x40 (data_sha256 %s)" % (mode, meta.get("data_sha256")),
                    real, VGG19_BLOCKS, (48, 64), [(40, 56), (48, 40)], mode, True, 1e-6)

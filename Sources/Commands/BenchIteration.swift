@@ -27,6 +27,7 @@ struct BenchIteration: ParsableCommand, RuleChecked {
     var recompute: Int?
     @Option(help: "VGG19's padding: zeros, replicate, reflect, replicate-all or reflect-all.")
     var padding: NetworkPadding = .zeros
+    @Option(help: "The style loss timed: gram (the report's) or w2.") var styleLoss: StyleLoss = .gram
     @OptionGroup var kernels: ISAOption
     @Flag(help: "One JSON object instead of text.") var json = false
     @Flag(help: "Also time every stage (each layer's convolution forward and backward, Gram, pooling, ReLU, the rest) over as many more iterations.")
@@ -65,15 +66,17 @@ struct BenchIteration: ParsableCommand, RuleChecked {
             }
         }
         let square = (width: size, height: size)
+        var settings = ObjectiveSettings.report
+        settings.styleLoss = styleLoss
         let memory: MemoryPlan
         if bands != nil || recompute != nil {
             let forced = recompute.map { RecomputePlan(keptFrom: $0, bandRows: bands) }
                 ?? MemoryPlan.forced(bands: bands!, objective: .report)
-            memory = MemoryPlan(padding: padding, objective: .report, content: square, style: square, optimizer: .adam,
+            memory = MemoryPlan(padding: padding, objective: settings, content: square, style: square, optimizer: .adam,
                                 historySize: 0, video: false, recompute: forced, optimizerCopies: Self.adamCopies)
         } else {
             let limit = memoryLimit.flatMap(MemoryPlan.parseSize) ?? MemoryPlan.available ?? .max
-            guard let fitting = MemoryPlan.fastest(within: limit, padding: padding, objective: .report, content: square,
+            guard let fitting = MemoryPlan.fastest(within: limit, padding: padding, objective: settings, content: square,
                                                    style: square, optimizer: .adam, historySize: 0, video: false,
                                                    optimizerCopies: Self.adamCopies) else {
                 throw ValidationError(String(format: "%d×%d does not fit in %.0f MB even checkpointed in bands of 16 rows", size, size,
@@ -82,7 +85,7 @@ struct BenchIteration: ParsableCommand, RuleChecked {
             memory = fitting
         }
         let planName = memory.recompute?.description ?? "full tape"
-        let objective = StyleObjective(network: network, settings: .report, content: BlockedTensor(shape, chw: picture(0)),
+        let objective = StyleObjective(network: network, settings: settings, content: BlockedTensor(shape, chw: picture(0)),
                                        style: BlockedTensor(shape, chw: picture(1)), recompute: memory.recompute,
                                        parallel: parallel)
         var x = picture(0.3)

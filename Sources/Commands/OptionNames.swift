@@ -12,7 +12,7 @@ enum OptionNames {
         "scales": "--scales", "coarseIterations": "--coarse-iterations", "film.every": "--every",
         "film.smooth": "--smooth", "memoryLimit": "--memory-limit", "bandRows": "--bands",
         "run.iterations": "--iterations", "run.objective.contentWeight": "--content-weight",
-        "run.objective.styleWeight": "--style-weight", "run.objective.tvWeight": "--tv-weight",
+        "run.objective.styleWeight": "--style-weight", "run.objective.styleLoss": "--style-loss", "run.objective.tvWeight": "--tv-weight",
         "run.adam.learningRate": "--learning-rate", "run.adam.beta1": "--beta1", "run.adam.beta2": "--beta2",
         "run.adam.epsilon": "--epsilon", "run.initialization": "--init", "strength": "--strength", "weights": "--weights",
         "output": "--output", "output.bitDepth": "--bit-depth", "output.jpegQuality": "--jpeg-quality",

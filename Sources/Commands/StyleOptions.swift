@@ -24,6 +24,8 @@ struct StyleOptions: RuleChecked {
     var contentMask: String?
     @Option(help: "How masks reach each layer of VGG19: simple (default: resized) or inside (only the neurons that see nothing outside the mask).")
     var maskPropagation: GuidePropagation?
+    @Option(help: "What the style layers compare: gram (default; Gatys et al.'s Gram matrices) or w2 (the Wasserstein-2 distance between the features' Gaussians, crowsonkb 2023; relative losses on the --strength scale, 0.5 unless --strength or --content-weight/--style-weight are given).")
+    var styleLoss: StyleLoss?
 
     /// Only what parsing must refuse: weights that are not numbers (their count and values are the library's).
     func check() throws {
@@ -43,7 +45,7 @@ struct StyleOptions: RuleChecked {
         [("--style", !style.isEmpty), ("--style-blend", styleBlend != nil), ("--style-scale", styleScale != nil),
          ("--preserve-color", preserveColor != nil), ("--pooling", pooling != nil), ("--padding", padding != nil),
          ("--style-mask", !styleMask.isEmpty), ("--style-region", !styleRegion.isEmpty), ("--content-mask", contentMask != nil),
-         ("--mask-propagation", maskPropagation != nil)]
+         ("--mask-propagation", maskPropagation != nil), ("--style-loss", styleLoss != nil)]
     }
 
     /// These options in the library's options.
@@ -51,7 +53,7 @@ struct StyleOptions: RuleChecked {
         (options.styles, options.styleBlend, options.styleScale) = (style, blend, styleScale)
         (options.pooling, options.padding, options.preserveColor) = (pooling, padding, preserveColor)
         (options.styleMasks, options.styleRegions) = (styleMask.isEmpty ? nil : styleMask, styleRegion.isEmpty ? nil : styleRegion)
-        (options.contentMask, options.maskPropagation) = (contentMask, maskPropagation)
+        (options.contentMask, options.maskPropagation, options.styleLoss) = (contentMask, maskPropagation, styleLoss)
     }
 }
 
@@ -62,3 +64,4 @@ extension NetworkPadding: ExpressibleByArgument {
 }
 extension ColorPreservation: ExpressibleByArgument {}
 extension GuidePropagation: ExpressibleByArgument {}
+extension StyleLoss: ExpressibleByArgument {}

@@ -95,8 +95,9 @@ public final class GramSums {
         }
     }
 
-    /// gram[c·C + d] = the sums / n. `gram` must hold C·C values; overwritten.
-    public func result(normalization n: Double, into gram: inout [Float]) {
+    /// gram[c·C + d] = the sums / n, in Float or (the W2 loss's moments) in Double. `gram` must hold C·C values;
+    /// overwritten.
+    public func result<T: BinaryFloatingPoint>(normalization n: Double, into gram: inout [T]) {
         let c = channels
         precondition(gram.count == c * c, "GramSums.result: gram must hold \(c)×\(c) values")
         for (k, (pair, group)) in tiles.enumerated() {
@@ -105,7 +106,7 @@ public final class GramSums {
                 let row = 4 * group + j
                 for (m, block) in [a0, a1].enumerated() where m == 0 || a1 != a0 {
                     for lane in 0..<8 where 8 * block + lane < c && 8 * block + lane >= row {
-                        let column = 8 * block + lane, value = Float(sums[8 * k + 4 * m + j][lane] / n)
+                        let column = 8 * block + lane, value = T(sums[8 * k + 4 * m + j][lane] / n)
                         gram[row * c + column] = value
                         gram[column * c + row] = value
                     }

@@ -48,6 +48,17 @@ public enum LossNormalization: String, Sendable, Codable, CaseIterable {
     case relative
 }
 
+/// What each style layer's loss compares.
+public enum StyleLoss: String, Sendable, Codable, CaseIterable {
+    /// Gatys et al.: the Gram matrices, as `StyleConvention` normalises and reduces them.
+    case gram
+    /// The squared 2-Wasserstein distance between the Gaussians of the image's and the painting's features
+    /// (crowsonkb's style-transfer-pytorch, 2023): mean over channels of (μ − μ_s)² plus tr(Σ_s + Σ − 2·(S Σ S)^½) / C,
+    /// S = Σ_s^½, Σ = FFᵀ/(H·W) − μμᵀ + 10⁻⁴·I (`W2Layer`). Relative losses divide it by the painting's own
+    /// (Σ μ_s² + tr Σ_s) / C.
+    case w2
+}
+
 /// Everything that defines the objective apart from the images and the network.
 public struct ObjectiveSettings: Sendable {
     public var contentLayer: VGGLayer
@@ -59,6 +70,8 @@ public struct ObjectiveSettings: Sendable {
     public var styleWeight: Double
     public var tvWeight: Double
     public var normalization: LossNormalization
+    /// What the style layers compare (Gram matrices unless chosen).
+    public var styleLoss: StyleLoss = .gram
 
     public init(contentLayer: VGGLayer, styleLayers: [(layer: VGGLayer, weight: Double)], style: StyleConvention,
                 content: ContentConvention, contentWeight: Double, styleWeight: Double, tvWeight: Double,
@@ -97,14 +110,18 @@ public struct ObjectiveSettings: Sendable {
     /// Switches these settings to the strength scale (relative losses and their two weights); layers and the TV
     /// weight stay as they are.
     public mutating func setStrength(_ strength: Double) {
-        (normalization, contentWeight, styleWeight) = (.relative, 1, Self.styleWeight(strength: strength))
+        (normalization, contentWeight, styleWeight) = (.relative, 1, Self.styleWeight(strength: strength, styleLoss))
     }
 
     /// The relative-loss style weight of a strength: `balance · 10^(4·(strength − 0.5))`.
-    public static func styleWeight(strength: Double) -> Double { strengthBalance * pow(10, 4 * (strength - 0.5)) }
+    public static func styleWeight(strength: Double, _ loss: StyleLoss = .gram) -> Double {
+        strengthBalance(loss) * pow(10, 4 * (strength - 0.5))
+    }
 
-    /// The style weight at strength 0.5: on the demo pictures at 256 px it looks like the report's weights (1e3, 1e-2).
-    public static let strengthBalance = 10.0
+    /// The style weight at strength 0.5: 10 for either loss. Gram: on the demo pictures at 256 px it looks like the
+    /// report's weights (1e3, 1e-2). W2: the same weight leaves the photo as far (relative content loss 0.44 after 200
+    /// L-BFGS steps on the demo at 256 px, against the Gram loss's 0.42; docs/w2.md).
+    public static func strengthBalance(_ loss: StyleLoss) -> Double { 10 }
 
     /// The deepest layer the objective reads.
     public var deepestLayer: VGGLayer { ([contentLayer] + styleLayers.map(\.layer)).max()! }
@@ -112,7 +129,7 @@ public struct ObjectiveSettings: Sendable {
 
 extension ObjectiveSettings: Codable, Equatable {
     private enum CodingKeys: String, CodingKey {
-        case contentLayer, styleLayers, style, content, contentWeight, styleWeight, tvWeight, normalization
+        case contentLayer, styleLayers, style, content, contentWeight, styleWeight, tvWeight, normalization, styleLoss
     }
     private struct StyleLayer: Codable { var layer: VGGLayer; var weight: Double }
 
@@ -126,6 +143,7 @@ extension ObjectiveSettings: Codable, Equatable {
                   styleWeight: try c.decode(Double.self, forKey: .styleWeight),
                   tvWeight: try c.decode(Double.self, forKey: .tvWeight),
                   normalization: try c.decode(LossNormalization.self, forKey: .normalization))
+        styleLoss = try c.decodeIfPresent(StyleLoss.self, forKey: .styleLoss) ?? .gram   // settings from before W2
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -138,12 +156,13 @@ extension ObjectiveSettings: Codable, Equatable {
         try c.encode(styleWeight, forKey: .styleWeight)
         try c.encode(tvWeight, forKey: .tvWeight)
         try c.encode(normalization, forKey: .normalization)
+        if styleLoss != .gram { try c.encode(styleLoss, forKey: .styleLoss) }   // a Gram run's settings as they were
     }
 
     public static func == (a: ObjectiveSettings, b: ObjectiveSettings) -> Bool {
         a.contentLayer == b.contentLayer && a.styleLayers.map(\.layer) == b.styleLayers.map(\.layer)
             && a.styleLayers.map(\.weight) == b.styleLayers.map(\.weight) && a.style == b.style
             && a.content == b.content && a.contentWeight == b.contentWeight && a.styleWeight == b.styleWeight
-            && a.tvWeight == b.tvWeight && a.normalization == b.normalization
+            && a.tvWeight == b.tvWeight && a.normalization == b.normalization && a.styleLoss == b.styleLoss
     }
 }

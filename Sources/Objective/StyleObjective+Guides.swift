@@ -64,41 +64,70 @@ extension StyleObjective {
         return t
     }
 
+    /// Starts style layer `i`'s sums (Gram, and channel sums for W2) again from zero.
+    func resetSums(_ i: Int) {
+        for r in 0..<regions { gramSums[i][r].reset() }
+        if !channelSums.isEmpty { for r in 0..<regions { channelSums[i][r].reset() } }
+    }
+
     /// Adds rows `rows` of style layer `i`'s map `f` (`row`: the first's row in the whole map) to each region's
-    /// Gram sums, through its guide.
+    /// Gram sums, through its guide (and, for W2, to its channel sums, each pixel weighted by the guide's square).
     func addGramSums(_ i: Int, _ f: BlockedTensor, rows: Range<Int>, row: Int) {
         for r in 0..<regions {
             gramSums[i][r].add(f, guide: styleGuides[i][r], rows: rows, row: row, workspace: scratch, parallel: parallel)
+            if !channelSums.isEmpty {
+                channelSums[i][r].add(f, weights: styleGuides[i][r]?.squared, rows: rows, row: row, parallel: parallel)
+            }
         }
     }
 
-    /// g (+)= ∂total/∂f over rows `rows` of style layer `i`'s map `f`: for a guided region t² · (D + Dᵀ) f / n, the
-    /// chain rule through f∘t.
-    func seedGram(_ i: Int, _ f: BlockedTensor, rows: Range<Int>, row: Int, into g: BlockedTensor, accumulate: Bool) {
+    /// Style layer `i`'s Gram matrices (and, for W2, channel means) from its sums, once every row is added.
+    func takeSums(_ i: Int) {
         let n = Self.gramNormalization(styleShapes[i], settings)
+        for r in 0..<regions {
+            gramSums[i][r].result(normalization: n, into: &grams[i][r])
+            if !channelSums.isEmpty { means[i][r] = channelSums[i][r].result(normalization: Double(styleShapes[i].pixels)) }
+        }
+    }
+
+    /// g (+)= ∂total/∂f over rows `rows` of style layer `i`'s map `f`: (D + Dᵀ) f / n (+ ∂total/∂mean / N for
+    /// W2); for a guided region t² times that, the chain rule through f∘t.
+    func seedGram(_ i: Int, _ f: BlockedTensor, rows: Range<Int>, row: Int, into g: BlockedTensor, accumulate: Bool) {
+        let n = Self.gramNormalization(styleShapes[i], settings), pixels = Double(styleShapes[i].pixels)
         guard styleGuides[i][0] != nil else {
-            return Gram.backward(gramGradients[i][0], features: f, normalization: n, into: g, accumulate: accumulate,
-                                 rows: rows, parallel: parallel)
+            Gram.backward(gramGradients[i][0], features: f, normalization: n, into: g, accumulate: accumulate,
+                          rows: rows, parallel: parallel)
+            if !w2.isEmpty {
+                ChannelSums.backward(meanGradients[i][0], normalization: pixels, rows: rows, row: row, into: g,
+                                     accumulate: true, parallel: parallel)
+            }
+            return
         }
         if !accumulate { g.zero() }
         for r in 0..<regions where regionWeights[i][r] != 0 {
             let product = scratch(f.shape)
             Gram.backward(gramGradients[i][r], features: f, normalization: n, into: product, accumulate: false,
                           rows: rows, parallel: parallel)
+            if !w2.isEmpty {
+                ChannelSums.backward(meanGradients[i][r], normalization: pixels, rows: rows, row: row, into: product,
+                                     accumulate: true, parallel: parallel)
+            }
             PixelWeights.multiply(product, by: styleGuides[i][r]!.squared, rows: rows, row: row, into: g,
                                   accumulate: true, parallel: parallel)
         }
     }
 
-    /// The Gram matrices of a style picture at the style layers, on one tape (`plan` nil) or recomputing; with a
-    /// `region`, guided by it (carried as `propagation` says).
+    /// The Gram matrices and channel means of a style picture at the style layers (for W2 also the second raw
+    /// moment FFᵀ/N in Double), on one tape (`plan` nil) or recomputing; with a `region`, guided by it (carried as `propagation` says; the means weighted by the guide's
+    /// square, as the Gram's products are).
     static func styleGrams(_ network: VGGNetwork, _ settings: ObjectiveSettings, _ image: BlockedTensor,
                            _ plan: RecomputePlan?, _ parallel: Parallel, region: Mask?,
-                           propagation: GuidePropagation) -> [[Float]] {
+                           propagation: GuidePropagation) -> [(gram: [Float], moment: [Double], mean: [Double])] {
         let layers = settings.styleLayers.map(\.layer)
         let deepest = layers.max()!
         let shapes = network.architecture.mapShapes(height: image.shape.height, width: image.shape.width)
         let sums = layers.map { GramSums(channels: shapes[$0]!.channels) }
+        let channelSums = layers.map { ChannelSums(channels: shapes[$0]!.channels) }
         let guides = region.map { propagation.carry($0, architecture: network.architecture, to: layers).mapValues(Guide.init) }
         var scratch: [Shape: BlockedTensor] = [:]
         func workspace(_ shape: Shape) -> BlockedTensor {
@@ -108,6 +137,7 @@ extension StyleObjective {
         }
         func add(_ i: Int, _ f: BlockedTensor, _ rows: Range<Int>, _ row: Int) {
             sums[i].add(f, guide: guides?[layers[i]], rows: rows, row: row, workspace: workspace, parallel: parallel)
+            channelSums[i].add(f, weights: guides?[layers[i]]?.squared, rows: rows, row: row, parallel: parallel)
         }
         if let plan {
             let tape = RecomputingTape(network: network, height: image.shape.height, width: image.shape.width,
@@ -127,7 +157,9 @@ extension StyleObjective {
             let shape = shapes[l]!
             var g = [Float](repeating: 0, count: shape.channels * shape.channels)
             sums[i].result(normalization: gramNormalization(shape, settings), into: &g)
-            return g
+            var moment = [Double](repeating: 0, count: settings.styleLoss == .w2 ? g.count : 0)
+            if !moment.isEmpty { sums[i].result(normalization: Double(shape.pixels), into: &moment) }
+            return (g, moment, channelSums[i].result(normalization: Double(shape.pixels)))
         }
     }
 }

@@ -8,7 +8,7 @@ import Network
 extension StyleObjective {
     func evaluateCheckpointed(_ image: BlockedTensor, gradient: BlockedTensor?) -> LossBreakdown {
         let s = settings, tape = recomputing!
-        for sums in gramSums.joined() { sums.reset() }
+        for i in s.styleLayers.indices { resetSums(i) }
         var contentSum = 0.0
         profile.measure("recomputing forward") {
             tape.forward(image, observed: seededLayers, parallel: parallel) { layer, f, rows, row in
@@ -20,11 +20,7 @@ extension StyleObjective {
                 }
             }
         }
-        for i in s.styleLayers.indices {
-            for r in 0..<regions {
-                gramSums[i][r].result(normalization: Self.gramNormalization(styleShapes[i], s), into: &grams[i][r])
-            }
-        }
+        for i in s.styleLayers.indices { takeSums(i) }
         let styleLayers = styleLosses()
         let content = contentSum * contentScale
         let tv = s.tvWeight != 0 ? TotalVariation.forward(image) : 0

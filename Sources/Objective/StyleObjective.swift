@@ -68,6 +68,11 @@ public final class StyleObjective {
     var contentScale: Double
     /// Guided maps, one per map shape, allocated when first needed.
     var scratch: [Shape: BlockedTensor] = [:]
+    /// The W2 loss (`settings.styleLoss == .w2`; else empty): each style layer's and region's painting statistics,
+    /// the image's channel sums, their means and ∂total/∂mean (see StyleObjective+W2.swift).
+    let w2: [[W2Layer]]
+    let channelSums: [[ChannelSums]]
+    var means: [[[Double]]], meanGradients: [[[Double]]]
 
     /// `content` and `style` are RGB images (3 channels, 0…255); the optimised image has `content`'s size.
     /// The style image may have another size: its Grams are normalised by its own size.
@@ -103,16 +108,28 @@ public final class StyleObjective {
         // The style image's tape is made, used and released before the content's is allocated: the two are never
         // held at once (at 1024² each is gigabytes).
         var targets: [[[Float]]] = settings.styleLayers.map { _ in [] }
+        var means: [[[Double]]] = targets.map { _ in [] }, moments = means
         for (k, style) in styles.enumerated() {
-            let grams = Self.styleGrams(network, settings, style.image, recompute, parallel,
-                                        region: guides?.region(k), propagation: guides?.propagation ?? .standard)
-            let w = Float(style.weight)
-            for (i, g) in grams.enumerated() {
-                if guides?.styleMasks != nil { targets[i].append(g) }   // each painting its own region's target, unweighted
-                else if k == 0 { targets[i].append(g.map { w * $0 }) } else { for j in g.indices { targets[i][0][j] += w * g[j] } }
+            let statistics = Self.styleGrams(network, settings, style.image, recompute, parallel,
+                                             region: guides?.region(k), propagation: guides?.propagation ?? .standard)
+            let w = Float(style.weight), wd = style.weight
+            for (i, (g, moment, mean)) in statistics.enumerated() {
+                if guides?.styleMasks != nil {   // each painting its own region's target, unweighted
+                    (targets[i], moments[i], means[i]) = (targets[i] + [g], moments[i] + [moment], means[i] + [mean])
+                } else if k == 0 {
+                    (targets[i], moments[i], means[i]) = ([g.map { w * $0 }], [moment.map { wd * $0 }], [mean.map { wd * $0 }])
+                } else {
+                    for j in g.indices { targets[i][0][j] += w * g[j] }
+                    for j in moment.indices { moments[i][0][j] += wd * moment[j] }
+                    for j in mean.indices { means[i][0][j] += wd * mean[j] }
+                }
             }
         }
         styleTargets = targets
+        w2 = settings.styleLoss == .w2 ? zip(moments, means).map { zip($0, $1).map { W2Layer(mean: $1, moment: $0) } } : []
+        channelSums = settings.styleLoss == .w2
+            ? styleShapes.map { shape in (0..<regions.count).map { _ in ChannelSums(channels: shape.channels) } } : []
+        (self.means, meanGradients) = (means, means)
         let recomputing = recompute.map {
             RecomputingTape(network: network, height: content.shape.height, width: content.shape.width,
                              deepest: settings.deepestLayer, plan: $0)
@@ -127,15 +144,19 @@ public final class StyleObjective {
         grams = styleTargets
         gramGradients = styleTargets
         contentScale = Self.contentScale(p, settings)
-        switch (settings.normalization, settings.content) {
-        case (.relative, _):
+        switch (settings.normalization, settings.styleLoss) {
+        case (.relative, .w2):
+            styleScales = w2.map { layer in layer.map { 1 / ($0.magnitude > 0 ? $0.magnitude : 1) } }
+        case (.none, .w2):
+            styleScales = styleShapes.map { _ in [Double](repeating: 1, count: regions.count) }
+        case (.relative, .gram):
             styleScales = targets.map { layer in
                 layer.map { a in
                     let sum = a.reduce(0.0) { $0 + Double($1) * Double($1) }
                     return 1 / (sum > 0 ? sum : 1)
                 }
             }
-        case (.none, _):
+        case (.none, .gram):
             styleScales = styleShapes.map { [Double](repeating: settings.style.lossScale(channels: $0.channels, pixels: $0.pixels),
                                                      count: regions.count) }
         }
@@ -186,9 +207,9 @@ public final class StyleObjective {
         return g
     }
 
-    /// Relative losses compare Grams per pixel, whatever the convention.
+    /// Relative losses compare Grams per pixel, whatever the convention, and W2 takes the second raw moment FFᵀ/N.
     static func gramNormalization(_ shape: Shape, _ settings: ObjectiveSettings) -> Double {
-        settings.normalization == .relative ? Double(shape.pixels)
+        settings.normalization == .relative || settings.styleLoss == .w2 ? Double(shape.pixels)
             : settings.style.gramNormalization(channels: shape.channels, pixels: shape.pixels)
     }
 
@@ -207,11 +228,9 @@ public final class StyleObjective {
         for (i, l) in s.styleLayers.enumerated() {
             let f = tape.output(l.layer)
             profile.measure("Gram forward") {   // the sums allocated once, as the banded walk's
-                for r in 0..<regions { gramSums[i][r].reset() }
+                resetSums(i)
                 addGramSums(i, f, rows: 0..<f.shape.height, row: 0)
-                for r in 0..<regions {
-                    gramSums[i][r].result(normalization: Self.gramNormalization(f.shape, s), into: &grams[i][r])
-                }
+                takeSums(i)
             }
         }
         let f = tape.output(s.contentLayer)
@@ -253,6 +272,7 @@ public final class StyleObjective {
     /// `gramGradients`.
     func styleLosses() -> [Double] {
         let s = settings
+        if s.styleLoss == .w2 { return w2Losses() }
         return s.styleLayers.indices.map { i in
             let c = styleShapes[i].channels
             var layer = 0.0

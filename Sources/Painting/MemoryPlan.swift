@@ -60,7 +60,11 @@ public struct MemoryPlan: Sendable {
             Set(objective.styleLayers.map { maps[$0.layer]! }).reduce(0) { $0 + BlockedTensor.bytes($1) }
                 + objective.styleLayers.reduce(0) { $0 + r * 2 * 4 * maps[$1.layer]!.pixels }
         } ?? 0
-        setup = Self.base + packed + styleTape + grams
+        // W2 (`W2Layer`): per layer and region six C×C Double matrices (the painting's root, the image's moment,
+        // covariance and gradient, two products) and an eigendecomposition's two at a time.
+        let w2 = objective.styleLoss == .w2
+            ? (regions ?? 1) * objective.styleLayers.reduce(0) { $0 + 8 * 8 * widths[$1.layer]! * widths[$1.layer]! } : 0
+        setup = Self.base + packed + styleTape + grams + w2
         let pixels = content.width * content.height
         let image = 4 * 3 * pixels                       // one planar float copy of the image
         let blocked = BlockedTensor.bytes(Shape(channels: 3, height: content.height, width: content.width))
@@ -76,7 +80,7 @@ public struct MemoryPlan: Sendable {
         let frames = video ? 4 * 3 * pixels + 90 * pixels : 0   // queue of 4 RGB frames; x264's lookahead
         let winogradScratch = 8 << 20   // the transformed band of the widest layer (see WinogradConv.tilesPerBand)
         running = Self.base + packed + contentTape + grams + 2 * blocked + target + optimizerBytes + frames
-            + winogradScratch + guided
+            + winogradScratch + guided + w2
     }
 
     /// The fastest plan whose peak fits `limit` (`plans`); nil when none does. The other parameters are the

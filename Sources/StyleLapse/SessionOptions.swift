@@ -47,6 +47,8 @@ public struct SessionOptions: Sendable, Equatable {
     public var iterations: Int?
     public var learningRate: Double?, beta1: Double?, beta2: Double?, epsilon: Double?
     public var contentWeight: Double?, styleWeight: Double?, tvWeight: Double?
+    /// What the style layers compare; W2 without `strength` or weights runs at strength 0.5 (its losses relative).
+    public var styleLoss: StyleLoss?
     /// How strongly to stylise, 0…1: relative losses and their balance (`ObjectiveSettings.setStrength`), instead
     /// of the content and style weights.
     public var strength: Double?
@@ -87,7 +89,12 @@ public struct SessionOptions: Sendable, Equatable {
         if let epsilon { s.run.adam.epsilon = epsilon }
         if let contentWeight { s.run.objective.contentWeight = contentWeight }
         if let styleWeight { s.run.objective.styleWeight = styleWeight }
-        if let strength { s.run.objective.setStrength(strength) }
+        if let styleLoss { s.run.objective.styleLoss = styleLoss }
+        if let strength {
+            s.run.objective.setStrength(strength)
+        } else if styleLoss == .w2 && contentWeight == nil && styleWeight == nil && s.run.objective.normalization == .none {
+            s.run.objective.setStrength(0.5)   // W2's raw values are on no weight's scale: the strength's balance
+        }
         if let tvWeight { s.run.objective.tvWeight = tvWeight }
         if let initialization { s.run.initialization = initialization }
         if let seed { s.run.seed = seed }

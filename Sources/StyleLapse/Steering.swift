@@ -25,7 +25,7 @@ extension ObjectiveSettings {
     /// these settings weigh absolute losses.
     public var strength: Double? {
         guard normalization == .relative, styleWeight > 0 else { return nil }
-        return 0.5 + log10(styleWeight / Self.strengthBalance) / 4
+        return 0.5 + log10(styleWeight / Self.strengthBalance(styleLoss)) / 4
     }
 }
 
@@ -49,7 +49,7 @@ extension StylizeSession {
                 throw SettingsError(key: "strength", "cannot be steered: this run weighs its losses; steer its style weight")
             }
             try SessionOptions.check(strength: s)
-            weight = ObjectiveSettings.styleWeight(strength: s)
+            weight = ObjectiveSettings.styleWeight(strength: s, o.styleLoss)
         case (nil, let w?):
             guard w.isFinite && w >= 0 else { throw SettingsError(key: "run.objective.styleWeight", "must be 0 or more") }
             weight = w

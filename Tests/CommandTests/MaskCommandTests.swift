@@ -26,13 +26,6 @@ final class MaskCommandTests: XCTestCase {
         return try ImageFile.read(output)
     }
 
-    func mean(_ picture: RGBImage) -> SIMD3<Double> {
-        var s = SIMD3<Double>.zero
-        for i in 0..<(picture.width * picture.height) {
-            s += SIMD3(Double(picture.pixels[3 * i]), Double(picture.pixels[3 * i + 1]), Double(picture.pixels[3 * i + 2]))
-        }
-        return s / Double(picture.width * picture.height)
-    }
 
     /// Ember on the left half, Tide on the right, StyleLapse's defaults at 192 px: the pixels more than 16 px from
     /// the boundary are closer in colour (RGB distance to the painting's mean colour) to their own painting.
@@ -42,7 +35,7 @@ final class MaskCommandTests: XCTestCase {
         let left = try mask(dir, "left.png") { x, _ in x < 451 / 2 }, right = try mask(dir, "right.png") { x, _ in x >= 451 / 2 }
         let out = try stylize(["--style", ember, "--style", tide, "--style-mask", left, "--style-mask", right,
                                "--max-size", "192"], dir.file("split.png"))
-        let (e, t) = (mean(try ImageFile.read(ember)), mean(try ImageFile.read(tide)))
+        let (e, t) = (try ImageFile.read(ember).meanColor, try ImageFile.read(tide).meanColor)
         let boundary = Double(out.width) / 2
         var (own, counted) = (0, 0)
         for y in 0..<out.height {

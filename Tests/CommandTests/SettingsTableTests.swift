@@ -18,6 +18,7 @@ final class SettingsTableTests: XCTestCase {
         (["--preset", "report", "--max-size", "64"], ["--scales", "1"], ["--style-weight", "1e-2"]),
         (["--preset", "report", "--style-weight", "1e-3", "--iterations", "40"], ["--scales", "1", "--max-size", "256"], []),
         (["--strength", "0.7", "--max-size", "96", "--pooling", "average", "--padding", "reflect"], ["--scales", "1"], []),
+        (["--style-loss", "w2", "--max-size", "96"], ["--scales", "1"], ["--strength", "0.5"]),
         (["--learning-rate", "3", "--max-size", "96"], ["--scales", "1", "--optimizer", "adam"], []),
         (["--content-weight", "5", "--tv-weight", "1e-4", "--init", "noise", "--seed", "3", "--max-size", "96"],
          ["--scales", "1"], ["--style-weight", "1e-2"]),

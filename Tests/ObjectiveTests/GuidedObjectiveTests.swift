@@ -10,45 +10,18 @@ import TestSupport
 import XCTest
 
 final class GuidedObjectiveTests: XCTestCase {
-    func rgb(_ c: FixtureCase, _ key: String) -> BlockedTensor {
-        let s = c.shape(key)
-        return BlockedTensor(Shape(channels: s[0], height: s[1], width: s[2]), chw: c.floats(key))
-    }
-
-    func mask(_ c: FixtureCase, _ key: String) -> Mask {
-        let s = c.shape(key)
-        return Mask(width: s[1], height: s[0], values: c.floats(key))
-    }
-
-    func verify(_ network: VGGNetwork, _ c: FixtureCase, recompute: RecomputePlan? = nil) {
+    func objective(_ network: VGGNetwork, _ c: FixtureCase, _ recompute: RecomputePlan?) -> StyleObjective {
         let relative = c.kernel.hasSuffix("_relative")
         let propagation = GuidePropagation(rawValue: String(c.kernel.split(separator: "_")[3]))!
         var settings = ObjectiveSettings.report
         (settings.styleWeight, settings.contentWeight) = (c.params["style_weight"]!, c.params["content_weight"]!)
         if relative { settings.normalization = .relative }
-        let guides = SpatialGuides(styleMasks: [mask(c, "mask0"), mask(c, "mask1")], styleRegions: [mask(c, "region0"), nil],
-                                   contentMask: mask(c, "content_mask"), propagation: propagation)
+        let guides = SpatialGuides(styleMasks: [c.mask("mask0"), c.mask("mask1")], styleRegions: [c.mask("region0"), nil],
+                                   contentMask: c.mask("content_mask"), propagation: propagation)
         let blend = c.values("blend")
-        let objective = StyleObjective(network: network, settings: settings, content: rgb(c, "content"),
-                                       styles: [(rgb(c, "style0"), blend[0]), (rgb(c, "style1"), blend[1])],
-                                       guides: guides, recompute: recompute)
-        let image = rgb(c, "image")
-        let gradient = BlockedTensor(image.shape)
-        let noise = BlockedTensor(image.shape, chw: (0..<image.shape.count).map { Float(($0 * 7919) % 256) })
-        _ = objective.evaluate(noise, gradient: gradient)   // the result must not depend on the buffers' last values
-        let loss = objective.evaluate(image, gradient: gradient)
-        let name = c.name + (recompute.map { ", " + $0.description } ?? "")
-        assertClose([loss.total], c.values("loss_total"), rel: c.rel, abs: c.abs, "\(name): total")
-        assertClose([loss.style], c.values("loss_style"), rel: c.rel, abs: c.abs, "\(name): style")
-        assertClose([loss.content], c.values("loss_content"), rel: c.rel, abs: c.abs, "\(name): content")
-        assertClose(loss.styleLayers, c.values("loss_style_layers"), rel: c.rel, abs: c.abs, "\(name): style layers")
-        let t = c.tolerance("grad_image")
-        assertClose(gradient.chw(), c.values("grad_image"), rel: t.rel, abs: t.abs, dims: c.shape("grad_image"), "\(name): gradient")
-        let ref = c.values("grad_image"), mine = gradient.chw()
-        let gradError = zip(mine, ref).map { abs(Double($0) - $1) }.max()! / ref.map(abs).max()!
-        print(String(format: "%@: total loss rel. error %.2e, style %.2e, content %.2e; gradient max error %.2e of its largest magnitude",
-                     name, abs(loss.total / c.values("loss_total")[0] - 1), abs(loss.style / c.values("loss_style")[0] - 1),
-                     abs(loss.content / c.values("loss_content")[0] - 1), gradError))
+        return StyleObjective(network: network, settings: settings, content: c.rgb("content"),
+                              styles: [(c.rgb("style0"), blend[0]), (c.rgb("style1"), blend[1])],
+                              guides: guides, recompute: recompute)
     }
 
     func cases(real: Bool) throws -> [FixtureCase] {
@@ -61,26 +34,18 @@ final class GuidedObjectiveTests: XCTestCase {
 
     func testMiniVGG19GuidedAgainstPyTorch() throws {
         let (_, network) = try MiniVGG.load()
-        for c in try cases(real: false) {
-            verify(network, c)
-            for plan in [RecomputePlan(keptFrom: 5, bandRows: 2), RecomputePlan(keptFrom: 3, bandRows: 4)] {
-                verify(network, c, recompute: plan)
-            }
-        }
+        for c in try cases(real: false) { ObjectiveFixtureCheck.verify(c, real: false) { objective(network, c, $0) } }
     }
 
     func testRealVGG19GuidedAgainstPyTorch() throws {
         let network = try VGGNetwork.load(try RealWeights.require())
-        for c in try cases(real: true) {
-            verify(network, c)
-            verify(network, c, recompute: RecomputePlan(keptFrom: 4, bandRows: 4))
-        }
+        for c in try cases(real: true) { ObjectiveFixtureCheck.verify(c, real: true) { objective(network, c, $0) } }
     }
 
     /// All-white masks are no masks: the same loss and gradient, bit for bit, as the unguided objective.
     func testWhiteMasksAreTheUnguidedObjective() throws {
         let (c, network) = try MiniVGG.load()
-        let content = rgb(c, "content"), style = rgb(c, "style"), image = rgb(c, "image")
+        let content = c.rgb("content"), style = c.rgb("style"), image = c.rgb("image")
         let white = Mask(width: content.shape.width, height: content.shape.height,
                          values: [Float](repeating: 1, count: content.shape.pixels))
         for propagation in GuidePropagation.allCases {
@@ -100,7 +65,7 @@ final class GuidedObjectiveTests: XCTestCase {
     /// painting is the same objective at any weight (its target is its own Gram matrices, never scaled).
     func testOneMaskedPaintingIgnoresItsBlendWeight() throws {
         let (c, network) = try MiniVGG.load()
-        let content = rgb(c, "content"), style = rgb(c, "style"), image = rgb(c, "image")
+        let content = c.rgb("content"), style = c.rgb("style"), image = c.rgb("image")
         let left = Mask(width: content.shape.width, height: content.shape.height,
                         values: (0..<content.shape.pixels).map { Float($0 % content.shape.width < 16 ? 1 : 0) })
         let guides = SpatialGuides(styleMasks: [left])

@@ -19,7 +19,7 @@ final class RelativeLossTests: XCTestCase {
 
         let strength = ObjectiveSettings.strength(0.7)
         XCTAssertEqual(strength.normalization, .relative)
-        XCTAssertEqual(strength.styleWeight, ObjectiveSettings.strengthBalance * pow(10, 0.8), accuracy: 1e-12)
+        XCTAssertEqual(strength.styleWeight, ObjectiveSettings.strengthBalance(.gram) * pow(10, 0.8), accuracy: 1e-12)
         let relative = StyleObjective(network: network, settings: strength, content: content, style: style)
 
         // The same objective in the report's terms: each layer weight and the content weight divided by the norm.
@@ -55,9 +55,9 @@ final class RelativeLossTests: XCTestCase {
     }
 
     func testStrengthScaleIsMonotoneAndDocumented() {
-        XCTAssertEqual(ObjectiveSettings.styleWeight(strength: 0.5), ObjectiveSettings.strengthBalance)
-        XCTAssertEqual(ObjectiveSettings.styleWeight(strength: 0.75), 10 * ObjectiveSettings.strengthBalance, accuracy: 1e-9)
-        XCTAssertEqual(ObjectiveSettings.styleWeight(strength: 0), 1e-2 * ObjectiveSettings.strengthBalance, accuracy: 1e-12)
-        XCTAssertEqual(ObjectiveSettings.styleWeight(strength: 1), 1e2 * ObjectiveSettings.strengthBalance, accuracy: 1e-9)
+        XCTAssertEqual(ObjectiveSettings.styleWeight(strength: 0.5), ObjectiveSettings.strengthBalance(.gram))
+        XCTAssertEqual(ObjectiveSettings.styleWeight(strength: 0.75), 10 * ObjectiveSettings.strengthBalance(.gram), accuracy: 1e-9)
+        XCTAssertEqual(ObjectiveSettings.styleWeight(strength: 0), 1e-2 * ObjectiveSettings.strengthBalance(.gram), accuracy: 1e-12)
+        XCTAssertEqual(ObjectiveSettings.styleWeight(strength: 1), 1e2 * ObjectiveSettings.strengthBalance(.gram), accuracy: 1e-9)
     }
 }

@@ -81,3 +81,14 @@ extension Fixture {
     /// The bytes of any file (nil when it does not exist).
     public static func bytesAt(_ path: String) -> [UInt8]? { FileManager.default.contents(atPath: path).map { [UInt8]($0) } }
 }
+
+extension RGBImage {
+    /// The mean of the pixels' R, G and B (0…255).
+    public var meanColor: SIMD3<Double> {
+        var s = SIMD3<Double>.zero
+        for i in 0..<(width * height) {
+            s += SIMD3(Double(pixels[3 * i]), Double(pixels[3 * i + 1]), Double(pixels[3 * i + 2]))
+        }
+        return s / Double(width * height)
+    }
+}

@@ -1,0 +1,223 @@
+// SymmetricEigen: the eigendecomposition A = V·diag(λ)·Vᵀ of a real symmetric matrix in Double — Householder
+// reduction to tridiagonal form, then the implicit QL algorithm (EISPACK's tred2 and tql2, as JAMA states them;
+// public domain). The W2 style loss takes its matrix square roots and their gradients from it.
+
+/// The eigenvalues and eigenvectors of a symmetric n × n matrix.
+public struct SymmetricEigen {
+    public let n: Int
+    /// λ_i, in no particular order.
+    public var values: [Double]
+    /// Row i is the unit eigenvector of λ_i: vectors[i·n + k] = V[k, i].
+    public var vectors: [Double]
+
+    /// Decomposes `matrix` (n·n values, row major; only its symmetry is assumed, its lower triangle is read).
+    public init(_ matrix: [Double], n: Int) {
+        precondition(matrix.count == n * n && n > 0, "SymmetricEigen: \(matrix.count) values for n = \(n)")
+        self.n = n
+        // The algorithm is written for V stored by columns (t[j·n + k] = V[k, j]): every inner loop then runs along
+        // memory. A symmetric matrix is its own transpose, so the rows given are its columns.
+        var t = matrix, d = [Double](repeating: 0, count: n), e = [Double](repeating: 0, count: n)
+        t.withUnsafeMutableBufferPointer { t in
+            d.withUnsafeMutableBufferPointer { d in
+                e.withUnsafeMutableBufferPointer { e in
+                    Self.tridiagonalize(t.baseAddress!, d.baseAddress!, e.baseAddress!, n)
+                    Self.diagonalize(t.baseAddress!, d.baseAddress!, e.baseAddress!, n)
+                }
+            }
+        }
+        (values, vectors) = (d, t)
+    }
+
+    /// V·diag(f(λ))·Vᵀ, row major (symmetric).
+    public func map(_ f: (Double) -> Double) -> [Double] {
+        var out = [Double](repeating: 0, count: n * n), scaled = vectors
+        for i in 0..<n {
+            let s = f(values[i])
+            for k in 0..<n { scaled[i * n + k] *= s }
+        }
+        // out[a, b] = Σ_i V[a, i]·f(λ_i)·V[b, i]: rows of `vectors` are the V[·, i].
+        DenseMatrix.multiply(scaled, vectors, into: &out, n: n, transposingA: true)
+        return out
+    }
+
+    /// Σ_k a[k]·b[k] over `count` values, in four lanes.
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ count: Int) -> Double {
+        var acc = SIMD4<Double>.zero, k = 0
+        while k + 4 <= count {
+            acc += UnsafeRawPointer(a + k).loadUnaligned(as: SIMD4<Double>.self)
+                * UnsafeRawPointer(b + k).loadUnaligned(as: SIMD4<Double>.self)
+            k += 4
+        }
+        var sum = acc.sum()
+        while k < count { sum += a[k] * b[k]; k += 1 }
+        return sum
+    }
+
+    /// tred2: Householder reduction of the symmetric matrix in `v` (by columns) to tridiagonal form; `d` the diagonal,
+    /// `e` the subdiagonal (e[0] = 0), `v` the orthogonal transformation (by columns).
+    static func tridiagonalize(_ v: UnsafeMutablePointer<Double>, _ d: UnsafeMutablePointer<Double>,
+                               _ e: UnsafeMutablePointer<Double>, _ n: Int) {
+        @inline(__always) func at(_ row: Int, _ column: Int) -> UnsafeMutablePointer<Double> { v + column * n + row }
+        for j in 0..<n { d[j] = at(n - 1, j).pointee }
+        for i in stride(from: n - 1, to: 0, by: -1) {
+            var scale = 0.0, h = 0.0
+            for k in 0..<i { scale += abs(d[k]) }
+            if scale == 0 {
+                e[i] = d[i - 1]
+                for j in 0..<i {
+                    d[j] = at(i - 1, j).pointee
+                    at(i, j).pointee = 0
+                    at(j, i).pointee = 0
+                }
+            } else {
+                for k in 0..<i {
+                    d[k] /= scale
+                    h += d[k] * d[k]
+                }
+                var f = d[i - 1], g = h.squareRoot()
+                if f > 0 { g = -g }
+                e[i] = scale * g
+                h -= f * g
+                d[i - 1] = f - g
+                for j in 0..<i { e[j] = 0 }
+                for j in 0..<i {
+                    f = d[j]
+                    at(j, i).pointee = f
+                    let column = v + j * n
+                    g = e[j] + column[j] * f
+                    if j + 1 < i {
+                        g += dot(column + j + 1, d + j + 1, i - j - 1)
+                        for k in (j + 1)..<i { e[k] += column[k] * f }
+                    }
+                    e[j] = g
+                }
+                f = 0
+                for j in 0..<i {
+                    e[j] /= h
+                    f += e[j] * d[j]
+                }
+                let hh = f / (h + h)
+                for j in 0..<i { e[j] -= hh * d[j] }
+                for j in 0..<i {
+                    f = d[j]
+                    g = e[j]
+                    let column = v + j * n
+                    for k in j..<i { column[k] -= f * e[k] + g * d[k] }
+                    d[j] = at(i - 1, j).pointee
+                    at(i, j).pointee = 0
+                }
+            }
+            d[i] = h
+        }
+        // Accumulate the transformations.
+        for i in 0..<(n - 1) {
+            at(n - 1, i).pointee = at(i, i).pointee
+            at(i, i).pointee = 1
+            let h = d[i + 1]
+            let next = v + (i + 1) * n
+            if h != 0 {
+                for k in 0...i { d[k] = next[k] / h }
+                for j in 0...i {
+                    let column = v + j * n
+                    let g = dot(next, column, i + 1)
+                    for k in 0...i { column[k] -= g * d[k] }
+                }
+            }
+            for k in 0...i { next[k] = 0 }
+        }
+        for j in 0..<n {
+            d[j] = at(n - 1, j).pointee
+            at(n - 1, j).pointee = 0
+        }
+        at(n - 1, n - 1).pointee = 1
+        e[0] = 0
+    }
+
+    /// tql2: the implicit QL algorithm on the tridiagonal matrix (`d`, `e`), its rotations applied to `v`'s columns:
+    /// `d` becomes the eigenvalues, `v`'s columns the eigenvectors.
+    static func diagonalize(_ v: UnsafeMutablePointer<Double>, _ d: UnsafeMutablePointer<Double>,
+                            _ e: UnsafeMutablePointer<Double>, _ n: Int) {
+        for i in 1..<max(n, 1) { e[i - 1] = e[i] }
+        e[n - 1] = 0
+        var f = 0.0, tst1 = 0.0
+        let eps = Double.ulpOfOne
+        for l in 0..<n {
+            tst1 = max(tst1, abs(d[l]) + abs(e[l]))
+            var m = l
+            while m < n - 1 && abs(e[m]) > eps * tst1 { m += 1 }
+            if m > l {
+                var iterations = 0
+                repeat {
+                    iterations += 1
+                    precondition(iterations <= 60, "SymmetricEigen: no convergence")
+                    var g = d[l]
+                    var p = (d[l + 1] - g) / (2 * e[l])
+                    var r = (p * p + 1).squareRoot()
+                    if p < 0 { r = -r }
+                    d[l] = e[l] / (p + r)
+                    d[l + 1] = e[l] * (p + r)
+                    let dl1 = d[l + 1]
+                    var h = g - d[l]
+                    if l + 2 < n { for i in (l + 2)..<n { d[i] -= h } }
+                    f += h
+                    p = d[m]
+                    var c = 1.0, c2 = 1.0, c3 = 1.0, s = 0.0, s2 = 0.0
+                    let el1 = e[l + 1]
+                    for i in stride(from: m - 1, through: l, by: -1) {
+                        c3 = c2
+                        c2 = c
+                        s2 = s
+                        g = c * e[i]
+                        h = c * p
+                        r = (p * p + e[i] * e[i]).squareRoot()
+                        e[i + 1] = s * r
+                        s = e[i] / r
+                        c = p / r
+                        p = c * d[i] - s * g
+                        d[i + 1] = h + s * (c * g + s * d[i])
+                        let a = v + i * n, b = v + (i + 1) * n
+                        for k in 0..<n {
+                            let t = b[k]
+                            b[k] = s * a[k] + c * t
+                            a[k] = c * a[k] - s * t
+                        }
+                    }
+                    p = -s * s2 * c3 * el1 * e[l] / dl1
+                    e[l] = s * p
+                    d[l] = c * p
+                } while abs(e[l]) > eps * tst1
+            }
+            d[l] += f
+            e[l] = 0
+        }
+    }
+}
+
+/// Products of dense row-major n × n Double matrices (the W2 loss's), rows shared among `parallel`'s workers.
+public enum DenseMatrix {
+    /// out = a · b, or aᵀ · b with `transposingA`.
+    public static func multiply(_ a: [Double], _ b: [Double], into out: inout [Double], n: Int, transposingA: Bool = false,
+                                parallel: Parallel = .serial) {
+        precondition(a.count == n * n && b.count == n * n && out.count == n * n, "DenseMatrix.multiply: shapes")
+        // a's entry (i, k) is at i·rowStep + k·columnStep.
+        let (rowStep, columnStep) = transposingA ? (1, n) : (n, 1)
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                out.withUnsafeMutableBufferPointer { o in
+                    let (pa, pb, po) = (a.baseAddress!, b.baseAddress!, o.baseAddress!)
+                    parallel.forEach(n) { i in
+                        let row = po + i * n
+                        row.update(repeating: 0, count: n)
+                        for k in 0..<n {
+                            let x = pa[i * rowStep + k * columnStep]
+                            if x == 0 { continue }
+                            let bk = pb + k * n
+                            for j in 0..<n { row[j] += x * bk[j] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
