@@ -35,6 +35,8 @@ struct PaintingOptions: ParsableArguments {
     var scales: Int?
     @Option(parsing: .unconditional, help: "Steps of each coarser pass of --scales (default: a sixth of --iterations).")
     var coarseIterations: Int?
+    @Option(parsing: .unconditional, help: "Coarse-to-fine: each level's size over the next coarser one's (default 2; crowsonkb's ladder is √2, 1.41421).")
+    var scaleRatio: Double?
 
     /// These options in the library's terms.
     func lay(over o: inout SessionOptions) {
@@ -44,7 +46,7 @@ struct PaintingOptions: ParsableArguments {
         (o.learningRate, o.beta1, o.beta2, o.epsilon) = (learningRate, beta1, beta2, epsilon)
         (o.contentWeight, o.styleWeight, o.tvWeight, o.strength) = (contentWeight, styleWeight, tvWeight, strength)
         (o.initialization, o.seed) = (self.`init`.map(Initialization.init(option:)), seed)
-        (o.scales, o.coarseIterations) = (scales, coarseIterations)
+        (o.scales, o.coarseIterations, o.scaleRatio) = (scales, coarseIterations, scaleRatio)
         (o.weights, o.memoryLimit, o.bandRows) = (weights, memoryLimit.flatMap(MemoryPlan.parseSize), bands)
     }
 
@@ -55,7 +57,7 @@ struct PaintingOptions: ParsableArguments {
          ("--style-weight", styleWeight != nil), ("--tv-weight", tvWeight != nil), ("--strength", strength != nil),
          ("--preset", preset != nil), ("--max-size", maxSize != nil), ("--init", self.`init` != nil), ("--upscale", upscale),
          ("--margin", margin != nil), ("--seed", seed != nil), ("--weights", weights != nil),
-         ("--memory-limit", memoryLimit != nil), ("--bands", bands != nil)]
+         ("--memory-limit", memoryLimit != nil), ("--bands", bands != nil), ("--scale-ratio", scaleRatio != nil)]
     }
 
     /// Options that would change nothing for a new run, refused with why.
@@ -69,6 +71,9 @@ struct PaintingOptions: ParsableArguments {
             throw ValidationError("\(name) is Adam's; this run uses L-BFGS (add --optimizer adam)")
         }
         if seed != nil && self.`init` != "noise" { throw ValidationError("--seed only seeds --init noise") }
+        if scaleRatio != nil && scales == 1 {
+            throw ValidationError("--scale-ratio sets the coarser passes' sizes; --scales 1 has none")
+        }
         if coarseIterations != nil && scales == 1 {
             throw ValidationError("--coarse-iterations sets the coarser passes' steps; --scales 1 has none")
         }

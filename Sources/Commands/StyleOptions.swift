@@ -26,26 +26,38 @@ struct StyleOptions: RuleChecked {
     var maskPropagation: GuidePropagation?
     @Option(help: "What the style layers compare: gram (default; Gatys et al.'s Gram matrices) or w2 (the Wasserstein-2 distance between the features' Gaussians, crowsonkb 2023; relative losses on the --strength scale, 0.5 unless --strength or --content-weight/--style-weight are given).")
     var styleLoss: StyleLoss?
+    @Option(help: "The five style layers' weights, block1_conv1 … block5_conv1, comma-separated, scaled to sum 1 (default equal; crowsonkb's style-transfer-pytorch weighs them 256,64,16,4,1).")
+    var styleLayerWeights: String?
 
     /// Only what parsing must refuse: weights that are not numbers (their count and values are the library's).
     func check() throws {
-        if let text = styleBlend, text.split(separator: ",", omittingEmptySubsequences: false).contains(where: { Double($0) == nil }) {
+        if let text = styleBlend, Self.numbers(text) == nil {
             throw ValidationError("--style-blend takes one weight per --style, separated by commas, e.g. 0.7,0.3")
+        }
+        if let text = styleLayerWeights, Self.numbers(text) == nil {
+            throw ValidationError("--style-layer-weights takes one weight per style layer, separated by commas, e.g. 256,64,16,4,1")
         }
         if maskPropagation != nil && styleMask.isEmpty && styleRegion.isEmpty && contentMask == nil {
             throw ValidationError("--mask-propagation says how masks reach VGG19's layers; give --style-mask, --style-region or --content-mask")
         }
     }
 
+    /// The numbers of a comma-separated list (nil when one is not a number).
+    static func numbers(_ text: String) -> [Double]? {
+        let values = text.split(separator: ",", omittingEmptySubsequences: false).map { Double($0) }
+        return values.contains(nil) ? nil : values.map { $0! }
+    }
+
     /// Each painting's weight in the blend (nil: equal).
-    var blend: [Double]? { styleBlend.map { $0.split(separator: ",", omittingEmptySubsequences: false).compactMap { Double($0) } } }
+    var blend: [Double]? { styleBlend.flatMap(Self.numbers) }
 
     /// The options a checkpoint fixes (a resumed run continues as it was started): each flag and whether it was given.
     var fixedByCheckpoint: [(String, Bool)] {
         [("--style", !style.isEmpty), ("--style-blend", styleBlend != nil), ("--style-scale", styleScale != nil),
          ("--preserve-color", preserveColor != nil), ("--pooling", pooling != nil), ("--padding", padding != nil),
          ("--style-mask", !styleMask.isEmpty), ("--style-region", !styleRegion.isEmpty), ("--content-mask", contentMask != nil),
-         ("--mask-propagation", maskPropagation != nil), ("--style-loss", styleLoss != nil)]
+         ("--mask-propagation", maskPropagation != nil), ("--style-loss", styleLoss != nil),
+         ("--style-layer-weights", styleLayerWeights != nil)]
     }
 
     /// These options in the library's options.
@@ -54,6 +66,7 @@ struct StyleOptions: RuleChecked {
         (options.pooling, options.padding, options.preserveColor) = (pooling, padding, preserveColor)
         (options.styleMasks, options.styleRegions) = (styleMask.isEmpty ? nil : styleMask, styleRegion.isEmpty ? nil : styleRegion)
         (options.contentMask, options.maskPropagation, options.styleLoss) = (contentMask, maskPropagation, styleLoss)
+        options.styleLayerWeights = styleLayerWeights.flatMap(Self.numbers)
     }
 }
 

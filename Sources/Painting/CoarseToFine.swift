@@ -1,32 +1,36 @@
 // Coarse-to-fine: the passes of a run that optimises first at smaller sizes and last at the full size, and the image
 // each pass starts from (the coarser passes' broad strokes over the detail of the initial image).
 
+import Foundation
 import ImageFiles
 
 /// One pass: the size it works at and the optimiser steps it takes there.
 public struct ScalePass: Equatable, Sendable {
     public var width: Int, height: Int
     /// The picture is 1/`divisor` of the full size on each side (1 for the final pass).
-    public var divisor: Int
+    public var divisor: Double
     public var iterations: Int
 
-    public init(width: Int, height: Int, divisor: Int, iterations: Int) {
+    public init(width: Int, height: Int, divisor: Double, iterations: Int) {
         (self.width, self.height, self.divisor, self.iterations) = (width, height, divisor, iterations)
     }
 
     /// `width` × `height` divided by `divisor`, each side rounded and at least 16 pixels (VGG19 pools 4 times).
-    public static func side(_ full: Int, divisor: Int) -> Int {
-        max(16, Int((Double(full) / Double(divisor)).rounded()))
+    public static func side(_ full: Int, divisor: Double) -> Int {
+        max(16, Int((Double(full) / divisor).rounded()))
     }
 }
 
 public enum CoarseToFine {
-    /// The passes of a `scales`-level run at `width` × `height`: 1/2^(scales−1), …, 1/2 of the size with
+    /// The size ratio of neighbouring levels when none is given: each coarser pass half the next.
+    public static let standardRatio = 2.0
+
+    /// The passes of a `scales`-level run at `width` × `height`: 1/ratio^(scales−1), …, 1/ratio of the size with
     /// `coarseIterations` steps each, then the full size with `iterations`. One level is the plain run.
-    public static func passes(width: Int, height: Int, scales: Int, iterations: Int,
+    public static func passes(width: Int, height: Int, scales: Int, ratio: Double = standardRatio, iterations: Int,
                               coarseIterations: Int) -> [ScalePass] {
         stride(from: scales - 1, through: 0, by: -1).map { k in
-            let d = 1 << k
+            let d = k == 0 ? 1 : (ratio == 2 ? Double(1 << k) : pow(ratio, Double(k)))
             return ScalePass(width: k == 0 ? width : ScalePass.side(width, divisor: d),
                              height: k == 0 ? height : ScalePass.side(height, divisor: d),
                              divisor: d, iterations: k == 0 ? iterations : coarseIterations)

@@ -49,12 +49,14 @@ public struct SessionOptions: Sendable, Equatable {
     public var contentWeight: Double?, styleWeight: Double?, tvWeight: Double?
     /// What the style layers compare; W2 without `strength` or weights runs at strength 0.5 (its losses relative).
     public var styleLoss: StyleLoss?
+    /// The style layers' weights, in `ObjectiveSettings.styleLayers` order, scaled to sum 1 (nil: the preset's).
+    public var styleLayerWeights: [Double]?
     /// How strongly to stylise, 0…1: relative losses and their balance (`ObjectiveSettings.setStrength`), instead
     /// of the content and style weights.
     public var strength: Double?
     public var initialization: Initialization?
     public var seed: UInt64?
-    public var scales: Int?, coarseIterations: Int?
+    public var scales: Int?, coarseIterations: Int?, scaleRatio: Double?
     public var every: Int?, smooth: Double?
     public var weights: String?
     public var memoryLimit: Int?, bandRows: Int?
@@ -90,6 +92,7 @@ public struct SessionOptions: Sendable, Equatable {
         if let contentWeight { s.run.objective.contentWeight = contentWeight }
         if let styleWeight { s.run.objective.styleWeight = styleWeight }
         if let styleLoss { s.run.objective.styleLoss = styleLoss }
+        if let styleLayerWeights { try s.run.objective.setStyleLayerWeights(styleLayerWeights) }
         if let strength {
             s.run.objective.setStrength(strength)
         } else if styleLoss == .w2 && contentWeight == nil && styleWeight == nil && s.run.objective.normalization == .none {
@@ -100,6 +103,7 @@ public struct SessionOptions: Sendable, Equatable {
         if let seed { s.run.seed = seed }
         if let scales { s.scales = scales }
         if let coarseIterations { s.coarseIterations = coarseIterations }
+        if let scaleRatio { s.scaleRatio = scaleRatio }
         if let every { s.film.every = every }
         if let smooth { s.film.smooth = smooth }
         if let weights { s.weights = weights }
@@ -112,5 +116,21 @@ public struct SessionOptions: Sendable, Equatable {
     /// A strength is 0…1 (here and when a run is steered).
     static func check(strength: Double) throws {
         guard strength.isFinite && (0...1).contains(strength) else { throw SettingsError(key: "strength", "must be 0…1") }
+    }
+}
+
+extension ObjectiveSettings {
+    /// Weighs the style layers by `weights` (one per layer, in order, 0 or more and not all 0) scaled to sum 1.
+    mutating func setStyleLayerWeights(_ weights: [Double]) throws {
+        let key = "run.objective.styleLayers"
+        guard weights.count == styleLayers.count else {
+            throw SettingsError(key: key, "takes one weight per style layer (\(styleLayers.count): "
+                + "\(styleLayers.map { "\($0.layer)" }.joined(separator: ", "))), e.g. 256,64,16,4,1")
+        }
+        let sum = weights.reduce(0, +)
+        guard weights.allSatisfy({ $0.isFinite && $0 >= 0 }) && sum > 0 else {
+            throw SettingsError(key: key, "takes weights of 0 or more, not all 0")
+        }
+        styleLayers = zip(styleLayers, weights).map { ($0.layer, $1 / sum) }
     }
 }

@@ -42,7 +42,13 @@ extension SessionSettings {
         if let s = p.styleScale { try require(s.isFinite && s > 0 && s <= 16, "pictures.styleScale", "must be above 0 and at most 16") }
         if let m = p.margin { try require((0...128).contains(m), "pictures.margin", "must be 0…128 pixels") }
         try require(p.maxSize >= 16, "pictures.maxSize", "must be at least 16 (VGG19 pools 4 times)")
-        if let s = scales { try require((1...5).contains(s), "scales", "must be 1…5") }
+        if let r = scaleRatio { try require(r.isFinite && r >= 1.1 && r <= 4, "scaleRatio", "must be 1.1…4") }
+        let ratio = scaleRatio ?? CoarseToFine.standardRatio
+        if let s = scales {
+            // The coarsest level at least 1/16 of the size: 5 levels of halves, 9 of √2.
+            let most = 1 + Int((log(16) / log(ratio)).rounded(.down) + 1e-9)
+            try require((1...most).contains(s), "scales", "must be 1…\(most)\(scaleRatio == nil ? "" : " with this ratio")")
+        }
         if let n = coarseIterations { try require(n >= 0, "coarseIterations", "must be 0 or more") }
         try require(film.every >= 1, "film.every", "must be at least 1")
         if let a = film.smooth { try require(a > 0 && a <= 1, "film.smooth", "takes a in (0, 1]") }

@@ -93,6 +93,8 @@ public struct SessionSettings: Codable, Sendable, Equatable {
     public var scales: Int?
     /// Steps of each coarser pass (nil: a sixth of `run.iterations`).
     public var coarseIterations: Int?
+    /// Each coarser level's size over the next one's (nil: `CoarseToFine.standardRatio`, 2; crowsonkb's ladder: √2).
+    public var scaleRatio: Double?
     /// Which iterations become film frames.
     public var film: FilmSettings
     /// The VGG19 weights (safetensors).

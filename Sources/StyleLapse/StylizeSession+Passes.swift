@@ -205,7 +205,7 @@ struct Film {
 /// initial image at each coarse size is computed once).
 final class Enlargement {
     private let initial: [Float], width: Int, height: Int
-    private var initialAt: [Int: [Float]] = [:]
+    private var initialAt: [Double: [Float]] = [:]
 
     init(initial: [Float], width: Int, height: Int) { (self.initial, self.width, self.height) = (initial, width, height) }
 

@@ -80,7 +80,8 @@ public final class StylizeSession {
         let (w, h) = (pictures.content.width, pictures.content.height)
         settings.scales = settings.scales ?? CoarseToFine.automaticScales(width: w, height: h, optimizer: settings.run.optimizer)
         settings.coarseIterations = settings.coarseIterations ?? CoarseToFine.coarseIterations(settings.run.iterations)
-        let passes = CoarseToFine.passes(width: w, height: h, scales: settings.scales!, iterations: settings.run.iterations,
+        let passes = CoarseToFine.passes(width: w, height: h, scales: settings.scales!,
+                                         ratio: settings.scaleRatio ?? CoarseToFine.standardRatio, iterations: settings.run.iterations,
                                          coarseIterations: settings.coarseIterations!)
         if let (snapshot, folder) = resumed {
             let i = snapshot.pass.index

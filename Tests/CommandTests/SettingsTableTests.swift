@@ -19,6 +19,7 @@ final class SettingsTableTests: XCTestCase {
         (["--preset", "report", "--style-weight", "1e-3", "--iterations", "40"], ["--scales", "1", "--max-size", "256"], []),
         (["--strength", "0.7", "--max-size", "96", "--pooling", "average", "--padding", "reflect"], ["--scales", "1"], []),
         (["--style-loss", "w2", "--max-size", "96"], ["--scales", "1"], ["--strength", "0.5"]),
+        (["--style-layer-weights", "256,64,16,4,1", "--style-loss", "w2", "--strength", "0.3", "--max-size", "96"], ["--scales", "1"], []),
         (["--learning-rate", "3", "--max-size", "96"], ["--scales", "1", "--optimizer", "adam"], []),
         (["--content-weight", "5", "--tv-weight", "1e-4", "--init", "noise", "--seed", "3", "--max-size", "96"],
          ["--scales", "1"], ["--style-weight", "1e-2"]),
@@ -65,6 +66,8 @@ final class SettingsTableTests: XCTestCase {
             (["--max-size", "8", "--style-weight", "1"], "--max-size must be at least 16 (VGG19 pools 4 times)"),
             (["--learning-rate", "0"], "--learning-rate must be positive"),
             (["--style-blend", "1,2,3", "--style-weight", "1"], "--style-blend has 3 weights for 1 paintings"),
+            (["--style-layer-weights", "1,1", "--style-weight", "1"], "--style-layer-weights takes one weight per style layer (5:"),
+            (["--style-layer-weights", "0,0,0,0,0", "--style-weight", "1"], "--style-layer-weights takes weights of 0 or more, not all 0"),
         ]
         for (flags, message) in cases {
             let stylizeFlags = flags.contains("--learning-rate") ? flags + ["--optimizer", "adam"] : flags

@@ -32,6 +32,24 @@ final class StyleLossCommandTests: XCTestCase {
         XCTAssertEqual(try settings(["--preset", "report", "--style-loss", "w2"]).styleLoss, .w2)
     }
 
+    /// crowsonkb's layer weights are scaled to sum 1; its √2 ladder allows nine levels (the coarsest 1/16 of the
+    /// size, as five halvings).
+    func testLayerWeightsAndLadder() throws {
+        let weights = try settings(["--style-layer-weights", "256,64,16,4,1"]).styleLayers.map(\.weight)
+        XCTAssertEqual(weights.count, 5)
+        for (w, expected) in zip(weights, [256.0, 64, 16, 4, 1]) { XCTAssertEqual(w, expected / 341, accuracy: 1e-15) }
+        let root2 = ["--content", photo, "--style", painting, "--scale-ratio", "1.41421356"]
+        XCTAssertEqual(try StylizeCommand.parse(root2 + ["--scales", "9"]).sessionOptions().settings().scaleRatio, 1.41421356)
+        for (flags, message) in [(root2 + ["--scales", "10"], "--scales must be 1…9 with this ratio"),
+                                 (["--content", photo, "--style", painting, "--scales", "6"], "--scales must be 1…5"),
+                                 (["--content", photo, "--style", painting, "--scale-ratio", "5"], "--scale-ratio must be 1.1…4"),
+                                 (root2 + ["--scales", "1"], "--scale-ratio sets the coarser passes' sizes; --scales 1 has none")] {
+            let r = try Command.run(["stylize"] + flags)
+            XCTAssertEqual(r.status, 64, "\(flags)")
+            XCTAssertTrue(r.stderr.contains(message), "\(flags): \(r.stderr)")
+        }
+    }
+
     func testBadValueIsRefusedInOneLine() throws {
         let r = try Command.run(["stylize", "--content", photo, "--style", painting, "--style-loss", "wasserstein",
                                  "--output", "/tmp/never-written.png"])

@@ -1,4 +1,4 @@
-// The passes of a coarse-to-fine run: sizes halve per level (never below 16 a side), the coarser passes take the
+// The passes of a coarse-to-fine run: sizes halve per level (or shrink by another ratio) (never below 16 a side), the coarser passes take the
 // coarse steps, the final pass the full size and the full iterations.
 
 import Painting
@@ -10,6 +10,16 @@ final class ScalePassTests: XCTestCase {
         XCTAssertEqual(passes, [ScalePass(width: 128, height: 85, divisor: 4, iterations: 100),
                                 ScalePass(width: 256, height: 171, divisor: 2, iterations: 100),
                                 ScalePass(width: 512, height: 341, divisor: 1, iterations: 300)])
+    }
+
+    /// crowsonkb's ladder: each level √2 larger than the one before, from 128 px to 512 in five levels.
+    func testSquareRootOfTwoLadder() {
+        let passes = CoarseToFine.passes(width: 512, height: 340, scales: 5, ratio: 2.squareRoot(), iterations: 300,
+                                         coarseIterations: 50)
+        XCTAssertEqual(passes.map(\.width), [128, 181, 256, 362, 512])
+        XCTAssertEqual(passes.map(\.height), [85, 120, 170, 240, 340])   // 340/4, /2^1.5 = 120.2, /2, /√2 = 240.4
+        XCTAssertEqual(passes.map(\.iterations), [50, 50, 50, 50, 300])
+        XCTAssertEqual(passes.last!.divisor, 1)
     }
 
     func testOneLevelIsThePlainRun() {
