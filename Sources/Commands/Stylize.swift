@@ -17,7 +17,9 @@ public struct StylizeCommand: ParsableCommand, RuleChecked {
         commandName: "stylize",
         abstract: "Paint a photo in the style of a painting, and film it as it happens.",
         discussion: """
-            The default optimiser is projected L-BFGS (\(StylizeSettings.standard.iterations) steps; from 768 px, after coarser passes at quarter and \
+            The default objective is the report's layers on relative losses at --strength 0.5 with the \
+            \(ObjectiveSettings.standardStyleLoss.rawValue) style loss (see --style-loss); the default optimiser is projected L-BFGS \
+            (\(StylizeSettings.standard.iterations) steps; from 768 px, after coarser passes at quarter and \
             half size, … down to about 256 px, a sixth of the steps each). --preset report reproduces the origin \
             report's run: Adam (lr 2, β1 0.99, β2 0.999, ε 0.1, TensorFlow 1's form), \(StylizeSettings.report.iterations) steps from the \
             content image, content weight 1e3, style weight 1e-2, pixels clipped after every step; the report's best-looking run \

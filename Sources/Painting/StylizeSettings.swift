@@ -43,8 +43,9 @@ public struct StylizeSettings: Sendable, Codable, Equatable {
         self.seed = seed
     }
 
-    /// StyleLapse's default: the report's objective, L-BFGS, 300 steps from the content image.
-    public static let standard = StylizeSettings(objective: .report, optimizer: .lbfgs, adam: .report,
+    /// StyleLapse's default: `ObjectiveSettings.standard` (relative losses at strength 0.5), L-BFGS, 300 steps from
+    /// the content image.
+    public static let standard = StylizeSettings(objective: .standard, optimizer: .lbfgs, adam: .report,
                                                  lbfgs: LBFGSSettings(), iterations: 300, initialization: .content,
                                                  seed: 0)
 

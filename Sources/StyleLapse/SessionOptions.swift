@@ -89,15 +89,7 @@ public struct SessionOptions: Sendable, Equatable {
         if let beta1 { s.run.adam.beta1 = beta1 }
         if let beta2 { s.run.adam.beta2 = beta2 }
         if let epsilon { s.run.adam.epsilon = epsilon }
-        if let contentWeight { s.run.objective.contentWeight = contentWeight }
-        if let styleWeight { s.run.objective.styleWeight = styleWeight }
-        if let styleLoss { s.run.objective.styleLoss = styleLoss }
-        if let styleLayerWeights { try s.run.objective.setStyleLayerWeights(styleLayerWeights) }
-        if let strength {
-            s.run.objective.setStrength(strength)
-        } else if styleLoss == .w2 && contentWeight == nil && styleWeight == nil && s.run.objective.normalization == .none {
-            s.run.objective.setStrength(0.5)   // W2's raw values are on no weight's scale: the strength's balance
-        }
+        try layObjective(over: &s.run.objective)
         if let tvWeight { s.run.objective.tvWeight = tvWeight }
         if let initialization { s.run.initialization = initialization }
         if let seed { s.run.seed = seed }
@@ -111,6 +103,29 @@ public struct SessionOptions: Sendable, Equatable {
         if let bandRows { s.bandRows = bandRows }
         try s.check()
         return s
+    }
+
+    /// The objective's options over the preset's. Weights are the report's absolute ones: given without a strength,
+    /// they replace the strength scale (on the report's losses, Gram unless a style loss is chosen, the weight not
+    /// given the report's). W2 has no weight of the report's scale: chosen without weights, it runs on the strength
+    /// scale (0.5 unless given).
+    func layObjective(over o: inout ObjectiveSettings) throws {
+        let weighed = contentWeight != nil || styleWeight != nil, presetStrength = o.strength
+        if weighed && o.normalization == .relative {
+            let report = ObjectiveSettings.report
+            (o.normalization, o.contentWeight, o.styleWeight, o.styleLoss) = (.none, report.contentWeight, report.styleWeight, report.styleLoss)
+        }
+        if let contentWeight { o.contentWeight = contentWeight }
+        if let styleWeight { o.styleWeight = styleWeight }
+        if let styleLoss { o.styleLoss = styleLoss }
+        if let styleLayerWeights { try o.setStyleLayerWeights(styleLayerWeights) }
+        if let strength {
+            o.setStrength(strength)
+        } else if o.normalization == .relative {
+            o.setStrength(presetStrength ?? 0.5)   // the preset's strength, at the balance of the loss chosen
+        } else if o.styleLoss == .w2 && !weighed {
+            o.setStrength(0.5)
+        }
     }
 
     /// A strength is 0…1 (here and when a run is steered).

@@ -13,7 +13,8 @@ final class SettingsTableTests: XCTestCase {
     /// (what both commands are given, what only `stylize` is given, what only `sweep` is given). A sweep runs one
     /// pass (`--scales 1`) and its cells are 256 pixels unless `--max-size` says otherwise.
     let table: [(both: [String], stylize: [String], sweep: [String])] = [
-        ([], ["--scales", "1", "--max-size", "256"], ["--style-weight", "1e-2"]),
+        ([], ["--scales", "1", "--max-size", "256"], ["--strength", "0.5"]),
+        (["--style-weight", "1e-2"], ["--scales", "1", "--max-size", "256"], []),
         (["--style-weight", "1e-3", "--max-size", "128"], ["--scales", "1"], []),
         (["--preset", "report", "--max-size", "64"], ["--scales", "1"], ["--style-weight", "1e-2"]),
         (["--preset", "report", "--style-weight", "1e-3", "--iterations", "40"], ["--scales", "1", "--max-size", "256"], []),

@@ -81,7 +81,9 @@ final class SteeringTests: XCTestCase {
         XCTAssertThrowsError(try strengthRun.steer(strength: 1.5))
         XCTAssertThrowsError(try strengthRun.steer(styleWeight: -1))
         XCTAssertThrowsError(try strengthRun.steer())
-        let weights = try StylizeSession(settings: try Demo.settings(iterations: 2), network: strengthRun.network)
+        var absolute = try Demo.settings(iterations: 2)
+        absolute.run.objective = .report   // the report's absolute weights: a style weight to steer, no strength
+        let weights = try StylizeSession(settings: absolute, network: strengthRun.network)
         XCTAssertThrowsError(try weights.steer(strength: 0.5)) { XCTAssertTrue("\($0)".contains("steer its style weight")) }
         XCTAssertNoThrow(try weights.steer(styleWeight: 0.1))
     }
