@@ -7,7 +7,7 @@ Each run goes on until `--seconds` have passed since its first iteration (then i
 finishes the step and writes its outputs); its picture is the film frame (`--frames`, every `--every` iterations) of
 the last iteration recorded within that time, so every choice gets the same time, whatever its iterations cost.
 
-    tools/compare-defaults --size 512 --seconds 90 --out docs/defaults-512 [--pairs chelsea-starry,...]
+    tools/compare-defaults --size 512 --seconds 100 --out docs/defaults [--pairs chelsea-starry,...] [--reuse]
 """
 import argparse
 import json
@@ -37,7 +37,7 @@ def configs(size):
     while 128 * 2 ** (ladder / 2) <= size * 1.001:   # crowsonkb: from 128 px up in steps of sqrt 2
         ladder += 1
     return [
-        ("gram", "Gram, report weights (today's default)", []),
+        ("gram", "Gram, report weights (default before #28)", ["--style-weight", "1e-2"]),
         ("gram-strength", "Gram, --strength 0.5", ["--strength", "0.5"]),
         ("w2", "W2, --strength 0.5", ["--style-loss", "w2"]),
         ("w2-layers", "W2, layers 256:64:16:4:1", ["--style-loss", "w2"] + CROWSON),
@@ -46,10 +46,16 @@ def configs(size):
     ]
 
 
-def run(binary, photo, painting, size, seconds, every, folder, flags):
+def run(binary, photo, painting, size, seconds, every, folder, flags, again=True):
     os.makedirs(folder, exist_ok=True)
     frames = os.path.join(folder, "frames")
     trace = os.path.join(folder, "trace.jsonl")
+    if again or not os.path.exists(trace):
+        paint(binary, photo, painting, size, seconds, every, folder, flags, frames, trace)
+    return pick(folder, trace, frames, seconds, every)
+
+
+def paint(binary, photo, painting, size, seconds, every, folder, flags, frames, trace):
     args = [binary, "stylize", "--content", photo, "--style", painting, "--max-size", str(size), "--upscale",
             "--iterations", "100000", "--every", str(every), "--frames", frames, "--overwrite-frames",
             "--trace", trace, "--output", os.path.join(folder, "best.png"), "--quiet"] + flags
@@ -64,6 +70,9 @@ def run(binary, photo, painting, size, seconds, every, folder, flags):
             p.wait()
     if p.returncode not in (0, 130):
         sys.exit("%s: stylize failed (status %d)" % (folder, p.returncode))
+
+
+def pick(folder, trace, frames, seconds, every):
     rows = [json.loads(line) for line in open(trace)]
     within = [r for r in rows if r["seconds"] <= seconds]
     # The film frames (frame_<iteration>.png) are iterations 0, every, 2 every, ... and the last: the last frame
@@ -92,6 +101,7 @@ def main():
     ap.add_argument("--pairs", default=",".join(PAIRS))
     ap.add_argument("--configs", default="")
     ap.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "stylelapse"))
+    ap.add_argument("--reuse", action="store_true", help="lay out the runs already in --work, running only missing ones")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     chosen_configs = [c for c in configs(a.size) if not a.configs or c[0] in a.configs.split(",")]
@@ -101,7 +111,7 @@ def main():
         cells = []
         for name, title, flags in chosen_configs:
             folder = os.path.join(a.work, "%s-%d-%s" % (pair, a.size, name))
-            frame, row, iterations = run(a.binary, photo, painting, a.size, a.seconds, a.every, folder, flags)
+            frame, row, iterations = run(a.binary, photo, painting, a.size, a.seconds, a.every, folder, flags, not a.reuse)
             pic = cv2.imread(frame)
             ph = cv2.resize(cv2.imread(photo), (pic.shape[1], pic.shape[0]), interpolation=cv2.INTER_CUBIC)
             pa = cv2.imread(painting)
