@@ -17,7 +17,7 @@ struct PaintingOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Weight of the content loss: the report's absolute weights instead of --strength (default \(OptionNames.number(ObjectiveSettings.report.contentWeight)) when either weight is given).") var contentWeight: Double?
     @Option(parsing: .unconditional, help: "Weight of the style loss: the report's absolute weights instead of --strength (default \(OptionNames.number(ObjectiveSettings.report.styleWeight)) when either weight is given; the report's best run used 1e-3).") var styleWeight: Double?
     @Option(parsing: .unconditional, help: "Weight of the total-variation loss (default \(OptionNames.number(ObjectiveSettings.report.tvWeight))).") var tvWeight: Double?
-    @Option(parsing: .unconditional, help: "How strongly to stylise, 0…1 (default 0.5; each 0.25 multiplies the style weight by 10), on size-independent relative losses in which every style layer counts; --content-weight and --style-weight replace it with the report's absolute weights.")
+    @Option(parsing: .unconditional, help: "How strongly to stylise, 0…1 (default \(OptionNames.number(ObjectiveSettings.standardStrength)); each 0.25 multiplies the style weight by 10), on size-independent relative losses in which every style layer counts; --content-weight and --style-weight replace it with the report's absolute weights.")
     var strength: Double?
     @Option(help: "report: the origin report's exact settings.") var preset: SessionPreset?
     @Option(parsing: .unconditional, help: "Longer-side limit in pixels; a picture no larger is used at its own size (default \(PictureSettings.defaultMaxSize)).") var maxSize: Int?

@@ -45,7 +45,15 @@ public final class ChannelSums {
 
     /// The sums over `n`: the channels' (weighted) means when n is the map's pixel count.
     public func result(normalization n: Double) -> [Double] {
-        (0..<channels).map { sums[$0 / 8][$0 % 8] / n }
+        var out = [Double](repeating: 0, count: channels)
+        result(normalization: n, into: &out)
+        return out
+    }
+
+    /// `result(normalization:)` into `out` (`channels` values).
+    public func result(normalization n: Double, into out: inout [Double]) {
+        precondition(out.count == channels, "ChannelSums.result: \(out.count) values for \(channels) channels")
+        for c in 0..<channels { out[c] = sums[c / 8][c % 8] / n }
     }
 
     /// g[c, p] (+)= w(p)·d[c] / n over rows `rows` (`weights` and `row` as in `add`): the gradient through

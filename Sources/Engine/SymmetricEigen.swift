@@ -2,30 +2,45 @@
 // reduction to tridiagonal form, then the implicit QL algorithm (EISPACK's tred2 and tql2, as JAMA states them;
 // public domain). The W2 style loss takes its matrix square roots and their gradients from it.
 
-/// The eigenvalues and eigenvectors of a symmetric n × n matrix.
+/// The eigenvalues and eigenvectors of a symmetric n × n matrix. One value decomposes matrix after matrix of its
+/// size in the storage it was made with (`decompose`): no allocation per matrix.
 public struct SymmetricEigen {
     public let n: Int
     /// λ_i, in no particular order.
-    public var values: [Double]
+    public private(set) var values: [Double]
     /// Row i is the unit eigenvector of λ_i: vectors[i·n + k] = V[k, i].
-    public var vectors: [Double]
+    public private(set) var vectors: [Double]
+    /// The subdiagonal between the two halves of the algorithm.
+    private var e: [Double]
+
+    /// The storage for n × n matrices; `values` and `vectors` zero until `decompose`.
+    public init(n: Int) {
+        precondition(n > 0, "SymmetricEigen: n = \(n)")
+        self.n = n
+        (values, e, vectors) = (.init(repeating: 0, count: n), .init(repeating: 0, count: n), .init(repeating: 0, count: n * n))
+    }
 
     /// Decomposes `matrix` (n·n values, row major; only its symmetry is assumed, its lower triangle is read).
     public init(_ matrix: [Double], n: Int) {
-        precondition(matrix.count == n * n && n > 0, "SymmetricEigen: \(matrix.count) values for n = \(n)")
-        self.n = n
+        self.init(n: n)
+        decompose(matrix)
+    }
+
+    /// Decomposes `matrix` (n·n values, row major, as `init(_:n:)`) into `values` and `vectors`.
+    public mutating func decompose(_ matrix: [Double]) {
+        precondition(matrix.count == n * n, "SymmetricEigen: \(matrix.count) values for n = \(n)")
+        let n = self.n
         // The algorithm is written for V stored by columns (t[j·n + k] = V[k, j]): every inner loop then runs along
         // memory. A symmetric matrix is its own transpose, so the rows given are its columns.
-        var t = matrix, d = [Double](repeating: 0, count: n), e = [Double](repeating: 0, count: n)
-        t.withUnsafeMutableBufferPointer { t in
-            d.withUnsafeMutableBufferPointer { d in
+        vectors.withUnsafeMutableBufferPointer { t in
+            values.withUnsafeMutableBufferPointer { d in
                 e.withUnsafeMutableBufferPointer { e in
+                    matrix.withUnsafeBufferPointer { t.baseAddress!.update(from: $0.baseAddress!, count: n * n) }
                     Self.tridiagonalize(t.baseAddress!, d.baseAddress!, e.baseAddress!, n)
                     Self.diagonalize(t.baseAddress!, d.baseAddress!, e.baseAddress!, n)
                 }
             }
         }
-        (values, vectors) = (d, t)
     }
 
     /// V·diag(f(λ))·Vᵀ, row major (symmetric).

@@ -106,9 +106,12 @@ public struct ObjectiveSettings: Sendable {
     public static let standard: ObjectiveSettings = {
         var s = report
         s.styleLoss = standardStyleLoss
-        s.setStrength(0.5)
+        s.setStrength(standardStrength)
         return s
     }()
+
+    /// The strength of `standard`, and of a run on the strength scale that names none.
+    public static let standardStrength = 0.5
 
     /// The style loss of `standard` (docs/w2.md: chosen by measurement).
     public static let standardStyleLoss = StyleLoss.gram

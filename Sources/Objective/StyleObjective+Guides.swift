@@ -86,7 +86,7 @@ extension StyleObjective {
         let n = Self.gramNormalization(styleShapes[i], settings)
         for r in 0..<regions {
             gramSums[i][r].result(normalization: n, into: &grams[i][r])
-            if !channelSums.isEmpty { means[i][r] = channelSums[i][r].result(normalization: Double(styleShapes[i].pixels)) }
+            if !channelSums.isEmpty { channelSums[i][r].result(normalization: Double(styleShapes[i].pixels), into: &means[i][r]) }
         }
     }
 
@@ -117,17 +117,18 @@ extension StyleObjective {
         }
     }
 
-    /// The Gram matrices and channel means of a style picture at the style layers (for W2 also the second raw
-    /// moment FFᵀ/N in Double), on one tape (`plan` nil) or recomputing; with a `region`, guided by it (carried as `propagation` says; the means weighted by the guide's
-    /// square, as the Gram's products are).
+    /// The Gram matrices of a style picture at the style layers (for W2 also the second raw moment FFᵀ/N in Double
+    /// and the channel means; else both empty), on one tape (`plan` nil) or recomputing; with a `region`, guided by
+    /// it (carried as `propagation` says; the means weighted by the guide's square, as the Gram's products are).
     static func styleGrams(_ network: VGGNetwork, _ settings: ObjectiveSettings, _ image: BlockedTensor,
                            _ plan: RecomputePlan?, _ parallel: Parallel, region: Mask?,
                            propagation: GuidePropagation) -> [(gram: [Float], moment: [Double], mean: [Double])] {
         let layers = settings.styleLayers.map(\.layer)
         let deepest = layers.max()!
         let shapes = network.architecture.mapShapes(height: image.shape.height, width: image.shape.width)
+        let w2 = settings.styleLoss == .w2
         let sums = layers.map { GramSums(channels: shapes[$0]!.channels) }
-        let channelSums = layers.map { ChannelSums(channels: shapes[$0]!.channels) }
+        let channelSums = w2 ? layers.map { ChannelSums(channels: shapes[$0]!.channels) } : []
         let guides = region.map { propagation.carry($0, architecture: network.architecture, to: layers).mapValues(Guide.init) }
         var scratch: [Shape: BlockedTensor] = [:]
         func workspace(_ shape: Shape) -> BlockedTensor {
@@ -137,7 +138,7 @@ extension StyleObjective {
         }
         func add(_ i: Int, _ f: BlockedTensor, _ rows: Range<Int>, _ row: Int) {
             sums[i].add(f, guide: guides?[layers[i]], rows: rows, row: row, workspace: workspace, parallel: parallel)
-            channelSums[i].add(f, weights: guides?[layers[i]]?.squared, rows: rows, row: row, parallel: parallel)
+            if w2 { channelSums[i].add(f, weights: guides?[layers[i]]?.squared, rows: rows, row: row, parallel: parallel) }
         }
         if let plan {
             let tape = RecomputingTape(network: network, height: image.shape.height, width: image.shape.width,
@@ -157,8 +158,9 @@ extension StyleObjective {
             let shape = shapes[l]!
             var g = [Float](repeating: 0, count: shape.channels * shape.channels)
             sums[i].result(normalization: gramNormalization(shape, settings), into: &g)
-            var moment = [Double](repeating: 0, count: settings.styleLoss == .w2 ? g.count : 0)
-            if !moment.isEmpty { sums[i].result(normalization: Double(shape.pixels), into: &moment) }
+            guard w2 else { return (g, [], []) }
+            var moment = [Double](repeating: 0, count: g.count)
+            sums[i].result(normalization: Double(shape.pixels), into: &moment)
             return (g, moment, channelSums[i].result(normalization: Double(shape.pixels)))
         }
     }

@@ -29,7 +29,7 @@ final class W2Layer {
     let magnitude: Double
     /// ∂E/∂M and ∂E/∂μ of the last evaluation.
     private(set) var dMoment: [Double], dMean: [Double]
-    private var moment: [Double], sigma: [Double], product: [Double], a: [Double]
+    private var moment: [Double], sigma: [Double], product: [Double], a: [Double], eigen: SymmetricEigen
 
     /// The painting's channel means and second raw moment FFᵀ/N (C·C values).
     init(mean: [Double], moment: [Double]) {
@@ -43,6 +43,7 @@ final class W2Layer {
         magnitude = (mean.reduce(0) { $0 + $1 * $1 } + targetTrace) / Double(c)
         (dMoment, dMean) = ([Double](repeating: 0, count: c * c), [Double](repeating: 0, count: c))
         (self.moment, sigma, product, a) = (dMoment, dMoment, dMoment, dMoment)
+        eigen = SymmetricEigen(n: c)
     }
 
     /// Σ = M − μμᵀ + ε·I.
@@ -69,7 +70,7 @@ final class W2Layer {
         Self.covariance(moment: moment, mean: mean, into: &sigma)
         DenseMatrix.multiply(root, sigma, into: &product, n: c)
         DenseMatrix.multiply(product, root, into: &a, n: c)
-        let eigen = SymmetricEigen(a, n: c)
+        eigen.decompose(a)
         var meanTerm = 0.0, trace = 0.0, rootTrace = 0.0
         for i in 0..<c {
             meanTerm += (mean[i] - targetMean[i]) * (mean[i] - targetMean[i])

@@ -122,9 +122,9 @@ public struct SessionOptions: Sendable, Equatable {
         if let strength {
             o.setStrength(strength)
         } else if o.normalization == .relative {
-            o.setStrength(presetStrength ?? 0.5)   // the preset's strength, at the balance of the loss chosen
+            o.setStrength(presetStrength ?? ObjectiveSettings.standardStrength)   // the preset's strength, at the balance of the loss chosen
         } else if o.styleLoss == .w2 && !weighed {
-            o.setStrength(0.5)
+            o.setStrength(ObjectiveSettings.standardStrength)
         }
     }
 

@@ -30,8 +30,10 @@ final class AllocationProbe: StylizeSink {
 }
 
 final class AllocationTests: XCTestCase {
-    func measure(_ optimizer: OptimizerChoice, size: Int) throws -> [Double] {
-        let session = try StylizeSession(settings: try Demo.settings(maxSize: size, iterations: 8, optimizer: optimizer))
+    func measure(_ optimizer: OptimizerChoice, size: Int, styleLoss: StyleLoss = .gram) throws -> [Double] {
+        var settings = try Demo.settings(maxSize: size, iterations: 8, optimizer: optimizer)
+        settings.run.objective.styleLoss = styleLoss
+        let session = try StylizeSession(settings: settings)
         let probe = AllocationProbe()
         session.attach(probe)
         try session.run()
@@ -50,5 +52,18 @@ final class AllocationTests: XCTestCase {
                 XCTAssertLessThanOrEqual(steps.max()! - steps.min()!, 10, "the same every iteration: \(counts)")
             }
         }
+    }
+
+    /// The W2 loss takes its eigendecompositions, covariances and means in storage made once per layer: over the Gram
+    /// loss it adds only its loops' boxes (the channel sums forward and backward at each style layer, the layers
+    /// shared among workers) and a few small arrays, not storage per matrix (before, three arrays per layer per
+    /// evaluation for the eigendecomposition and one for the means).
+    func testW2AddsNoStoragePerEvaluation() throws {
+        let gram = try measure(.lbfgs, size: 48), w2 = try measure(.lbfgs, size: 48, styleLoss: .w2)
+        print("allocations per evaluation at 48 px: Gram \(gram), W2 \(w2)")
+        XCTAssertEqual(w2.count, 6)
+        // Measured: about 21 more at the median (41 before the storage was kept per layer).
+        func median(_ x: [Double]) -> Double { x.sorted()[x.count / 2] }
+        XCTAssertLessThanOrEqual(median(w2) - median(gram), 30, "W2 \(w2) against Gram \(gram)")
     }
 }
