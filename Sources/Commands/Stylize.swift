@@ -17,7 +17,7 @@ public struct StylizeCommand: ParsableCommand, RuleChecked {
         commandName: "stylize",
         abstract: "Paint a photo in the style of a painting, and film it as it happens.",
         discussion: """
-            The default objective is the report's layers on relative losses at --strength 0.5 with the \
+            The default objective is the report's layers on relative losses at --strength \(OptionNames.number(ObjectiveSettings.standardStrength)) with the \
             \(ObjectiveSettings.standardStyleLoss.rawValue) style loss (see --style-loss); the default optimiser is projected L-BFGS \
             (\(StylizeSettings.standard.iterations) steps; from 768 px, after coarser passes at quarter and \
             half size, … down to about 256 px, a sixth of the steps each). --preset report reproduces the origin \

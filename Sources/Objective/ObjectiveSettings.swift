@@ -106,7 +106,7 @@ public struct ObjectiveSettings: Sendable {
     public static let standard: ObjectiveSettings = {
         var s = report
         s.styleLoss = standardStyleLoss
-        s.setStrength(standardStrength)
+        s.setStrength(standardStrength)   // after the loss: the strength's balance is the loss's
         return s
     }()
 
