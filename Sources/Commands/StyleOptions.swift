@@ -24,7 +24,7 @@ struct StyleOptions: RuleChecked {
     var contentMask: String?
     @Option(help: "How masks reach each layer of VGG19: simple (default: resized) or inside (only the neurons that see nothing outside the mask).")
     var maskPropagation: GuidePropagation?
-    @Option(help: "What the style layers compare: gram (default; Gatys et al.'s Gram matrices) or w2 (the Wasserstein-2 distance between the features' Gaussians, crowsonkb 2023; relative losses on the --strength scale, 0.5 unless --strength or --content-weight/--style-weight are given).")
+    @Option(help: "What the style layers compare: gram (default; Gatys et al.'s Gram matrices) or w2 (the Wasserstein-2 distance between the features' Gaussians, crowsonkb 2023; relative losses on the --strength scale, \(OptionNames.number(ObjectiveSettings.standardStrength)) unless --strength or --content-weight/--style-weight are given).")
     var styleLoss: StyleLoss?
     @Option(help: "The five style layers' weights, block1_conv1 … block5_conv1, comma-separated, scaled to sum 1 (default equal; crowsonkb's style-transfer-pytorch weighs them 256,64,16,4,1).")
     var styleLayerWeights: String?
