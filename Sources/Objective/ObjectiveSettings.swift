@@ -54,7 +54,7 @@ public enum StyleLoss: String, Sendable, Codable, CaseIterable {
     case gram
     /// The squared 2-Wasserstein distance between the Gaussians of the image's and the painting's features
     /// (crowsonkb's style-transfer-pytorch, 2023): mean over channels of (μ − μ_s)² plus tr(Σ_s + Σ − 2·(S Σ S)^½) / C,
-    /// S = Σ_s^½, Σ = FFᵀ/(H·W) − μμᵀ + 10⁻⁴·I (`W2Layer`). Relative losses divide it by the painting's own
+    /// S = Σ_s^½, Σ = FFᵀ/(H·W) − μμᵀ + 10⁻⁴·I (`W2Measure`). Relative losses divide it by the painting's own
     /// (Σ μ_s² + tr Σ_s) / C.
     case w2
 }

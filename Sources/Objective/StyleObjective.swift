@@ -27,52 +27,32 @@ public struct LossBreakdown: Sendable, Equatable, Codable {
 }
 
 /// The style-transfer objective for one content image, one style image and one size of the optimised image.
-/// Targets (style Grams, content features) are computed once at construction; buffers are allocated once.
+/// Targets (style statistics, content features) are computed once at construction; buffers are allocated once.
+///
+/// The loss is a list of terms: a `StyleTerm` per style layer and region (one region, the whole picture, its target
+/// the paintings blended; or, with style masks, one per painting, matched inside its mask), and the `ContentTerm`.
+/// `evaluate` assembles them in one walk over the layers (`FeatureWalk`), the same for the whole picture's tape and
+/// the recomputing one.
 public final class StyleObjective {
     public let network: VGGNetwork
     /// The settings; only the style weight changes after construction (`steer`).
     public private(set) var settings: ObjectiveSettings
     public let imageShape: Shape
-    /// How the image is evaluated (nil: the whole image on one tape); see StyleObjective+Checkpointed.swift.
+    /// How the image is evaluated (nil: the whole image on one tape).
     public let recompute: RecomputePlan?
-    /// The whole image's tape, or the recomputing one.
-    let tape: VGGTape?
-    let recomputing: RecomputingTape?
-    /// Every array below is indexed [style layer][region]. The regions: one, the whole picture, its target the
-    /// paintings' Grams blended; or, with style masks, one per painting, matched inside its mask
-    /// (StyleObjective+Guides.swift).
-    let regions: Int
-    /// The Gram sums of each style layer and region (across the bands of a recomputing evaluation).
-    let gramSums: [[GramSums]]
-    /// The shape of each style layer's map and the content layer's, for the whole image.
-    let styleShapes: [Shape]
-    let styleTargets: [[[Float]]]
-    /// Each region's guide at each style layer's size, normalised (nil: the whole map, unguided), and its square.
-    let styleGuides: [[Guide?]]
-    /// The content loss's weight per pixel at the content layer's size (nil: 1 everywhere).
-    let contentGuide: [Float]?
-    /// Per style layer and region, λ: the region's weight in the layer's loss (1 unguided).
-    let regionWeights: [[Double]]
-    let contentTarget: BlockedTensor
+    let walk: FeatureWalk
+    /// The style terms, layer by layer in `settings.styleLayers` order, regions in order within a layer.
+    let terms: [StyleTerm]
+    /// The range of `terms` of each style layer.
+    let layerTerms: [Range<Int>]
+    let content: ContentTerm
     /// A clip frame's pull towards the previous painted frame, warped (nil: none); set per frame.
     public var temporal: TemporalTerm?
-    var grams: [[[Float]]]
-    /// ∂total/∂G of each style layer and region, from the last evaluation.
-    var gramGradients: [[[Float]]]
     let parallel: Parallel
     /// Where the time goes, when set (`stylelapse bench iteration --profile`).
     public var profile: Profile?
-    /// Per style layer and region, the factor s in E = s · Σ (G − A)².
-    let styleScales: [[Double]]
-    /// The content loss is `contentScale` · Σ guide · (F − P)².
-    var contentScale: Double
     /// Guided maps, one per map shape, allocated when first needed.
     var scratch: [Shape: BlockedTensor] = [:]
-    /// The W2 loss (`settings.styleLoss == .w2`; else empty): each style layer's and region's painting statistics,
-    /// the image's channel sums, their means and ∂total/∂mean (see StyleObjective+W2.swift).
-    let w2: [[W2Layer]]
-    let channelSums: [[ChannelSums]]
-    var means: [[[Double]]], meanGradients: [[[Double]]]
 
     /// `content` and `style` are RGB images (3 channels, 0…255); the optimised image has `content`'s size.
     /// The style image may have another size: its Grams are normalised by its own size.
@@ -100,118 +80,60 @@ public final class StyleObjective {
         self.parallel = parallel
         imageShape = content.shape
         let shapes = network.architecture.mapShapes(height: content.shape.height, width: content.shape.width)
-        styleShapes = settings.styleLayers.map { shapes[$0.layer]! }
-        let regions = Self.regions(guides, styles: styles.map(\.weight), settings: settings, architecture: network.architecture,
-                                   imageShape: content.shape, styleShapes: styleShapes)
-        (self.regions, styleGuides, regionWeights) = (regions.count, regions.guides, regions.weights)
-        contentGuide = guides?.contentMask.map { Self.contentGuide($0, guides!.propagation, network, settings) }
+        let styleShapes = settings.styleLayers.map { shapes[$0.layer]! }
+        let regions = Self.regions(guides, styles: styles.map(\.weight), settings: settings,
+                                   architecture: network.architecture, imageShape: content.shape, styleShapes: styleShapes)
         // The style image's tape is made, used and released before the content's is allocated: the two are never
         // held at once (at 1024² each is gigabytes).
-        var targets: [[[Float]]] = settings.styleLayers.map { _ in [] }
-        var means: [[[Double]]] = targets.map { _ in [] }, moments = means
+        var targets: [[PaintingStatistics]] = settings.styleLayers.map { _ in [] }   // [style layer][region]
         for (k, style) in styles.enumerated() {
-            let statistics = Self.styleGrams(network, settings, style.image, recompute, parallel,
-                                             region: guides?.region(k), propagation: guides?.propagation ?? .standard)
-            let w = Float(style.weight), wd = style.weight
-            for (i, (g, moment, mean)) in statistics.enumerated() {
+            let statistics = Self.paintingStatistics(network, settings, style.image, recompute, parallel,
+                                                     region: guides?.region(k),
+                                                     propagation: guides?.propagation ?? .standard)
+            for (i, layer) in statistics.enumerated() {
                 if guides?.styleMasks != nil {   // each painting its own region's target, unweighted
-                    (targets[i], moments[i], means[i]) = (targets[i] + [g], moments[i] + [moment], means[i] + [mean])
+                    targets[i].append(layer)
                 } else if k == 0 {
-                    (targets[i], moments[i], means[i]) = ([g.map { w * $0 }], [moment.map { wd * $0 }], [mean.map { wd * $0 }])
+                    targets[i] = [layer.scaled(style.weight)]
                 } else {
-                    for j in g.indices { targets[i][0][j] += w * g[j] }
-                    for j in moment.indices { moments[i][0][j] += wd * moment[j] }
-                    for j in mean.indices { means[i][0][j] += wd * mean[j] }
+                    targets[i][0].add(layer, weight: style.weight)
                 }
             }
         }
-        styleTargets = targets
-        w2 = settings.styleLoss == .w2 ? zip(moments, means).map { zip($0, $1).map { W2Layer(mean: $1, moment: $0) } } : []
-        channelSums = settings.styleLoss == .w2
-            ? styleShapes.map { shape in (0..<regions.count).map { _ in ChannelSums(channels: shape.channels) } } : []
-        (self.means, meanGradients) = (means, means)
-        let recomputing = recompute.map {
-            RecomputingTape(network: network, height: content.shape.height, width: content.shape.width,
-                             deepest: settings.deepestLayer, plan: $0)
-        }
-        let tape = recompute != nil ? nil
-            : VGGTape(network: network, height: content.shape.height, width: content.shape.width, deepest: settings.deepestLayer)
-        gramSums = styleShapes.map { shape in (0..<regions.count).map { _ in GramSums(channels: shape.channels) } }
-        let target = BlockedTensor(shapes[settings.contentLayer]!)
-        Self.contentFeatures(content, into: target, network, settings, tape, recomputing, parallel)
-        (self.recompute, self.tape, self.recomputing, contentTarget) = (recompute, tape, recomputing, target)
-        let p = contentTarget
-        grams = styleTargets
-        gramGradients = styleTargets
-        contentScale = Self.contentScale(p, settings)
-        switch (settings.normalization, settings.styleLoss) {
-        case (.relative, .w2):
-            styleScales = w2.map { layer in layer.map { 1 / ($0.magnitude > 0 ? $0.magnitude : 1) } }
-        case (.none, .w2):
-            styleScales = styleShapes.map { _ in [Double](repeating: 1, count: regions.count) }
-        case (.relative, .gram):
-            styleScales = targets.map { layer in
-                layer.map { a in
-                    let sum = a.reduce(0.0) { $0 + Double($1) * Double($1) }
-                    return 1 / (sum > 0 ? sum : 1)
-                }
+        var terms: [StyleTerm] = [], layerTerms: [Range<Int>] = []
+        for (i, shape) in styleShapes.enumerated() {
+            let first = terms.count
+            for (r, target) in targets[i].enumerated() {
+                terms.append(StyleTerm(layer: i, shape: shape, guide: regions.guides[i][r], weight: regions.weights[i][r],
+                                       target: target, settings: settings))
             }
-        case (.none, .gram):
-            styleScales = styleShapes.map { [Double](repeating: settings.style.lossScale(channels: $0.channels, pixels: $0.pixels),
-                                                     count: regions.count) }
+            layerTerms.append(first..<terms.count)
         }
-    }
-
-    /// The content layer's features of `content` into `target`.
-    private static func contentFeatures(_ content: BlockedTensor, into target: BlockedTensor, _ network: VGGNetwork,
-                                        _ settings: ObjectiveSettings, _ tape: VGGTape?, _ recomputing: RecomputingTape?,
-                                        _ parallel: Parallel) {
-        if let recomputing {
-            recomputing.forward(content, observed: [settings.contentLayer], parallel: parallel) { _, p, rows, row in
-                target.copyRows(from: p, rows.lowerBound, to: row, count: rows.count)
-            }
-        } else if let tape {
-            network.forward(content, recording: tape, parallel: parallel)
-            let p = tape.output(settings.contentLayer)
-            target.copyRows(from: p, 0, to: 0, count: p.shape.height)
-        }
-    }
-
-    /// The factor of the content loss for the content features `p`.
-    private static func contentScale(_ p: BlockedTensor, _ settings: ObjectiveSettings) -> Double {
-        let count = Double(p.shape.count)
-        switch (settings.normalization, settings.content) {
-        case (.relative, _):
-            let sum = MeanSquaredError.forward(p, BlockedTensor(p.shape)) * count
-            return 1 / (sum > 0 ? sum : 1)
-        case (.none, let convention):
-            return convention == .meanSquared ? 1 / count : 0.5
-        }
+        (self.terms, self.layerTerms) = (terms, layerTerms)
+        let contentShape = shapes[settings.contentLayer]!
+        self.content = ContentTerm(
+            shape: contentShape,
+            guide: guides?.contentMask.map { Self.contentGuide($0, guides!.propagation, network, settings) },
+            settings: settings)
+        self.recompute = recompute
+        walk = FeatureWalk(network: network, shape: content.shape, deepest: settings.deepestLayer, plan: recompute)
+        retarget(content: content)
     }
 
     /// A new photo for the same paintings, size and buffers (a clip's next frame): its content features replace the
     /// target; the style targets stay.
-    public func retarget(content: BlockedTensor) {
-        precondition(content.shape == imageShape, "StyleObjective.retarget: \(content.shape), expected \(imageShape)")
-        Self.contentFeatures(content, into: contentTarget, network, settings, tape, recomputing, parallel)
-        contentScale = Self.contentScale(contentTarget, settings)
+    public func retarget(content image: BlockedTensor) {
+        precondition(image.shape == imageShape, "StyleObjective.retarget: \(image.shape), expected \(imageShape)")
+        let target = content.target
+        walk.forward(image, observed: [settings.contentLayer], parallel: parallel, profile: nil) { _, f, rows, row in
+            target.copyRows(from: f, rows.lowerBound, to: row, count: rows.count)
+        }
+        content.targetChanged()
     }
 
     /// The style image's Gram matrix at style layer `i` (C·C values): region `region`'s target (the blend's without
     /// style masks).
-    public func styleTarget(_ i: Int, region: Int = 0) -> [Float] { styleTargets[i][region] }
-
-    static func gram(_ f: BlockedTensor, _ settings: ObjectiveSettings, _ parallel: Parallel) -> [Float] {
-        var g = [Float](repeating: 0, count: f.shape.channels * f.shape.channels)
-        Gram.forward(f, normalization: gramNormalization(f.shape, settings), into: &g, parallel: parallel)
-        return g
-    }
-
-    /// Relative losses compare Grams per pixel, whatever the convention, and W2 takes the second raw moment FFᵀ/N.
-    static func gramNormalization(_ shape: Shape, _ settings: ObjectiveSettings) -> Double {
-        settings.normalization == .relative || settings.styleLoss == .w2 ? Double(shape.pixels)
-            : settings.style.gramNormalization(channels: shape.channels, pixels: shape.pixels)
-    }
+    public func styleTarget(_ i: Int, region: Int = 0) -> [Float] { terms[layerTerms[i].lowerBound + region].measure.targetGram }
 
     /// Changes the style weight for the evaluations that follow (the targets stay: they do not depend on it).
     public func steer(styleWeight: Double) {
@@ -219,76 +141,80 @@ public final class StyleObjective {
         settings.styleWeight = styleWeight
     }
 
-    /// The loss of `image` (RGB 0…255); when `gradient` is given, it is overwritten with ∂total/∂image.
-    public func evaluate(_ image: BlockedTensor, gradient: BlockedTensor? = nil) -> LossBreakdown {
-        precondition(image.shape == imageShape, "StyleObjective: image is \(image.shape), expected \(imageShape)")
-        guard let tape else { return evaluateCheckpointed(image, gradient: gradient) }
-        network.forward(image, recording: tape, parallel: parallel, profile: profile)
-        let s = settings
-        for (i, l) in s.styleLayers.enumerated() {
-            let f = tape.output(l.layer)
-            profile.measure("Gram forward") {   // the sums allocated once, as the banded walk's
-                resetSums(i)
-                addGramSums(i, f, rows: 0..<f.shape.height, row: 0)
-                takeSums(i)
-            }
-        }
-        let f = tape.output(s.contentLayer)
-        let content = contentGuide.map { PixelWeights.sumOfSquares(f, rows: 0..<f.shape.height, contentTarget, bRow: 0, guide: $0) * contentScale }
-            ?? MeanSquaredError.forward(f, contentTarget) * Double(f.shape.count) * contentScale
-        let styleLayers = styleLosses()
-        let tv = s.tvWeight != 0 ? TotalVariation.forward(image) : 0
-        let temporalLoss = temporal?.forward(image)
-        if let gradient {
-            // Each loss's gradient enters where the backward walk reaches its layer.
-            network.backward(tape, seeded: seededLayers, seed: { layer, g, add in
-                var accumulate = add
-                for (i, l) in s.styleLayers.enumerated() where l.layer == layer {
-                    let f = tape.output(layer)
-                    profile.measure("Gram backward") {
-                        seedGram(i, f, rows: 0..<f.shape.height, row: 0, into: g, accumulate: accumulate)
-                    }
-                    accumulate = true
-                }
-                if layer == s.contentLayer, let guide = contentGuide {
-                    if !accumulate { g.zero() }
-                    PixelWeights.gradient(f, rows: 0..<f.shape.height, contentTarget, bRow: 0, guide: guide,
-                                          k: 2 * s.contentWeight * contentScale, into: g)
-                } else if layer == s.contentLayer {
-                    MeanSquaredError.backward(f, contentTarget, scale: s.contentWeight * Double(f.shape.count) * contentScale,
-                                              into: g, accumulate: accumulate)
-                }
-            }, into: gradient, parallel: parallel, profile: profile)
-            if s.tvWeight != 0 { TotalVariation.backward(image, scale: s.tvWeight, into: gradient, accumulate: true) }
-            temporal?.backward(image, into: gradient)
-        }
-        return breakdown(styleLayers: styleLayers, content: content, tv: tv, temporal: temporalLoss)
-    }
-
     /// The layers whose losses seed the backward.
     var seededLayers: Set<VGGLayer> { Set(settings.styleLayers.map(\.layer) + [settings.contentLayer]) }
 
-    /// E_l of each style layer from `grams` (Σ over regions of λ · s · Σ (G − A)²), writing ∂total/∂G into
-    /// `gramGradients`.
+    /// The loss of `image` (RGB 0…255); when `gradient` is given, it is overwritten with ∂total/∂image. The one place
+    /// the loss is assembled: the terms' sums taken as the walk visits their layers (the whole map, or band by
+    /// band), the terms evaluated, then their gradients seeded as the backward walk reaches their layers.
+    public func evaluate(_ image: BlockedTensor, gradient: BlockedTensor? = nil) -> LossBreakdown {
+        precondition(image.shape == imageShape, "StyleObjective: image is \(image.shape), expected \(imageShape)")
+        let s = settings
+        for term in terms { term.reset() }
+        var contentSum = 0.0
+        walk.forward(image, observed: seededLayers, parallel: parallel, profile: profile) { layer, f, rows, row in
+            for (i, l) in s.styleLayers.enumerated() where l.layer == layer {
+                profile.measure("Gram forward") {
+                    for term in terms[layerTerms[i]] { term.add(f, rows: rows, row: row, workspace: scratch, parallel: parallel) }
+                }
+            }
+            if layer == s.contentLayer { contentSum += content.sum(f, rows: rows, row: row) }
+        }
+        for term in terms { term.take() }
+        let styleLayers = styleLosses()
+        let contentLoss = content.value(sum: contentSum)
+        let tv = s.tvWeight != 0 ? TotalVariation.forward(image) : 0
+        let temporalLoss = temporal?.forward(image)
+        if let gradient {
+            walk.backward(image, seeded: seededLayers, into: gradient, parallel: parallel, profile: profile) {
+                layer, g, f, rows, row, accumulate in
+                var accumulate = accumulate
+                for (i, l) in s.styleLayers.enumerated() where l.layer == layer {
+                    profile.measure("Gram backward") {
+                        for term in terms[layerTerms[i]] where term.weight != 0 {
+                            term.seed(f, rows: rows, row: row, into: g, accumulate: accumulate, workspace: scratch,
+                                      parallel: parallel)
+                            accumulate = true
+                        }
+                        if !accumulate { g.zero() }   // every region of the layer weighs 0
+                    }
+                    accumulate = true
+                }
+                if layer == s.contentLayer {
+                    content.seed(f, rows: rows, row: row, weight: s.contentWeight, into: g, accumulate: accumulate)
+                }
+            }
+            if s.tvWeight != 0 { TotalVariation.backward(image, scale: s.tvWeight, into: gradient, accumulate: true) }
+            temporal?.backward(image, into: gradient)
+        }
+        return breakdown(styleLayers: styleLayers, content: contentLoss, tv: tv, temporal: temporalLoss)
+    }
+
+    /// E_l of each style layer (Σ over its terms of λ · s · E), each term's gradient kept for the backward. The
+    /// terms are shared among the workers (a W2 term's eigendecomposition on one thread).
     func styleLosses() -> [Double] {
         let s = settings
-        if s.styleLoss == .w2 { return w2Losses() }
-        return s.styleLayers.indices.map { i in
-            let c = styleShapes[i].channels
-            var layer = 0.0
-            for r in 0..<regions {
-                let scale = styleScales[i][r], lambda = regionWeights[i][r]
-                var sum = 0.0
-                let k = 2 * scale * lambda * s.styleLayers[i].weight * s.styleWeight
-                for j in 0..<(c * c) {
-                    let d = Double(grams[i][r][j]) - Double(styleTargets[i][r][j])
-                    sum += d * d
-                    gramGradients[i][r][j] = Float(k * d)
+        var values = [Double](repeating: 0, count: terms.count)
+        profile.measure("style loss") {
+            values.withUnsafeMutableBufferPointer { values in
+                let out = values.baseAddress!
+                parallel.forEach(terms.count) { k in
+                    let term = terms[k]
+                    out[k] = term.evaluate(k: term.measure.scale * term.weight * s.styleLayers[term.layer].weight * s.styleWeight)
                 }
-                layer += lambda * scale * sum
             }
-            return layer
         }
+        var layers = [Double](repeating: 0, count: s.styleLayers.count)
+        for (term, value) in zip(terms, values) { layers[term.layer] += term.weight * term.measure.scale * value }
+        return layers
+    }
+
+    /// A guided map's workspace of `shape` (one per shape, kept).
+    func scratch(_ shape: Shape) -> BlockedTensor {
+        if let t = scratch[shape] { return t }
+        let t = BlockedTensor(shape)
+        scratch[shape] = t
+        return t
     }
 
     func breakdown(styleLayers: [Double], content: Double, tv: Double, temporal: Double?) -> LossBreakdown {

@@ -60,7 +60,7 @@ public struct MemoryPlan: Sendable {
             Set(objective.styleLayers.map { maps[$0.layer]! }).reduce(0) { $0 + BlockedTensor.bytes($1) }
                 + objective.styleLayers.reduce(0) { $0 + r * 2 * 4 * maps[$1.layer]!.pixels }
         } ?? 0
-        // W2 (`W2Layer`): per layer and region six C×C Double matrices (the painting's root, the image's moment,
+        // W2 (`W2Measure`): per layer and region six C×C Double matrices (the painting's root, the image's moment,
         // covariance and gradient, two products) and an eigendecomposition's two at a time.
         let w2 = objective.styleLoss == .w2
             ? (regions ?? 1) * objective.styleLayers.reduce(0) { $0 + 8 * 8 * widths[$1.layer]! * widths[$1.layer]! } : 0

@@ -1,4 +1,4 @@
-// W2Layer: the Wasserstein-2 style loss at one layer (crowsonkb's style-transfer-pytorch, 2023) — the squared
+// W2Measure: the Wasserstein-2 style loss at one layer and region (crowsonkb's style-transfer-pytorch, 2023) — the squared
 // 2-Wasserstein distance between two Gaussians fitted to the features, the image's and the painting's — with its
 // exact gradient through the matrix square root.
 //
@@ -16,8 +16,8 @@
 import Engine
 
 /// A painting's statistics at one layer and the loss of an image's against them, with the workspaces (allocated
-/// once per layer).
-final class W2Layer {
+/// once per term).
+final class W2Measure: StyleMeasure {
     /// ε in Σ = M − μμᵀ + ε·I, for both pictures.
     static let epsilon = 1e-4
     let channels: Int
@@ -27,14 +27,18 @@ final class W2Layer {
     let targetTrace: Double
     /// (Σ μ_s² + tr Σ_s) / C: the loss of an image whose features are all zero, the relative loss's unit.
     let magnitude: Double
+    let targetGram: [Float]
+    /// 1 / `magnitude` under relative losses, else 1.
+    let scale: Double
     /// ∂E/∂M and ∂E/∂μ of the last evaluation.
     private(set) var dMoment: [Double], dMean: [Double]
     private var moment: [Double], sigma: [Double], product: [Double], a: [Double], eigen: SymmetricEigen
 
-    /// The painting's channel means and second raw moment FFᵀ/N (C·C values).
-    init(mean: [Double], moment: [Double]) {
+    /// The painting's channel means and second raw moment FFᵀ/N (C·C values) from `target`.
+    init(target: PaintingStatistics, shape: Shape, settings: ObjectiveSettings) {
+        let (mean, moment) = (target.mean, target.moment)
         let c = mean.count
-        precondition(moment.count == c * c, "W2Layer: moment and mean disagree")
+        precondition(moment.count == c * c, "W2Measure: moment and mean disagree")
         channels = c
         targetMean = mean
         let covariance = Self.covariance(moment: moment, mean: mean)
@@ -44,6 +48,21 @@ final class W2Layer {
         (dMoment, dMean) = ([Double](repeating: 0, count: c * c), [Double](repeating: 0, count: c))
         (self.moment, sigma, product, a) = (dMoment, dMoment, dMoment, dMoment)
         eigen = SymmetricEigen(n: c)
+        targetGram = target.gram
+        scale = settings.normalization == .relative ? 1 / (magnitude > 0 ? magnitude : 1) : 1
+    }
+
+    /// W2 takes the second raw moment FFᵀ/N, whatever the convention.
+    static func gramNormalization(_ shape: Shape, _ settings: ObjectiveSettings) -> Double { Double(shape.pixels) }
+
+    static var readsMoments: Bool { true }
+
+    /// E of the picture's statistics; k · its gradient into `dGram` (∂E/∂M) and `dMean` (∂E/∂μ).
+    func evaluate(_ picture: PictureStatistics, k: Double, dGram: inout [Float], dMean: inout [Double]) -> Double {
+        let value = evaluate(mean: picture.means, sums: picture.sums, pixels: picture.pixels)
+        for j in dGram.indices { dGram[j] = Float(k * dMoment[j]) }
+        for j in dMean.indices { dMean[j] = k * self.dMean[j] }
+        return value
     }
 
     /// Σ = M − μμᵀ + ε·I.
@@ -65,7 +84,7 @@ final class W2Layer {
     /// `dMoment` and `dMean` become its gradient.
     func evaluate(mean: [Double], sums: GramSums, pixels: Int) -> Double {
         let c = channels, cd = Double(c)
-        precondition(mean.count == c && sums.channels == c, "W2Layer.evaluate: shapes")
+        precondition(mean.count == c && sums.channels == c, "W2Measure.evaluate: shapes")
         sums.result(normalization: Double(pixels), into: &moment)
         Self.covariance(moment: moment, mean: mean, into: &sigma)
         DenseMatrix.multiply(root, sigma, into: &product, n: c)
