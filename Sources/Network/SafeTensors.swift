@@ -20,8 +20,11 @@ public struct SafeTensorsFile {
     public let metadata: [String: String]
     /// Tensor names with their shapes.
     public let shapes: [String: [Int]]
-    /// SHA-256 of the data section (everything after the header), hex.
-    public let dataSHA256: String
+    /// SHA-256 of the data section (everything after the header), hex; computed when asked.
+    public var dataSHA256: String {
+        bytes.withUnsafeBytes { SHA256.hex(UnsafeRawBufferPointer(rebasing: $0[dataStart...])) }
+    }
+    private let dataStart: Int
     private let values: [String: [Float]]
     private let bytes: [UInt8]
 
@@ -84,7 +87,7 @@ public struct SafeTensorsFile {
         self.shapes = shapes
         self.values = values
         self.bytes = bytes
-        dataSHA256 = bytes.withUnsafeBytes { SHA256.hex(UnsafeRawBufferPointer(rebasing: $0[dataStart...])) }
+        self.dataStart = dataStart
     }
 
     /// The values of tensor `name`, or nil when the file has none.

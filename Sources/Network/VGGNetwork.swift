@@ -47,18 +47,24 @@ public final class VGGNetwork: Sendable {
     }
 
     /// Loads `architecture`'s weights from a safetensors file written by tools/fetch-weights: every layer present
-    /// with the right shape, finite values, and the data's SHA-256 equal to the one recorded at conversion. Packs
+    /// with the right shape, finite values, and the data's SHA-256 equal to the one recorded at conversion (hashed
+    /// once per state of the file: `VerifiedWeights`). Packs
     /// the layers as far as `deepest` (nil: all).
     public static func load(_ path: String, architecture: VGGArchitecture = .vgg19, pooling: Pooling = .max,
                             padding: NetworkPadding = .zeros, through deepest: VGGLayer? = nil) throws -> VGGNetwork
     {
+        let state = VerifiedWeights(path)
         let file = try SafeTensorsFile(path: path)
         guard let recorded = file.metadata["data_sha256"] else {
             throw WeightsError(path, "no data_sha256 in the metadata: not a file tools/fetch-weights wrote")
         }
-        guard recorded == file.dataSHA256 else {
-            throw WeightsError(path, "altered or damaged: its data's SHA-256 is \(file.dataSHA256), the conversion "
-                + "recorded \(recorded); \(WeightsError.hint)")
+        if !(state?.remembers(recorded) ?? false) {   // hashed once per state of the file
+            let hash = file.dataSHA256
+            guard recorded == hash else {
+                throw WeightsError(path, "altered or damaged: its data's SHA-256 is \(hash), the conversion "
+                    + "recorded \(recorded); \(WeightsError.hint)")
+            }
+            if let state, VerifiedWeights(path)?.stamp == state.stamp { state.remember(recorded) }
         }
         guard let normalization = InputNormalization(rawValue: file.metadata["input_normalization"] ?? "") else {
             throw WeightsError(path, "unknown input_normalization '\(file.metadata["input_normalization"] ?? "")'")

@@ -59,6 +59,18 @@ public enum StyleLoss: String, Sendable, Codable, CaseIterable {
     case w2
 }
 
+/// How the losses are weighed against each other, as it was chosen; the weights and the losses' normalisation are
+/// derived from it where they are used (`ObjectiveSettings.contentWeight`, `styleWeight`, `normalization`).
+public enum Balance: Sendable, Equatable {
+    /// How strongly to stylise, 0…1: relative losses (`LossNormalization.relative`), content weight 1, style weight
+    /// `ObjectiveSettings.styleWeight(strength:)` — 0.5 the default balance, each 0.25 a factor of 10.
+    case strength(Double)
+    /// Weights on the losses as their conventions define them (the origin report's run: 1e3 and 1e-2).
+    case weights(content: Double, style: Double)
+    /// Weights on the relative losses (a fixture's, or a library user's own scale).
+    case relativeWeights(content: Double, style: Double)
+}
+
 /// Everything that defines the objective apart from the images and the network.
 public struct ObjectiveSettings: Sendable {
     public var contentLayer: VGGLayer
@@ -66,24 +78,68 @@ public struct ObjectiveSettings: Sendable {
     public var styleLayers: [(layer: VGGLayer, weight: Double)]
     public var style: StyleConvention
     public var content: ContentConvention
-    public var contentWeight: Double
-    public var styleWeight: Double
+    /// The balance of the content and style losses, as chosen.
+    public var balance: Balance
     public var tvWeight: Double
-    public var normalization: LossNormalization
     /// What the style layers compare (Gram matrices unless chosen).
     public var styleLoss: StyleLoss = .gram
 
     public init(contentLayer: VGGLayer, styleLayers: [(layer: VGGLayer, weight: Double)], style: StyleConvention,
-                content: ContentConvention, contentWeight: Double, styleWeight: Double, tvWeight: Double,
-                normalization: LossNormalization = .none) {
+                content: ContentConvention, balance: Balance, tvWeight: Double) {
         self.contentLayer = contentLayer
         self.styleLayers = styleLayers
         self.style = style
         self.content = content
-        self.contentWeight = contentWeight
-        self.styleWeight = styleWeight
+        self.balance = balance
         self.tvWeight = tvWeight
-        self.normalization = normalization
+    }
+
+    /// Weights on the losses as `normalization` scales them.
+    public init(contentLayer: VGGLayer, styleLayers: [(layer: VGGLayer, weight: Double)], style: StyleConvention,
+                content: ContentConvention, contentWeight: Double, styleWeight: Double, tvWeight: Double,
+                normalization: LossNormalization = .none) {
+        self.init(contentLayer: contentLayer, styleLayers: styleLayers, style: style, content: content,
+                  balance: normalization == .relative ? .relativeWeights(content: contentWeight, style: styleWeight)
+                      : .weights(content: contentWeight, style: styleWeight),
+                  tvWeight: tvWeight)
+    }
+
+    /// How the losses are scaled before they are weighed: relative on the strength scale and for relative weights.
+    public var normalization: LossNormalization {
+        if case .weights = balance { return .none }
+        return .relative
+    }
+
+    /// The content loss's weight (1 on the strength scale).
+    public var contentWeight: Double {
+        switch balance {
+        case .strength: return 1
+        case .weights(let content, _), .relativeWeights(let content, _): return content
+        }
+    }
+
+    /// The style loss's weight: on the strength scale derived from the strength and the style loss.
+    public var styleWeight: Double {
+        switch balance {
+        case .strength(let s): return Self.styleWeight(strength: s, styleLoss)
+        case .weights(_, let style), .relativeWeights(_, let style): return style
+        }
+    }
+
+    /// The strength chosen; nil when the losses are weighed.
+    public var strength: Double? {
+        if case .strength(let s) = balance { return s }
+        return nil
+    }
+
+    /// The balance with the style weight replaced (steering by weight): on the strength scale, the relative losses
+    /// with the content weight 1 and that style weight — a weight chosen, not a strength.
+    public func balance(styleWeight: Double) -> Balance {
+        switch balance {
+        case .strength: return .relativeWeights(content: 1, style: styleWeight)
+        case .weights(let c, _): return .weights(content: c, style: styleWeight)
+        case .relativeWeights(let c, _): return .relativeWeights(content: c, style: styleWeight)
+        }
     }
 
     static let gatysStyleLayers: [VGGLayer] = [.block1Conv1, .block2Conv1, .block3Conv1, .block4Conv1, .block5Conv1]
@@ -104,9 +160,8 @@ public struct ObjectiveSettings: Sendable {
     /// report's weights, under which block4_conv1 holds 99 % of the style loss and block1_conv1 (colour) none: at
     /// 1024 px those leave blocks and colours in neither picture (docs/w2.md).
     public static let standard: ObjectiveSettings = {
-        var s = report
+        var s = strength(standardStrength)
         s.styleLoss = standardStyleLoss
-        s.setStrength(standardStrength)   // after the loss: the strength's balance is the loss's
         return s
     }()
 
@@ -116,18 +171,11 @@ public struct ObjectiveSettings: Sendable {
     /// The style loss of `standard` (docs/w2.md: chosen by measurement).
     public static let standardStyleLoss = StyleLoss.gram
 
-    /// The strength scale: relative losses (`LossNormalization.relative`), content weight 1, style weight
-    /// `styleWeight(strength:)`; `strength` 0…1, 0.5 the default balance, each 0.25 a factor of 10 in the style weight.
+    /// The strength scale at `strength`, on the report's layers and conventions.
     public static func strength(_ strength: Double) -> ObjectiveSettings {
         var s = report
-        s.setStrength(strength)
+        s.balance = .strength(strength)
         return s
-    }
-
-    /// Switches these settings to the strength scale (relative losses and their two weights); layers and the TV
-    /// weight stay as they are.
-    public mutating func setStrength(_ strength: Double) {
-        (normalization, contentWeight, styleWeight) = (.relative, 1, Self.styleWeight(strength: strength, styleLoss))
     }
 
     /// The relative-loss style weight of a strength: `balance · 10^(4·(strength − 0.5))`.
@@ -135,32 +183,58 @@ public struct ObjectiveSettings: Sendable {
         strengthBalance(loss) * pow(10, 4 * (strength - 0.5))
     }
 
-    /// The style weight at strength 0.5: 10 for either loss. Gram: on the demo pictures at 256 px it looks like the
-    /// report's weights (1e3, 1e-2). W2: the same weight leaves the photo as far (relative content loss 0.44 after 200
-    /// L-BFGS steps on the demo at 256 px, against the Gram loss's 0.42; docs/w2.md).
-    public static func strengthBalance(_ loss: StyleLoss) -> Double { 10 }
+    /// The strength whose style weight is `styleWeight`: only for reading settings written before the balance was
+    /// kept as chosen.
+    static func strength(styleWeight: Double, _ loss: StyleLoss) -> Double {
+        styleWeight > 0 ? 0.5 + log10(styleWeight / strengthBalance(loss)) / 4 : 0
+    }
+
+    /// The style weight at strength 0.5, for either loss: 10. Gram: on the demo pictures at 256 px it looks like the
+    /// report's weights (1e3, 1e-2). W2: measured, not assumed, to need the same — it leaves the photo as far
+    /// (relative content loss 0.44 after 200 L-BFGS steps on the demo at 256 px, against the Gram loss's 0.42;
+    /// docs/w2.md). A loss that needs another balance says so here.
+    public static func strengthBalance(_ loss: StyleLoss) -> Double {
+        switch loss {
+        case .gram, .w2: return 10
+        }
+    }
 
     /// The deepest layer the objective reads.
     public var deepestLayer: VGGLayer { ([contentLayer] + styleLayers.map(\.layer)).max()! }
 }
 
 extension ObjectiveSettings: Codable, Equatable {
+    /// The weights and normalisation are written as derived (the trace's header and a film's metadata read them);
+    /// `strength` beside them says the balance was chosen as a strength.
     private enum CodingKeys: String, CodingKey {
         case contentLayer, styleLayers, style, content, contentWeight, styleWeight, tvWeight, normalization, styleLoss
+        case strength
     }
     private struct StyleLayer: Codable { var layer: VGGLayer; var weight: Double }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        let styleLoss = try c.decodeIfPresent(StyleLoss.self, forKey: .styleLoss) ?? .gram   // settings from before W2
+        let (contentWeight, styleWeight) = (try c.decode(Double.self, forKey: .contentWeight),
+                                            try c.decode(Double.self, forKey: .styleWeight))
+        let balance: Balance
+        if let strength = try c.decodeIfPresent(Double.self, forKey: .strength) {
+            balance = .strength(strength)
+        } else if try c.decode(LossNormalization.self, forKey: .normalization) == .none {
+            balance = .weights(content: contentWeight, style: styleWeight)
+        } else {
+            // Written before the balance was kept: a strength run is the strength whose weight is the one recorded,
+            // taken only where that gives back the very weight (else the weights, as they were used).
+            let strength = Self.strength(styleWeight: styleWeight, styleLoss)
+            balance = contentWeight == 1 && Self.styleWeight(strength: strength, styleLoss) == styleWeight
+                ? .strength(strength) : .relativeWeights(content: contentWeight, style: styleWeight)
+        }
         self.init(contentLayer: try c.decode(VGGLayer.self, forKey: .contentLayer),
                   styleLayers: try c.decode([StyleLayer].self, forKey: .styleLayers).map { ($0.layer, $0.weight) },
                   style: try c.decode(StyleConvention.self, forKey: .style),
                   content: try c.decode(ContentConvention.self, forKey: .content),
-                  contentWeight: try c.decode(Double.self, forKey: .contentWeight),
-                  styleWeight: try c.decode(Double.self, forKey: .styleWeight),
-                  tvWeight: try c.decode(Double.self, forKey: .tvWeight),
-                  normalization: try c.decode(LossNormalization.self, forKey: .normalization))
-        styleLoss = try c.decodeIfPresent(StyleLoss.self, forKey: .styleLoss) ?? .gram   // settings from before W2
+                  balance: balance, tvWeight: try c.decode(Double.self, forKey: .tvWeight))
+        self.styleLoss = styleLoss
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -173,13 +247,13 @@ extension ObjectiveSettings: Codable, Equatable {
         try c.encode(styleWeight, forKey: .styleWeight)
         try c.encode(tvWeight, forKey: .tvWeight)
         try c.encode(normalization, forKey: .normalization)
+        try c.encodeIfPresent(strength, forKey: .strength)
         if styleLoss != .gram { try c.encode(styleLoss, forKey: .styleLoss) }   // a Gram run's settings as they were
     }
 
     public static func == (a: ObjectiveSettings, b: ObjectiveSettings) -> Bool {
         a.contentLayer == b.contentLayer && a.styleLayers.map(\.layer) == b.styleLayers.map(\.layer)
             && a.styleLayers.map(\.weight) == b.styleLayers.map(\.weight) && a.style == b.style
-            && a.content == b.content && a.contentWeight == b.contentWeight && a.styleWeight == b.styleWeight
-            && a.tvWeight == b.tvWeight && a.normalization == b.normalization && a.styleLoss == b.styleLoss
+            && a.content == b.content && a.balance == b.balance && a.tvWeight == b.tvWeight && a.styleLoss == b.styleLoss
     }
 }

@@ -35,7 +35,7 @@ public struct LossBreakdown: Sendable, Equatable, Codable {
 /// the recomputing one.
 public final class StyleObjective {
     public let network: VGGNetwork
-    /// The settings; only the style weight changes after construction (`steer`).
+    /// The settings; only the balance changes after construction (`steer`).
     public private(set) var settings: ObjectiveSettings
     public let imageShape: Shape
     /// How the image is evaluated (nil: the whole image on one tape).
@@ -135,10 +135,11 @@ public final class StyleObjective {
     /// style masks).
     public func styleTarget(_ i: Int, region: Int = 0) -> [Float] { terms[layerTerms[i].lowerBound + region].measure.targetGram }
 
-    /// Changes the style weight for the evaluations that follow (the targets stay: they do not depend on it).
-    public func steer(styleWeight: Double) {
-        precondition(styleWeight.isFinite && styleWeight >= 0, "StyleObjective.steer: a style weight of 0 or more")
-        settings.styleWeight = styleWeight
+    /// Changes the balance for the evaluations that follow (the targets stay: they do not depend on it).
+    public func steer(balance: Balance) {
+        settings.balance = balance
+        precondition(settings.styleWeight.isFinite && settings.styleWeight >= 0 && settings.contentWeight.isFinite,
+                     "StyleObjective.steer: weights of 0 or more")
     }
 
     /// The layers whose losses seed the backward.

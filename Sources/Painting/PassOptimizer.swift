@@ -137,11 +137,11 @@ public final class PassOptimizer {
     /// convergence. `onIteration` sees every new iteration with its image; `onCheckpoint` sees the state after every
     /// `checkpointEvery` iterations and at the end.
     ///
-    /// `steering(i)`, asked before each step, may return a new style weight for iteration i and after: the objective
+    /// `steering(i)`, asked before each step, may return a new balance for iteration i and after: the objective
     /// changes, the current image is evaluated anew, the optimiser's history is reset and the best image starts
     /// again from the current one (the old best was best for another objective).
     public func run(_ state: inout RunState, shouldStop: () -> Bool = { false },
-                    steering: (_ nextIteration: Int) -> Double? = { _ in nil },
+                    steering: (_ nextIteration: Int) -> Balance? = { _ in nil },
                     checkpointEvery: Int? = nil, onCheckpoint: (RunState) throws -> Void = { _ in },
                     onIteration: (IterationRecord, [Float]) throws -> Void) throws -> PassResult {
         evaluations = state.evaluations
@@ -176,7 +176,7 @@ public final class PassOptimizer {
         }
         steps: while state.iteration < settings.iterations {
             if shouldStop() { stopped = true; break }
-            if let weight = steering(state.iteration + 1) { try steer(&state, styleWeight: weight) }
+            if let balance = steering(state.iteration + 1) { try steer(&state, balance: balance) }
             switch state.optimizer {
             case .adam(var adam):
                 let before = adam
@@ -254,9 +254,10 @@ public final class PassOptimizer {
         }
     }
 
-    /// The objective's style weight becomes `styleWeight` at the state's current image: see `run`'s `steering`.
-    private func steer(_ state: inout RunState, styleWeight: Double) throws {
-        objective.steer(styleWeight: styleWeight)
+    /// The objective's balance becomes `balance` at the state's current image: see `run`'s `steering`.
+    private func steer(_ state: inout RunState, balance: Balance) throws {
+        objective.steer(balance: balance)
+        let styleWeight = objective.settings.styleWeight
         var g = [Float]()
         let loss = evaluate(state.x, &g)
         guard loss.total.isFinite else {

@@ -51,7 +51,7 @@ public struct SessionOptions: Sendable, Equatable {
     public var styleLoss: StyleLoss?
     /// The style layers' weights, in `ObjectiveSettings.styleLayers` order, scaled to sum 1 (nil: the preset's).
     public var styleLayerWeights: [Double]?
-    /// How strongly to stylise, 0…1: relative losses and their balance (`ObjectiveSettings.setStrength`), instead
+    /// How strongly to stylise, 0…1: relative losses and their balance (`Balance.strength`), instead
     /// of the content and style weights.
     public var strength: Double?
     public var initialization: Initialization?
@@ -105,26 +105,19 @@ public struct SessionOptions: Sendable, Equatable {
         return s
     }
 
-    /// The objective's options over the preset's. Weights are the report's absolute ones: given without a strength,
-    /// they replace the strength scale (on the report's losses, Gram unless a style loss is chosen, the weight not
-    /// given the report's). W2 has no weight of the report's scale: chosen without weights, it runs on the strength
-    /// scale (0.5 unless given).
+    /// The objective's options over the preset's balance, as chosen: a strength; or weights, the report's absolute
+    /// ones (the weight not given is the preset's, or the report's over a strength preset). W2 has no weight of the
+    /// report's scale: chosen over weights without new ones, it runs at the standard strength.
     func layObjective(over o: inout ObjectiveSettings) throws {
-        let weighed = contentWeight != nil || styleWeight != nil, presetStrength = o.strength
-        if weighed && o.normalization == .relative {
-            let report = ObjectiveSettings.report
-            (o.normalization, o.contentWeight, o.styleWeight, o.styleLoss) = (.none, report.contentWeight, report.styleWeight, report.styleLoss)
-        }
-        if let contentWeight { o.contentWeight = contentWeight }
-        if let styleWeight { o.styleWeight = styleWeight }
         if let styleLoss { o.styleLoss = styleLoss }
         if let styleLayerWeights { try o.setStyleLayerWeights(styleLayerWeights) }
         if let strength {
-            o.setStrength(strength)
-        } else if o.normalization == .relative {
-            o.setStrength(presetStrength ?? ObjectiveSettings.standardStrength)   // the preset's strength, at the balance of the loss chosen
-        } else if o.styleLoss == .w2 && !weighed {
-            o.setStrength(ObjectiveSettings.standardStrength)
+            o.balance = .strength(strength)
+        } else if contentWeight != nil || styleWeight != nil {
+            let given = o.normalization == .none ? o : ObjectiveSettings.report
+            o.balance = .weights(content: contentWeight ?? given.contentWeight, style: styleWeight ?? given.styleWeight)
+        } else if styleLoss == .w2 && o.normalization == .none {
+            o.balance = .strength(ObjectiveSettings.standardStrength)
         }
     }
 

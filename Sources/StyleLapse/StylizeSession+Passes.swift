@@ -131,14 +131,14 @@ extension StylizeSession {
     func emit(_ event: StylizeEvent) throws { for sink in sinks { try sink.receive(event) } }
 
     /// The objective of a pass starting at run-wide iteration `first`: the photo and the paintings at its size, the
-    /// style weight steered to by then; and whether L-BFGS's pairs spill to a file at this size.
+    /// balance steered to by then; and whether L-BFGS's pairs spill to a file at this size.
     private func objective(_ pass: ScalePass, from first: Int) -> (StyleObjective, spillsPairs: Bool) {
         func sized(_ image: RGBImage) -> RGBImage {
             pass.divisor == 1 ? image : image.resized(width: ScalePass.side(image.width, divisor: pass.divisor),
                                                       height: ScalePass.side(image.height, divisor: pass.divisor))
         }
         var objectiveSettings = settings.run.objective
-        objectiveSettings.styleWeight = settings.styleWeight(at: first)
+        objectiveSettings.balance = settings.balance(at: first)
         let (content, styles) = (sized(pictures.content), pictures.styles.map(sized))
         let largest = styles.max { $0.width * $0.height < $1.width * $1.height }!
         // Each pass the fastest way that fits (a coarse pass may fit whole where the final one needs bands).

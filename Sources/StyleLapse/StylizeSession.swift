@@ -42,8 +42,8 @@ public final class StylizeSession {
     private let stopLock = NSLock()
     private var stopFlag = false
     private var pauseFlag = false
-    /// A style weight asked for by `steer`, taken by the run before its next step.
-    let pendingSteer = Handoff<Double>()
+    /// A balance asked for by `steer`, taken by the run before its next step.
+    let pendingSteer = Handoff<Balance>()
 
     /// A new run. `network`, `pictures` and `parallel` may be shared by sessions on the same pictures (a sweep);
     /// otherwise they are read, loaded and made here. Throws before any work when a picture cannot be read, the

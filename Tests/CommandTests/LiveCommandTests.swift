@@ -58,7 +58,15 @@ final class LiveCommandTests: XCTestCase {
             usleep(50_000)
         }
         process.terminate()
-        throw XCTSkip("no live: line")   // never reached in a passing run; the assertion below reports it
+        process.waitUntilExit()
+        let err = (try? String(contentsOfFile: dir.file("err.txt"), encoding: .utf8)) ?? ""
+        throw NoAddress(stderr: err)   // a failure, never a skip: a page that does not start fails every test here
+    }
+
+    /// `--serve` printed no `live:` line within a minute.
+    struct NoAddress: Error, CustomStringConvertible {
+        let stderr: String
+        var description: String { "stylize --serve printed no live: line within 60 s; its stderr:\n\(stderr)" }
     }
 
     /// With masks, the page shows what they say beside the photo (`/api/masks`, a PNG thumbnail, behind the token

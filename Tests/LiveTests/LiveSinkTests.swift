@@ -40,7 +40,7 @@ final class LiveSinkTests: XCTestCase {
         var stores: [RunFrames] = []
         for weight in [1e-2, 1e3] {
             var s = settings
-            s.run.objective.styleWeight = weight
+            s.run.objective.balance = s.run.objective.balance(styleWeight: weight)
             let session = try StylizeSession(settings: s)
             session.attach(LiveSink(state: state, objective: s.run.objective, steerable: false))
             try session.run()

@@ -50,6 +50,40 @@ final class WeightsFileTests: XCTestCase {
         XCTAssertEqual(network.inputNormalization, .caffeBGR)
     }
 
+    /// A file is hashed once per state: the check is remembered beside it, keyed by the file's inode, size and times;
+    /// a byte changed in place (same file, same size) is refused all the same, and a record of another state is not
+    /// taken for this one.
+    func testTheHashIsRememberedPerStateOfTheFile() throws {
+        let dir = TemporaryFolder()
+        let path = dir.write("w.safetensors", miniFile())
+        _ = try VGGNetwork.load(path, architecture: .miniVGG19)
+        let record = try String(contentsOfFile: path + ".verified", encoding: .utf8)
+        XCTAssertTrue(record.hasPrefix("stylelapse weights check 1\n"), record)
+        _ = try VGGNetwork.load(path, architecture: .miniVGG19)   // unchanged: loads on the record
+        XCTAssertEqual(try String(contentsOfFile: path + ".verified", encoding: .utf8), record)
+
+        let handle = try XCTUnwrap(FileHandle(forUpdatingAtPath: path))   // the last byte of data, in place
+        let size = try handle.seekToEnd()
+        try handle.seek(toOffset: size - 10)
+        let byte = try XCTUnwrap(handle.readData(ofLength: 1).first)
+        try handle.seek(toOffset: size - 10)
+        handle.write(Data([byte ^ 0x40]))
+        try handle.close()
+        XCTAssertThrowsError(try VGGNetwork.load(path, architecture: .miniVGG19)) { error in
+            XCTAssertTrue("\(error)".contains("altered or damaged"), "\(error)")
+        }
+
+        let other = dir.write("x.safetensors", miniFile())   // a record copied from another file's state
+        try record.write(toFile: other + ".verified", atomically: true, encoding: .utf8)
+        var bytes = miniFile()
+        bytes[bytes.count - 10] ^= 0x40
+        let tampered = dir.write("y.safetensors", bytes)
+        try FileManager.default.copyItem(atPath: other + ".verified", toPath: tampered + ".verified")
+        XCTAssertThrowsError(try VGGNetwork.load(tampered, architecture: .miniVGG19)) { error in
+            XCTAssertTrue("\(error)".contains("altered or damaged"), "\(error)")
+        }
+    }
+
     func testDamagedFilesAreRefused() {
         let good = miniFile()
         assertRefused(Array(good.prefix(good.count - 100)), "truncated")

@@ -14,8 +14,8 @@ final class GuidedObjectiveTests: XCTestCase {
         let relative = c.kernel.hasSuffix("_relative")
         let propagation = GuidePropagation(rawValue: String(c.kernel.split(separator: "_")[3]))!
         var settings = ObjectiveSettings.report
-        (settings.styleWeight, settings.contentWeight) = (c.params["style_weight"]!, c.params["content_weight"]!)
-        if relative { settings.normalization = .relative }
+        let (content, style) = (c.params["content_weight"]!, c.params["style_weight"]!)
+        settings.balance = relative ? .relativeWeights(content: content, style: style) : .weights(content: content, style: style)
         let guides = SpatialGuides(styleMasks: [c.mask("mask0"), c.mask("mask1")], styleRegions: [c.mask("region0"), nil],
                                    contentMask: c.mask("content_mask"), propagation: propagation)
         let blend = c.values("blend")

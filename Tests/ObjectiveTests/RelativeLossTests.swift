@@ -29,8 +29,7 @@ final class RelativeLossTests: XCTestCase {
         let p = tape.output(.block5Conv2).chw()
         let sumP2 = p.reduce(0.0) { $0 + Double($1) * Double($1) }
         var report = ObjectiveSettings.report
-        report.contentWeight = Double(p.count) / sumP2
-        report.styleWeight = strength.styleWeight
+        report.balance = .weights(content: Double(p.count) / sumP2, style: strength.styleWeight)
         var norms: [Double] = []
         for (i, l) in report.styleLayers.enumerated() {
             let a = relative.styleTarget(i)

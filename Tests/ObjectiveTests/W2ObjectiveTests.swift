@@ -13,8 +13,9 @@ final class W2ObjectiveTests: XCTestCase {
     func objective(_ network: VGGNetwork, _ c: FixtureCase, _ recompute: RecomputePlan?) -> StyleObjective {
         var settings = ObjectiveSettings.report
         settings.styleLoss = .w2
-        (settings.styleWeight, settings.contentWeight) = (c.params["style_weight"]!, c.params["content_weight"]!)
-        if c.params["relative"]! == 1 { settings.normalization = .relative }
+        let (content, style) = (c.params["content_weight"]!, c.params["style_weight"]!)
+        settings.balance = c.params["relative"]! == 1 ? .relativeWeights(content: content, style: style)
+            : .weights(content: content, style: style)
         let blend = c.values("blend")
         let styles = blend.indices.map { (c.rgb("style\($0)"), blend[$0]) }
         let guides = c.kernel.hasSuffix("_masked") ? SpatialGuides(styleMasks: [c.mask("mask0"), c.mask("mask1")]) : nil

@@ -28,7 +28,7 @@ final class CheckpointFileTests: XCTestCase {
         var runSettings = optimizer == .adam ? StylizeSettings.report : StylizeSettings.standard
         runSettings.initialization = .image(path: "/pictures/start.png")
         runSettings.seed = 42
-        runSettings.objective.setStrength(0.7)
+        runSettings.objective.balance = .strength(0.7)
         let settings = SessionSettings(
             pictures: PictureSettings(content: "/a.png", styles: ["/b.png", "/c.jpg"], styleBlend: [0.7, 0.3],
                                       styleScale: nil, maxSize: 300, upscale: true, preserveColor: .luminance),

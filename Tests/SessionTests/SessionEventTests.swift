@@ -35,7 +35,7 @@ final class SessionEventTests: XCTestCase {
             ("no painting", { $0.pictures.styles = [] }), ("two blend weights", { $0.pictures.styleBlend = [1, 1] }),
             ("size 8", { $0.pictures.maxSize = 8 }), ("every 0", { $0.film.every = 0 }), ("smooth 2", { $0.film.smooth = 2 }),
             ("6 scales", { $0.scales = 6 }), ("no style layers", { $0.run.objective.styleLayers = [] }),
-            ("nan weight", { $0.run.objective.styleWeight = .nan }), ("-1 steps", { $0.run.iterations = -1 }),
+            ("nan weight", { $0.run.objective.balance = .weights(content: 1e3, style: .nan) }), ("-1 steps", { $0.run.iterations = -1 }),
             ("learning rate 0", { $0.run.adam.learningRate = 0 }), ("no history", { $0.run.lbfgs.historySize = 0 })]
         for (name, edit) in bad {
             var settings = good

@@ -19,7 +19,7 @@ final class SteerAt: StylizeSink {
 final class SteeringTests: XCTestCase {
     func settings() throws -> SessionSettings {
         var s = try Demo.settings(maxSize: 48, iterations: 12)
-        s.run.objective.setStrength(0.3)
+        s.run.objective.balance = .strength(0.3)
         return s
     }
 
