@@ -76,6 +76,36 @@ final class SteeringTests: XCTestCase {
         XCTAssertEqual(a.bestLoss.total.bitPattern, c.bestLoss.total.bitPattern)
     }
 
+    /// Steered to a strength, a run weighs its losses from then on exactly as a fresh run at that strength does, and
+    /// records the strength asked, not one recovered from the weight (0.15 came back as 0.15000000000000002).
+    func testASteeredStrengthWeighsAsAFreshRunAtThatStrength() throws {
+        let dir = TemporaryFolder()
+        var short = try settings()
+        short.run.iterations = 7
+        let session = try StylizeSession(settings: short)
+        let recorder = Recorder()
+        session.attach(recorder)
+        session.attach(TraceSink(path: dir.file("t.jsonl")))
+        session.attach(SteerAt(3, strength: 0.15, session))
+        try session.run()
+        var fresh = try settings()
+        fresh.run.objective.balance = .strength(0.15)
+        let (weight, contentWeight) = (fresh.run.objective.styleWeight, fresh.run.objective.contentWeight)
+
+        XCTAssertEqual(session.settings.balance(at: 7), .strength(0.15))
+        let lines = try String(contentsOfFile: dir.file("t.jsonl"), encoding: .utf8).split(separator: "\n")
+        struct Steer: Decodable { let strength: Double?, style_weight: Double }   // JSONDecoder: read to the bit
+        let steer = try JSONDecoder().decode(Steer.self, from: Data(try XCTUnwrap(lines.first { $0.contains("\"steer\"") }).utf8))
+        XCTAssertEqual(steer.strength, 0.15, "the strength asked, to the bit")
+        XCTAssertEqual(steer.style_weight.bitPattern, weight.bitPattern, "a fresh run's style weight")
+        XCTAssertEqual(recorder.iterations.count, 8)
+        for r in recorder.iterations where r.record.iteration >= 4 {
+            let l = r.record.loss
+            XCTAssertEqual(l.total.bitPattern, (weight * l.style + contentWeight * l.content + 0 * l.tv + 0).bitPattern,
+                           "iteration \(r.record.iteration): the total under a fresh run's weights")
+        }
+    }
+
     func testSteeringIsCheckedAndNamed() throws {
         let strengthRun = try StylizeSession(settings: try settings())
         XCTAssertThrowsError(try strengthRun.steer(strength: 1.5))

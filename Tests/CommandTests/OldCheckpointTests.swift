@@ -1,0 +1,56 @@
+// Checkpoints written before the balance was kept as chosen (by StyleLapse at 1c4b602, Fixtures/checkpoints/1c4b602:
+// the demo pictures at 32 px, 3 steps, `--checkpoint-every 1`) resume at the command line with the balance they
+// were made with, to the same picture, byte for byte, as today's run that goes through.
+
+import Foundation
+import StyleLapse
+import TestSupport
+import XCTest
+
+final class OldCheckpointTests: XCTestCase {
+    let content = Fixture.path("demo/chelsea.png"), style = Fixture.path("demo/starry_night.jpg")
+
+    override func setUpWithError() throws { _ = try RealWeights.require() }
+
+    /// The fixture `name` in `dir`, its pictures' and weights' absolute paths (the machine it was made on) replaced
+    /// by this checkout's and this machine's.
+    func place(_ name: String, in dir: TemporaryFolder) throws -> String {
+        let folder = dir.file(name)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Fixture.path("checkpoints/1c4b602/\(name)/trace.jsonl"),
+                                        toPath: folder + "/trace.jsonl")
+        let bytes = Fixture.bytes("checkpoints/1c4b602/\(name)/state.bin")
+        let length = (0..<4).reduce(0) { $0 | Int(bytes[8 + $1]) << (8 * $1) }
+        func escaped(_ path: String) -> String { path.replacingOccurrences(of: "/", with: #"\/"#) }
+        let header = String(decoding: bytes[12..<(12 + length)], as: UTF8.self)
+            .replacingOccurrences(of: escaped("/work/main/Fixtures/"), with: escaped(Fixture.root + "/Fixtures/"))
+            .replacingOccurrences(of: escaped("/root/.cache/stylelapse/vgg19.safetensors"),
+                                  with: escaped(WeightsLocation.defaultPath))
+        var out = Array(bytes[0..<8])
+        withUnsafeBytes(of: UInt32(header.utf8.count).littleEndian) { out += $0 }
+        out += Array(header.utf8) + bytes[(12 + length)...]
+        FileManager.default.createFile(atPath: folder + "/state.bin", contents: Data(out))
+        return folder
+    }
+
+    func testCheckpointsWrittenBeforeTheBalanceResumeExactly() throws {
+        let dir = TemporaryFolder()
+        let cases: [(String, [String], Balance)] = [
+            ("default", [], .strength(0.5)), ("strength06", ["--strength", "0.6"], .strength(0.6)),
+            ("report", ["--preset", "report"], .weights(content: 1e3, style: 1e-2)),
+            ("w2", ["--style-loss", "w2", "--strength", "0.3"], .strength(0.3)),
+        ]
+        for (name, options, balance) in cases {
+            let folder = try place(name, in: dir)
+            XCTAssertEqual(try Checkpoint.load(folder).settings.run.objective.balance, balance, name)
+            let resumed = try Command.run(["stylize", "--resume", folder, "--iterations", "6", "--quiet",
+                                           "--output", dir.file("\(name)-resumed.png")])
+            XCTAssertEqual(resumed.status, 0, "\(name): \(resumed.stderr)")
+            let fresh = try Command.run(["stylize", "--content", content, "--style", style, "--max-size", "32",
+                                         "--iterations", "6", "--quiet", "--output", dir.file("\(name)-fresh.png")] + options)
+            XCTAssertEqual(fresh.status, 0, "\(name): \(fresh.stderr)")
+            XCTAssertEqual(Fixture.bytesAt(dir.file("\(name)-resumed.png")), Fixture.bytesAt(dir.file("\(name)-fresh.png")),
+                           "\(name): resumed as a run that went through")
+        }
+    }
+}
