@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "ImageFiles", dependencies: ["CPNG", "CFFmpeg"]),
         // The film's encoder: frames into MP4, WebM, GIF, WebP or APNG.
         .target(name: "Timelapse", dependencies: ["CFFmpeg", "ImageFiles"]),
-        // Composed pictures: text in a real typeface (FreeType), fitting, placing and mixing pictures.
+        // Composed pictures: text in a real typeface (FreeType), fitting, placing and mixing pictures; contact sheets.
         .target(name: "Drawing", dependencies: ["CFreeType", "ImageFiles"]),
         // The finished film: frames stored on disk, paced by change, opening and closing cards.
         .target(name: "Film", dependencies: ["Drawing", "ImageFiles"]),
@@ -66,8 +66,8 @@ let package = Package(
         .target(name: "Optimization"),
 
         // One picture's painting: each pass's optimisation (PassOptimizer: the optimiser, the best image, every
-        // iteration handed out), coarse-to-fine, the memory plan, colour preservation, the contact sheet, the loss plot.
-        .target(name: "Painting", dependencies: ["Engine", "Network", "Objective", "Optimization", "ImageFiles", "Drawing"]),
+        // iteration handed out), coarse-to-fine, the memory plan, colour preservation.
+        .target(name: "Painting", dependencies: ["Engine", "Network", "Objective", "Optimization", "ImageFiles"]),
 
         // The session: one run as an object that emits events to sinks (film, frames, trace, checkpoints, plot).
         .target(name: "StyleLapse",
@@ -75,17 +75,24 @@ let package = Package(
                                "Drawing", "Film", "OpticalFlow"]),
 
         // The live page: an HTTP server (FlyingFox) showing and steering a run, one more sink of the session.
-        .target(name: "Live", dependencies: ["StyleLapse", "Film", "ImageFiles", .product(name: "FlyingFox", package: "FlyingFox")]),
+        .target(name: "Live", dependencies: ["StyleLapse", "Film", "ImageFiles", .product(name: "FlyingFox", package: "FlyingFox"),
+                                             .product(name: "FlyingSocks", package: "FlyingFox")]),
 
-        // The commands: each parses its options, lays them over the library's settings and delegates.
+        // The commands: each parses its options, lays them over the library's settings and delegates. The library's
+        // products only: the engine stays below them.
         .target(
             name: "Commands",
-            dependencies: [
-                "StyleLapse", "Live", "ImageFiles", "Timelapse", "Engine", "Network", "Objective", "Optimization", "Painting",
-                "OpticalFlow", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
-        // The `stylelapse` executable: the commands.
-        .executableTarget(name: "stylelapse", dependencies: ["Commands"]),
+            dependencies: ["StyleLapse", "Live", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // `stylelapse bench …`: the engine's kernels, an iteration and the optical flow measured — the one command
+        // that reaches below the library.
+        .target(
+            name: "Benchmarks",
+            dependencies: ["Commands", "StyleLapse", "Engine", "Network", "Objective", "Optimization", "Painting", "OpticalFlow",
+                           "ImageFiles", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // The `stylelapse` executable: the commands and the benchmarks under one root command.
+        .executableTarget(name: "stylelapse",
+                          dependencies: ["Commands", "Benchmarks", "StyleLapse",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // The library's example: a picture in about twenty lines, each iteration's loss from the event stream.
         .executableTarget(name: "stylize-example", dependencies: ["StyleLapse"], path: "Examples/StylizeExample"),
@@ -106,13 +113,14 @@ let package = Package(
         .testTarget(name: "ObjectiveTests", dependencies: ["Objective", "Network", "Engine", "TestSupport"]),
         .testTarget(name: "OptimizationTests", dependencies: ["Optimization", "Objective", "Network", "Engine", "TestSupport"]),
         .testTarget(name: "PaintingTests",
-                    dependencies: ["Painting", "Optimization", "Objective", "Network", "Engine", "Drawing", "TestSupport"]),
+                    dependencies: ["Painting", "Optimization", "Objective", "Network", "Engine", "ImageFiles", "TestSupport"]),
         // Test-only C: counts heap allocations (interposes malloc and friends) for the allocation test.
         .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
         .testTarget(name: "SessionTests", dependencies: ["StyleLapse", "Engine", "TestSupport", "AllocationCounter"]),
         .testTarget(name: "LiveTests", dependencies: ["Live", "StyleLapse", "TestSupport"]),
         .testTarget(name: "CommandTests",
-                    dependencies: ["Commands", "stylelapse", "StyleLapse", "ImageFiles", "Timelapse", "Painting", "TestSupport"]),
+                    dependencies: ["Commands", "stylelapse", "StyleLapse", "ImageFiles", "Timelapse", "Painting", "Objective",
+                                   "Network", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ],
     swiftLanguageModes: [.v6]
 )

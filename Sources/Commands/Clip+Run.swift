@@ -2,7 +2,6 @@
 // per frame → the summary. A first Ctrl-C finishes the frame being painted and writes a playable clip (status 130).
 
 import ArgumentParser
-import Engine
 import Foundation
 import StyleLapse
 
@@ -12,13 +11,12 @@ extension ClipCommand {
         let interrupts = Interrupts()
         interrupts.stopMessage = "stopping after this frame"
         interrupts.install()
-        let parallel = threads.map { Parallel(workers: $0) }
         let session: ClipSession
         if let resume {
-            session = try ClipSession(resuming: resume, output: output, parallel: parallel)
+            session = try ClipSession(resuming: resume, output: output, threads: threads)
         } else {
             session = try ClipSession(settings: try clipSettings(), output: output ?? defaultOutput, checkpoint: checkpoint,
-                                      firstFrame: firstFrameOutputs(), parallel: parallel)
+                                      firstFrame: firstFrameOutputs(), threads: threads)
         }
         session.frameLimit = frameLimit
         interrupts.onStop = session.requestStop
@@ -48,7 +46,7 @@ extension ClipCommand {
             let perFrame = outcome.paintedHere > 0 ? outcome.seconds / Double(outcome.paintedHere) : 0
             print(String(format: "%@ in %.1f s: %d frames painted here (%d in the clip), %.2f s per frame, peak memory %.0f MB",
                          outcome.stopped ? "stopped" : "done", outcome.seconds, outcome.paintedHere, outcome.frames,
-                         perFrame, Measure.peakMemoryMB))
+                         perFrame, ProcessMemory.peakMB))
             print("wrote \(session.output)" + (timelapse.map { ", \($0)" } ?? ""))
         }
         if outcome.stopped, let folder = session.checkpoint {

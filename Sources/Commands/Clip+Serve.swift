@@ -2,7 +2,6 @@
 // session's events, later ones step by step), the clip's progress in frames, and a scrubber over the painted frames.
 
 import Foundation
-import ImageFiles
 import Live
 import StyleLapse
 

@@ -5,7 +5,6 @@
 import ArgumentParser
 import Foundation
 import StyleLapse
-import Timelapse
 
 extension WarpInterpolation: ExpressibleByArgument {}
 

@@ -2,9 +2,7 @@
 
 import ArgumentParser
 import Foundation
-import ImageFiles
 import StyleLapse
-import Timelapse
 
 struct Encode: ParsableCommand, RuleChecked {
     static let configuration = CommandConfiguration(

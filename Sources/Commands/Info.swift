@@ -2,7 +2,7 @@
 // the whole picture (a damaged file is an error); `--header-only` reads only the header.
 
 import ArgumentParser
-import ImageFiles
+import StyleLapse
 
 struct Info: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -4,8 +4,8 @@
 import ArgumentParser
 import StyleLapse
 
-enum OptionNames {
-    static let byKey: [String: String] = [
+public enum OptionNames {
+    public static let byKey: [String: String] = [
         "pictures.content": "--content", "pictures.styles": "--style", "pictures.styleBlend": "--style-blend",
         "pictures.styleScale": "--style-scale", "pictures.styleMasks": "--style-mask",
         "pictures.styleRegions": "--style-region", "pictures.contentMask": "--content-mask", "pictures.maxSize": "--max-size", "pictures.margin": "--margin",

@@ -3,7 +3,6 @@
 
 import ArgumentParser
 import Foundation
-import ImageFiles
 import StyleLapse
 
 /// A command that cannot go on: one line, exit status 1.

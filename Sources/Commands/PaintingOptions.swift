@@ -2,9 +2,6 @@
 // the memory — the options `stylize` and `clip` share, laid over the library's settings in one place.
 
 import ArgumentParser
-import Objective
-import Optimization
-import Painting
 import StyleLapse
 
 struct PaintingOptions: ParsableArguments {

@@ -14,7 +14,7 @@ extension RuleChecked {
     }
 }
 
-enum Rules {
+public enum Rules {
     /// Off during the first parse (`StyleLapseCommand.main`), on in the second: scoped to that call, not a global.
     @TaskLocal static var enabled = true
 
@@ -28,7 +28,7 @@ enum Rules {
     }
 
     /// `--threads`, where a command takes it: at least one worker.
-    static func requireThreads(_ threads: Int?) throws {
+    public static func requireThreads(_ threads: Int?) throws {
         if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
     }
 }

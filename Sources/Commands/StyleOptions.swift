@@ -2,8 +2,6 @@
 // `clip` share.
 
 import ArgumentParser
-import Network
-import Objective
 import StyleLapse
 
 struct StyleOptions: RuleChecked {

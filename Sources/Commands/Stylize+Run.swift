@@ -3,7 +3,6 @@
 
 import ArgumentParser
 import Foundation
-import Engine
 import StyleLapse
 
 extension StylizeCommand {
@@ -12,11 +11,10 @@ extension StylizeCommand {
         // From here on, Ctrl-C asks for a clean stop (before the first step, the run stops at iteration 0).
         let interrupts = Interrupts()
         interrupts.install()
-        let parallel = threads.map { Parallel(workers: $0) }
         let session: StylizeSession
         var outputs = runOutputs()
         if let resume {
-            session = try StylizeSession(resuming: resume, iterations: painting.iterations, parallel: parallel)
+            session = try StylizeSession(resuming: resume, iterations: painting.iterations, threads: threads)
             // Outputs not given again go where the first run's did.
             if let data = session.resumedApplication, let first = try? JSONDecoder().decode(RunOutputs.self, from: data) {
                 outputs = outputs.over(first, outputGiven: output != nil)
@@ -29,12 +27,12 @@ extension StylizeCommand {
             let snapshot = try Checkpoint.load(replay)
             if output == nil { outputs.output = RunOutputs.defaultName([snapshot.settings.pictures.content] + snapshot.settings.pictures.styles) }
             try OutputChecks.require(outputs.places, inputs: snapshot.settings.inputs + [(Checkpoint.statePath(replay), .checkpointState)])
-            session = try StylizeSession(settings: snapshot.settings, parallel: parallel)
+            session = try StylizeSession(settings: snapshot.settings, threads: threads)
         } else {
             let settings = try sessionOptions().settings()
             try OutputChecks.require(outputs.places, inputs: settings.inputs)
             if let frames { try OutputChecks.requireNoOldFrames(frames, remove: false, allowed: overwriteFrames) }
-            session = try StylizeSession(settings: settings, parallel: parallel)
+            session = try StylizeSession(settings: settings, threads: threads)
             // The old frames go only once the run can start: a refused run loses nothing.
             if let frames, overwriteFrames { try OutputChecks.requireNoOldFrames(frames, remove: true) }
         }
@@ -79,7 +77,7 @@ extension StylizeCommand {
         let resumed = o.resumedFrom.map { " after the checkpoint's \($0.iterations) (\(o.iterations) in all;" } ?? " ("
         print(String(format: "%@ in %.1f s: %d iterations%@%d evaluations), %.3f s per iteration, peak memory %.0f MB",
                      o.stopped ? "stopped" : (o.converged ? "converged" : "done"), seconds, steps, resumed,
-                     o.evaluations - before.evaluations, seconds / Double(max(steps, 1)), Measure.peakMemoryMB))
+                     o.evaluations - before.evaluations, seconds / Double(max(steps, 1)), ProcessMemory.peakMB))
         print(String(format: "best loss %.6g at iteration %d (style %.6g, content %.6g)", o.bestLoss.total,
                      o.bestIteration, o.bestLoss.style, o.bestLoss.content)
             + (o.bestPass.divisor == 1 ? "" : " in the pass at \(o.bestPass.width)×\(o.bestPass.height), enlarged"))

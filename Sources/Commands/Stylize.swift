@@ -2,14 +2,8 @@
 // making, every frame as PNG, and a per-iteration trace out.
 
 import ArgumentParser
-import Engine
 import Foundation
-import ImageFiles
-import Network
-import Objective
-import Optimization
 import StyleLapse
-import Timelapse
 
 public struct StylizeCommand: ParsableCommand, RuleChecked {
     public init() {}

@@ -4,7 +4,6 @@
 // the sheet from cells that shards wrote.
 
 import ArgumentParser
-import Engine
 import Foundation
 import StyleLapse
 
@@ -30,7 +29,6 @@ extension SweepCommand {
         }
         let pictures = try Pictures(base.pictures)
         let (w, h) = (pictures.photo.width, pictures.photo.height)
-        let parallel = Parallel(workers: threads ?? System.activeProcessorCount)
         var network: VGGNetwork?
         let names = ([content!] + styles.style).map { ($0 as NSString).lastPathComponent }
         let title = names[0] + " + " + names.dropFirst().joined(separator: " + ")
@@ -62,7 +60,7 @@ extension SweepCommand {
             if !quiet { FileHandle.standardError.write(Data("cell \(i + 1)/\(grid.count): \(plain(values))\n".utf8)) }
             let session = try StylizeSession(
                 settings: cellSettings[i],
-                network: network, pictures: pictures, parallel: parallel)
+                network: network, pictures: pictures, threads: threads)
             network = session.network
             interrupts.onStop = session.requestStop
             session.attach(ProgressSink(total: session.plan.totalIterations, quiet: quiet))

@@ -2,7 +2,7 @@
 
 import ArgumentParser
 import Foundation
-import Network
+import StyleLapse
 
 struct Weights: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,7 +3,6 @@
 
 import Foundation
 import ImageFiles
-import Objective
 import StyleLapse
 
 public final class LiveSink: StylizeSink {

@@ -76,21 +76,21 @@ public final class ClipSession {
     /// A new painting of `settings.clip` into `output`. Reads the clip through once (a bad clip is refused here, in
     /// one line naming it) and checks the settings, the weights and the outputs before any work.
     public convenience init(settings: ClipSettings, output: String, checkpoint: String?, firstFrame: RunOutputs? = nil,
-                            parallel: Parallel? = nil) throws {
+                            threads: Int? = nil) throws {
         try self.init(settings: settings, output: output, checkpoint: checkpoint, firstFrame: firstFrame, resumed: nil,
-                      parallel: parallel)
+                      threads: threads)
     }
 
     /// Continues the clip checkpointed in `folder` (into `output`, or where it was going). Refuses a clip or
     /// painting that changed since.
-    public convenience init(resuming folder: String, output: String? = nil, parallel: Parallel? = nil) throws {
+    public convenience init(resuming folder: String, output: String? = nil, threads: Int? = nil) throws {
         let state = try ClipCheckpoint.load(folder)
         try self.init(settings: state.settings, output: output ?? state.output, checkpoint: folder, firstFrame: nil,
-                      resumed: state, parallel: parallel)
+                      resumed: state, threads: threads)
     }
 
     private init(settings: ClipSettings, output: String, checkpoint: String?, firstFrame: RunOutputs?,
-                 resumed: ClipProgressState?, parallel: Parallel?) throws {
+                 resumed: ClipProgressState?, threads: Int?) throws {
         try settings.check()
         guard VideoFormat(path: output) != nil else {
             throw ImageFileError(output, "is not a video name: end it in " + VideoFormat.extensions.map { "." + $0 }.joined(separator: ", "))
@@ -114,7 +114,7 @@ public final class ClipSession {
         (self.settings, self.output, self.checkpoint, self.resumed) = (settings, output, checkpoint, resumed)
         self.firstFrame = firstFrame
         info = reader.info
-        self.parallel = parallel ?? Parallel(workers: System.activeProcessorCount)
+        parallel = Parallel(workers: threads ?? System.activeProcessorCount)
     }
 
     /// Asks the run to stop once the frame being painted is done (safe from any thread).

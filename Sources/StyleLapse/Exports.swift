@@ -10,3 +10,9 @@
 @_exported import Timelapse
 @_exported import Film
 @_exported import Drawing
+import Engine
+
+/// The copy of the engine's kernels that runs (baseline, AVX2 + FMA, AVX-512), chosen at start from the CPU: the one
+/// choice below the library a program may make (`InstructionSet.use`, as `--isa` does). The rest of the engine stays
+/// behind the library.
+public typealias InstructionSet = Engine.InstructionSet

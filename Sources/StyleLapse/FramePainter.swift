@@ -48,7 +48,7 @@ struct FramePainter {
     /// The frame painted as `stylize` paints a photo.
     private mutating func alone(_ pictures: Pictures, outputs: RunOutputs?, prepare: (StylizeSession) -> Void) throws -> Result {
         let session = try StylizeSession(settings: settings.painting, network: network, pictures: pictures,
-                                         parallel: parallel)
+                                         threads: parallel.workers)
         network = session.network
         if let outputs {
             try outputs.attach(to: session)

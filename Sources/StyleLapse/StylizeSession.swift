@@ -45,25 +45,26 @@ public final class StylizeSession {
     /// A balance asked for by `steer`, taken by the run before its next step.
     let pendingSteer = Handoff<Balance>()
 
-    /// A new run. `network`, `pictures` and `parallel` may be shared by sessions on the same pictures (a sweep);
+    /// A new run on `threads` workers (nil: every core). `network` and `pictures` may be shared by sessions on the
+    /// same pictures (a sweep);
     /// otherwise they are read, loaded and made here. Throws before any work when a picture cannot be read, the
     /// weights are missing, or the estimated peak memory is over the limit.
     public convenience init(settings: SessionSettings, network: VGGNetwork? = nil, pictures: Pictures? = nil,
-                            parallel: Parallel? = nil) throws {
-        try self.init(settings: settings, resumed: nil, network: network, pictures: pictures, parallel: parallel)
+                            threads: Int? = nil) throws {
+        try self.init(settings: settings, resumed: nil, network: network, pictures: pictures, threads: threads)
     }
 
     /// Continues the run checkpointed in `folder` (up to `iterations` full-size steps when given). Refuses pictures
     /// that changed since the checkpoint was written.
-    public convenience init(resuming folder: String, iterations: Int? = nil, parallel: Parallel? = nil) throws {
+    public convenience init(resuming folder: String, iterations: Int? = nil, threads: Int? = nil) throws {
         var snapshot = try Checkpoint.load(folder)
         if let iterations { snapshot.settings.run.iterations = iterations }
         try self.init(settings: snapshot.settings, resumed: (snapshot, folder), network: nil, pictures: nil,
-                      parallel: parallel)
+                      threads: threads)
     }
 
     private init(settings: SessionSettings, resumed: (snapshot: CheckpointSnapshot, folder: String)?,
-                 network: VGGNetwork?, pictures: Pictures?, parallel: Parallel?) throws {
+                 network: VGGNetwork?, pictures: Pictures?, threads: Int?) throws {
         try settings.check()
         let paths = [settings.pictures.content] + settings.pictures.styles + settings.pictures.masks.map(\.path)
         let digests = try paths.map(Self.sha256)
@@ -104,7 +105,7 @@ public final class StylizeSession {
             $0.pooling == settings.pooling && $0.padding == settings.networkPadding
                 && $0.depth > $0.architecture.index(of: deepest)! ? $0 : nil
         } ?? VGGNetwork.load(settings.weights, pooling: settings.pooling, padding: settings.networkPadding, through: deepest)
-        self.parallel = parallel ?? Parallel(workers: System.activeProcessorCount)
+        parallel = Parallel(workers: threads ?? System.activeProcessorCount)
     }
 
     /// Records a steering change in the settings (the run's thread).

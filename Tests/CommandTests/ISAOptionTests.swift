@@ -34,7 +34,9 @@ final class ISAOptionTests: XCTestCase {
         XCTAssertEqual(r.status, 64, r.stderr)
         XCTAssertEqual(r.stdout, "")
         let lines = r.stderr.split(separator: "\n")
-        XCTAssertTrue(lines.first?.contains("--isa must be baseline, avx2 or avx512") ?? false, r.stderr)
+        // The parser's own words for an enum's value (`InstructionSet: ExpressibleByArgument`), every choice named.
+        XCTAssertTrue(lines.first?.contains("'sse9' is invalid for '--isa <isa>'") ?? false, r.stderr)
+        XCTAssertTrue(lines.first?.contains("'baseline', 'avx2' or 'avx512'") ?? false, r.stderr)
     }
 
     /// Size 16 left block 5 a 1×1 map and crashed pooling it; now refused.

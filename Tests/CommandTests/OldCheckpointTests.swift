@@ -29,7 +29,7 @@ final class OldCheckpointTests: XCTestCase {
         var out = Array(bytes[0..<8])
         withUnsafeBytes(of: UInt32(header.utf8.count).littleEndian) { out += $0 }
         out += Array(header.utf8) + bytes[(12 + length)...]
-        FileManager.default.createFile(atPath: folder + "/state.bin", contents: Data(out))
+        XCTAssertTrue(FileManager.default.createFile(atPath: folder + "/state.bin", contents: Data(out)))
         return folder
     }
 

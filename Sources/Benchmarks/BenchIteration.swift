@@ -2,6 +2,7 @@
 // gradient to the image, the report's Adam step) and peak resident memory.
 
 import ArgumentParser
+import Commands
 import Engine
 import Foundation
 import Network

@@ -2,6 +2,7 @@
 // clip's neighbouring frames at a size, the median over the pairs.
 
 import ArgumentParser
+import Commands
 import Engine
 import Foundation
 import ImageFiles

@@ -2,6 +2,7 @@
 // pooling and Gram, at 256² and 512², as GFLOP/s and a fraction of the peak measured in the same run.
 
 import ArgumentParser
+import Commands
 import Engine
 import Foundation
 import Network
@@ -35,7 +36,14 @@ struct BenchEngine: ParsableCommand, RuleChecked {
 
     @OptionGroup var kernels: ISAOption
     @Option(help: "Convolution strategy: auto (as the network uses), direct, winograd (F(2×2)) or winograd4x4.")
-    var strategy: String = "auto"
+    var strategy: StrategyChoice = .auto
+
+    /// `--strategy`: the engine's strategies, or the network's own choice per layer.
+    enum StrategyChoice: String, CaseIterable, ExpressibleByArgument {
+        case auto, direct, winograd, winograd4x4
+        /// The strategy forced (nil: as the network chooses).
+        var forced: ConvStrategy? { ConvStrategy(rawValue: rawValue) }
+    }
 
     /// VGG19's distinct convolution shapes: (input channels, output channels, downsampling of the input image),
     /// from the network's table.
@@ -54,9 +62,6 @@ struct BenchEngine: ParsableCommand, RuleChecked {
     }
 
     func check() throws {
-        guard strategy == "auto" || ConvStrategy(rawValue: strategy) != nil else {
-            throw ValidationError("--strategy must be auto, direct, winograd or winograd4x4")
-        }
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
         try Rules.requireThreads(threads)
     }
@@ -107,7 +112,7 @@ struct BenchEngine: ParsableCommand, RuleChecked {
             let (h, w) = (size / down, size / down)
             let conv = Conv2D(weights: (0..<(cin * cout * 9)).map { _ in Float.random(in: -0.1...0.1, using: &rng) },
                               bias: [Float](repeating: 0.01, count: cout), inChannels: cin, outChannels: cout,
-                              strategy: ConvStrategy(rawValue: strategy))
+                              strategy: strategy.forced)
             let x = BlockedTensor(Shape(channels: cin, height: h, width: w))
             x.load(chw: (0..<(cin * h * w)).map { _ in Float.random(in: 0...1, using: &rng) })
             let y = BlockedTensor(Shape(channels: cout, height: h, width: w))

@@ -2,7 +2,6 @@
 
 import Drawing
 import ImageFiles
-import Painting
 import XCTest
 
 final class ContactSheetTests: XCTestCase {

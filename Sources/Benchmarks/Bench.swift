@@ -2,7 +2,8 @@
 
 import ArgumentParser
 
-struct Bench: ParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct Bench: ParsableCommand {
+    public init() {}
+    public static let configuration = CommandConfiguration(
         abstract: "Measure StyleLapse's speed (build with -c release).", subcommands: [BenchEngine.self, BenchIteration.self, BenchFlow.self])
 }

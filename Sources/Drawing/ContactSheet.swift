@@ -2,7 +2,6 @@
 // set in a real typeface (FreeType, DejaVu Sans) on white. The same layout makes the sheet PNG and every frame of the
 // side-by-side film.
 
-import Drawing
 import Foundation
 import ImageFiles
 
