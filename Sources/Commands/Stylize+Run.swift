@@ -74,7 +74,7 @@ extension StylizeCommand {
         // This run's own share: a resumed run counts from its checkpoint.
         let before = o.resumedFrom ?? (0, 0, 0)
         let (steps, seconds) = (o.iterations - before.iterations, o.seconds - before.seconds)
-        let resumed = o.resumedFrom.map { " after the checkpoint's \($0.iterations) (\(o.iterations) in all;" } ?? " ("
+        let resumed = o.resumedFrom.map { " after the checkpoint's \($0.iterations) (\(o.iterations) in all; " } ?? " ("
         print(String(format: "%@ in %.1f s: %d iterations%@%d evaluations), %.3f s per iteration, peak memory %.0f MB",
                      o.stopped ? "stopped" : (o.converged ? "converged" : "done"), seconds, steps, resumed,
                      o.evaluations - before.evaluations, seconds / Double(max(steps, 1)), ProcessMemory.peakMB))
@@ -86,6 +86,6 @@ extension StylizeCommand {
                                       Double($0.total) / fps, Double($0.opening) / fps, Double($0.painting) / fps,
                                       Double($0.closing) / fps) } ?? ""
         print("wrote \(outputs.output)" + outputs.videos.map { ", \($0)" }.joined() + parts
-            + (outputs.trace.map { ", \($0)" } ?? ""))
+            + [outputs.trace, outputs.plot, outputs.frames, outputs.checkpoint].compactMap { $0.map { ", \($0)" } }.joined())
     }
 }

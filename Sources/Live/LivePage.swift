@@ -87,6 +87,7 @@ function time(s) { if (!(s > 0)) return "–"; const m = Math.floor(s / 60); ret
 
 function show(f) {
   last = f; total = f.iterations;
+  const done = ["finished", "stopped", "failed"].includes(f.status);
   const st = $("status"); st.textContent = f.status; st.className = f.status;
   $("progress").textContent = f.clip_frames ? Math.round(100 * (f.clip_frame - 1) / f.clip_frames) + " %"
     : f.iterations ? Math.round(100 * f.iteration / f.iterations) + " %" : "";
@@ -116,11 +117,12 @@ function show(f) {
   $("steerNote").textContent = steerable ? "changes the objective from the next iteration (the optimiser starts afresh)" : "";
   if (f.frames > 0) {
     $("scrub").disabled = false; $("scrub").max = f.frames - 1;
-    if (!scrubbing) { $("scrub").value = f.frames - 1; $("scrubLabel").textContent = "live · " + f.frames + " frames"; }
+    if (!scrubbing) { $("scrub").value = f.frames - 1; $("scrubLabel").textContent = (done ? "" : "live · ") + f.frames + " frames"; }
   }
-  const done = ["finished", "stopped", "failed"].includes(f.status);
-  $("stop").disabled = done;
-  $("pause").disabled = done; $("pause").textContent = f.status === "paused" ? "Resume" : "Pause";
+  // A run that has ended is no longer live: no Pause or Stop, the title says how it ended.
+  $("stop").hidden = done; $("pause").hidden = done;
+  $("pause").textContent = f.status === "paused" ? "Resume" : "Pause";
+  document.title = "StyleLapse — " + (done ? f.status : "live");
   if (done) finished(f);
 }
 

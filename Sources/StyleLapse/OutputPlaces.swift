@@ -78,7 +78,7 @@ public struct OutputPlace {
 /// An output that would lose something: a format StyleLapse does not write there, an input it would write over, or
 /// another output of the same name. Nothing has been written.
 public struct OutputClash: Error, CustomStringConvertible {
-    public enum Problem {
+    public enum Problem: Sendable {
         /// The extension (empty: none) is not one of the role's formats.
         case format(ext: String, extensions: [String])
         /// The output would write over an input.

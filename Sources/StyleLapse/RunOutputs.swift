@@ -126,14 +126,20 @@ public struct RunOutputs: Codable {
         return [named[0], Panel(masks, label: "masks")] + named.dropFirst()
     }
 
-    /// The film's title, and a comment with how it was made: the command and the settings, the weights named by
-    /// their file name and data hash (never by a path: the film travels, the folders of the machine do not).
+    /// The film's title, and a comment with how it was made: the command and the settings, every file named by its
+    /// file name (the weights also by their data hash), never by a path: the film travels, the folders of the
+    /// machine do not.
     static func metadata(_ session: StylizeSession, command: [String]?) -> [String: String] {
         var s = session.settings
         let name = { (path: String) in (path as NSString).lastPathComponent }
         s.weights = name(s.weights) + (session.network.dataSHA256.map { " sha256:" + $0 } ?? "")
-        var words = command ?? []
-        for (k, word) in words.enumerated() where k > 0 && words[k - 1] == "--weights" { words[k] = name(word) }
+        s.pictures.content = name(s.pictures.content)
+        s.pictures.styles = s.pictures.styles.map(name)
+        s.pictures.styleMasks = s.pictures.styleMasks?.map(name)
+        s.pictures.styleRegions = s.pictures.styleRegions?.map(name)
+        s.pictures.contentMask = s.pictures.contentMask.map(name)
+        if case .image(let path) = s.run.initialization { s.run.initialization = .image(path: name(path)) }
+        let words = (command ?? []).map { $0.contains("/") ? name($0) : $0 }   // a path's folders left out
         let settings = String(decoding: (try? JSONEncoder().encode(s)) ?? Data(), as: UTF8.self)
         return ["title": "\(name(s.pictures.content)) in the style of \(s.pictures.styles.map(name).joined(separator: " and "))",
                 "comment": "StyleLapse \(StyleLapseVersion.current): " + (words.isEmpty ? "" : words.joined(separator: " ") + "; ")

@@ -37,7 +37,8 @@ extension SessionSettings {
         for (key, paths) in [("pictures.styleMasks", p.styleMasks), ("pictures.styleRegions", p.styleRegions)] {
             guard let paths else { continue }
             try require(paths.count == p.styles.count, key,
-                        "names \(paths.count) masks for \(p.styles.count) paintings: give one per painting, in the same order")
+                        "names \(paths.count) mask\(paths.count == 1 ? "" : "s") for \(p.styles.count) painting"
+                            + "\(p.styles.count == 1 ? "" : "s"): give one per painting, in the same order")
         }
         if let s = p.styleScale { try require(s.isFinite && s > 0 && s <= 16, "pictures.styleScale", "must be above 0 and at most 16") }
         if let m = p.margin { try require((0...128).contains(m), "pictures.margin", "must be 0…128 pixels") }

@@ -30,6 +30,10 @@ final class FilmCommandTests: XCTestCase {
         let comment = a.metadata["comment"] ?? ""
         XCTAssertTrue(comment.hasPrefix("StyleLapse ") && comment.contains("--duration 3") && comment.contains("\"iterations\":12"),
                       comment)
+        // Every file by its name, none by the folders it was in (the film travels; the user's folders stay home).
+        XCTAssertTrue(comment.contains("--content chelsea.png") && comment.contains("\"content\":\"chelsea.png\""), comment)
+        XCTAssertFalse(comment.contains(Fixture.root) || comment.contains(dir.path) || comment.contains("\\/Fixtures\\/"),
+                       comment)
         XCTAssertLessThan(mean(a.frames[0]), 1, "it opens from black")
         XCTAssertGreaterThan(mean(a.frames[6]), 20, "on the card")
         XCTAssertEqual(spool.contents, [], "no frame store left")

@@ -272,6 +272,32 @@ final class LiveCommandTests: XCTestCase {
         XCTAssertTrue(open.stderr.contains("live: http://0.0.0.0:"), open.stderr)
     }
 
+    /// A finished run's page in a real browser: it says how the run ended, not "live", and offers no Pause or Stop.
+    func testTheFinishedPageIsNoLongerLive() throws {
+        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        let browser = try XCTUnwrap(chromium, "headless Chromium is needed (tools/install-deps --tests installs it)")
+        let live = try start(["--serve-linger", "60"], iterations: 2)
+        defer { live.process.terminate(); live.process.waitUntilExit() }
+        _ = try live.waitFor("the finish") { $0["status"] as? String == "finished" }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: browser)
+        process.arguments = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                             "--virtual-time-budget=3000", "--dump-dom", "http://127.0.0.1:\(live.port)/?token=\(live.token)"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertTrue(dom.contains("id=\"status\" class=\"finished\""), dom)
+        XCTAssertTrue(dom.contains("<title>StyleLapse — finished</title>"), dom)
+        XCTAssertFalse(dom.contains("live · "), "the scrubber's label: \(dom)")
+        for button in ["pause", "stop"] {
+            let tag = try XCTUnwrap(dom.range(of: "<button id=\"\(button)\"").map { dom[$0.lowerBound...].prefix { $0 != ">" } })
+            XCTAssertTrue(tag.contains("hidden"), "\(button) is still offered: \(tag)")
+        }
+    }
+
     /// The page in a real browser: after a few iterations its counter shows them and its picture is loaded.
     func testThePageInHeadlessChromium() throws {
         let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }

@@ -7,7 +7,10 @@ public enum Naive {}
 
 extension Naive {
     /// 3×3 convolution, stride 1, padding 1 (`padding`'s values beyond the edge), with bias. input [Cin][H][W],
-    /// weights OIHW [Cout][Cin][3][3], returns [Cout][H][W].
+    /// weights OIHW [Cout][Cin][3][3], returns [Cout][H][W]. Specialised for Float and Double (unspecialised, a
+    /// generic across modules does every operation through the protocol: VGG19's layers in Double took minutes).
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
     public static func conv3x3<T: BinaryFloatingPoint>(_ input: [T], _ shape: Shape, weights: [T], bias: [T],
                                                         outChannels: Int, padding: PaddingMode = .zeros) -> [T] {
         let (cin, h, w) = (shape.channels, shape.height, shape.width)
@@ -33,6 +36,8 @@ extension Naive {
     }
 
     /// Gradient of `conv3x3` with respect to its input: gradOutput [Cout][H][W] → [Cin][H][W].
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
     public static func conv3x3BackwardInput<T: BinaryFloatingPoint>(_ gradOutput: [T], _ shape: Shape,
                                                                      weights: [T], outChannels: Int,
                                                                      padding: PaddingMode = .zeros) -> [T] {

@@ -11,6 +11,8 @@ extension Naive {
     }
 
     /// 2×2 stride-2 max pooling (rounding down); also returns each window's first maximal position (0…3).
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
     public static func maxPool<T: BinaryFloatingPoint>(_ input: [T], _ shape: Shape) -> (output: [T], argmax: [Int]) {
         let (c, h, w) = (shape.channels, shape.height, shape.width)
         let (ho, wo) = (h / 2, w / 2)
@@ -30,6 +32,8 @@ extension Naive {
         return (out, arg)
     }
 
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
     public static func maxPoolBackward<T: BinaryFloatingPoint>(_ gradOutput: [T], argmax: [Int], _ shape: Shape) -> [T] {
         let (c, h, w) = (shape.channels, shape.height, shape.width)
         let (ho, wo) = (h / 2, w / 2)
@@ -45,6 +49,8 @@ extension Naive {
         return grad
     }
 
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
     public static func avgPool<T: BinaryFloatingPoint>(_ input: [T], _ shape: Shape) -> [T] {
         let (c, h, w) = (shape.channels, shape.height, shape.width)
         var out = [T]()
@@ -60,6 +66,8 @@ extension Naive {
         return out
     }
 
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
     public static func avgPoolBackward<T: BinaryFloatingPoint>(_ gradOutput: [T], _ shape: Shape) -> [T] {
         let (c, h, w) = (shape.channels, shape.height, shape.width)
         let (ho, wo) = (h / 2, w / 2)
@@ -77,6 +85,8 @@ extension Naive {
     }
 
     /// G = F·Fᵀ / n, F of shape C × (H·W); returns C·C values.
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
     public static func gram<T: BinaryFloatingPoint>(_ f: [T], _ shape: Shape, normalization n: T) -> [T] {
         let (c, p) = (shape.channels, shape.pixels)
         var g = [T](repeating: 0, count: c * c)
@@ -91,6 +101,8 @@ extension Naive {
     }
 
     /// dF = (dG + dGᵀ)·F / n.
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
     public static func gramBackward<T: BinaryFloatingPoint>(_ gradGram: [T], features f: [T], _ shape: Shape,
                                                              normalization n: T) -> [T] {
         let (c, p) = (shape.channels, shape.pixels)
