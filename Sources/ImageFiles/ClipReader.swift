@@ -70,7 +70,7 @@ public final class ClipReader {
         guard best >= 0 else { throw ImageFileError(path, "has no video stream") }
         let demuxer = String(cString: format.pointee.iformat.pointee.name)
         if demuxer.hasSuffix("_pipe") || demuxer == "image2" || demuxer.hasSuffix("_pipe,") {
-            throw ImageFileError(path, "is a still picture, not a video (paint it with `stylelapse stylize`)")
+            throw ImageFileError(path, "is a still picture, not a video: paint it as a picture, not a clip")
         }
         streamIndex = Int(best)
         let audio = av_find_best_stream(format, AVMEDIA_TYPE_AUDIO, -1, best, nil, 0)

@@ -70,8 +70,7 @@ public final class ClipSession {
     private let parallel: Parallel
     private let digests: [String]
     private let resumed: ClipProgressState?
-    private let stopLock = NSLock()
-    private var stopFlag = false
+    private let runSwitch = RunSwitch()
 
     /// A new painting of `settings.clip` into `output`. Reads the clip through once (a bad clip is refused here, in
     /// one line naming it) and checks the settings, the weights and the outputs before any work.
@@ -95,16 +94,9 @@ public final class ClipSession {
         guard VideoFormat(path: output) != nil else {
             throw ImageFileError(output, "is not a video name: end it in " + VideoFormat.extensions.map { "." + $0 }.joined(separator: ", "))
         }
-        let paths = [settings.clip] + settings.painting.pictures.styles + settings.painting.pictures.masks.map(\.path)
-        digests = try paths.map(StylizeSession.sha256)
-        if let resumed {
-            for (path, (now, then)) in zip(paths, zip(digests, resumed.digests)) where now != then {
-                throw ImageFileError(path, "has changed since the checkpoint was written; cannot resume")
-            }
-        }
-        guard FileManager.default.fileExists(atPath: settings.painting.weights) else {
-            throw WeightsError(settings.painting.weights, "no weights file; fetch and convert the VGG19 weights with: bash tools/fetch-weights")
-        }
+        digests = try SessionInputs(
+            paths: [settings.clip] + settings.painting.pictures.styles + settings.painting.pictures.masks.map(\.path),
+            resumed: resumed?.digests, weights: settings.painting.weights).digests
         try firstFrame?.check()
         let films = (firstFrame?.places ?? []).filter { $0.role != .picture }
         try OutputPlaces.check([.video(output, .paintedClip)] + (checkpoint.map { [.clipCheckpoint($0)] } ?? []) + films,
@@ -118,8 +110,8 @@ public final class ClipSession {
     }
 
     /// Asks the run to stop once the frame being painted is done (safe from any thread).
-    public func requestStop() { stopLock.withLock { stopFlag = true } }
-    public var stopRequested: Bool { stopLock.withLock { stopFlag } }
+    public func requestStop() { runSwitch.requestStop() }
+    public var stopRequested: Bool { runSwitch.stopRequested }
 
     /// Paints the clip (or, resumed, the rest of it) and writes it; a stop leaves a playable clip of the frames so
     /// far. The output is written under a temporary name and renamed at the end: a failure leaves nothing under it.

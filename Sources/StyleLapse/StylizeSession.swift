@@ -39,9 +39,7 @@ public final class StylizeSession {
     var sinks: [StylizeSink] = []
     /// The checkpoint a resumed session continues, and its folder (for the trace and frames before it).
     let resumed: (snapshot: CheckpointSnapshot, folder: String)?
-    private let stopLock = NSLock()
-    private var stopFlag = false
-    private var pauseFlag = false
+    let runSwitch = RunSwitch()
     /// A balance asked for by `steer`, taken by the run before its next step.
     let pendingSteer = Handoff<Balance>()
 
@@ -66,16 +64,9 @@ public final class StylizeSession {
     private init(settings: SessionSettings, resumed: (snapshot: CheckpointSnapshot, folder: String)?,
                  network: VGGNetwork?, pictures: Pictures?, threads: Int?) throws {
         try settings.check()
-        let paths = [settings.pictures.content] + settings.pictures.styles + settings.pictures.masks.map(\.path)
-        let digests = try paths.map(Self.sha256)
-        if let resumed {
-            for (path, (now, then)) in zip(paths, zip(digests, resumed.snapshot.digests)) where now != then {
-                throw ImageFileError(path, "has changed since the checkpoint was written; cannot resume")
-            }
-        }
-        guard network != nil || FileManager.default.fileExists(atPath: settings.weights) else {
-            throw WeightsError(settings.weights, "no weights file; fetch and convert the VGG19 weights with: bash tools/fetch-weights")
-        }
+        let inputs = try SessionInputs(
+            paths: [settings.pictures.content] + settings.pictures.styles + settings.pictures.masks.map(\.path),
+            resumed: resumed?.snapshot.digests, weights: settings.weights, networkGiven: network != nil)
         let pictures = try pictures ?? Pictures(settings.pictures)
         var settings = settings
         let (w, h) = (pictures.content.width, pictures.content.height)
@@ -94,7 +85,7 @@ public final class StylizeSession {
         let memory = try Self.checkMemory(settings, pictures: pictures)
         storedSettings = settings
         self.pictures = pictures
-        self.digests = digests
+        digests = inputs.digests
         self.resumed = resumed
         plan = StylizePlan(width: pictures.photo.width, height: pictures.photo.height, margin: pictures.margin,
                            passes: passes, memoryEstimate: memory.peak, recompute: memory.recompute,
@@ -121,21 +112,18 @@ public final class StylizeSession {
 
     /// Asks the run to stop after the current step (safe from any thread, a signal handler's queue included). The
     /// run then finishes as usual, with `stopped` set: the best picture, a playable film.
-    public func requestStop() { stopLock.withLock { stopFlag = true } }
+    public func requestStop() { runSwitch.requestStop() }
 
     /// Whether a stop was requested.
-    public var stopRequested: Bool { stopLock.withLock { stopFlag } }
+    public var stopRequested: Bool { runSwitch.stopRequested }
 
     /// Holds the run between two steps until `resume()` (or a stop); safe from any thread. The run's clock goes on.
-    public func pause() { stopLock.withLock { pauseFlag = true } }
-    public func resume() { stopLock.withLock { pauseFlag = false } }
-    public var isPaused: Bool { stopLock.withLock { pauseFlag } }
+    public func pause() { runSwitch.setPaused(true) }
+    public func resume() { runSwitch.setPaused(false) }
+    public var isPaused: Bool { runSwitch.isPaused }
 
     /// Waits while paused (the run's thread, between steps); returns whether a stop was requested.
-    func stopOrWait() -> Bool {
-        while isPaused && !stopRequested { usleep(50_000) }
-        return stopRequested
-    }
+    func stopOrWait() -> Bool { runSwitch.stopOrWait() }
 
     /// The memory the session may use: `settings.memoryLimit` or the memory available, the smaller (nil: no limit
     /// known).
@@ -185,15 +173,5 @@ public final class StylizeSession {
         let allowed = limit ?? 0   // without a limit the whole picture's plan fits: not reached
         throw MemoryRefusal(width: content.width, height: content.height, needed: estimate, allowed: allowed,
                             limited: allowed == settings.memoryLimit, fittingMaxSize: fitting)
-    }
-
-    static func sha256(_ path: String) throws -> String {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-            throw ImageFileError(path, "no such file")
-        }
-        guard !isFolder.boolValue else { throw ImageFileError(path, "is a folder, not an image file") }
-        guard let data = FileManager.default.contents(atPath: path) else { throw ImageFileError(path, "cannot be read") }
-        return data.withUnsafeBytes { SHA256.hex($0) }
     }
 }

@@ -32,4 +32,29 @@ final class NewUserTests: XCTestCase {
         XCTAssertEqual(r.status, 64, r.stderr)
         XCTAssertTrue(r.stderr.contains("--style-mask names 1 mask for 2 paintings"), r.stderr)
     }
+
+    /// The README a newcomer opens: what StyleLapse does in a sentence, the two commands, "your own photo" and where
+    /// the weights live, near the top; under 300 lines; no machine described there (docs/benchmarks.md names them).
+    func testTheReadmeOpensWithWhatANewcomerNeeds() throws {
+        let readme = try String(contentsOfFile: Fixture.root + "/README.md", encoding: .utf8)
+        let lines = readme.split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertLessThan(lines.count, 300)
+        let top = lines.prefix(30).joined(separator: "\n")
+        XCTAssertTrue(top.contains("StyleLapse paints a photo in the style of a painting"), top)
+        XCTAssertTrue(top.contains("bash tools/demo") && top.contains("bash tools/test"), top)
+        XCTAssertTrue(top.contains("stylize --content my-photo.jpg --style my-painting.jpg"), "your own photo: \(top)")
+        XCTAssertTrue(top.contains("~/.cache/stylelapse/vgg19.safetensors"), "where the weights live: \(top)")
+        for machine in ["EPYC", "Zen 4", "Xeon", "AVX2 machine", "this machine"] {
+            XCTAssertFalse(readme.contains(machine), "the README describes a machine (\(machine)): docs/benchmarks.md does")
+        }
+        XCTAssertTrue(readme.contains("docs/strengths.png") && FileManager.default.fileExists(atPath: Fixture.root + "/docs/strengths.png"),
+                      "the strengths side by side")
+    }
+
+    /// A strength that erases the photo is said in the help, where the option is.
+    func testTheHelpWarnsOfAStrengthThatErasesThePhoto() throws {
+        let help = try Command.run(["stylize", "--help"])
+        XCTAssertTrue(help.stdout.replacingOccurrences(of: "\n", with: " ").split(separator: " ").joined(separator: " ")
+            .contains("Above about 0.75 the photo can be lost"), help.stdout)
+    }
 }
