@@ -65,13 +65,13 @@ let package = Package(
         // Optimisers over the image's pixels: the report's Adam (TF1 form) and projected L-BFGS.
         .target(name: "Optimization"),
 
-        // One picture's painting: each pass's optimisation (PassOptimizer: the optimiser, the best image, every
-        // iteration handed out), coarse-to-fine, the memory plan, colour preservation.
-        .target(name: "Painting", dependencies: ["Engine", "Network", "Objective", "Optimization", "ImageFiles"]),
+        // One picture's stylization (named apart from the painting, the style picture): each pass's optimisation
+        // (PassOptimizer: the optimiser, the best image, every iteration handed out), coarse-to-fine, the memory plan, colours.
+        .target(name: "Stylization", dependencies: ["Engine", "Network", "Objective", "Optimization", "ImageFiles"]),
 
         // The session: one run as an object that emits events to sinks (film, frames, trace, checkpoints, plot).
         .target(name: "StyleLapse",
-                dependencies: ["Engine", "Network", "Objective", "Optimization", "Painting", "ImageFiles", "Timelapse",
+                dependencies: ["Engine", "Network", "Objective", "Optimization", "Stylization", "ImageFiles", "Timelapse",
                                "Drawing", "Film", "OpticalFlow"]),
 
         // The live page: an HTTP server (FlyingFox) showing and steering a run, one more sink of the session.
@@ -87,7 +87,7 @@ let package = Package(
         // that reaches below the library.
         .target(
             name: "Benchmarks",
-            dependencies: ["Commands", "StyleLapse", "Engine", "Network", "Objective", "Optimization", "Painting", "OpticalFlow",
+            dependencies: ["Commands", "StyleLapse", "Engine", "Network", "Objective", "Optimization", "Stylization", "OpticalFlow",
                            "ImageFiles", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // The `stylelapse` executable: the commands and the benchmarks under one root command.
         .executableTarget(name: "stylelapse",
@@ -108,18 +108,18 @@ let package = Package(
         .testTarget(name: "FilmTests", dependencies: ["Film", "Drawing", "ImageFiles", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network", "Objective", "Engine", "TestSupport"]),
-        .testTarget(name: "OpticalFlowTests", dependencies: ["OpticalFlow", "Engine", "ImageFiles", "Painting", "TestSupport"]),
+        .testTarget(name: "OpticalFlowTests", dependencies: ["OpticalFlow", "Engine", "ImageFiles", "Stylization", "TestSupport"]),
         .testTarget(name: "DrawingTests", dependencies: ["Drawing", "ImageFiles"]),
         .testTarget(name: "ObjectiveTests", dependencies: ["Objective", "Network", "Engine", "TestSupport"]),
         .testTarget(name: "OptimizationTests", dependencies: ["Optimization", "Objective", "Network", "Engine", "TestSupport"]),
-        .testTarget(name: "PaintingTests",
-                    dependencies: ["Painting", "Optimization", "Objective", "Network", "Engine", "ImageFiles", "TestSupport"]),
+        .testTarget(name: "StylizationTests",
+                    dependencies: ["Stylization", "Optimization", "Objective", "Network", "Engine", "ImageFiles", "TestSupport"]),
         // Test-only C: counts heap allocations (interposes malloc and friends) for the allocation test.
         .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
         .testTarget(name: "SessionTests", dependencies: ["StyleLapse", "Engine", "TestSupport", "AllocationCounter"]),
         .testTarget(name: "LiveTests", dependencies: ["Live", "StyleLapse", "TestSupport"]),
         .testTarget(name: "CommandTests",
-                    dependencies: ["Commands", "stylelapse", "StyleLapse", "ImageFiles", "Timelapse", "Painting", "Objective",
+                    dependencies: ["Commands", "stylelapse", "StyleLapse", "ImageFiles", "Timelapse", "Stylization", "Objective",
                                    "Network", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ],
     swiftLanguageModes: [.v6]

@@ -7,7 +7,7 @@ import Engine
 import Foundation
 import ImageFiles
 import OpticalFlow
-import Painting
+import Stylization
 
 struct BenchFlow: ParsableCommand, RuleChecked {
     static let configuration = CommandConfiguration(

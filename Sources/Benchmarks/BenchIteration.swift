@@ -8,7 +8,7 @@ import Foundation
 import Network
 import Objective
 import Optimization
-import Painting
+import Stylization
 
 struct BenchIteration: ParsableCommand, RuleChecked {
     static let configuration = CommandConfiguration(
@@ -20,11 +20,11 @@ struct BenchIteration: ParsableCommand, RuleChecked {
     @Option(help: "Measured repeats (the median is reported), after one warm-up.") var repeats: Int = 5
     @Option(help: "Worker threads (default: all cores).") var threads: Int?
     @Option(help: "Weights file (default: where tools/fetch-weights puts them).") var weights: String?
-    @Option(help: "Plan within this memory (e.g. 8G): the full tape when it fits, else the checkpointed plan with the least recomputation that fits (default: the memory available).")
+    @Option(help: "Plan within this memory (e.g. 8G): the full tape when it fits, else the recomputing plan with the least recomputation that fits (default: the memory available).")
     var memoryLimit: String?
-    @Option(parsing: .unconditional, help: "Evaluate checkpointed, recomputing blocks in bands of N rows, whatever the memory (0: the whole picture on one tape).")
+    @Option(parsing: .unconditional, help: "Recompute blocks in bands of N rows, whatever the memory (0: the whole picture on one tape).")
     var bands: Int?
-    @Option(parsing: .unconditional, help: "Evaluate checkpointed, recomputing the first K blocks (whole, or in --bands), whatever the memory (default with --bands: all but the last).")
+    @Option(parsing: .unconditional, help: "Recompute the first K blocks (whole, or in --bands), whatever the memory (default with --bands: all but the last).")
     var recompute: Int?
     @Option(help: "VGG19's padding: zeros, replicate, reflect, replicate-all or reflect-all.")
     var padding: NetworkPadding = .zeros
@@ -80,7 +80,7 @@ struct BenchIteration: ParsableCommand, RuleChecked {
             guard let fitting = MemoryPlan.fastest(within: limit, padding: padding, objective: settings, content: square,
                                                    style: square, optimizer: .adam, historySize: 0, video: false,
                                                    optimizerCopies: Self.adamCopies) else {
-                throw ValidationError(String(format: "%d×%d does not fit in %.0f MB even checkpointed in bands of 16 rows", size, size,
+                throw ValidationError(String(format: "%d×%d does not fit in %.0f MB even recomputing in bands of 16 rows", size, size,
                                              Double(limit) / 1048576))
             }
             memory = fitting

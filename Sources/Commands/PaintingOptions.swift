@@ -25,10 +25,10 @@ struct PaintingOptions: ParsableArguments {
     @Option(help: "Start from: content (default), noise, or a picture's path.") var `init`: String?
     @Option(parsing: .unconditional, help: "Seed for --init noise (default 0).") var seed: UInt64?
     @Option(help: "Weights file (default: where tools/fetch-weights puts it).") var weights: String?
-    @Option(help: "Plan within this memory (e.g. 512M, 8G): the full tape when it fits, else checkpointed with the least recomputation that fits, L-BFGS's pairs spilled to a file if need be; refuse to start when nothing does (default: the memory available).") var memoryLimit: String?
-    @Option(parsing: .unconditional, help: "Evaluate checkpointed, blocks 1–4 recomputed in bands of N rows, whatever the memory (0: the full tape; default: the fastest way that fits).")
+    @Option(help: "Plan within this memory (e.g. 512M, 8G): the full tape when it fits, else recomputing with the least recomputation that fits, L-BFGS's pairs spilled to a file if need be; refuse to start when nothing does (default: the memory available).") var memoryLimit: String?
+    @Option(parsing: .unconditional, help: "Recompute blocks 1–4 in bands of N rows, whatever the memory (0: the full tape; default: the fastest way that fits).")
     var bands: Int?
-    @Option(parsing: .unconditional, help: "Coarse-to-fine: first optimise at 1/2^(N-1) … 1/2 of the size, then at full size (default: L-BFGS from 768 px gets passes down to about 256 px; 1 is off).")
+    @Option(parsing: .unconditional, help: "Coarse-to-fine: first optimise at 1/R^(N-1) … 1/R of the size (R: --scale-ratio, 2 unless given), then at full size (default: L-BFGS from 768 px gets passes down to about 256 px; 1 is off).")
     var scales: Int?
     @Option(parsing: .unconditional, help: "Steps of each coarser pass of --scales (default: a sixth of --iterations).")
     var coarseIterations: Int?

@@ -6,7 +6,8 @@ import Kernels
 
 /// How a convolution is computed; chosen once, when the layer is built.
 public enum ConvStrategy: String, Sendable, CaseIterable {
-    /// Direct convolution: every multiply of the definition, on the 4×16 micro-kernel.
+    /// Direct convolution: every multiply of the definition, on the P×16 micro-kernel (P pixels: the instruction set's
+    /// tile, `ConvTile`).
     case direct
     /// Winograd F(2×2, 3×3): 16 multiplies per 2×2 outputs instead of 36 (see Winograd.swift).
     case winograd

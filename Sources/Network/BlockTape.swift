@@ -1,6 +1,6 @@
 // BlockTape: one VGG block run on a slab of rows of its input — its convolutions forward with the activations
 // kept, the pooling after it, and the backward from its pooled output's gradient and seeds at its layers down to
-// its input. The checkpointed evaluation (RecomputingTape.swift) runs every block on such tapes.
+// its input. The recomputing evaluation (RecomputingTape.swift) runs every block on such tapes.
 
 import Engine
 

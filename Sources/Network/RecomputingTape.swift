@@ -1,14 +1,15 @@
-// RecomputingTape: VGG forward and backward in bounded memory. Only each block's input is kept whole (the
-// checkpoints); the first blocks — the large maps — are computed on slabs of rows of their input and computed
+// RecomputingTape: VGG forward and backward in bounded memory. Only each block's input is kept whole (what the
+// literature calls gradient checkpoints; here "checkpoint" means a resumable run, so: the blocks' kept inputs); the
+// first blocks — the large maps — are computed on slabs of rows of their input and computed
 // again, slab by slab, in the backward; the last blocks may be kept whole from the forward to the backward, as the
 // full tape keeps them. A block's slab needs a halo of as many rows as it has convolutions (each reads one row
 // beyond), not the whole network's reach: the cost over the full tape is one more forward of the recomputed blocks.
-// A block's input gradient takes its checkpoint's place as the backward walks down the bands (rows no later slab
+// A block's input gradient takes its kept input's place as the backward walks down the bands (rows no later slab
 // reads), so the gradients need no whole maps of their own.
 
 import Engine
 
-/// How a checkpointed evaluation runs: blocks before `keptFrom` recomputed (in bands of `bandRows` rows of each
+/// How a recomputing evaluation runs: blocks before `keptFrom` recomputed (in bands of `bandRows` rows of each
 /// block's own map, or whole), blocks from `keptFrom` on kept from the forward to the backward.
 public struct RecomputePlan: Sendable, Equatable, Codable, CustomStringConvertible {
     /// The 0-based index of the first block kept whole (the blocks' count: none).
@@ -45,7 +46,8 @@ public struct RecomputePlan: Sendable, Equatable, Codable, CustomStringConvertib
     }
 }
 
-/// One image size's checkpointed forward and backward: checkpoints, kept blocks' tapes, the shared slab storage.
+/// One image size's recomputing forward and backward: the blocks' kept inputs, kept blocks' tapes, the shared slab
+/// storage.
 public final class RecomputingTape {
     public let network: VGGNetwork
     public let imageShape: Shape
@@ -56,7 +58,7 @@ public final class RecomputingTape {
     let layouts: [BandLayout?]
     let tapes: [BlockTape]
     /// Block b's whole input (b ≥ 1; a kept block's is its tape's input); after block b's backward, its gradient.
-    let checkpoints: [BlockedTensor?]
+    let blockInputs: [BlockedTensor?]
     /// The first block's slab of the RGB image.
     let rgbSlab: BlockedTensor
     /// The backward's RGB gradient of a slab, and the gradient of the rows of a block's input that later slabs
@@ -88,7 +90,7 @@ public final class RecomputingTape {
             return b.index < plan.keptFrom ? BlockTape(network, b, height: h, width: w, storage: shared)
                 : BlockTape(network, b, height: h, width: w)
         }
-        checkpoints = blocks.map { b in
+        blockInputs = blocks.map { b in
             guard b.index > 0 else { return nil }
             return b.index < plan.keptFrom ? BlockedTensor(Self.inputShape(a, b, sizes[b.index])) : nil
         }
@@ -107,7 +109,7 @@ public final class RecomputingTape {
         blocks.map { plan.layout($0, height: sizes[$0.index].height) }
     }
 
-    /// Bytes the tape allocates for `height`×`width` images up to `deepest` (checkpoints, the shared slab storage,
+    /// Bytes the tape allocates for `height`×`width` images up to `deepest` (the blocks' inputs, the shared slab storage,
     /// kept blocks' tapes, argmaxes, the RGB slabs; with `backward`, the gradient's slabs).
     public static func bytes(architecture a: VGGArchitecture, pooling: Pooling, height: Int, width: Int,
                              deepest: VGGLayer, plan: RecomputePlan, backward: Bool = true) -> Int {
@@ -155,7 +157,7 @@ public final class RecomputingTape {
                     visit(network.architecture.layers[i].layer, f, r.slab, r.picture)
                 }
                 guard let pooled = tape.pooled else { return }
-                let next = checkpoints[b.index + 1] ?? tapes[b.index + 1].input
+                let next = blockInputs[b.index + 1] ?? tapes[b.index + 1].input
                 let r = rows(b.index, band: band, level: 1, slabMapRows: pooled.shape.height)
                 next.copyRows(from: pooled, r.slab.lowerBound, to: r.picture, count: r.slab.count)
             }
@@ -180,7 +182,7 @@ public final class RecomputingTape {
                 if let pg = tape.pooledGradient {
                     let r = rows(b.index, band: band, level: 1, slabMapRows: pg.shape.height)
                     if band != nil { pg.zero() }
-                    let above = checkpoints[b.index + 1] ?? tapes[b.index + 1].inputGradient
+                    let above = blockInputs[b.index + 1] ?? tapes[b.index + 1].inputGradient
                     pg.copyRows(from: above, r.picture, to: r.slab.lowerBound, count: r.slab.count)
                 }
                 network.backward(tape, parallel: parallel) { j, g in
@@ -194,19 +196,19 @@ public final class RecomputingTape {
                     network.denormalizeGradient(tape.inputGradient, into: rgbGradient)
                     return gradient.addRows(from: rgbGradient, 0, to: start, count: rgbGradient.shape.height)
                 }
-                guard let checkpoint = checkpoints[b.index] else { return }   // kept: its tape holds the gradient
+                guard let kept = blockInputs[b.index] else { return }   // kept: its tape holds the gradient
                 guard let pending, let index = band, let layout = layouts[b.index] else {
-                    return checkpoint.copyRows(from: tape.inputGradient, 0, to: 0, count: heights[b.index])
+                    return kept.copyRows(from: tape.inputGradient, 0, to: 0, count: heights[b.index])
                 }
                 // Rows above this slab are final, and no later slab reads their input: their gradient takes the
-                // checkpoint's place.
+                // kept input's place.
                 let (done, slab) = (start - carried, layout.slabRows)
-                checkpoint.copyRows(from: pending, 0, to: carried, count: done)
+                kept.copyRows(from: pending, 0, to: carried, count: done)
                 pending.copyRows(from: pending, done, to: 0, count: slab - done)
                 pending.zeroRows(slab - done..<slab)
                 carried = start
                 pending.addRows(from: tape.inputGradient, 0, to: 0, count: slab)
-                if index == layout.bands.count - 1 { checkpoint.copyRows(from: pending, 0, to: carried, count: slab) }
+                if index == layout.bands.count - 1 { kept.copyRows(from: pending, 0, to: carried, count: slab) }
             }
         }
     }
@@ -221,8 +223,8 @@ public final class RecomputingTape {
             if b == 0 {
                 rgbSlab.copyRows(from: rgb, start, to: 0, count: count)
                 network.normalize(rgbSlab, into: tape.input)
-            } else if let checkpoint = checkpoints[b] {
-                tape.input.copyRows(from: checkpoint, start, to: 0, count: count)
+            } else if let kept = blockInputs[b] {
+                tape.input.copyRows(from: kept, start, to: 0, count: count)
             }
             network.forward(tape, parallel: parallel)
         }

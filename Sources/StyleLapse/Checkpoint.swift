@@ -9,7 +9,7 @@ import Foundation
 import ImageFiles
 import Objective
 import Optimization
-import Painting
+import Stylization
 
 /// Where a coarse-to-fine run stands: which pass, and what the passes before it recorded.
 public struct PassPosition: Codable, Sendable, Equatable {

@@ -9,7 +9,7 @@ import ImageFiles
 import Network
 import Objective
 import OpticalFlow
-import Painting
+import Stylization
 import Timelapse
 
 /// One frame painted.

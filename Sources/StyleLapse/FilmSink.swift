@@ -7,7 +7,7 @@ import Drawing
 import Film
 import Foundation
 import ImageFiles
-import Painting
+import Stylization
 import Timelapse
 
 public final class FilmSink: StylizeSink {

@@ -7,7 +7,7 @@ import Foundation
 import Network
 import Objective
 import OpticalFlow
-import Painting
+import Stylization
 
 struct FramePainter {
     let settings: ClipSettings

@@ -5,7 +5,7 @@ import Drawing
 import Engine
 import Foundation
 import ImageFiles
-import Painting
+import Stylization
 
 /// The pictures of a session, read and sized once.
 public struct Pictures: Sendable {

@@ -6,7 +6,7 @@
 import Film
 import Foundation
 import ImageFiles
-import Painting
+import Stylization
 
 public final class RunFrames: @unchecked Sendable {
     /// The frames, at the photo's working size.

@@ -6,7 +6,7 @@ import Drawing
 import Film
 import Foundation
 import ImageFiles
-import Painting
+import Stylization
 import Timelapse
 
 public struct RunOutputs: Codable {

@@ -5,7 +5,7 @@
 import Foundation
 import Network
 import Objective
-import Painting
+import Stylization
 
 /// Where a session's settings start.
 public enum SessionPreset: String, Codable, Sendable, CaseIterable {

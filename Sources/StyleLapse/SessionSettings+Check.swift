@@ -4,7 +4,7 @@
 // checkpoint stores them), and a command line maps keys to its own option names.
 
 import Foundation
-import Painting
+import Stylization
 
 /// A value no run can use: the setting's `key` (e.g. `run.objective.styleWeight`) and what is wrong with it.
 public struct SettingsError: Error, CustomStringConvertible, Equatable {

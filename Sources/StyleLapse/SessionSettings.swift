@@ -5,7 +5,7 @@
 import Foundation
 import Network
 import Objective
-import Painting
+import Stylization
 
 /// The photo and the paintings, and how they are sized.
 public struct PictureSettings: Codable, Sendable, Equatable {
@@ -101,7 +101,7 @@ public struct SessionSettings: Codable, Sendable, Equatable {
     public var weights: String
     /// Refuse to start when the estimated peak exceeds this many bytes (the memory available is always a limit).
     public var memoryLimit: Int?
-    /// Evaluate the objective checkpointed, blocks recomputed in bands of this many rows (`MemoryPlan.forced`; 0:
+    /// Evaluate the objective recomputing blocks in bands of this many rows (`MemoryPlan.forced`; 0:
     /// the full tape) whatever the memory; nil: the fastest way that fits (`MemoryPlan.fastest`).
     public var bandRows: Int?
     /// L-BFGS's curvature pairs in a temporary file (true) or in memory (false) whatever the memory; nil: in memory

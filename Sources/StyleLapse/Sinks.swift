@@ -3,7 +3,7 @@
 
 import Foundation
 import ImageFiles
-import Painting
+import Stylization
 import Timelapse
 
 /// The film as it comes, one frame per film frame (no cards, no pacing; `FilmSink` composes the finished film), in

@@ -4,7 +4,7 @@
 import Foundation
 import ImageFiles
 import Objective
-import Painting
+import Stylization
 
 /// What a session is about to do.
 public struct StylizePlan: Sendable {

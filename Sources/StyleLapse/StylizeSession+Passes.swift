@@ -6,7 +6,7 @@ import Engine
 import Foundation
 import ImageFiles
 import Objective
-import Painting
+import Stylization
 
 extension StylizeSession {
     /// Runs to the end (all iterations, convergence or a requested stop) and returns how it ended; the sinks saw
@@ -34,7 +34,7 @@ extension StylizeSession {
     }
 
     private func optimise() throws -> StylizeOutcome {
-        var film = Film(settings: settings.film, filming: keepsFrames || sinks.contains { $0.wantsFrames },
+        var film = FilmFrames(settings: settings.film, filming: keepsFrames || sinks.contains { $0.wantsFrames },
                         smoothed: resumed?.snapshot.smoothed)
         // The run's one store of film frames: every sink that wants frames reads it.
         let frames = try film.filming ? RunFrames(width: plan.width, height: plan.height) : nil
@@ -172,7 +172,7 @@ extension StylizeSession {
 }
 
 /// Which iterations become frames, and the moving average that smooths them (part of a checkpoint).
-struct Film {
+struct FilmFrames {
     let settings: FilmSettings
     let filming: Bool
     private(set) var smoothed: [Float]?

@@ -1,5 +1,5 @@
 // StylizeSession: one stylisation run as an object. It reads the pictures, plans the passes and the memory, loads
-// the network, and (in StylizeSession+Run.swift) optimises while emitting events to its sinks; it can be stopped
+// the network, and (in StylizeSession+Passes.swift) optimises while emitting events to its sinks; it can be stopped
 // from any thread and resumed from a checkpoint.
 
 import Engine
@@ -7,7 +7,7 @@ import Foundation
 import ImageFiles
 import Network
 import Objective
-import Painting
+import Stylization
 
 /// A stylisation run: create it from settings (or from a checkpoint), attach sinks, `run()`.
 public final class StylizeSession {
@@ -131,7 +131,7 @@ public final class StylizeSession {
         [settings.memoryLimit, MemoryPlan.available].compactMap { $0 }.min()
     }
 
-    /// The plans to try for `content` and `style`, fastest first: the full tape, then checkpointed plans in the
+    /// The plans to try for `content` and `style`, fastest first: the full tape, then recomputing plans in the
     /// order of the work they add (`MemoryPlan.candidates`), or only the one `settings.bandRows` forces; each with
     /// L-BFGS's pairs in memory, then spilled (or as `settings.spillsPairs` forces).
     static func memoryPlans(_ settings: SessionSettings, content: (width: Int, height: Int),

@@ -2,7 +2,7 @@
 
 import Foundation
 import Objective
-import Painting
+import Stylization
 
 /// One iteration as a trace line holds it: `iteration`, `width`, `height`, `total`, `style`, `content`, `tv`,
 /// `style_layers`, `evaluations`, `seconds`.

@@ -47,8 +47,8 @@ final class CoarseToFineTests: XCTestCase {
             }
         }
         // The optimised width: the photo's 768 and the default margin of 16 on each side.
+        // (`--scales 1` turning it off: testTwoScalesRecordEveryPassAtTheFinalResolution's --scales, and the settings.)
         XCTAssertEqual(try widths([]), [200, 400, 800], "L-BFGS at 768 px: passes at a quarter and half size first")
-        XCTAssertEqual(try widths(["--scales", "1"]), [800], "--scales 1 turns it off")
     }
 
     // Stopped and resumed in a coarse pass and in the final one, for every --init and both optimisers:

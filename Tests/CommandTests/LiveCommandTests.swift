@@ -291,7 +291,8 @@ final class LiveCommandTests: XCTestCase {
         process.waitUntilExit()
         XCTAssertTrue(dom.contains("id=\"status\" class=\"finished\""), dom)
         XCTAssertTrue(dom.contains("<title>StyleLapse — finished</title>"), dom)
-        XCTAssertFalse(dom.contains("live · "), "the scrubber's label: \(dom)")
+        let label = try XCTUnwrap(dom.range(of: "<span id=\"scrubLabel\">").map { dom[$0.upperBound...].prefix { $0 != "<" } })
+        XCTAssertTrue(label.hasSuffix(" frames") && !label.contains("live"), "the scrubber's label: \(label)")
         for button in ["pause", "stop"] {
             let tag = try XCTUnwrap(dom.range(of: "<button id=\"\(button)\"").map { dom[$0.lowerBound...].prefix { $0 != ">" } })
             XCTAssertTrue(tag.contains("hidden"), "\(button) is still offered: \(tag)")

@@ -4,7 +4,7 @@
 import Foundation
 import StyleLapse
 import ImageFiles
-import Painting
+import Stylization
 import TestSupport
 import Timelapse
 import XCTest
@@ -103,7 +103,7 @@ final class SweepCommandTests: XCTestCase {
     func testCtrlCWritesTheSheetOfTheCellsRunSoFar() throws {
         let dir = TemporaryFolder()
         let process = try Command.start(["sweep", "--content", content, "--style", style, "--style-weight", "1e-3,1e-2,1e-1",
-                                         "--max-size", "64", "--iterations", "300", "--output", dir.file("s.png"),
+                                         "--max-size", "64", "--iterations", "100", "--output", dir.file("s.png"),
                                          "--cells", dir.file("cells")], stderr: dir.file("err.txt"))
         let deadline = Date().addingTimeInterval(180)
         while Date() < deadline {

@@ -83,14 +83,14 @@ final class EncapsulationTests: XCTestCase {
         XCTAssertGreaterThan(checked, 300, "the imports were read")
     }
 
-    func testTheCommandsImportTheLibraryNotTheEngineAndThePaintingNoDrawing() throws {
+    func testTheCommandsImportTheLibraryNotTheEngineAndTheStylizationNoDrawing() throws {
         for (path, text) in try sources() {
             if path.hasPrefix("Commands/") {
-                for module in ["Engine", "Network", "Objective", "Optimization", "Painting", "OpticalFlow"] {
+                for module in ["Engine", "Network", "Objective", "Optimization", "Stylization", "OpticalFlow"] {
                     XCTAssertFalse(text.contains("\nimport \(module)\n"), "\(path) imports \(module)")
                 }
             }
-            if path.hasPrefix("Painting/") { XCTAssertFalse(text.contains("import Drawing"), "\(path) imports Drawing") }
+            if path.hasPrefix("Stylization/") { XCTAssertFalse(text.contains("import Drawing"), "\(path) imports Drawing") }
         }
     }
 }

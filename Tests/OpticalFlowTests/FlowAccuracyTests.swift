@@ -6,7 +6,7 @@ import Engine
 import Foundation
 import ImageFiles
 import OpticalFlow
-import Painting
+import Stylization
 import TestSupport
 import XCTest
 

@@ -5,7 +5,7 @@
 import Foundation
 import ImageFiles
 import OpticalFlow
-import Painting
+import Stylization
 import TestSupport
 import XCTest
 

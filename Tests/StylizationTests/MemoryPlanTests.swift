@@ -3,7 +3,7 @@
 
 import Network
 import Objective
-import Painting
+import Stylization
 import XCTest
 
 final class MemoryPlanTests: XCTestCase {

@@ -1,7 +1,7 @@
 // The passes of a coarse-to-fine run: sizes halve per level (or shrink by another ratio) (never below 16 a side), the coarser passes take the
 // coarse steps, the final pass the full size and the full iterations.
 
-import Painting
+import Stylization
 import XCTest
 
 final class ScalePassTests: XCTestCase {

@@ -2,7 +2,7 @@
 // content's colour mean and covariance.
 
 import ImageFiles
-import Painting
+import Stylization
 import TestSupport
 import XCTest
 
