@@ -272,13 +272,10 @@ final class LiveCommandTests: XCTestCase {
         XCTAssertTrue(open.stderr.contains("live: http://0.0.0.0:"), open.stderr)
     }
 
-    /// A finished run's page in a real browser: it says how the run ended, not "live", and offers no Pause or Stop.
-    func testTheFinishedPageIsNoLongerLive() throws {
+    /// The page's DOM after headless Chromium has run it for a moment (3 s of virtual time).
+    func pageInChromium(_ live: Live) throws -> String {
         let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
         let browser = try XCTUnwrap(chromium, "headless Chromium is needed (tools/install-deps --tests installs it)")
-        let live = try start(["--serve-linger", "60"], iterations: 2)
-        defer { live.process.terminate(); live.process.waitUntilExit() }
-        _ = try live.waitFor("the finish") { $0["status"] as? String == "finished" }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: browser)
         process.arguments = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -289,6 +286,15 @@ final class LiveCommandTests: XCTestCase {
         try process.run()
         let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        return dom
+    }
+
+    /// A finished run's page in a real browser: it says how the run ended, not "live", and offers no Pause or Stop.
+    func testTheFinishedPageIsNoLongerLive() throws {
+        let live = try start(["--serve-linger", "60"], iterations: 2)
+        defer { live.process.terminate(); live.process.waitUntilExit() }
+        _ = try live.waitFor("the finish") { $0["status"] as? String == "finished" }
+        let dom = try pageInChromium(live)
         XCTAssertTrue(dom.contains("id=\"status\" class=\"finished\""), dom)
         XCTAssertTrue(dom.contains("<title>StyleLapse — finished</title>"), dom)
         let label = try XCTUnwrap(dom.range(of: "<span id=\"scrubLabel\">").map { dom[$0.upperBound...].prefix { $0 != "<" } })
@@ -301,24 +307,12 @@ final class LiveCommandTests: XCTestCase {
 
     /// The page in a real browser: after a few iterations its counter shows them and its picture is loaded.
     func testThePageInHeadlessChromium() throws {
-        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
-        let browser = try XCTUnwrap(chromium, "headless Chromium is needed (tools/install-deps --tests installs it)")
         let live = try start([])
         defer { live.process.terminate(); live.process.waitUntilExit() }
         _ = try live.waitFor("iteration 3") { ($0["iteration"] as? Int ?? 0) >= 3 }
         /// The page's iteration counter after the browser has run it for a moment.
         func counter() throws -> (Int, String) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: browser)
-            process.arguments = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                                 "--virtual-time-budget=3000", "--dump-dom",
-                                 "http://127.0.0.1:\(live.port)/?token=\(live.token)"]
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
+            let dom = try pageInChromium(live)
             let text = try XCTUnwrap(dom.range(of: "<dd id=\"iteration\">").map { dom[$0.upperBound...].prefix { $0 != "<" } },
                                      "the counter is in the page")
             return (Int(text.split(separator: " ").first ?? "") ?? 0, dom)
