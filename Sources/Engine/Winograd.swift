@@ -39,16 +39,30 @@ public final class WinogradWeights: @unchecked Sendable {
         self.bias = .allocate(capacity: outPairs * 16)
         self.bias.initialize(repeating: 0, count: outPairs * 16)
         for (o, b) in bias.enumerated() { self.bias[o] = b }
-        let g = m == 2 ? Self.g2 : Self.g4
-        for o in 0..<outChannels {
-            for i in 0..<inChannels {
-                let k = (0..<9).map { Double(weights[(o * inChannels + i) * 9 + $0]) }
-                // U = G k Gᵀ, in Double, rounded once.
-                for r in 0..<alpha {
-                    for c in 0..<alpha {
-                        var u = 0.0
-                        for a in 0..<3 { for b in 0..<3 { u += g[r][a] * k[a * 3 + b] * g[c][b] } }
-                        data[(((r * alpha + c) * outPairs + o / 16) * inBlocks + i / 8) * 128 + (i % 8) * 16 + o % 16] = Float(u)
+        // G flat (α rows of 3) and each 3×3 kernel in a buffer made once: no allocation per kernel (VGG19 has 2.2
+        // million of them, and the transforms were half of a launch's time).
+        let g = (m == 2 ? Self.g2 : Self.g4).flatMap { $0 }
+        let data = self.data, (inBlocks, outPairs) = (self.inBlocks, self.outPairs)
+        g.withUnsafeBufferPointer { g in
+            weights.withUnsafeBufferPointer { w in
+                // Each group of 16 output channels on its own worker: every value is computed alone, so the result is
+                // the same whatever the split.
+                Parallel.allCores.forEach(outPairs) { pair in
+                    withUnsafeTemporaryAllocation(of: Double.self, capacity: 9) { k in
+                        for o in (16 * pair)..<min(16 * pair + 16, outChannels) {
+                            for i in 0..<inChannels {
+                                for t in 0..<9 { k[t] = Double(w[(o * inChannels + i) * 9 + t]) }
+                                // U = G k Gᵀ, in Double, rounded once (summed in the same order as ever: a, then b).
+                                for r in 0..<alpha {
+                                    for c in 0..<alpha {
+                                        var u = 0.0
+                                        for a in 0..<3 { for b in 0..<3 { u += g[r * 3 + a] * k[a * 3 + b] * g[c * 3 + b] } }
+                                        data[(((r * alpha + c) * outPairs + o / 16) * inBlocks + i / 8) * 128 + (i % 8) * 16
+                                            + o % 16] = Float(u)
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }
