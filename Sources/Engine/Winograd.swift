@@ -48,15 +48,18 @@ public final class WinogradWeights: @unchecked Sendable {
                 // Each group of 16 output channels on its own worker: every value is computed alone, so the result is
                 // the same whatever the split.
                 Parallel.allCores.forEach(outPairs) { pair in
-                    withUnsafeTemporaryAllocation(of: Double.self, capacity: 9) { k in
+                    withUnsafeTemporaryAllocation(of: Double.self, capacity: 18) { buffer in
+                        let (k, p) = (buffer.baseAddress!, buffer.baseAddress! + 9)
                         for o in (16 * pair)..<min(16 * pair + 16, outChannels) {
                             for i in 0..<inChannels {
                                 for t in 0..<9 { k[t] = Double(w[(o * inChannels + i) * 9 + t]) }
-                                // U = G k Gᵀ, in Double, rounded once (summed in the same order as ever: a, then b).
+                                // U = G k Gᵀ, in Double, rounded once: u = Σ_a Σ_b (g[r][a]·k[a][b])·g[c][b], in that
+                                // order, the row's products g[r][a]·k[a][b] made once for every c.
                                 for r in 0..<alpha {
+                                    for a in 0..<3 { for b in 0..<3 { p[a * 3 + b] = g[r * 3 + a] * k[a * 3 + b] } }
                                     for c in 0..<alpha {
                                         var u = 0.0
-                                        for a in 0..<3 { for b in 0..<3 { u += g[r * 3 + a] * k[a * 3 + b] * g[c * 3 + b] } }
+                                        for a in 0..<3 { for b in 0..<3 { u += p[a * 3 + b] * g[c * 3 + b] } }
                                         data[(((r * alpha + c) * outPairs + o / 16) * inBlocks + i / 8) * 128 + (i % 8) * 16
                                             + o % 16] = Float(u)
                                     }
