@@ -6,9 +6,8 @@ import Foundation
 import ImageFiles
 import Network
 
-/// A session's input files as it read them: their paths and SHA-256 (what a checkpoint records).
+/// A session's input files as it read them: their SHA-256, in the order of their paths (what a checkpoint records).
 struct SessionInputs {
-    let paths: [String]
     let digests: [String]
 
     /// Hashes `paths` (a missing file, a folder or an unreadable one is refused, named); with `resumed`, the hashes a
@@ -24,7 +23,7 @@ struct SessionInputs {
         guard networkGiven || FileManager.default.fileExists(atPath: weights) else {
             throw WeightsError(weights, "no weights file; fetch and convert the VGG19 weights with: bash tools/fetch-weights")
         }
-        (self.paths, self.digests) = (paths, digests)
+        self.digests = digests
     }
 
     /// The SHA-256 of the file at `path`, hex.
