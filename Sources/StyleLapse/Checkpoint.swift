@@ -1,9 +1,9 @@
 // Checkpoint: a session's whole state in a folder (state.bin, and the trace and film frames so far), written
 // atomically, so a resumed session continues the same run bit for bit.
 //
-// state.bin, format version 2: "SLCK", u32 version, u32 header length, JSON header (`Header`: the session's
-// settings whole, the pictures' digests, the pass, the scalar state and the list of arrays), then the arrays' raw
-// little-endian values in that order (f4 or f8). Every read is checked: a damaged file is an error naming it.
+// state.bin, format version 2: "SLCK", u32 version, u32 header length, JSON header (a `CheckpointHeader`: the
+// session's settings whole, the pictures' digests; its progress the pass, the scalar state and the list of arrays),
+// then the arrays' raw little-endian values in that order (f4 or f8). Every read is checked: a damaged file is an error naming it.
 
 import Foundation
 import ImageFiles
@@ -60,23 +60,23 @@ public struct CheckpointError: Error, CustomStringConvertible {
     public var description: String { "\(path): \(problem)" }
 }
 
-private struct Header: Codable {
-    var settings: SessionSettings
-    var digests: [String]
+/// How far a picture's run got: its pass, the optimisation's scalars, and the arrays that follow the header.
+private struct PictureProgress: Codable, Sendable {
     var pass: PassPosition
     var iteration: Int, evaluations: Int, elapsed: Double
     var loss: LossBreakdown, bestIteration: Int, bestLoss: LossBreakdown
     var optimizer: OptimizerState
-    var application: Data?
     var arrays: [ArrayEntry]
 
     /// The optimiser's scalars; its vectors are arrays.
-    enum OptimizerState: Codable {
+    enum OptimizerState: Codable, Sendable {
         case adam(step: Int, learningRate: Double)
         case lbfgs(value: Double, pairs: Int)
     }
-    struct ArrayEntry: Codable { var name: String; var dtype: String; var count: Int }
+    struct ArrayEntry: Codable, Sendable { var name: String; var dtype: String; var count: Int }
 }
+
+private typealias Header = CheckpointHeader<SessionSettings, PictureProgress>
 
 /// Reading and writing checkpoint folders.
 public enum Checkpoint {
@@ -104,7 +104,7 @@ public enum Checkpoint {
         var floats = [whole("x", state.x), whole("gradient", state.gradient), whole("best", state.best)]
         var doubles: [(String, [Double])] = []
         if let smoothed = snapshot.smoothed { floats.append(whole("smoothed", smoothed)) }
-        let optimizer: Header.OptimizerState
+        let optimizer: PictureProgress.OptimizerState
         switch state.optimizer {
         case .adam(let adam):
             floats += [whole("adam_m", adam.m), whole("adam_v", adam.v)]
@@ -119,13 +119,13 @@ public enum Checkpoint {
             doubles.append(("lbfgs_rho", lbfgs.pairRho))
             optimizer = .lbfgs(value: lbfgs.value, pairs: lbfgs.pairCount)
         }
-        let header = Header(
-            settings: snapshot.settings, digests: snapshot.digests, pass: snapshot.pass, iteration: state.iteration,
-            evaluations: state.evaluations, elapsed: state.elapsedBefore, loss: state.loss,
-            bestIteration: state.bestIteration, bestLoss: state.bestLoss, optimizer: optimizer,
-            application: snapshot.application,
+        let progress = PictureProgress(
+            pass: snapshot.pass, iteration: state.iteration, evaluations: state.evaluations, elapsed: state.elapsedBefore,
+            loss: state.loss, bestIteration: state.bestIteration, bestLoss: state.bestLoss, optimizer: optimizer,
             arrays: floats.map { .init(name: $0.0, dtype: "f4", count: $0.1) }
                 + doubles.map { .init(name: $0.0, dtype: "f8", count: $0.1.count) })
+        let header = Header(settings: snapshot.settings, digests: snapshot.digests, application: snapshot.application,
+                            progress: progress)
         let json = [UInt8](try JSONEncoder().encode(header))
         var prefix = Array("SLCK".utf8)
         withUnsafeBytes(of: UInt32(version).littleEndian) { prefix += $0 }
@@ -158,9 +158,10 @@ public enum Checkpoint {
         do { header = try JSONDecoder().decode(Header.self, from: Data(bytes[12..<(12 + length)])) } catch {
             throw CheckpointError(path: path, problem: "damaged checkpoint header")
         }
+        let progress = header.progress
         var offset = 12 + length
         var floats: [String: [Float]] = [:], doubles: [String: [Double]] = [:]
-        for a in header.arrays {
+        for a in progress.arrays {
             let size = a.dtype == "f8" ? 8 : 4
             guard a.dtype == "f4" || a.dtype == "f8", a.count >= 0, a.count <= (bytes.count - offset) / size else {
                 throw CheckpointError(path: path, problem: "truncated checkpoint (array \(a.name))")
@@ -190,7 +191,7 @@ public enum Checkpoint {
         let x = try array("x")
         let n = x.count
         let optimizerState: OptimizerState
-        switch header.optimizer {
+        switch progress.optimizer {
         case .adam(let step, let learningRate):
             var adamSettings = settings.run.adam
             adamSettings.learningRate = learningRate
@@ -214,15 +215,15 @@ public enum Checkpoint {
                                                    upper: 255, settings: settings.run.lbfgs))
         }
         let (gradient, best) = (try array("gradient"), try array("best"))
-        guard best.count == n, gradient.isEmpty || gradient.count == n, header.iteration >= 0,
-              header.bestIteration <= header.iteration, header.digests.count == 1 + settings.pictures.styles.count + settings.pictures.masks.count,
-              header.pass.index >= 0, floats["smoothed"].map({ $0.count > 0 }) ?? true else {
+        guard best.count == n, gradient.isEmpty || gradient.count == n, progress.iteration >= 0,
+              progress.bestIteration <= progress.iteration, header.digests.count == 1 + settings.pictures.styles.count + settings.pictures.masks.count,
+              progress.pass.index >= 0, floats["smoothed"].map({ $0.count > 0 }) ?? true else {
             throw CheckpointError(path: path, problem: "damaged checkpoint (inconsistent state)")
         }
-        let state = RunState(iteration: header.iteration, evaluations: header.evaluations, elapsedBefore: header.elapsed,
-                             x: x, loss: header.loss, gradient: gradient, best: best,
-                             bestIteration: header.bestIteration, bestLoss: header.bestLoss, optimizer: optimizerState)
-        return CheckpointSnapshot(settings: settings, digests: header.digests, pass: header.pass, state: state,
+        let state = RunState(iteration: progress.iteration, evaluations: progress.evaluations, elapsedBefore: progress.elapsed,
+                             x: x, loss: progress.loss, gradient: gradient, best: best,
+                             bestIteration: progress.bestIteration, bestLoss: progress.bestLoss, optimizer: optimizerState)
+        return CheckpointSnapshot(settings: settings, digests: header.digests, pass: progress.pass, state: state,
                                   smoothed: floats["smoothed"], application: header.application)
     }
 }

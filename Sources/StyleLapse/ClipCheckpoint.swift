@@ -1,6 +1,6 @@
 // ClipCheckpoint: a painted clip's progress in a folder, written after every frame: the frames painted so far (PNG,
 // what was encoded), the last frame's optimised pixels (exact floats: where the next frame starts) and a small JSON
-// file saying how far it got. Each file is written whole under a temporary name and renamed; the JSON last, so a
+// file saying how far it got (a `CheckpointHeader`, as a picture's state.bin begins with). Each file is written whole under a temporary name and renamed; the JSON last, so a
 // folder always describes frames that are all there.
 
 import Foundation
@@ -8,10 +8,7 @@ import ImageFiles
 import Network
 
 /// How far a painted clip got.
-public struct ClipProgressState: Codable, Sendable, Equatable {
-    public var settings: ClipSettings
-    /// SHA-256 of the clip and of each painting, in that order.
-    public var digests: [String]
+public struct ClipProgress: Codable, Sendable, Equatable {
     /// Frames painted (0…framesDone−1 are in the folder).
     public var framesDone: Int
     /// The first frame's best total loss (the temporal weight's unit).
@@ -19,6 +16,10 @@ public struct ClipProgressState: Codable, Sendable, Equatable {
     /// The painted clip being written.
     public var output: String
 }
+
+/// A clip checkpoint's clip.json: the clip's settings, the digests of the clip and of each painting (in that order),
+/// how far it got.
+public typealias ClipCheckpointHeader = CheckpointHeader<ClipSettings, ClipProgress>
 
 public enum ClipCheckpoint {
     static func statePath(_ folder: String) -> String { folder + "/clip.json" }
@@ -34,24 +35,24 @@ public enum ClipCheckpoint {
         }
     }
 
-    /// Saves frame `index`: its picture, its pixels, then the state saying `index + 1` frames are done; the pixels of
+    /// Saves frame `index`: its picture, its pixels, then the header saying `index + 1` frames are done; the pixels of
     /// the frame before are removed.
-    static func save(_ folder: String, state: ClipProgressState, picture: RGBImage, pixels: [Float]) throws {
-        let index = state.framesDone - 1
+    static func save(_ folder: String, header: ClipCheckpointHeader, picture: RGBImage, pixels: [Float]) throws {
+        let index = header.progress.framesDone - 1
         try PictureFile.write(picture, to: framePath(folder, index))
         try AtomicFile.write(to: pixelsPath(folder, index)) { put in pixels.withUnsafeBytes(put) }   // little-endian hosts
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write([UInt8](try encoder.encode(state)), to: statePath(folder))
+        try AtomicFile.write([UInt8](try encoder.encode(header)), to: statePath(folder))
         if index > 0 { unlink(pixelsPath(folder, index - 1)) }
     }
 
-    /// Reads a clip checkpoint: its state, and the last painted frame's pixels (`count` floats).
-    static func load(_ folder: String) throws -> ClipProgressState {
+    /// Reads a clip checkpoint's header.
+    static func load(_ folder: String) throws -> ClipCheckpointHeader {
         guard let data = FileManager.default.contents(atPath: statePath(folder)) else {
             throw CheckpointError(path: folder, problem: "no clip checkpoint here (missing clip.json)")
         }
-        do { return try JSONDecoder().decode(ClipProgressState.self, from: data) } catch {
+        do { return try JSONDecoder().decode(ClipCheckpointHeader.self, from: data) } catch {
             throw CheckpointError(path: statePath(folder), problem: "damaged clip checkpoint")
         }
     }

@@ -69,7 +69,7 @@ public final class ClipSession {
     private let reader: ClipReader
     private let parallel: Parallel
     private let digests: [String]
-    private let resumed: ClipProgressState?
+    private let resumed: ClipCheckpointHeader?
     private let runSwitch = RunSwitch()
 
     /// A new painting of `settings.clip` into `output`. Reads the clip through once (a bad clip is refused here, in
@@ -83,13 +83,13 @@ public final class ClipSession {
     /// Continues the clip checkpointed in `folder` (into `output`, or where it was going). Refuses a clip or
     /// painting that changed since.
     public convenience init(resuming folder: String, output: String? = nil, threads: Int? = nil) throws {
-        let state = try ClipCheckpoint.load(folder)
-        try self.init(settings: state.settings, output: output ?? state.output, checkpoint: folder, firstFrame: nil,
-                      resumed: state, threads: threads)
+        let header = try ClipCheckpoint.load(folder)
+        try self.init(settings: header.settings, output: output ?? header.progress.output, checkpoint: folder,
+                      firstFrame: nil, resumed: header, threads: threads)
     }
 
     private init(settings: ClipSettings, output: String, checkpoint: String?, firstFrame: RunOutputs?,
-                 resumed: ClipProgressState?, threads: Int?) throws {
+                 resumed: ClipCheckpointHeader?, threads: Int?) throws {
         try settings.check()
         guard VideoFormat(path: output) != nil else {
             throw ImageFileError(output, "is not a video name: end it in " + VideoFormat.extensions.map { "." + $0 }.joined(separator: ", "))
@@ -123,8 +123,8 @@ public final class ClipSession {
         var painter = FramePainter(settings: settings, flow: flow, parallel: parallel)
         var writer: TimelapseWriter?
         var base: Pictures?
-        var firstLoss = resumed?.firstLoss
-        let done = resumed?.framesDone ?? 0
+        var firstLoss = resumed?.progress.firstLoss
+        let done = resumed?.progress.framesDone ?? 0
         let limit = min(info.frameCount, frameLimit ?? .max)
         var painted = done, paintedHere = 0, stopped = false
         do {
@@ -168,8 +168,9 @@ public final class ClipSession {
                 painted = frame.index + 1
                 paintedHere += 1
                 if let checkpoint {
-                    try ClipCheckpoint.save(checkpoint, state: ClipProgressState(
-                        settings: settings, digests: digests, framesDone: painted, firstLoss: firstLoss!, output: output),
+                    try ClipCheckpoint.save(checkpoint, header: ClipCheckpointHeader(
+                        settings: settings, digests: digests,
+                        progress: ClipProgress(framesDone: painted, firstLoss: firstLoss!, output: output)),
                         picture: picture, pixels: result.pixels)
                 }
                 onFrame(ClipFrameRecord(index: frame.index, count: info.frameCount, iterations: result.iterations,

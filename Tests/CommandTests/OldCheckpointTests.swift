@@ -1,6 +1,8 @@
 // Checkpoints written before the balance was kept as chosen (by StyleLapse at 1c4b602, Fixtures/checkpoints/1c4b602:
 // the demo pictures at 32 px, 3 steps, `--checkpoint-every 1`) resume at the command line with the balance they
-// were made with, to the same picture, byte for byte, as today's run that goes through.
+// were made with, to the same picture, byte for byte, as today's run that goes through. A clip checkpoint written
+// before pictures and clips shared one header type (by ee8d2ad, Fixtures/checkpoints/ee8d2ad/clip: a 3-frame pan,
+// 2 frames painted) resumes to the same frames as a clip painted through.
 
 import Foundation
 import StyleLapse
@@ -52,5 +54,28 @@ final class OldCheckpointTests: XCTestCase {
             XCTAssertEqual(Fixture.bytesAt(dir.file("\(name)-resumed.png")), Fixture.bytesAt(dir.file("\(name)-fresh.png")),
                            "\(name): resumed as a run that went through")
         }
+    }
+
+    func testAClipCheckpointWrittenBeforeTheCommonHeaderResumesExactly() throws {
+        let dir = TemporaryFolder()
+        let clip = dir.file("pan.mp4"), folder = dir.file("ck")
+        try FileManager.default.copyItem(atPath: Fixture.path("checkpoints/ee8d2ad/clip/pan.mp4"), toPath: clip)
+        try FileManager.default.copyItem(atPath: Fixture.path("checkpoints/ee8d2ad/clip/ck"), toPath: folder)
+        // Made in /tmp/fx with this checkout's pictures at /work/main and the weights in root's cache.
+        func escaped(_ path: String) -> String { path.replacingOccurrences(of: "/", with: #"\/"#) }
+        let json = String(decoding: Fixture.bytes("checkpoints/ee8d2ad/clip/ck/clip.json"), as: UTF8.self)
+            .replacingOccurrences(of: escaped("/tmp/fx/"), with: escaped(dir.path + "/"))
+            .replacingOccurrences(of: escaped("/work/main/Fixtures/"), with: escaped(Fixture.root + "/Fixtures/"))
+            .replacingOccurrences(of: escaped("/root/.cache/stylelapse/vgg19.safetensors"),
+                                  with: escaped(WeightsLocation.defaultPath))
+        try Data(json.utf8).write(to: URL(fileURLWithPath: folder + "/clip.json"))
+        let resumed = try Command.run(["clip", "--resume", folder, "--quiet"])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        let through = try Command.run(["clip", "--content", clip, "--style", style, "--output", dir.file("through.mp4"),
+                                       "--max-size", "32", "--iterations", "4", "--frame-iterations", "3", "--quiet"])
+        XCTAssertEqual(through.status, 0, through.stderr)
+        let frames = try VideoFile.read(dir.file("part.mp4")).frames
+        XCTAssertEqual(frames.count, 3, "the two checkpointed frames and the one painted now")
+        XCTAssertEqual(frames, try VideoFile.read(dir.file("through.mp4")).frames)
     }
 }
