@@ -28,20 +28,10 @@ extension ClipCommand {
                 session.settings.clip, info.width, info.height, info.frameCount, info.duration, info.frameRate, info.codec,
                 info.pixelFormat, info.rotation != 0 ? ", turned \(info.rotation)°" : "", sound).utf8))
         }
-        var progress = ClipProgress(quiet: quiet)
+        session.attach(ClipProgressLine(quiet: quiet))
         let live = try serve.flatMap(ServeAddress.init).map { try LiveRun.start($0, clip: session, interrupts: interrupts) }
         defer { live?.server.stop(state: live!.state) }
-        session.onFrame = { record in
-            progress.update(record)
-            live?.show(record, frames: session.frames)
-        }
-        let outcome: ClipOutcome
-        do { outcome = try session.run() } catch {
-            live?.state.update("finish") { $0.status = "failed" }
-            throw error
-        }
-        progress.finish()
-        live?.state.update("finish") { $0.status = outcome.stopped ? "stopped" : "finished" }
+        let outcome = try session.run()
         if !quiet {
             let perFrame = outcome.paintedHere > 0 ? outcome.seconds / Double(outcome.paintedHere) : 0
             print(String(format: "%@ in %.1f s: %d frames painted here (%d in the clip), %.2f s per frame, peak memory %.0f MB",
@@ -63,14 +53,22 @@ extension ClipCommand {
 
 /// One line per painted frame: frames done, seconds per frame, time left (from the later frames, which take far
 /// less than the first).
-struct ClipProgress {
+final class ClipProgressLine: ClipSink {
     let quiet: Bool
     let terminal = isatty(2) != 0
     private var later = (frames: 0, seconds: 0.0)
 
     init(quiet: Bool) { self.quiet = quiet }
 
-    mutating func update(_ r: ClipFrameRecord) {
+    func receive(_ event: ClipEvent) {
+        switch event {
+        case .frame(let record): update(record)
+        case .finish: finish()
+        default: break
+        }
+    }
+
+    func update(_ r: ClipFrameRecord) {
         guard !quiet else { return }
         if r.paintedHere > 1 || r.index > 0 { later = (later.frames + 1, later.seconds + r.seconds) }
         let perLater = later.frames > 0 ? later.seconds / Double(later.frames) : r.seconds

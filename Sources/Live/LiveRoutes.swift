@@ -52,7 +52,7 @@ struct LiveRoutes: HTTPHandler {
                 return error(409, "the run is \(state.current.status)")
             }
             pause(pausing)
-            state.update("state") { $0.status = pausing ? "paused" : "running" }
+            state.update(.state) { $0.status = pausing ? "paused" : "running" }
             return respond(try JSONEncoder().encode(state.current), type: "application/json")
         case (.POST, "/api/steer"):
             guard let steer = content.steer else { return error(409, "this run cannot be steered") }

@@ -18,7 +18,7 @@ public final class LiveSink: StylizeSink {
     /// `objective`'s balance shows on the page (as a strength for a `--strength` run).
     public init(state: LiveState, objective: ObjectiveSettings, steerable: Bool) {
         self.state = state
-        state.update("state") {
+        state.update(.state) {
             $0.styleWeight = objective.styleWeight
             $0.strength = objective.strength
             $0.steerable = steerable
@@ -29,21 +29,21 @@ public final class LiveSink: StylizeSink {
         switch event {
         case .plan(let plan):
             self.plan = plan
-            state.update("plan") {
+            state.update(.plan) {
                 $0.status = "running"
                 $0.iterations = plan.totalIterations
                 ($0.width, $0.height, $0.passes) = (plan.width, plan.height, plan.passes.count)
             }
         case .pass(let index, let pass, _):
             let size = picture(pass.width, pass.height)
-            state.update("pass") { ($0.pass, $0.width, $0.height) = (index + 1, size.width, size.height) }
+            state.update(.pass) { ($0.pass, $0.width, $0.height) = (index + 1, size.width, size.height) }
         case .iteration(let i):
             let now = Date()
             if now.timeIntervalSince(memoryRead) >= 1 { (peakMB, memoryRead) = (ProcessMemory.peakMB, now) }   // a file read
             if firstIteration == nil || i.replayed { (firstIteration, started) = (i.record.iteration, now) }
             let done = Double(i.record.iteration - (firstIteration ?? 0))
             let elapsed = now.timeIntervalSince(started)
-            state.update("iteration") {
+            state.update(.iteration) {
                 $0.iteration = i.record.iteration
                 ($0.total, $0.style, $0.content) = (i.record.loss.total, i.record.loss.style, i.record.loss.content)
                 ($0.width, $0.height) = picture(i.width, i.height)
@@ -60,10 +60,10 @@ public final class LiveSink: StylizeSink {
             }
             state.keep(frame.frames)
         case .steer(let change):
-            state.update("steer") { ($0.styleWeight, $0.strength) = (change.styleWeight, change.strength) }
+            state.update(.steer) { ($0.styleWeight, $0.strength) = (change.styleWeight, change.strength) }
         case .finish(let outcome):
             state.setPicture(outcome.best, iteration: Int.max)
-            state.update("finish") { $0.status = outcome.stopped ? "stopped" : "finished" }
+            state.update(.finish) { $0.status = outcome.stopped ? "stopped" : "finished" }
         default: break
         }
     }
@@ -73,5 +73,5 @@ public final class LiveSink: StylizeSink {
         plan?.pictureSize(ofPass: width, height) ?? (width, height)
     }
 
-    public func abandon() { state.update("finish") { $0.status = "failed" } }
+    public func abandon() { state.update(.finish) { $0.status = "failed" } }
 }

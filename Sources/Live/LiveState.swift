@@ -48,17 +48,23 @@ public final class LiveState: @unchecked Sendable {
 
     public init(queueLimit: Int = 8) { self.queueLimit = queueLimit }
 
+    /// What changed, the name of the Server-Sent Event that carries the figures. An `.iteration` enters the loss
+    /// history the chart draws.
+    public enum Event: String, Sendable {
+        case state, plan, pass, iteration, frame, steer, finish
+    }
+
     public var current: Figures { lock.withLock { figures } }
 
-    /// Changes the figures and sends them to every page as an event of `kind` (nil: sent with the next event).
-    public func update(_ kind: String?, _ change: (inout Figures) -> Void) {
+    /// Changes the figures and sends them to every page as `event` (nil: sent with the next event).
+    public func update(_ event: Event?, _ change: (inout Figures) -> Void) {
         let message: Data? = lock.withLock {
             change(&figures)
-            if kind == "iteration" {
+            if event == .iteration {
                 history.append([Double(figures.iteration), figures.total, figures.style, figures.content])
             }
-            guard let kind, !subscribers.isEmpty else { return nil }
-            return Self.event(kind, figures)
+            guard let event, !subscribers.isEmpty else { return nil }
+            return Self.message(event, figures)
         }
         if let message { broadcast(message) }
     }
@@ -113,7 +119,7 @@ public final class LiveState: @unchecked Sendable {
         continuation.onTermination = { [weak self] _ in self?.lock.withLock { _ = self?.subscribers.removeValue(forKey: id) } }
         let first: Data = lock.withLock {
             subscribers[id] = continuation
-            return Self.event("state", figures)
+            return Self.message(.state, figures)
         }
         continuation.yield(first)
         return stream
@@ -134,8 +140,8 @@ public final class LiveState: @unchecked Sendable {
     }
 
     /// A Server-Sent Event: `event: KIND`, the figures as JSON.
-    static func event(_ kind: String, _ figures: Figures) -> Data {
+    static func message(_ event: Event, _ figures: Figures) -> Data {
         let json = (try? JSONEncoder().encode(figures)) ?? Data("{}".utf8)
-        return Data("event: \(kind)\ndata: ".utf8) + json + Data("\n\n".utf8)
+        return Data("event: \(event.rawValue)\ndata: ".utf8) + json + Data("\n\n".utf8)
     }
 }

@@ -52,16 +52,7 @@ public final class ClipSession {
     public let firstFrame: RunOutputs?
     /// Paint at most this many frames in all (nil: the whole clip); the checkpoint then continues with the rest.
     public var frameLimit: Int?
-    /// Called after every frame.
-    public var onFrame: (ClipFrameRecord) -> Void = { _ in }
-    /// Called with the session that paints the first frame (or each frame, painted independently) before it runs:
-    /// where a live page attaches.
-    public var onSession: (_ frame: Int, StylizeSession) -> Void = { _, _ in }
-    /// Called after every step of a later frame with its iteration, loss and picture (made only when asked).
-    public var onIteration: (_ frame: Int, _ record: IterationRecord, _ picture: () -> RGBImage) -> Void = { _, _, _ in }
-    /// Keep the painted frames in a frame store (`frames`), for a live page's scrubber.
-    public var keepsFrames = false
-    /// The painted frames so far (when `keepsFrames`).
+    /// The painted frames so far (a live page's scrubber reads them), kept when a sink wants them.
     public private(set) var frames: RunFrames?
     /// The flow's settings.
     public var flow = DISSettings()
@@ -71,6 +62,7 @@ public final class ClipSession {
     private let digests: [String]
     private let resumed: ClipCheckpointHeader?
     private let runSwitch = RunSwitch()
+    private var sinks: [ClipSink] = []
 
     /// A new painting of `settings.clip` into `output`. Reads the clip through once (a bad clip is refused here, in
     /// one line naming it) and checks the settings, the weights and the outputs before any work.
@@ -108,6 +100,9 @@ public final class ClipSession {
         info = reader.info
         parallel = Parallel(workers: threads ?? System.activeProcessorCount)
     }
+
+    /// Adds an observer; it receives every event from the next `run()` on.
+    public func attach(_ sink: ClipSink) { sinks.append(sink) }
 
     /// Asks the run to stop once the frame being painted is done (safe from any thread).
     public func requestStop() { runSwitch.requestStop() }
@@ -153,15 +148,17 @@ public final class ClipSession {
                 let t = ContinuousClock.now
                 let result = try painter.paint(pictures, index: frame.index, firstLoss: firstLoss,
                                                outputs: frame.index == 0 ? firstFrame : nil,
-                                               prepare: { [unowned self] in onSession(frame.index, $0) },
+                                               prepare: { [unowned self] session in
+                                                   try send(.session(frame: frame.index, session))
+                                               },
                                                onIteration: { [unowned self] record, x in
-                                                   onIteration(frame.index, record) { pictures.picture(x) }
+                                                   try send(.iteration(frame: frame.index, record, picture: { pictures.picture(x) }))
                                                })
                 if firstLoss == nil { firstLoss = result.loss.total }
                 let picture = pictures.picture(result.pixels)
                 if writer == nil { writer = try openWriter(first: picture, pictures: pictures) }
                 try writer!.append(picture, timestamp: frame.timestamp)
-                if keepsFrames {
+                if sinks.contains(where: \.wantsFrames) {
                     if frames == nil { frames = try RunFrames(width: picture.width, height: picture.height) }
                     _ = try frames!.append(picture, iteration: frame.index, record: nil)
                 }
@@ -173,17 +170,24 @@ public final class ClipSession {
                         progress: ClipProgress(framesDone: painted, firstLoss: firstLoss!, output: output)),
                         picture: picture, pixels: result.pixels)
                 }
-                onFrame(ClipFrameRecord(index: frame.index, count: info.frameCount, iterations: result.iterations,
-                                        seconds: since(t), flowSeconds: result.flowSeconds, loss: result.loss,
-                                        elapsed: since(started), paintedHere: paintedHere, picture: picture))
+                try send(.frame(ClipFrameRecord(index: frame.index, count: info.frameCount, iterations: result.iterations,
+                                                seconds: since(t), flowSeconds: result.flowSeconds, loss: result.loss,
+                                                elapsed: since(started), paintedHere: paintedHere, picture: picture)))
                 return true
             }
             try writer?.finish()
+            let outcome = ClipOutcome(frames: painted, paintedHere: paintedHere, stopped: stopped, seconds: since(started))
+            try send(.finish(outcome))
+            return outcome
         } catch {
             writer?.cancel()
+            sinks.forEach { $0.abandon() }
             throw error
         }
-        return ClipOutcome(frames: painted, paintedHere: paintedHere, stopped: stopped, seconds: since(started))
+    }
+
+    private func send(_ event: ClipEvent) throws {
+        for sink in sinks { try sink.receive(event) }
     }
 
     /// The painted clip's writer: the clip's time base and sound, a GIF's palette from the first painted frame and

@@ -34,7 +34,7 @@ struct FramePainter {
     /// Paints frame `index` of `pictures`; `firstLoss` is the first frame's loss (nil while it is being painted).
     /// `prepare` sees the session of a frame painted alone before it runs; `onIteration` every step of a later one.
     mutating func paint(_ pictures: Pictures, index: Int, firstLoss: Double?, outputs: RunOutputs?,
-                        prepare: (StylizeSession) -> Void, onIteration: (IterationRecord, [Float]) -> Void) throws -> Result {
+                        prepare: (StylizeSession) throws -> Void, onIteration: (IterationRecord, [Float]) throws -> Void) throws -> Result {
         let result: Result
         if let previous, let firstLoss, !settings.independent {
             result = try following(pictures, previous: previous, firstLoss: firstLoss, onIteration: onIteration)
@@ -46,7 +46,7 @@ struct FramePainter {
     }
 
     /// The frame painted as `stylize` paints a photo.
-    private mutating func alone(_ pictures: Pictures, outputs: RunOutputs?, prepare: (StylizeSession) -> Void) throws -> Result {
+    private mutating func alone(_ pictures: Pictures, outputs: RunOutputs?, prepare: (StylizeSession) throws -> Void) throws -> Result {
         let session = try StylizeSession(settings: settings.painting, network: network, pictures: pictures,
                                          threads: parallel.workers)
         network = session.network
@@ -54,14 +54,14 @@ struct FramePainter {
             try outputs.attach(to: session)
             session.picture = nil   // the frame goes into the clip
         }
-        prepare(session)
+        try prepare(session)
         let outcome = try session.run()
         return Result(pixels: outcome.bestPixels, loss: outcome.bestLoss, iterations: outcome.iterations, flowSeconds: 0)
     }
 
     /// The frame started from the previous painted frame carried over by the flow, held to it by the temporal loss.
     private mutating func following(_ pictures: Pictures, previous: (pixels: [Float], grey: GreyImage),
-                                    firstLoss: Double, onIteration: (IterationRecord, [Float]) -> Void) throws -> Result {
+                                    firstLoss: Double, onIteration: (IterationRecord, [Float]) throws -> Void) throws -> Result {
         let clock = ContinuousClock.now
         let content = pictures.content, planar = content.planar
         let grey = Self.grey(pictures)
@@ -95,7 +95,7 @@ struct FramePainter {
             return (before - now) <= tolerance * abs(now)
         }, onIteration: { record, x in
             losses.append(record.loss.total)
-            onIteration(record, x)
+            try onIteration(record, x)
         })
         return Result(pixels: state.best, loss: state.bestLoss, iterations: state.iteration, flowSeconds: flowSeconds)
     }

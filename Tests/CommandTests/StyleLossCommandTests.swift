@@ -89,7 +89,7 @@ final class StyleLossCommandTests: XCTestCase {
             traces[loss] = try Trace.read(dir.file("\(loss).jsonl"))
         }
         let w2 = traces["w2"]!, gram = traces["gram"]!
-        let first = w2.first!["style_layers"] as! [Double], last = w2.last!["style_layers"] as! [Double]
+        let first = w2.first!["style_layers"] as! [Double]
         XCTAssertEqual(first.count, 5)
         XCTAssertNotEqual(first, gram.first!["style_layers"] as! [Double], "the W2 run's trace is not the Gram run's")
         let (start, end) = (w2.first!["style"] as! Double, w2.last!["style"] as! Double)

@@ -1,5 +1,5 @@
-// `stylize --serve`: the live page beside the run — its sink attached, its address printed, the outputs listed once
-// written, and the page kept up a while after the run (Ctrl-C ends that sooner).
+// `--serve`: the live page beside a run (a picture, a sweep, a clip) — its sink attached, its address printed, the
+// outputs listed once written, and the page kept up a while after the run (Ctrl-C ends that sooner).
 
 import Foundation
 import Live
@@ -8,8 +8,6 @@ import StyleLapse
 struct LiveRun {
     let server: LiveServer
     let state: LiveState
-    /// A painted clip's steps so far (`clip --serve`; nil for a picture).
-    var clipSteps: StepCount? = nil
 
     /// Starts serving at `address`: one line `live: URL` on stderr (and a warning when the page is reachable from
     /// the network). `stop` is the page's Stop; `steer` its slider (nil: not steerable).
@@ -54,13 +52,24 @@ struct LiveRun {
         return live
     }
 
+    /// Starts serving a painted clip (Stop as Ctrl-C: the frame being painted is finished). Not steerable.
+    static func start(_ address: ServeAddress, clip session: ClipSession, interrupts: Interrupts) throws -> LiveRun {
+        let pictures = session.settings.painting.pictures
+        let first = try session.firstPicture()
+        let live = try start(address, photo: first, painting: try? ImageFile.read(pictures.styles[0]),
+                             masks: pictures.hasMasks ? try Pictures(pictures, photo: first).maskOverview : nil,
+                             files: ["video": session.output], stop: { interrupts.request() }, steer: nil)
+        session.attach(ClipLiveSink(state: live.state, session: session))
+        return live
+    }
+
     /// Shows `session` on the page from now on.
     func attach(_ session: StylizeSession, steerable: Bool) {
         session.attach(LiveSink(state: state, objective: session.settings.run.objective, steerable: steerable))
     }
 
     /// The outputs are written: the page lists them (by their fixed names).
-    func written(_ names: [String]) { state.update("finish") { $0.files = names } }
+    func written(_ names: [String]) { state.update(.finish) { $0.files = names } }
 
     /// Keeps the page up for `seconds` or until `interrupts` ends it, then stops serving.
     func linger(_ seconds: Double, interrupts: Interrupts, quiet: Bool) {
