@@ -1,5 +1,7 @@
 // Rules: the commands' checks of how options go together, run in a second parse so that the parser's own errors
 // (an unknown option, a value that is not a number) are reported first, and the missing options named one by one.
+// ArgumentParser calls `validate()` before it looks for unknown options, so rules in `validate()` alone would answer
+// a mistyped `--contnet` with "missing --content" (CommandLineTests.testAMistypedOptionIsNamedBeforeAnyRule).
 
 import ArgumentParser
 

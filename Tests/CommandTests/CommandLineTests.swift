@@ -181,6 +181,29 @@ final class WeightsCommandTests: XCTestCase {
 
 /// Every command's help has an example and says each default once.
 final class HelpTests: XCTestCase {
+    /// A mistyped option is the error reported, even when the rules between options are broken too (a missing
+    /// photo, two options that exclude each other): ArgumentParser runs `validate()` before it looks for unknown
+    /// options, which is why the commands' rules run in a second parse (`Rules`). With the rules in `validate()`
+    /// alone, `--contnet` said "missing --content".
+    func testAMistypedOptionIsNamedBeforeAnyRule() throws {
+        let cases: [([String], String)] = [
+            (["stylize", "--contnet", "a.png", "--style", "b.jpg"], "Unknown option '--contnet'"),
+            (["stylize", "--resume", "x", "--replay", "y", "--bogus"], "Unknown option '--bogus'"),
+            (["clip", "--frame-limit", "0", "--stlye", "b.jpg"], "Unknown option '--stlye'"),
+            (["sweep", "--strenghts", "0.2,0.4"], "Unknown option '--strenghts'"),
+        ]
+        for (arguments, expected) in cases {
+            let result = try Command.run(arguments)
+            XCTAssertEqual(result.status, 64, "\(arguments): \(result.stderr)")
+            XCTAssertTrue(result.stderr.hasPrefix("Error: " + expected), "\(arguments): \(result.stderr)")
+        }
+        // The rules still hold once every option is known, and the usage line names the subcommand.
+        let missing = try Command.run(["stylize", "--content", "a.png"])
+        XCTAssertEqual(missing.status, 64)
+        XCTAssertTrue(missing.stderr.hasPrefix("Error: missing --style (the painting)"), missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("Usage: stylelapse stylize"), missing.stderr)
+    }
+
     func testEveryHelpHasAnExampleAndOneDefaultPerOption() throws {
         for command in [["stylize"], ["sweep"], ["info"], ["encode"], ["weights"], ["bench", "engine"], ["bench", "iteration"]] {
             let result = try Command.run(command + ["--help"])
