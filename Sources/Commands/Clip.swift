@@ -42,7 +42,7 @@ public struct ClipCommand: ParsableCommand, RuleChecked {
     var frameLimit: Int?
     @Option(help: "Also film the first frame being painted, as stylize --video does (.mp4, .webm, .gif, .webp or .apng).")
     var timelapse: String?
-    @OptionGroup var film: TimelapseOptions
+    @OptionGroup var film: FilmOptions
     @Option(help: "Save progress in this folder after every frame, for --resume.") var checkpoint: String?
     @Option(help: "Continue the clip checkpointed in this folder.") var resume: String?
     @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads: Int?

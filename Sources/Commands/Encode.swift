@@ -33,7 +33,7 @@ struct Encode: ParsableCommand, RuleChecked {
     func check() throws {
         if preset != nil { throw ValidationError("encode's encoder speed is --speed (--preset is stylize's: the report's settings)") }
         try Rules.require([("FRAME_DIR", "the folder of frames", frameDir != nil), ("--output", "the film to write", output != nil)])
-        let (fpsRange, crfRange, holdRange) = (TimelapseSettings.fpsRange, TimelapseSettings.crfRange, TimelapseSettings.holdRange)
+        let (fpsRange, crfRange, holdRange) = (FilmEncoding.fpsRange, FilmEncoding.crfRange, FilmEncoding.holdRange)
         guard fpsRange.contains(fps) else { throw ValidationError("--fps must be \(fpsRange.lowerBound)…\(fpsRange.upperBound)") }
         guard crfRange.contains(crf) else { throw ValidationError("--crf must be \(crfRange.lowerBound)…\(crfRange.upperBound)") }
         guard holdRange.contains(hold) else { throw ValidationError("--hold must be 0…\(Int(holdRange.upperBound)) seconds") }
@@ -46,7 +46,7 @@ struct Encode: ParsableCommand, RuleChecked {
         let frames = try Self.numberedPNGs(in: frameDir)
         try OutputChecks.require([film], inputs: frames.map { ($0, FileRole("frame", "the frame")) })
         let first = try ImageFile.read(frames[0])
-        var settings = TimelapseSettings(fps: fps, crf: crf, speed: speed, holdSeconds: hold)
+        var settings = FilmEncoding(fps: fps, crf: crf, speed: speed, holdSeconds: hold)
         if VideoFormat(path: output) == .gif {   // a palette for the film: from up to 24 of its frames
             settings.palette = Palette(pictures: try Palette.spread(24, over: frames.count).map { try ImageFile.read(frames[$0]) }.filter {
                 $0.width == first.width && $0.height == first.height

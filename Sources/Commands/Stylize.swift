@@ -40,7 +40,7 @@ public struct StylizeCommand: ParsableCommand, RuleChecked {
     @Option(help: "One JSON object per iteration, JSON lines.") var trace: String?
     @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads: Int?
     @OptionGroup var kernels: ISAOption
-    @OptionGroup var timelapse: TimelapseOptions
+    @OptionGroup var film: FilmOptions
     @Option(help: "Save the whole run's state in this folder (with the trace and frames so far), for --resume.")
     var checkpoint: String?
     @Option(name: .customLong("checkpoint-every"), parsing: .unconditional, help: "Checkpoint every N iterations, and always at the end (default \(RunOutputs.defaultCheckpointEvery)).")
@@ -83,7 +83,7 @@ public struct StylizeCommand: ParsableCommand, RuleChecked {
     func refuseOptionsThatDoNothing() throws {
         if resume != nil || replay != nil {
             let fixed: [(String, Bool)] = [("--content", content != nil)] + styles.fixedByCheckpoint
-                + [("--smooth", smooth != nil), ("--every", timelapse.everyOption != nil)] + painting.fixedByCheckpoint
+                + [("--smooth", smooth != nil), ("--every", film.everyOption != nil)] + painting.fixedByCheckpoint
             if let name = fixed.first(where: \.1)?.0 {
                 throw ValidationError("\(name) is fixed by the checkpoint; "
                     + (resume != nil ? "--resume continues the run as it was started" : "--replay makes the run as it was"))
@@ -105,7 +105,7 @@ public struct StylizeCommand: ParsableCommand, RuleChecked {
         if smooth != nil && video.isEmpty && frames == nil {
             throw ValidationError("--smooth calms the film; it does nothing without --video or --frames")
         }
-        try timelapse.requireUse(video: !video.isEmpty, frames: frames != nil)
+        try film.requireUse(video: !video.isEmpty, frames: frames != nil)
     }
 
     /// The options given, in the library's terms (the settings are `sessionOptions().settings()`).
@@ -114,7 +114,7 @@ public struct StylizeCommand: ParsableCommand, RuleChecked {
         o.content = content
         styles.lay(over: &o)
         painting.lay(over: &o)
-        (o.every, o.smooth) = (timelapse.everyOption, smooth)
+        (o.every, o.smooth) = (film.everyOption, smooth)
         return o
     }
 
@@ -123,7 +123,7 @@ public struct StylizeCommand: ParsableCommand, RuleChecked {
         var o = RunOutputs(output: output ?? RunOutputs.defaultName([content ?? "stylelapse"] + styles.style))
         (o.bitDepth, o.jpegQuality) = (bitDepth, jpegQuality)
         (o.videos, o.trace, o.frames, o.plot) = (video, trace, frames, plot)
-        timelapse.lay(over: &o)
+        film.lay(over: &o)
         (o.checkpoint, o.checkpointEvery) = (checkpoint ?? resume, checkpointEvery)
         return o
     }

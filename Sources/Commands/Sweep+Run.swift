@@ -112,7 +112,7 @@ extension SweepCommand {
     /// grid held, then a crossfade into the contact sheet.
     func writeVideo(_ path: String, layout: SweepCells.Layout, cells: [RunFrames?], pictures: [Panel],
                     sheet finalSheet: RGBImage) throws {
-        let sheet = try layout.sheet, c = timelapse.composition
+        let sheet = try layout.sheet, c = film.composition
         let count = cells.map { $0?.count ?? 0 }.max() ?? 0
         guard count > 0 else { return }
         let paced = cells.map { cell in
@@ -143,7 +143,7 @@ extension SweepCommand {
             return sheet.render(shown)
         }
         let typeface = c.intro > 0 ? try Typeface.standard() : nil
-        var settings = TimelapseSettings(fps: c.fps, holdSeconds: 0)
+        var settings = FilmEncoding(fps: c.fps, holdSeconds: 0)
         if VideoFormat(path: path) == .gif {
             settings.palette = Palette(pictures: try Palette.spread(12, over: frames).map(frame)
                                        + [finalSheet])

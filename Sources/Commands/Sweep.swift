@@ -46,7 +46,7 @@ public struct SweepCommand: ParsableCommand, RuleChecked {
     var shard: Shard?
     @Option(help: "Lay out the sheet (--output) from the cells that shards wrote into this folder; runs nothing.")
     var merge: String?
-    @OptionGroup var timelapse: TimelapseOptions
+    @OptionGroup var film: FilmOptions
     @Flag(help: "No progress or summary.") var quiet = false
     @Option(help: "Watch the sweep in a browser, one cell after another: [HOST:]PORT (default host 127.0.0.1; 0: a free port).")
     var serve: String?
@@ -122,18 +122,18 @@ public struct SweepCommand: ParsableCommand, RuleChecked {
         guard count <= 64 else { throw ValidationError("\(count) combinations; a sheet holds at most 64") }
         try Rules.requireThreads(threads)
         if seed != nil && self.`init` != "noise" { throw ValidationError("--seed only seeds --init noise") }
-        try timelapse.requireUse(video: video != nil, frames: false)
+        try film.requireUse(video: video != nil, frames: false)
         if let serve, ServeAddress(serve) == nil {
             throw ValidationError("--serve takes [HOST:]PORT, e.g. 8080, 0 (a free port) or 0.0.0.0:8080")
         }
         if serve != nil && shard != nil { throw ValidationError("--serve shows one machine's sweep; it does not combine with --shard") }
-        if timelapse.overlay { throw ValidationError("--overlay draws one run's curve; a sweep's cells show their losses already") }
+        if film.overlay { throw ValidationError("--overlay draws one run's curve; a sweep's cells show their losses already") }
         // Every cell's settings and the film's, checked by the library as the run will use them.
         try OptionNames.checking {
             for values in Self.grid(axes).cells { _ = try cellSettings(axes, values) }
-            var film = RunOutputs(output: output ?? "sheet.png")
-            timelapse.lay(over: &film)
-            try film.check()
+            var outputs = RunOutputs(output: output ?? "sheet.png")
+            film.lay(over: &outputs)
+            try outputs.check()
         }
     }
 
@@ -148,7 +148,7 @@ public struct SweepCommand: ParsableCommand, RuleChecked {
         o.optimizer = optimizer ?? (learningRate != nil ? .adam : nil)
         (o.iterations, o.tvWeight) = (iterations, tvWeight)
         (o.initialization, o.seed) = (self.`init`.map(Initialization.init(option:)), seed)
-        (o.scales, o.every, o.weights) = (1, timelapse.everyOption, weights)
+        (o.scales, o.every, o.weights) = (1, film.everyOption, weights)
         return o
     }
 

@@ -46,7 +46,7 @@ public final class ClipSession {
     /// Where progress is saved after every frame (nil: nowhere).
     public let checkpoint: String?
     /// How the painted clip is encoded (rate factor, speed); its timing and sound are the clip's.
-    public var encoding = TimelapseSettings()
+    public var encoding = FilmEncoding()
     /// What the first frame's painting writes besides the clip (its film, say): a StylizeSession's outputs, without
     /// its picture.
     public let firstFrame: RunOutputs?

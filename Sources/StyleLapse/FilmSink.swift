@@ -21,7 +21,7 @@ public final class FilmSink: StylizeSink {
     public private(set) var parts: FilmParts?
     private let material: (pictures: [Panel], resultLabel: String)?
     private let typeface: Typeface?
-    private let settings: TimelapseSettings
+    private let settings: FilmEncoding
     private var writers: [TimelapseWriter] = []
     private let overlay: Bool
     private var history = RunHistory()
@@ -44,7 +44,7 @@ public final class FilmSink: StylizeSink {
         typeface = wantsCards || overlay ? try Typeface.standard() : nil
         self.overlay = overlay
         material = pictures.map { ($0, resultLabel) }
-        var settings = TimelapseSettings(fps: composition.fps, speed: speed, holdSeconds: 0)
+        var settings = FilmEncoding(fps: composition.fps, speed: speed, holdSeconds: 0)
         settings.metadata = metadata
         self.settings = settings
     }

@@ -52,7 +52,7 @@ public struct RunOutputs: Codable {
     public func check() throws {
         try picture.check()
         let f = film
-        let (fps, hold) = (TimelapseSettings.fpsRange, TimelapseSettings.holdRange)
+        let (fps, hold) = (FilmEncoding.fpsRange, FilmEncoding.holdRange)
         guard fps.contains(f.fps) else { throw SettingsError(key: "film.fps", "must be \(fps.lowerBound)…\(fps.upperBound)") }
         guard hold.contains(f.hold) else { throw SettingsError(key: "film.hold", "must be 0…\(Int(hold.upperBound)) seconds") }
         guard f.duration >= 0.5 && f.duration <= 3600 else { throw SettingsError(key: "film.duration", "must be 0.5…3600 seconds") }

@@ -14,7 +14,7 @@ public final class TimelapseSink: StylizeSink {
     public var wantsFrames: Bool { true }
 
     /// Opens `path`.part for a `width` × `height` film (a session's `plan` gives the size).
-    public init(path: String, width: Int, height: Int, settings: TimelapseSettings = TimelapseSettings()) throws {
+    public init(path: String, width: Int, height: Int, settings: FilmEncoding = FilmEncoding()) throws {
         writer = try TimelapseWriter(path: path, width: width, height: height, settings: settings)
     }
 

@@ -10,7 +10,7 @@ import ImageFiles
 public final class TimelapseWriter {
     /// The final file name.
     public let path: String
-    public let settings: TimelapseSettings
+    public let settings: FilmEncoding
     /// The encoder actually in use ("libx264" or "mpeg4").
     public let codecName: String
     /// Frames appended so far (without the hold frames).
@@ -22,7 +22,7 @@ public final class TimelapseWriter {
     private var finished = false
 
     /// Opens `path.part` for an MP4 of `width`×`height` pictures. Throws when the encoder or file cannot be set up.
-    public init(path: String, width: Int, height: Int, settings: TimelapseSettings = TimelapseSettings()) throws {
+    public init(path: String, width: Int, height: Int, settings: FilmEncoding = FilmEncoding()) throws {
         self.path = path
         self.settings = settings
         size = (width, height)

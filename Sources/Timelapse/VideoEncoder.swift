@@ -28,7 +28,7 @@ final class VideoEncoder {
     /// Name of the encoder in use ("libx264" or "mpeg4").
     let codecName: String
 
-    init(outputPath: String, reportPath: String, width: Int, height: Int, settings: TimelapseSettings) throws {
+    init(outputPath: String, reportPath: String, width: Int, height: Int, settings: FilmEncoding) throws {
         _ = FFmpeg.quietLog
         path = reportPath
         self.width = width

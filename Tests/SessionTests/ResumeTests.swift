@@ -17,7 +17,7 @@ final class ResumeTests: XCTestCase {
         var recorders: [Recorder] = []   // the whole run's, the stopped run's, the resumed run's
         func attach(_ session: StylizeSession, _ name: String, checkpoint: String) throws -> TimelapseSink {
             let film = try TimelapseSink(path: dir.file(name + ".mp4"), width: session.plan.width,
-                                         height: session.plan.height, settings: TimelapseSettings(fps: 30, holdSeconds: 0))
+                                         height: session.plan.height, settings: FilmEncoding(fps: 30, holdSeconds: 0))
             session.attach(film)
             session.attach(TraceSink(path: dir.file(name + ".jsonl")))
             session.attach(CheckpointSink(folder: checkpoint, every: 2))

@@ -8,7 +8,7 @@ import Timelapse
 import XCTest
 
 final class TimelapseWriterTests: XCTestCase {
-    func write(_ path: String, frames: Int, width: Int, height: Int, settings: TimelapseSettings) throws -> [RGBImage] {
+    func write(_ path: String, frames: Int, width: Int, height: Int, settings: FilmEncoding) throws -> [RGBImage] {
         let writer = try TimelapseWriter(path: path, width: width, height: height, settings: settings)
         var sources: [RGBImage] = []
         for i in 0..<frames {
@@ -23,7 +23,7 @@ final class TimelapseWriterTests: XCTestCase {
     func testH264FramesDurationAndQuality() throws {
         let dir = TemporaryFolder()
         let path = dir.file("lapse.mp4")
-        var settings = TimelapseSettings(fps: 10, crf: 18, speed: .fast, holdSeconds: 1)
+        var settings = FilmEncoding(fps: 10, crf: 18, speed: .fast, holdSeconds: 1)
         settings.queueCapacity = 2
         let sources = try write(path, frames: 25, width: 64, height: 48, settings: settings)
         XCTAssertEqual(dir.contents, ["lapse.mp4"], "no .part file remains")
@@ -45,7 +45,7 @@ final class TimelapseWriterTests: XCTestCase {
     func testOddSizesArePaddedToEven() throws {
         let dir = TemporaryFolder()
         let path = dir.file("odd.mp4")
-        let sources = try write(path, frames: 5, width: 63, height: 47, settings: TimelapseSettings(fps: 5))
+        let sources = try write(path, frames: 5, width: 63, height: 47, settings: FilmEncoding(fps: 5))
         let video = try VideoFile.read(path)
         XCTAssertEqual([video.width, video.height], [64, 48])
         XCTAssertEqual(video.frames.count, 5)
@@ -57,7 +57,7 @@ final class TimelapseWriterTests: XCTestCase {
     func testMPEG4FallbackEncoder() throws {
         let dir = TemporaryFolder()
         let path = dir.file("fallback.mp4")
-        var settings = TimelapseSettings(fps: 8, crf: 8)
+        var settings = FilmEncoding(fps: 8, crf: 8)
         settings.preferH264 = false
         _ = try write(path, frames: 6, width: 32, height: 32, settings: settings)
         let video = try VideoFile.read(path)
@@ -80,7 +80,7 @@ final class TimelapseWriterTests: XCTestCase {
         let small = try SmallFileSystem(kilobytes: 64)
         let mountPoint = small.path
         let path = mountPoint + "/full.mp4"
-        var settings = TimelapseSettings(fps: 30, crf: 0, speed: .ultrafast)   // lossless: large packets
+        var settings = FilmEncoding(fps: 30, crf: 0, speed: .ultrafast)   // lossless: large packets
         settings.queueCapacity = 2
         XCTAssertThrowsError(try write(path, frames: 60, width: 256, height: 256, settings: settings)) { error in
             XCTAssertTrue("\(error)".hasPrefix(path + ": "), "\(error)")

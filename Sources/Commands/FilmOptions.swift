@@ -1,10 +1,10 @@
-// TimelapseOptions: which iterations become frames and how the film plays and is cut, the options `stylize` and
+// FilmOptions: which iterations become frames and how the film plays and is cut, the options `stylize` and
 // `sweep` share. Each remembers whether it was given, so a command can refuse one that would do nothing.
 
 import ArgumentParser
 import StyleLapse
 
-struct TimelapseOptions: RuleChecked {
+struct FilmOptions: RuleChecked {
     @Option(name: .customLong("fps"), parsing: .unconditional, help: "Film frames per second (default \(FilmComposition().fps)).") var fpsOption: Int?
     @Option(name: .customLong("every"), parsing: .unconditional, help: "Only iterations 0, K, 2K, … and the last become frames (default \(FilmSettings().every)).")
     var everyOption: Int?

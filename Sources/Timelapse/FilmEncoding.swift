@@ -1,7 +1,7 @@
-// TimelapseSettings: how a film is encoded.
+// FilmEncoding: how a film is encoded.
 
 /// Encoding settings for a film.
-public struct TimelapseSettings: Sendable {
+public struct FilmEncoding: Sendable {
     /// Frames per second of the video.
     public var fps: Int = 30
     /// libx264's constant rate factor (0 lossless … 51 worst; 18 is visually transparent for most pictures).
