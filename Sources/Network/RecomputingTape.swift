@@ -145,7 +145,7 @@ public final class RecomputingTape {
     /// Runs the network forward on `rgb` (RGB 0…255): for every computed layer of `observed`, `visit(layer, map,
     /// rows, pictureRow)` gets the layer's map on a slab, the rows of it that are the band's own, and the first of
     /// them in the whole map; every row of the whole map is visited once, in order.
-    public func forward(_ rgb: BlockedTensor, observed: Set<VGGLayer>, parallel: Parallel = .serial,
+    package func forward(_ rgb: BlockedTensor, observed: Set<VGGLayer>, parallel: Parallel = .serial,
                         visit: (VGGLayer, BlockedTensor, Range<Int>, Int) -> Void) {
         precondition(rgb.shape == imageShape, "RecomputingTape.forward: image is \(rgb.shape), expected \(imageShape)")
         for b in blocks {
@@ -166,7 +166,7 @@ public final class RecomputingTape {
 
     /// After a `forward` of the same image: `gradient` = ∂L/∂rgb for the losses whose gradients `seed(layer, g,
     /// map, rows, pictureRow)` adds into `g` at the rows given (the band's own) of each layer of `seeded`.
-    public func backward(_ rgb: BlockedTensor, seeded: Set<VGGLayer>, into gradient: BlockedTensor,
+    package func backward(_ rgb: BlockedTensor, seeded: Set<VGGLayer>, into gradient: BlockedTensor,
                          parallel: Parallel = .serial,
                          seed: (VGGLayer, BlockedTensor, BlockedTensor, Range<Int>, Int) -> Void) {
         precondition(gradient.shape == imageShape, "RecomputingTape.backward: gradient shape")

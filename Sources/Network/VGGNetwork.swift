@@ -88,7 +88,7 @@ public final class VGGNetwork: Sendable {
 
     /// Runs the network on `rgb` (3 channels, RGB values 0…255) up to the tape's deepest layer, recording every
     /// activation (after ReLU) and pooling argmax in `tape`.
-    public func forward(_ rgb: BlockedTensor, recording tape: VGGTape, parallel: Parallel = .serial,
+    package func forward(_ rgb: BlockedTensor, recording tape: VGGTape, parallel: Parallel = .serial,
                         profile: Profile? = nil) {
         precondition(tape.network === self && rgb.shape == tape.imageShape, "VGGNetwork.forward: tape does not fit")
         normalize(rgb, into: tape.input)
@@ -117,7 +117,7 @@ public final class VGGNetwork: Sendable {
     /// when the walk reaches it, `seed(layer, gradient, accumulate)` writes (or, with `accumulate`, adds) ∂L/∂(output
     /// of `layer` after ReLU) into `gradient`; the deepest recorded layer must be seeded. Requires a `forward` on the
     /// same tape. Gradients live in two buffers the walk alternates between, not one per layer.
-    public func backward(_ tape: VGGTape, seeded: Set<VGGLayer>, seed: (VGGLayer, BlockedTensor, Bool) -> Void,
+    package func backward(_ tape: VGGTape, seeded: Set<VGGLayer>, seed: (VGGLayer, BlockedTensor, Bool) -> Void,
                          into gradRGB: BlockedTensor, parallel: Parallel = .serial, profile: Profile? = nil) {
         precondition(tape.recorded, "VGGNetwork.backward needs a forward pass on this tape first")
         precondition(gradRGB.shape == tape.imageShape, "VGGNetwork.backward: gradient shape")
@@ -238,7 +238,7 @@ public final class VGGTape {
     }
 
     /// The output of `layer` (after ReLU) from the last forward.
-    public func output(_ layer: VGGLayer) -> BlockedTensor { activations[index(layer)] }
+    package func output(_ layer: VGGLayer) -> BlockedTensor { activations[index(layer)] }
 
     private func index(_ layer: VGGLayer) -> Int {
         guard let i = network.architecture.index(of: layer), i < depth else {

@@ -56,7 +56,7 @@ public final class StyleObjective {
 
     /// `content` and `style` are RGB images (3 channels, 0…255); the optimised image has `content`'s size.
     /// The style image may have another size: its Grams are normalised by its own size.
-    public convenience init(network: VGGNetwork, settings: ObjectiveSettings, content: BlockedTensor,
+    package convenience init(network: VGGNetwork, settings: ObjectiveSettings, content: BlockedTensor,
                             style: BlockedTensor, recompute: RecomputePlan? = nil, parallel: Parallel = .serial) {
         self.init(network: network, settings: settings, content: content, styles: [(style, 1)], recompute: recompute,
                   parallel: parallel)
@@ -71,7 +71,7 @@ public final class StyleObjective {
     /// `guides`: masks on the photo, the paintings and for the content (`SpatialGuides`; nil: none). With style
     /// masks each painting is a region of its own, its Grams matched inside its mask only (guided Gram matrices),
     /// its weight the blend's over the blend's mean.
-    public init(network: VGGNetwork, settings: ObjectiveSettings, content: BlockedTensor,
+    package init(network: VGGNetwork, settings: ObjectiveSettings, content: BlockedTensor,
                 styles: [(image: BlockedTensor, weight: Double)], guides: SpatialGuides? = nil,
                 recompute: RecomputePlan? = nil, parallel: Parallel = .serial) {
         precondition(!styles.isEmpty, "StyleObjective: at least one style")
@@ -122,7 +122,7 @@ public final class StyleObjective {
 
     /// A new photo for the same paintings, size and buffers (a clip's next frame): its content features replace the
     /// target; the style targets stay.
-    public func retarget(content image: BlockedTensor) {
+    package func retarget(content image: BlockedTensor) {
         precondition(image.shape == imageShape, "StyleObjective.retarget: \(image.shape), expected \(imageShape)")
         let target = content.target
         walk.forward(image, observed: [settings.contentLayer], parallel: parallel, profile: nil) { _, f, rows, row in
@@ -148,7 +148,7 @@ public final class StyleObjective {
     /// The loss of `image` (RGB 0…255); when `gradient` is given, it is overwritten with ∂total/∂image. The one place
     /// the loss is assembled: the terms' sums taken as the walk visits their layers (the whole map, or band by
     /// band), the terms evaluated, then their gradients seeded as the backward walk reaches their layers.
-    public func evaluate(_ image: BlockedTensor, gradient: BlockedTensor? = nil) -> LossBreakdown {
+    package func evaluate(_ image: BlockedTensor, gradient: BlockedTensor? = nil) -> LossBreakdown {
         precondition(image.shape == imageShape, "StyleObjective: image is \(image.shape), expected \(imageShape)")
         let s = settings
         for term in terms { term.reset() }

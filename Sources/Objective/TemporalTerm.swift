@@ -23,12 +23,12 @@ public struct TemporalTerm: Sendable {
     private var scale: Double { 1 / (3 * Double(width * height)) }
 
     /// The unweighted loss of `image`.
-    public func forward(_ image: BlockedTensor) -> Double {
+    package func forward(_ image: BlockedTensor) -> Double {
         MaskedDifference.forward(image, target: target, mask: mask) * scale
     }
 
     /// gradient += weight · ∂forward/∂image.
-    public func backward(_ image: BlockedTensor, into gradient: BlockedTensor) {
+    package func backward(_ image: BlockedTensor, into gradient: BlockedTensor) {
         MaskedDifference.backward(image, target: target, mask: mask, scale: weight * scale, into: gradient)
     }
 }

@@ -23,7 +23,7 @@ public struct DISSettings: Sendable, Equatable {
 
 public enum DISFlow {
     /// The flow from `i0` to `i1` (same size): pixel x of `i0` is seen at x + w(x) in `i1`.
-    public static func flow(from i0: GreyImage, to i1: GreyImage, settings: DISSettings = DISSettings(),
+    package static func flow(from i0: GreyImage, to i1: GreyImage, settings: DISSettings = DISSettings(),
                             parallel: Parallel = .serial) -> FlowField {
         precondition(i0.width == i1.width && i0.height == i1.height, "DISFlow: the two pictures differ in size")
         let levels = coarsestLevel(width: i0.width, height: i0.height, patch: settings.patchSize)

@@ -1,7 +1,8 @@
 // The engine's layout stays inside the engine: no module outside Engine reaches into a BlockedTensor's storage
 // (the compiler enforces it: `base`, strides and `pointer` are internal), and the one @unchecked Sendable pointer
 // wrapper lives in Parallel.swift. The layers: every module imports only what Package.swift declares for it, the
-// commands only the library's products, the painting no drawing. Checked on the sources, so a change that widens
+// commands only the library's products, the painting no drawing, no public member speaking the engine's types.
+// Checked on the sources, so a change that widens
 // any of these fails here.
 
 import Foundation
@@ -92,5 +93,25 @@ final class EncapsulationTests: XCTestCase {
             }
             if path.hasPrefix("Stylization/") { XCTAssertFalse(text.contains("import Drawing"), "\(path) imports Drawing") }
         }
+    }
+
+    /// The library's surface speaks no engine type: a public declaration outside the engine and its kernels that
+    /// takes or gives a `BlockedTensor` or a `Parallel` is one a program cannot call (the engine is not exported);
+    /// such members are `package`, for the modules of this package only.
+    func testNoPublicDeclarationTakesTheEnginesTypes() throws {
+        // A function's signature up to its body; a property's declaration to the end of its line.
+        let declaration = try NSRegularExpression(pattern: #"public (?:convenience )?(?:static )?(?:(?:init|func)[^{]*|(?:var|let) [^\n]*)"#)
+        let engine = try NSRegularExpression(pattern: #"\b(?:BlockedTensor|Parallel)\b"#)
+        var checked = 0
+        for (path, text) in try sources() where !path.hasPrefix("Engine/") && !path.hasPrefix("Kernels") {
+            for match in declaration.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                let signature = String(text[Range(match.range, in: text)!])
+                checked += 1
+                if engine.firstMatch(in: signature, range: NSRange(signature.startIndex..., in: signature)) != nil {
+                    XCTFail("\(path): public and speaks the engine: \(signature.prefix(120))")
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 300, "the declarations were found")
     }
 }
