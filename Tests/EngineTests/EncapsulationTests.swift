@@ -2,8 +2,7 @@
 // (the compiler enforces it: `base`, strides and `pointer` are internal), and the one @unchecked Sendable pointer
 // wrapper lives in Parallel.swift. The layers: every module imports only what Package.swift declares for it, the
 // commands only the library's products, the painting no drawing, no public member speaking the engine's types.
-// Checked on the sources, so a change that widens
-// any of these fails here.
+// Checked on the sources, so a change that widens any of these fails here.
 
 import Foundation
 import TestSupport
