@@ -97,7 +97,7 @@ let package = Package(
         // The library's example: a picture in about twenty lines, each iteration's loss from the event stream.
         .executableTarget(name: "stylize-example", dependencies: ["StyleLapse"], path: "Examples/StylizeExample"),
 
-        // libFuzzer target over image decoding; only tools/fuzz builds it (with -sanitize=fuzzer,address).
+        // libFuzzer target over image decoding; only tools/check/fuzz builds it (with -sanitize=fuzzer,address).
         .executableTarget(name: "ImageFuzz", dependencies: ["ImageFiles"],
                           swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
 

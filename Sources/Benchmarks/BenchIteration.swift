@@ -19,7 +19,7 @@ struct BenchIteration: ParsableCommand, RuleChecked {
     @Option(help: "Image side in pixels (content and style are N×N).") var size: Int = 512
     @Option(help: "Measured repeats (the median is reported), after one warm-up.") var repeats: Int = 5
     @Option(help: "Worker threads (default: all cores).") var threads: Int?
-    @Option(help: "Weights file (default: where tools/fetch-weights puts them).") var weights: String?
+    @Option(help: "Weights file (default: where tools/setup/fetch-weights puts them).") var weights: String?
     @Option(help: "Plan within this memory (e.g. 8G): the full tape when it fits, else the recomputing plan with the least recomputation that fits (default: the memory available).")
     var memoryLimit: String?
     @Option(parsing: .unconditional, help: "Recompute blocks in bands of N rows, whatever the memory (0: the whole picture on one tape).")
@@ -55,7 +55,7 @@ struct BenchIteration: ParsableCommand, RuleChecked {
     func run() throws {
         try kernels.apply()
         let path = weights ?? WeightsLocation.defaultPath
-        guard FileManager.default.fileExists(atPath: path) else { throw WeightsError(path, "no weights file; run tools/fetch-weights") }
+        guard FileManager.default.fileExists(atPath: path) else { throw WeightsError(path, "no weights file; run tools/setup/fetch-weights") }
         let parallel = Parallel(workers: threads ?? System.activeProcessorCount)
         let network = try VGGNetwork.load(path, padding: padding, through: ObjectiveSettings.report.deepestLayer)
         let shape = Shape(channels: 3, height: size, width: size)

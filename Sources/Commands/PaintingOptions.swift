@@ -24,7 +24,7 @@ struct PaintingOptions: ParsableArguments {
     var margin: Int?
     @Option(help: "Start from: content (default), noise, or a picture's path.") var `init`: String?
     @Option(parsing: .unconditional, help: "Seed for --init noise (default 0).") var seed: UInt64?
-    @Option(help: "Weights file (default: where tools/fetch-weights puts it).") var weights: String?
+    @Option(help: "Weights file (default: where tools/setup/fetch-weights puts it).") var weights: String?
     @Option(help: "Plan within this memory (e.g. 512M, 8G): the full tape when it fits, else recomputing with the least recomputation that fits, L-BFGS's pairs spilled to a file if need be; refuse to start when nothing does (default: the memory available).") var memoryLimit: String?
     @Option(parsing: .unconditional, help: "Recompute blocks 1–4 in bands of N rows, whatever the memory (0: the full tape; default: the fastest way that fits).")
     var bands: Int?

@@ -25,7 +25,7 @@ extension SweepCommand {
         let interrupts = Interrupts()
         interrupts.install()
         guard FileManager.default.fileExists(atPath: base.weights) else {
-            throw WeightsError(base.weights, "no weights file; fetch and convert the VGG19 weights with: bash tools/fetch-weights")
+            throw WeightsError(base.weights, "no weights file; fetch and convert the VGG19 weights with: bash tools/setup/fetch-weights")
         }
         let pictures = try Pictures(base.pictures)
         let (w, h) = (pictures.photo.width, pictures.photo.height)

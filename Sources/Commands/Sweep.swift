@@ -37,7 +37,7 @@ public struct SweepCommand: ParsableCommand, RuleChecked {
     @Option(help: "Start from: content (default), noise, or a picture's path.") var `init`: String?
     @Option(parsing: .unconditional, help: "Seed for --init noise (default 0).") var seed: UInt64?
     @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads: Int?
-    @Option(help: "Weights file (default: where tools/fetch-weights puts it).") var weights: String?
+    @Option(help: "Weights file (default: where tools/setup/fetch-weights puts it).") var weights: String?
     @Option(help: "The contact sheet, .png, .jpg or .webp (lossless).") var output: String?
     @Option(help: "Also a side-by-side film of all cells (.mp4, .webm, .gif, .webp or .apng), composed as stylize's.")
     var video: String?

@@ -6,16 +6,16 @@ import StyleLapse
 
 struct Weights: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check and describe a VGG19 weights file (default: where tools/fetch-weights puts it).",
+        abstract: "Check and describe a VGG19 weights file (default: where tools/setup/fetch-weights puts it).",
         discussion: "Example: stylelapse weights ~/.cache/stylelapse/vgg19.safetensors")
 
-    @Argument(help: "A safetensors file written by tools/fetch-weights.")
+    @Argument(help: "A safetensors file written by tools/setup/fetch-weights.")
     var path: String?
 
     func run() throws {
         let path = self.path ?? WeightsLocation.defaultPath
         guard FileManager.default.fileExists(atPath: path) else {
-            throw WeightsError(path, "no weights file; fetch and convert the VGG19 weights with: bash tools/fetch-weights")
+            throw WeightsError(path, "no weights file; fetch and convert the VGG19 weights with: bash tools/setup/fetch-weights")
         }
         let network = try VGGNetwork.load(path)   // validates shapes, values and the recorded hash
         let file = try SafeTensorsFile(path: path)

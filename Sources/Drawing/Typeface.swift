@@ -21,7 +21,7 @@ public final class Typeface: @unchecked Sendable {
         guard FT_Init_FreeType(&library) == 0 else { throw ImageFileError(path, "FreeType could not start") }
         // On a throw below, deinit frees the library (every stored property is set by then).
         guard FileManager.default.fileExists(atPath: path) else {
-            throw ImageFileError(path, "no such font (install Debian's fonts-dejavu-core: bash tools/install-deps)")
+            throw ImageFileError(path, "no such font (install Debian's fonts-dejavu-core: bash tools/setup/install-deps)")
         }
         guard FT_New_Face(library, path, 0, &face) == 0 else {
             face = nil

@@ -1,5 +1,5 @@
 // ImageFuzz: the libFuzzer entry point over StyleLapse's image decoding (header parsing, libpng, FFmpeg).
-// tools/fuzz builds it with -sanitize=fuzzer,address -DFUZZING, and libFuzzer supplies main(). Built normally, it is
+// tools/check/fuzz builds it with -sanitize=fuzzer,address -DFUZZING, and libFuzzer supplies main(). Built normally, it is
 // a small program that decodes the files it is given: how a crash file is replayed.
 
 import ImageFiles

@@ -10,7 +10,7 @@ public struct WeightsError: Error, CustomStringConvertible, Equatable {
     public init(_ path: String, _ problem: String) { self.path = path; self.problem = problem }
     public var description: String { "\(path): \(problem)" }
     /// What a damaged or missing weight file should say.
-    static let hint = "run tools/fetch-weights to fetch and convert the weights again"
+    static let hint = "run tools/setup/fetch-weights to fetch and convert the weights again"
 }
 
 /// The tensors of a safetensors file. Only F32 tensors are read (StyleLapse's converter writes nothing else).

@@ -46,7 +46,7 @@ public final class VGGNetwork: Sendable {
         }
     }
 
-    /// Loads `architecture`'s weights from a safetensors file written by tools/fetch-weights: every layer present
+    /// Loads `architecture`'s weights from a safetensors file written by tools/setup/fetch-weights: every layer present
     /// with the right shape, finite values, and the data's SHA-256 equal to the one recorded at conversion (hashed
     /// once per state of the file: `VerifiedWeights`). Packs
     /// the layers as far as `deepest` (nil: all).
@@ -56,7 +56,7 @@ public final class VGGNetwork: Sendable {
         let state = VerifiedWeights(path)
         let file = try SafeTensorsFile(path: path)
         guard let recorded = file.metadata["data_sha256"] else {
-            throw WeightsError(path, "no data_sha256 in the metadata: not a file tools/fetch-weights wrote")
+            throw WeightsError(path, "no data_sha256 in the metadata: not a file tools/setup/fetch-weights wrote")
         }
         if !(state?.remembers(recorded) ?? false) {   // hashed once per state of the file
             let hash = file.dataSHA256

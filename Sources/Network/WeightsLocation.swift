@@ -1,10 +1,10 @@
-// WeightsLocation: where tools/fetch-weights puts the converted weights, the default for every command and test.
+// WeightsLocation: where tools/setup/fetch-weights puts the converted weights, the default for every command and test.
 
 import Foundation
 
 public enum WeightsLocation {
     /// $STYLELAPSE_WEIGHTS if set; else vgg19.safetensors in $STYLELAPSE_WEIGHTS_DIR, or in
-    /// ${XDG_CACHE_HOME:-~/.cache}/stylelapse (the same rule as tools/fetch-weights).
+    /// ${XDG_CACHE_HOME:-~/.cache}/stylelapse (the same rule as tools/setup/fetch-weights).
     public static var defaultPath: String {
         let env = ProcessInfo.processInfo.environment
         if let file = env["STYLELAPSE_WEIGHTS"], !file.isEmpty { return file }
@@ -15,6 +15,6 @@ public enum WeightsLocation {
 
     /// The message for a missing weights file.
     public static func missingMessage(_ path: String) -> String {
-        "\(path): no weights file; fetch and convert the VGG19 weights with: bash tools/fetch-weights"
+        "\(path): no weights file; fetch and convert the VGG19 weights with: bash tools/setup/fetch-weights"
     }
 }

@@ -101,7 +101,7 @@ public struct Pictures: Sendable {
         return nil
     }
 
-    /// StyleLapse's default margin for a photo at its working size: 16 pixels, which leaves no frame (tools/edge-compare),
+    /// StyleLapse's default margin for a photo at its working size: 16 pixels, which leaves no frame (tools/measure/edge-compare),
     /// or a quarter of the shorter side when that is less.
     public static func defaultMargin(_ photo: RGBImage) -> Int { min(defaultMarginPixels, min(photo.width, photo.height) / 4) }
 

@@ -21,7 +21,7 @@ struct SessionInputs {
             }
         }
         guard networkGiven || FileManager.default.fileExists(atPath: weights) else {
-            throw WeightsError(weights, "no weights file; fetch and convert the VGG19 weights with: bash tools/fetch-weights")
+            throw WeightsError(weights, "no weights file; fetch and convert the VGG19 weights with: bash tools/setup/fetch-weights")
         }
         self.digests = digests
     }

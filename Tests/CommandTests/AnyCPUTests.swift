@@ -12,9 +12,9 @@ final class AnyCPUTests: XCTestCase {
         guard let emulator = ["/usr/bin/qemu-x86_64", "/usr/bin/qemu-x86_64-static"]
             .first(where: FileManager.default.isExecutableFile) else {
             if ProcessInfo.processInfo.environment["CI"] == "true" {
-                XCTFail("qemu-x86_64 is missing (tools/install-deps --tests installs qemu-user)")
+                XCTFail("qemu-x86_64 is missing (tools/setup/install-deps --tests installs qemu-user)")
             }
-            throw XCTSkip("needs qemu-user (tools/install-deps --tests)")
+            throw XCTSkip("needs qemu-user (tools/setup/install-deps --tests)")
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: emulator)

@@ -1,6 +1,6 @@
-// A short seeded batch of tools/fuzz-cli: random invocations of every command over clashing and odd paths, each
+// A short seeded batch of tools/check/fuzz-cli: random invocations of every command over clashing and odd paths, each
 // checked for a clean exit status, untouched inputs, no .part left, files that are what their names say and one-line
-// errors. (The long runs are quoted in the closing notes; `tools/fuzz-cli --count 3000 --seed 11` reproduces one.)
+// errors. (The long runs are quoted in the closing notes; `tools/check/fuzz-cli --count 3000 --seed 11` reproduces one.)
 
 import Foundation
 import TestSupport
@@ -11,7 +11,7 @@ final class CLIFuzzTests: XCTestCase {
         _ = try RealWeights.require()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Fixture.root + "/tools/fuzz-cli", "--count", "80", "--seed", "7",
+        process.arguments = ["python3", Fixture.root + "/tools/check/fuzz-cli", "--count", "80", "--seed", "7",
                              "--binary", Command.productsFolder.appendingPathComponent("stylelapse").path]
         let out = Pipe()
         process.standardOutput = out

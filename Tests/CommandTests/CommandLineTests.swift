@@ -162,7 +162,7 @@ final class WeightsCommandTests: XCTestCase {
     func testWeightsPrintsTheTable() throws {
         let result = try Command.run(["weights"])
         if result.stderr.contains("no weights file") && ProcessInfo.processInfo.environment["CI"] != "true" {
-            throw XCTSkip("no weights: run tools/fetch-weights")
+            throw XCTSkip("no weights: run tools/setup/fetch-weights")
         }
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("sha256:  "), result.stdout)
@@ -174,7 +174,7 @@ final class WeightsCommandTests: XCTestCase {
     func testMissingWeightsSayHowToFetch() throws {
         let result = try Command.run(["weights", "/nonexistent/vgg19.safetensors"])
         XCTAssertNotEqual(result.status, 0)
-        XCTAssertTrue(result.stderr.contains("/nonexistent/vgg19.safetensors: ") && result.stderr.contains("tools/fetch-weights"),
+        XCTAssertTrue(result.stderr.contains("/nonexistent/vgg19.safetensors: ") && result.stderr.contains("tools/setup/fetch-weights"),
                       result.stderr)
     }
 }

@@ -96,7 +96,7 @@ final class CommandSafetyTests: XCTestCase {
         XCTAssertEqual(try Command.run(run + ["--iterations", "4"]).status, 0)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: frames).count, 5)
         assertRefused(try Command.run(run + ["--iterations", "2"]), saying: "holds 5 frames of another run", "stale")
-        // A run that cannot start (found by tools/fuzz-cli, seed 21: a painting too thin at --max-size 24) loses nothing,
+        // A run that cannot start (found by tools/check/fuzz-cli, seed 21: a painting too thin at --max-size 24) loses nothing,
         // --overwrite-frames or not: the old frames go only once the run starts.
         let thin = dir.write("thin.png", try PNGFile.encode(RGBImage(width: 64, height: 8, filledWith: (90, 60, 30)), name: "thin.png"))
         let refused = try Command.run(["stylize", "--content", Fixture.path("demo/chelsea.png"), "--style", thin,

@@ -275,7 +275,7 @@ final class LiveCommandTests: XCTestCase {
     /// The page's DOM after headless Chromium has run it for a moment (3 s of virtual time).
     func pageInChromium(_ live: Live) throws -> String {
         let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
-        let browser = try XCTUnwrap(chromium, "headless Chromium is needed (tools/install-deps --tests installs it)")
+        let browser = try XCTUnwrap(chromium, "headless Chromium is needed (tools/setup/install-deps --tests installs it)")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: browser)
         process.arguments = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",

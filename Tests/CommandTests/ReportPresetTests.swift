@@ -1,5 +1,5 @@
 // `--preset report` is the origin report's run, end to end at the command line: an independent float64 PyTorch
-// run of the report (tools/make_fixtures.py report: each picture at its own size, TF1 Adam, the pixel box after
+// run of the report (tools/fixtures/make_fixtures.py report: each picture at its own size, TF1 Adam, the pixel box after
 // every step) gives every iteration's loss and the best image; the command must reproduce them. (Before the fix the
 // painting was resized to the photo's longer side and iteration 0's loss was off by 5.8 %.)
 
@@ -20,7 +20,7 @@ final class ReportPresetTests: XCTestCase {
         _ = try RealWeights.require()
         let run = try JSONDecoder().decode(Run.self, from: Data(Fixture.bytes("report/run.json")))
         XCTAssertEqual([run.format, "\(run.version)"], ["stylelapse-report-run", "1"],
-                       "regenerate with: python3 tools/make_fixtures.py report")
+                       "regenerate with: python3 tools/fixtures/make_fixtures.py report")
         let dir = TemporaryFolder()
         let result = try Command.run(["stylize", "--preset", "report", "--iterations", "\(run.iterations)",
                                       "--content", Fixture.path("report/photo.png"),

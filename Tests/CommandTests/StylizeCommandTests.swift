@@ -92,7 +92,7 @@ final class StylizeCommandTests: XCTestCase {
         let result = try Command.run(["stylize", "--content", content, "--style", style, "--weights", "/nonexistent/w",
                                       "--output", dir.file("b.png")])
         XCTAssertNotEqual(result.status, 0)
-        XCTAssertTrue(result.stderr.contains("/nonexistent/w: ") && result.stderr.contains("tools/fetch-weights"),
+        XCTAssertTrue(result.stderr.contains("/nonexistent/w: ") && result.stderr.contains("tools/setup/fetch-weights"),
                       result.stderr)
         XCTAssertEqual(dir.contents, [])
     }

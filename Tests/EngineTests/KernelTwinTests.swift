@@ -76,7 +76,7 @@ final class KernelTwinTests: XCTestCase {
         let path = dir.write("future.slfx", bytes)
         XCTAssertThrowsError(try FixtureFile.load(path)) { error in
             XCTAssertTrue("\(error)".contains("version 99"), "\(error)")
-            XCTAssertTrue("\(error)".contains("tools/make_fixtures.py"), "says how to regenerate: \(error)")
+            XCTAssertTrue("\(error)".contains("tools/fixtures/make_fixtures.py"), "says how to regenerate: \(error)")
         }
         XCTAssertThrowsError(try FixtureFile.load(dir.write("junk.slfx", Array("nonsense".utf8))))
     }

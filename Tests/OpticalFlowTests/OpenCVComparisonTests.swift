@@ -1,4 +1,4 @@
-// OpenCVComparisonTests: StyleLapse's DIS against OpenCV's (preset MEDIUM, tools/make_flow_fixtures.py) on real
+// OpenCVComparisonTests: StyleLapse's DIS against OpenCV's (preset MEDIUM, tools/fixtures/make_flow_fixtures.py) on real
 // frames (Big Buck Bunny, CC BY 3.0): the flows agree, and ours explains the second frame at least as well —
 // the mean brightness difference left after warping by each flow.
 

@@ -1,4 +1,4 @@
-// FixtureFile: reads the golden fixtures written by tools/make_fixtures.py (format "SLFX", version 2).
+// FixtureFile: reads the golden fixtures written by tools/fixtures/make_fixtures.py (format "SLFX", version 2).
 
 import Foundation
 
@@ -32,7 +32,7 @@ public enum FixtureFileError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unreadable(let path, let why):
-            return "\(path): \(why). HINT: regenerate it with `python3 tools/make_fixtures.py` (torch==2.13.0)."
+            return "\(path): \(why). HINT: regenerate it with `python3 tools/fixtures/make_fixtures.py` (torch==2.13.0)."
         }
     }
 }

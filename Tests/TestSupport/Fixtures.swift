@@ -41,7 +41,7 @@ public final class TemporaryFolder {
     deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
-/// The formula-defined pattern of Fixtures/images (mirrors `pattern` in tools/make_test_images.py).
+/// The formula-defined pattern of Fixtures/images (mirrors `pattern` in tools/fixtures/make_test_images.py).
 public enum Pattern {
     public static let width = 24, height = 16
 

@@ -11,7 +11,7 @@ public enum RealWeights {
         let path = WeightsLocation.defaultPath
         if FileManager.default.fileExists(atPath: path) { return path }
         if ProcessInfo.processInfo.environment["CI"] == "true" {
-            XCTFail(WeightsLocation.missingMessage(path) + " (CI must run tools/fetch-weights first)", file: file, line: line)
+            XCTFail(WeightsLocation.missingMessage(path) + " (CI must run tools/setup/fetch-weights first)", file: file, line: line)
         }
         throw XCTSkip(WeightsLocation.missingMessage(path))
     }

@@ -1,4 +1,4 @@
-// TestClips: short clips made for the tests by the ffmpeg program (installed by tools/install-deps --tests): a pan
+// TestClips: short clips made for the tests by the ffmpeg program (installed by tools/setup/install-deps --tests): a pan
 // across the demo photo, with the awkward variants a clip command must take (a variable frame rate, 10-bit 4:2:2,
 // odd sizes, rotation metadata, sound).
 
