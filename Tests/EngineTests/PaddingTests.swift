@@ -113,7 +113,7 @@ final class PaddingTests: XCTestCase {
     }
 
     private func set(_ t: BlockedTensor, _ planes: [[Float]]) {
-        let (h, w) = (t.shape.height, t.shape.width)
+        let w = t.shape.width
         for (c, plane) in planes.enumerated() {
             for (k, v) in plane.enumerated() { t[padded: c, k / (w + 2) - 1, k % (w + 2) - 1] = v }
         }

@@ -51,7 +51,7 @@ extension Command {
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = FileHandle.nullDevice
         if let stderr {
-            FileManager.default.createFile(atPath: stderr, contents: nil)
+            precondition(FileManager.default.createFile(atPath: stderr, contents: nil), "cannot create \(stderr)")
             process.standardError = FileHandle(forWritingAtPath: stderr)
         } else {
             process.standardError = FileHandle.nullDevice

@@ -31,7 +31,7 @@ public final class TemporaryFolder {
     /// Writes `bytes` to `name` inside the folder and returns its path.
     @discardableResult
     public func write(_ name: String, _ bytes: [UInt8]) -> String {
-        FileManager.default.createFile(atPath: file(name), contents: Data(bytes))
+        precondition(FileManager.default.createFile(atPath: file(name), contents: Data(bytes)), "cannot write \(file(name))")
         return file(name)
     }
 
