@@ -5,7 +5,7 @@ import ArgumentParser
 import StyleLapse
 
 struct PaintingOptions: ParsableArguments {
-    @Option(parsing: .unconditional, help: "Optimiser steps (default \(StylizeSettings.standard.iterations), \(StylizeSettings.report.iterations) with the report preset).") var iterations: Int?
+    @Option(parsing: .unconditional, help: "Optimiser steps, exactly (default: until the picture is finished — \(FinishRule.standard.summary) — at most \(StylizeSettings.standard.iterations); \(StylizeSettings.report.iterations) with the report preset).") var iterations: Int?
     @Option(help: "lbfgs or adam.") var optimizer: OptimizerChoice?
     @Option(parsing: .unconditional, help: "Adam's learning rate.") var learningRate: Double?
     @Option(parsing: .unconditional, help: "Adam's β1.") var beta1: Double?

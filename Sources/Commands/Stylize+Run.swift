@@ -76,8 +76,9 @@ extension StylizeCommand {
         let (steps, seconds) = (o.iterations - before.iterations, o.seconds - before.seconds)
         let resumed = o.resumedFrom.map { " after the checkpoint's \($0.iterations) (\(o.iterations) in all; " } ?? " ("
         print(String(format: "%@ in %.1f s: %d iterations%@%d evaluations), %.3f s per iteration, peak memory %.0f MB",
-                     o.stopped ? "stopped" : (o.converged ? "converged" : "done"), seconds, steps, resumed,
-                     o.evaluations - before.evaluations, seconds / Double(max(steps, 1)), ProcessMemory.peakMB))
+                     o.stopped ? "stopped" : (o.converged ? "converged" : o.finished != nil ? "finished" : "done"), seconds,
+                     steps, resumed, o.evaluations - before.evaluations, seconds / Double(max(steps, 1)), ProcessMemory.peakMB))
+        print(o.stopReason)
         print(String(format: "best loss %.6g at iteration %d (style %.6g, content %.6g)", o.bestLoss.total,
                      o.bestIteration, o.bestLoss.style, o.bestLoss.content)
             + (o.bestPass.divisor == 1 ? "" : " in the pass at \(o.bestPass.width)×\(o.bestPass.height), enlarged"))

@@ -32,6 +32,7 @@ enum LivePage {
   .scrub { display: flex; align-items: center; gap: .6rem; margin: .4rem 0 1rem; color: var(--dim); }
   .scrub input { flex: 1; } button.quiet { background: #3a3a42; padding: .2rem .7rem; }
   #links a { color: var(--accent); margin-right: 1rem; }
+  #links .why { color: #b8b8c0; margin: .2rem 0 .4rem; }
   .legend span { margin-right: .8rem; } .legend i { display: inline-block; width: .8rem; height: .25rem; margin-right: .3rem; vertical-align: middle; }
 </style>
 </head>
@@ -89,7 +90,8 @@ function show(f) {
   last = f; total = f.iterations;
   const done = ["finished", "stopped", "failed"].includes(f.status);
   const st = $("status"); st.textContent = f.status; st.className = f.status;
-  $("progress").textContent = f.clip_frames ? Math.round(100 * (f.clip_frame - 1) / f.clip_frames) + " %"
+  // A finished run is whole (the finish rule may end it before its most steps): no percentage.
+  $("progress").textContent = f.status === "finished" ? "" : f.clip_frames ? Math.round(100 * (f.clip_frame - 1) / f.clip_frames) + " %"
     : f.iterations ? Math.round(100 * f.iteration / f.iterations) + " %" : "";
   $("iteration").textContent = f.iteration + " / " + f.iterations;
   if (f.clip_frames) {
@@ -128,8 +130,12 @@ function show(f) {
 
 function finished(f) {
   const links = $("links"); links.hidden = false;
-  links.innerHTML = "<strong>run " + f.status + "</strong><br>" +
-    (f.files || []).map(n => '<a href="' + q("/files/" + n) + '">' + n + "</a>").join("");
+  links.innerHTML = "<strong>run " + f.status + "</strong>";
+  // Why it ended ("finished: the loss fell …"), then the outputs.
+  if (f.stop) { const why = document.createElement("div"); why.className = "why"; why.textContent = f.stop; links.append(why); }
+  const files = document.createElement("div");
+  files.innerHTML = (f.files || []).map(n => '<a href="' + q("/files/" + n) + '">' + n + "</a>").join("");
+  links.append(files);
   refreshImage(true);
 }
 

@@ -63,7 +63,7 @@ public final class LiveSink: StylizeSink {
             state.update(.steer) { ($0.styleWeight, $0.strength) = (change.styleWeight, change.strength) }
         case .finish(let outcome):
             state.setPicture(outcome.best, iteration: Int.max)
-            state.update(.finish) { $0.status = outcome.stopped ? "stopped" : "finished" }
+            state.update(.finish) { ($0.status, $0.stop) = (outcome.stopped ? "stopped" : "finished", outcome.stopReason) }
         default: break
         }
     }

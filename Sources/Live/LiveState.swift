@@ -24,11 +24,13 @@ public final class LiveState: @unchecked Sendable {
         public var clipFrame: Int?, clipFrames: Int?
         /// Fixed names of the run's outputs the server serves once written ("picture", "video", "trace").
         public var files: [String] = []
+        /// Why the run ended, in words (`StylizeOutcome.stopReason`); nil while it runs.
+        public var stop: String?
 
         enum CodingKeys: String, CodingKey {
             case status, iteration, iterations, width, height, pass, passes, total, style, content
             case iterationsPerSecond = "iterations_per_second", etaSeconds = "eta_seconds", peakMemoryMB = "peak_memory_mb"
-            case strength, styleWeight = "style_weight", steerable, frames, files
+            case strength, styleWeight = "style_weight", steerable, frames, files, stop
             case clipFrame = "clip_frame", clipFrames = "clip_frames"
         }
     }

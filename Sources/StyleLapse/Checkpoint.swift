@@ -44,12 +44,14 @@ public struct CheckpointSnapshot {
     /// What the program that ran the session needs to go on (the CLI keeps its output options here), opaque to
     /// the library.
     public var application: Data?
+    /// The finish rule's watch of the final pass (`StylizeSettings.finish`; nil before the final pass or without it).
+    public var finish: FinishWatch?
 
     /// A snapshot of a session (the session makes them; `CheckpointSink` saves them).
     public init(settings: SessionSettings, digests: [String], pass: PassPosition, state: RunState, smoothed: [Float]?,
-                application: Data? = nil) {
+                application: Data? = nil, finish: FinishWatch? = nil) {
         (self.settings, self.digests, self.pass, self.state) = (settings, digests, pass, state)
-        (self.smoothed, self.application) = (smoothed, application)
+        (self.smoothed, self.application, self.finish) = (smoothed, application, finish)
     }
 }
 
@@ -66,6 +68,8 @@ private struct PictureProgress: Codable, Sendable {
     var iteration: Int, evaluations: Int, elapsed: Double
     var loss: LossBreakdown, bestIteration: Int, bestLoss: LossBreakdown
     var optimizer: OptimizerState
+    /// The finish rule's watch (its reference picture is the array "finish_picture"); absent before the rule existed.
+    var finish: FinishWatch.Mark?
     var arrays: [ArrayEntry]
 
     /// The optimiser's scalars; its vectors are arrays.
@@ -104,6 +108,7 @@ public enum Checkpoint {
         var floats = [whole("x", state.x), whole("gradient", state.gradient), whole("best", state.best)]
         var doubles: [(String, [Double])] = []
         if let smoothed = snapshot.smoothed { floats.append(whole("smoothed", smoothed)) }
+        if let picture = snapshot.finish?.reference?.picture { floats.append(whole("finish_picture", picture.map(Float.init))) }
         let optimizer: PictureProgress.OptimizerState
         switch state.optimizer {
         case .adam(let adam):
@@ -122,7 +127,7 @@ public enum Checkpoint {
         let progress = PictureProgress(
             pass: snapshot.pass, iteration: state.iteration, evaluations: state.evaluations, elapsed: state.elapsedBefore,
             loss: state.loss, bestIteration: state.bestIteration, bestLoss: state.bestLoss, optimizer: optimizer,
-            arrays: floats.map { .init(name: $0.0, dtype: "f4", count: $0.1) }
+            finish: snapshot.finish?.mark, arrays: floats.map { .init(name: $0.0, dtype: "f4", count: $0.1) }
                 + doubles.map { .init(name: $0.0, dtype: "f8", count: $0.1.count) })
         let header = Header(settings: snapshot.settings, digests: snapshot.digests, application: snapshot.application,
                             progress: progress)
@@ -223,7 +228,16 @@ public enum Checkpoint {
         let state = RunState(iteration: progress.iteration, evaluations: progress.evaluations, elapsedBefore: progress.elapsed,
                              x: x, loss: progress.loss, gradient: gradient, best: best,
                              bestIteration: progress.bestIteration, bestLoss: progress.bestLoss, optimizer: optimizerState)
+        var finish: FinishWatch?
+        if let rule = settings.run.finish, let mark = progress.finish {
+            let picture = floats["finish_picture"]
+            guard (mark.referenceIteration == nil) == (picture == nil),
+                  picture?.allSatisfy({ $0 >= 0 && $0 <= 255 && $0 == $0.rounded() }) ?? true else {
+                throw CheckpointError(path: path, problem: "damaged checkpoint (the finish rule's state)")
+            }
+            finish = FinishWatch(rule: rule, mark: mark, picture: picture.map { $0.map { UInt8($0) } })
+        }
         return CheckpointSnapshot(settings: settings, digests: header.digests, pass: progress.pass, state: state,
-                                  smoothed: floats["smoothed"], application: header.application)
+                                  smoothed: floats["smoothed"], application: header.application, finish: finish)
     }
 }

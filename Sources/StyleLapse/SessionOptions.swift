@@ -84,7 +84,7 @@ public struct SessionOptions: Sendable, Equatable {
         if let pooling { s.pooling = pooling }
         if let padding { s.padding = padding }
         if let optimizer { s.run.optimizer = optimizer }
-        if let iterations { s.run.iterations = iterations }
+        if let iterations { (s.run.iterations, s.run.finish) = (iterations, nil) }   // N steps given: exactly N
         if let learningRate { s.run.adam.learningRate = learningRate }
         if let beta1 { s.run.adam.beta1 = beta1 }
         if let beta2 { s.run.adam.beta2 = beta2 }

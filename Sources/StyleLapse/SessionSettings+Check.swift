@@ -57,6 +57,10 @@ extension SessionSettings {
         if let b = bandRows { try require(b >= 0, "bandRows", "must be 0 (the full tape) or more rows") }
         let r = run, o = r.objective
         try require(r.iterations >= 0, "run.iterations", "must be 0 or more")
+        if let f = r.finish {   // a checkpoint's rule (the CLI has no option for it)
+            try require(f.window >= 1 && f.minimum >= 0 && !f.lossFall.isNaN && !f.levels.isNaN && f.lossFall > 0 && f.levels > 0,
+                        "run.finish", "needs a window of 1 step or more, a minimum of 0 or more and positive thresholds")
+        }
         try require(!o.styleLayers.isEmpty, "run.objective.styleLayers", "names no layer")
         try require(o.styleLayers.allSatisfy { nonNegative($0.weight) }, "run.objective.styleLayers", "weights must be 0 or more")
         try require(nonNegative(o.contentWeight), "run.objective.contentWeight", "must be 0 or more")

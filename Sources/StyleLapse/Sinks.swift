@@ -106,7 +106,12 @@ public final class TraceSink: StylizeSink {
             if let s = change.strength { line["strength"] = s }
             if let s = change.previousStrength { line["previous_strength"] = s }
             try file.write(try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]))
-        case .finish: try file.finish()
+        case .finish(let outcome):
+            // The last line: {"event": "finish", "iteration": …, "stop": "finished", "why": "…"}.
+            let line: [String: Any] = ["event": "finish", "iteration": outcome.iterations, "stop": outcome.stopKind,
+                                       "why": outcome.stopReason]
+            try file.write(try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]))
+            try file.finish()
         default: break
         }
     }

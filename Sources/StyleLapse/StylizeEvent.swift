@@ -75,6 +75,11 @@ public struct StylizeOutcome {
     public var stopped: Bool
     /// True when L-BFGS found no further decrease.
     public var converged: Bool
+    /// Why the finish rule ended the run (its iteration run-wide); nil when it did not.
+    public var finished: FinishVerdict?
+    /// With a finish rule, when the most steps ran before the picture was finished: the rule's last look (its
+    /// iteration run-wide).
+    public var unfinished: FinishVerdict?
     /// The best picture (lowest loss, computed on that same image), at the photo's working size.
     public var best: RGBImage
     /// Its values before they were rounded to 8 bits: planar RGB 0…255 (for a 16-bit PNG).
@@ -93,6 +98,22 @@ public struct StylizeOutcome {
     /// Where a resumed session took over: the run-wide totals its checkpoint held (nil: a new run). This session's
     /// own share is the totals less these.
     public var resumedFrom: (iterations: Int, evaluations: Int, seconds: Double)?
+
+    /// Why the run ended: "finished" (the finish rule), "stopped" (asked to), "converged" (L-BFGS), "cap" (a finish
+    /// rule's most steps ran first), "iterations" (every step it was given).
+    public var stopKind: String {
+        finished != nil ? "finished" : stopped ? "stopped" : converged ? "converged" : unfinished != nil ? "cap" : "iterations"
+    }
+
+    /// Why the run ended, in words: "finished: the loss fell 0.12 % and the picture changed 0.31 levels over the last
+    /// 20 steps"; "cap: the most steps ran before the picture was finished (the loss fell 0.26 % and …)"; "iterations:
+    /// every step given"; "converged: L-BFGS found no lower loss"; "stopped: asked to stop".
+    public var stopReason: String {
+        stopKind + ": " + (finished?.description ?? (stopped ? "asked to stop"
+            : converged ? "L-BFGS found no lower loss"
+            : unfinished.map { "the most steps ran before the picture was finished (\($0.description))" }
+            ?? "every step given"))
+    }
 }
 
 /// An event of a session.

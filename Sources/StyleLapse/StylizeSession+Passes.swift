@@ -57,6 +57,8 @@ extension StylizeSession {
             if let resumed { try replay(resumed.folder, upTo: plan.resumedAt!, frames: frames) }
             var previous: (x: [Float], pass: ScalePass)?   // the last image of the pass before
             var result = PassResult(stopped: false, converged: false)
+            var verdict: FinishVerdict?   // the final pass's picture is finished (`settings.run.finish`)
+            var lastLook: FinishVerdict?   // or, at the cap, what the rule last measured
             for p in position.index..<passes.count {
                 let pass = passes[p], here = position
                 var passSettings = settings.run
@@ -69,8 +71,14 @@ extension StylizeSession {
                 runner.notice = { [unowned self] message in try? emit(.notice(message)) }
                 runner.inspectGradient = inspectGradient
                 try emit(.pass(index: p, pass: pass, firstIteration: here.firstIteration))
+                // The finish rule watches the final pass from its start (a resumed pass: as its checkpoint left it).
+                var watch = p == passes.count - 1 ? settings.run.finish.map { rule in
+                    resumed?.snapshot.pass.index == p ? resumed!.snapshot.finish ?? FinishWatch(rule: rule, from: resumed!.snapshot.state.iteration)
+                        : FinishWatch(rule: rule)
+                } : nil
                 func record(_ r: IterationRecord, _ x: [Float]) throws {
                     var r = r
+                    let step = r.iteration
                     r.iteration += here.firstIteration
                     r.evaluations += here.evaluationsBefore
                     r.seconds += here.secondsBefore
@@ -80,6 +88,10 @@ extension StylizeSession {
                     try emit(.iteration(IterationEvent(record: r, width: pass.width, height: pass.height, replayed: false,
                                                        picture: picture.value)))
                     if let frame = film.next(r.iteration, full.value) { try emitFrame(frame) }
+                    if verdict == nil, let found = watch?.observe(iteration: step, loss: r.loss.total, picture: { picture.value().pixels }) {
+                        verdict = found
+                        verdict!.iteration += here.firstIteration
+                    }
                 }
                 if let resumed, p == resumed.snapshot.pass.index {
                     state = resumed.snapshot.state
@@ -89,14 +101,23 @@ extension StylizeSession {
                     try record(runner.record(state!), state!.x)
                 }
                 result = try runner.run(
-                    &state!, shouldStop: { [unowned self] in stopOrWait() },
-                    steering: { [unowned self] i in steering(before: here.firstIteration + i) },
+                    &state!, shouldStop: { [unowned self] in verdict != nil || stopOrWait() },
+                    steering: { [unowned self] i in
+                        let balance = steering(before: here.firstIteration + i)
+                        if balance != nil { watch?.rearm(at: i) }
+                        return balance
+                    },
                     checkpointEvery: checkpointEvery,
                     onCheckpoint: { [unowned self] s in
                         guard checkpointEvery != nil else { return }
                         try emit(.checkpoint(CheckpointSnapshot(settings: settings, digests: digests, pass: here,
-                                                                state: s, smoothed: film.smoothed, application: nil)))
+                                                                state: s, smoothed: film.smoothed, application: nil,
+                                                                finish: watch)))
                     }, onIteration: record)
+                if verdict == nil, var look = watch?.lastLook {
+                    look.iteration += here.firstIteration
+                    lastLook = look
+                }
                 if p == passes.count - 1 || result.stopped { break }
                 previous = (state!.x, pass)
                 position = PassPosition(index: p + 1, firstIteration: here.firstIteration + state!.iteration + 1,
@@ -109,7 +130,8 @@ extension StylizeSession {
             let pixels = enlarge(s.best, pass)
             let samples = pictures.samples(pixels)   // colours and margin once, for both
             let outcome = StylizeOutcome(
-                stopped: result.stopped, converged: result.converged, best: pictures.picture(samples: samples),
+                stopped: result.stopped && verdict == nil, converged: result.converged, finished: verdict,
+                unfinished: verdict == nil && !result.stopped && !result.converged ? lastLook : nil, best: pictures.picture(samples: samples),
                 bestSamples: samples, bestPixels: pixels,
                 bestIteration: position.firstIteration + s.bestIteration, bestLoss: s.bestLoss, bestPass: pass,
                 iterations: position.firstIteration + s.iteration, evaluations: position.evaluationsBefore + s.evaluations,

@@ -56,7 +56,7 @@ public final class StylizeSession {
     /// that changed since the checkpoint was written.
     public convenience init(resuming folder: String, iterations: Int? = nil, threads: Int? = nil) throws {
         var snapshot = try Checkpoint.load(folder)
-        if let iterations { snapshot.settings.run.iterations = iterations }
+        if let iterations { (snapshot.settings.run.iterations, snapshot.settings.run.finish) = (iterations, nil) }
         try self.init(settings: snapshot.settings, resumed: (snapshot, folder), network: nil, pictures: nil,
                       threads: threads)
     }

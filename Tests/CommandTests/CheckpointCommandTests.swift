@@ -42,8 +42,11 @@ final class CheckpointCommandTests: XCTestCase {
         let (wholeVideo, splitVideo) = (try VideoFile.read(dir.file("whole.mp4")), try VideoFile.read(dir.file("split.mp4")))
         XCTAssertEqual(splitVideo.frames.count, 10, "frames of iterations 0…9")
         XCTAssertTrue(wholeVideo.frames == splitVideo.frames, "the same timelapse")
-        let trace = try String(contentsOfFile: dir.file("split.jsonl"), encoding: .utf8).split(separator: "\n")
-        XCTAssertEqual(trace.count, 10, "the trace holds the whole run")
+        XCTAssertEqual(try Trace.read(dir.file("split.jsonl")).map { $0["iteration"] as? Int }, Array(0...9),
+                       "the trace holds the whole run")
+        let events = try Trace.events(dir.file("split.jsonl"))
+        XCTAssertEqual(events.map { $0["event"] as? String }, ["finish"], "one finish, the resumed run's")
+        XCTAssertEqual(events.last?["iteration"] as? Int, 9)
     }
 
     func testAdamResumesBitForBit() throws { try resumeMatchesUninterrupted(["--preset", "report"], optimised: (48, 32)) }

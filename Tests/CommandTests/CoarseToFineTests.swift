@@ -42,9 +42,7 @@ final class CoarseToFineTests: XCTestCase {
                                           "--style-scale", "0.25", "--iterations", "0", "--quiet",
                                           "--output", dir.file("o.png"), "--trace", dir.file("t.jsonl")] + extra)
             XCTAssertEqual(result.status, 0, result.stderr)
-            return try String(contentsOfFile: dir.file("t.jsonl"), encoding: .utf8).split(separator: "\n").map {
-                (try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any])["width"] as! Int
-            }
+            return try Trace.read(dir.file("t.jsonl")).map { $0["width"] as! Int }
         }
         // The optimised width: the photo's 768 and the default margin of 16 on each side.
         // (`--scales 1` turning it off: testTwoScalesRecordEveryPassAtTheFinalResolution's --scales, and the settings.)

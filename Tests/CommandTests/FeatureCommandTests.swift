@@ -99,8 +99,7 @@ final class StrengthCommandTests: XCTestCase {
                                       "--quiet", "--output", dir.file(name + ".png"), "--trace", dir.file(name + ".jsonl")]
                                      + extra)
         XCTAssertEqual(result.status, 0, result.stderr)
-        let last = try String(contentsOfFile: dir.file(name + ".jsonl"), encoding: .utf8).split(separator: "\n").last!
-        return try JSONSerialization.jsonObject(with: Data(last.utf8)) as! [String: Any]
+        return try XCTUnwrap(try Trace.read(dir.file(name + ".jsonl")).last, "the last iteration")
     }
 
     func testStrongerMeansMoreStyleAndLessPhoto() throws {

@@ -293,9 +293,12 @@ final class LiveCommandTests: XCTestCase {
     func testTheFinishedPageIsNoLongerLive() throws {
         let live = try start(["--serve-linger", "60"], iterations: 2)
         defer { live.process.terminate(); live.process.waitUntilExit() }
-        _ = try live.waitFor("the finish") { $0["status"] as? String == "finished" }
+        let state = try live.waitFor("the finish") { $0["status"] as? String == "finished" }
+        XCTAssertEqual(state["stop"] as? String, "iterations: every step given", "why it ended")
         let dom = try pageInChromium(live)
         XCTAssertTrue(dom.contains("id=\"status\" class=\"finished\""), dom)
+        XCTAssertTrue(dom.contains("<div class=\"why\">iterations: every step given</div>"), "the page says why: \(dom)")
+        XCTAssertTrue(dom.contains("<span id=\"progress\"></span>"), "no percentage for a finished run: \(dom)")
         XCTAssertTrue(dom.contains("<title>StyleLapse — finished</title>"), dom)
         let label = try XCTUnwrap(dom.range(of: "<span id=\"scrubLabel\">").map { dom[$0.upperBound...].prefix { $0 != "<" } })
         XCTAssertTrue(label.hasSuffix(" frames") && !label.contains("live"), "the scrubber's label: \(label)")

@@ -54,7 +54,7 @@ final class ReportPresetTests: XCTestCase {
                                       "--style", Fixture.path("report/painting.png"),
                                       "--output", dir.file("best.png"), "--trace", dir.file("trace.jsonl")])
         XCTAssertEqual(result.status, 0, result.stderr)
-        let line = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("trace.jsonl")))) as! [String: Any]
+        let line = try XCTUnwrap(try Trace.read(dir.file("trace.jsonl")).first, "iteration 0")
         XCTAssertGreaterThan(abs(line["total"] as! Double - run.losses[0]) / run.losses[0], 1e-3)
     }
 }

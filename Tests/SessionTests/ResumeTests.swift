@@ -119,6 +119,29 @@ final class ResumeTests: XCTestCase {
         XCTAssertEqual(a.frames.map(\.picture), b.frames.map(\.picture))
     }
 
+    /// A run the finish rule ends, stopped a little before its end and resumed, finishes where the uninterrupted run
+    /// did, with the same picture: the checkpoint keeps the rule's window (its reference step, loss and picture).
+    func testAFinishedRunResumesToTheSameFinish() throws {
+        let dir = TemporaryFolder()
+        let rule = FinishRule(window: 4, lossFall: 0.01, levels: 3, minimum: 8)
+        let settings = try Demo.settings(maxSize: 48, iterations: 80, finish: rule)
+        let wholeSession = try StylizeSession(settings: settings)
+        let whole = try wholeSession.run()
+        let found = try XCTUnwrap(whole.finished, "the rule ends this run (else this test shows nothing)")
+        XCTAssertLessThan(found.iteration, 80)
+        XCTAssertNotEqual(found.iteration % rule.window, 2, "stopped mid-window below")
+        try OutputFolder.prepare(dir.file("ck"))
+        let first = try StylizeSession(settings: settings, network: wholeSession.network)
+        first.attach(CheckpointSink(folder: dir.file("ck"), every: 3))
+        first.attach(StopAfter(found.iteration - 2, first))
+        XCTAssertTrue(try first.run().stopped)
+        XCTAssertNotNil(try Checkpoint.load(dir.file("ck")).finish?.reference, "the window is in the checkpoint")
+        let resumed = try StylizeSession(resuming: dir.file("ck")).run()
+        XCTAssertEqual(resumed.finished, found)
+        XCTAssertEqual(resumed.iterations, whole.iterations)
+        XCTAssertTrue(resumed.best == whole.best, "the same picture")
+    }
+
     func testResumeRefusesAChangedPicture() throws {
         let dir = TemporaryFolder()
         let photo = dir.write("photo.png", Fixture.bytes("demo/chelsea.png"))

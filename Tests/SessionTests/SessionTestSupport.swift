@@ -12,9 +12,10 @@ enum Demo {
     /// Settings for a small session on the demo pictures.
     static func settings(maxSize: Int = 48, iterations: Int, optimizer: OptimizerChoice = .lbfgs,
                          initialization: Initialization = .content, seed: UInt64 = 0, scales: Int = 1,
-                         coarseIterations: Int? = nil) throws -> SessionSettings {
+                         coarseIterations: Int? = nil, finish: FinishRule? = nil) throws -> SessionSettings {
         var run = optimizer == .adam ? StylizeSettings.report : StylizeSettings.standard
         (run.iterations, run.initialization, run.seed) = (iterations, initialization, seed)
+        run.finish = finish   // `iterations` steps exactly, as the CLI runs a given --iterations, unless a rule is given
         return SessionSettings(pictures: PictureSettings(content: content, styles: [style], maxSize: maxSize), run: run,
                                scales: scales, coarseIterations: coarseIterations, weights: try RealWeights.require())
     }

@@ -44,7 +44,7 @@ final class SteeringTests: XCTestCase {
         let object = try JSONSerialization.jsonObject(with: Data(steerLine.utf8)) as! [String: Any]
         XCTAssertEqual(object["iteration"] as? Int, 5)
         XCTAssertEqual(object["strength"] as? Double ?? 0, 0.9, accuracy: 1e-12)
-        XCTAssertEqual(lines.count, 13 + 1, "13 iterations and the steer")
+        XCTAssertEqual(lines.count, 13 + 2, "13 iterations, the steer and the finish")
         // A loss jump at the change: the style term weighs 10^2.4 times more from iteration 5.
         XCTAssertGreaterThan(recorder.iterations[5].record.loss.total, 10 * recorder.iterations[4].record.loss.total)
 
@@ -104,6 +104,24 @@ final class SteeringTests: XCTestCase {
             XCTAssertEqual(l.total.bitPattern, (weight * l.style + contentWeight * l.content + 0 * l.tv + 0).bitPattern,
                            "iteration \(r.record.iteration): the total under a fresh run's weights")
         }
+    }
+
+    /// A change of balance re-arms the finish rule: the minimum counts again from the change. With thresholds any
+    /// step meets, the rule ends the run at its first window's end past the minimum: step 10 unsteered; steered at
+    /// step 5, the windows start at 5 and the minimum ends at 15.
+    func testASteeredRunRearmsTheFinishRule() throws {
+        let rule = FinishRule(window: 5, lossFall: .infinity, levels: .infinity, minimum: 10)
+        let settings = try Demo.settings(iterations: 40, finish: rule)
+        let plain = try StylizeSession(settings: settings).run()
+        XCTAssertEqual(plain.finished?.iteration, 10)
+        XCTAssertEqual(plain.iterations, 10)
+        let steered = try StylizeSession(settings: settings, network: nil)
+        steered.attach(SteerAt(4, strength: 0.9, steered))
+        let outcome = try steered.run()
+        XCTAssertEqual(steered.settings.steering?.first?.iteration, 5)
+        XCTAssertEqual(outcome.finished?.iteration, 15)
+        XCTAssertEqual(outcome.iterations, 15)
+        XCTAssertFalse(outcome.stopped, "finished is not a stop")
     }
 
     func testSteeringIsCheckedAndNamed() throws {

@@ -3,8 +3,17 @@
 import Foundation
 
 public enum Trace {
-    /// Every line of the JSON-lines trace at `path`.
+    /// The iterations of the JSON-lines trace at `path`: every line but the events (a steer, the finish).
     public static func read(_ path: String) throws -> [[String: Any]] {
+        try lines(path).filter { $0["event"] == nil }
+    }
+
+    /// The events of the trace at `path` (`"event": "steer"` or `"finish"`), in order.
+    public static func events(_ path: String) throws -> [[String: Any]] {
+        try lines(path).filter { $0["event"] != nil }
+    }
+
+    static func lines(_ path: String) throws -> [[String: Any]] {
         try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
             try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
         }

@@ -76,7 +76,7 @@ def paint(binary, photo, painting, size, seconds, every, folder, flags, frames, 
 
 
 def pick(folder, trace, frames, seconds, every):
-    rows = [json.loads(line) for line in open(trace)]
+    rows = [r for r in map(json.loads, open(trace)) if "event" not in r]   # iterations, not steer/finish events
     within = [r for r in rows if r["seconds"] <= seconds]
     # The film frames (frame_<iteration>.png) are iterations 0, every, 2 every, ... and the last: the last frame
     # within the time.
