@@ -33,7 +33,7 @@ public final class ClipLiveSink: ClipSink {
         switch event {
         case .session(let frame, let painting):
             painting.attach(LiveSink(state: state, objective: painting.settings.run.objective, steerable: false))
-            state.update(.plan) { ($0.clipFrame, $0.clipFrames) = (frame + 1, count) }
+            state.update(.plan) { ($0.clipFrame, $0.clipFrames, $0.stop) = (frame + 1, count, nil) }
         case .iteration(let frame, let record, let picture):
             let now = Date()
             if now.timeIntervalSince(lastPicture) >= 0.1 {   // at most ten pictures a second, as a picture's page
@@ -41,7 +41,7 @@ public final class ClipLiveSink: ClipSink {
                 state.setPicture(picture(), iteration: Self.pictureKey(frame, record.iteration))
             }
             state.update(.iteration) {
-                ($0.clipFrame, $0.clipFrames, $0.status) = (frame + 1, count, "running")
+                ($0.clipFrame, $0.clipFrames, $0.status, $0.stop) = (frame + 1, count, "running", nil)
                 $0.iteration = stepsBefore + record.iteration
                 // The most the clip can take (later frames may stop early).
                 $0.iterations = stepsBefore + laterIterations * (count - frame)
@@ -53,14 +53,18 @@ public final class ClipLiveSink: ClipSink {
             state.setPicture(record.picture, iteration: Self.pictureKey(record.index, Self.framePainted))
             if let frames = session?.frames { state.keep(frames) }
             state.update(.frame) {
-                ($0.clipFrame, $0.clipFrames, $0.status) = (record.index + 1, record.count, "running")
+                // The first frame's own end (its session's words) is not the clip's.
+                ($0.clipFrame, $0.clipFrames, $0.status, $0.stop) = (record.index + 1, record.count, "running", nil)
                 ($0.width, $0.height) = (record.picture.width, record.picture.height)
                 $0.iterationsPerSecond = Double(record.iterations) / max(record.seconds, 1e-9)
                 $0.etaSeconds = Double(record.count - record.index - 1) * record.seconds
                 $0.peakMemoryMB = ProcessMemory.peakMB
             }
         case .finish(let outcome):
-            state.update(.finish) { $0.status = outcome.stopped ? "stopped" : "finished" }
+            let why = outcome.stopped ? "stopped: asked to stop, \(outcome.frames) of \(count) frames in the clip"
+                : outcome.frames < count ? "frames: the first \(outcome.frames) of \(count) frames painted"
+                : "frames: all \(count) frames painted"
+            state.update(.finish) { ($0.status, $0.stop) = (outcome.stopped ? "stopped" : "finished", why) }
         }
     }
 

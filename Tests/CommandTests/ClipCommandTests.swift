@@ -176,7 +176,7 @@ final class ClipCommandTests: XCTestCase {
         let process = try Command.start(["clip", "--content", input, "--style", Self.style, "--output", folder.file("o.mp4"),
                                          "--max-size", "48", "--iterations", "20", "--frame-iterations", "15",
                                          "--content-mask", folder.file("mask.png"),
-                                         "--tolerance", "0", "--serve", "0", "--serve-linger", "0"], stderr: folder.file("err"))
+                                         "--tolerance", "0", "--serve", "0", "--serve-linger", "2"], stderr: folder.file("err"))
         var port = 0, token = ""
         let deadline = Date().addingTimeInterval(60)
         while port == 0 && Date() < deadline {
@@ -208,6 +208,13 @@ final class ClipCommandTests: XCTestCase {
         }
         XCTAssertEqual(seen["clip_frames"] as? Int, 4, "\(seen)")
         XCTAssertGreaterThanOrEqual(seen["frames"] as? Int ?? 0, 2, "the scrubber holds the frames painted: \(seen)")
+        XCTAssertNil(seen["stop"], "a later frame is painting: the first frame's end is not the clip's: \(seen)")
+        var end: [String: Any] = [:]
+        while process.isRunning, Date() < deadline.addingTimeInterval(120), end["status"] as? String != "finished" {
+            if let r = try? state(token), let f = try? JSONSerialization.jsonObject(with: r.body) as? [String: Any] { end = f }
+            usleep(50_000)
+        }
+        XCTAssertEqual(end["stop"] as? String, "frames: all 4 frames painted", "the clip's own end: \(end)")
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 0)
         XCTAssertEqual(try VideoFile.read(folder.file("o.mp4")).frames.count, 4)
