@@ -22,10 +22,10 @@ public struct FinishRule: Codable, Sendable, Equatable {
         (self.window, self.lossFall, self.levels, self.minimum) = (window, lossFall, levels, minimum)
     }
 
-    /// The rule in words: "the loss falls less than 0.2 % and the picture changes less than 0.5 levels over 20 steps".
+    /// The rule in words: "the loss falls less than 0.15 % and the picture changes less than 1 level over 20 steps".
     public var summary: String {
         "the loss falls less than " + FinishVerdict.percent(lossFall) + " and the picture changes less than "
-            + String(format: "%g", levels) + " levels over \(window) steps"
+            + String(format: "%g", levels) + (levels == 1 ? " level" : " levels") + " over \(window) steps"
     }
 
     /// StyleLapse's default (measured: docs/optimisation.md, "When a picture is finished").
@@ -34,7 +34,7 @@ public struct FinishRule: Codable, Sendable, Equatable {
 
 /// Why the run stopped where it did.
 public struct FinishVerdict: Sendable, Equatable {
-    /// The final pass's step at which the rule found the picture finished.
+    /// The step the rule looked at: the final pass's own in `FinishWatch`, run-wide in `StylizeOutcome`.
     public var iteration: Int
     /// Over the last `window` steps: the best loss's fall (a fraction of it) and the picture's mean change (levels).
     public var lossFall: Double, levels: Double, window: Int

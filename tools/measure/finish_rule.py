@@ -6,6 +6,9 @@ picture's mean absolute change over it (levels of 255, the 8-bit picture as writ
 thresholds, and the rule stops at the first window's end past its minimum where both are under them (else at the
 cap: `--cap`, 300 steps as `stylize` has by default; a larger cap shows where a rule would stop beyond it).
 
+A coarse-to-fine run (`-- --scales 2 --coarse-iterations 49`: the passes before the final one must end on a multiple
+of 10) is measured on its final pass, which the rule watches; its seconds count from the run's start.
+
 For each rule and pair it prints the stop step and its seconds; the loss gap (the best loss at the stop against the
 same run's best loss at three times the steps); and the distance between the picture at the stop and the picture at
 three times the steps (mean levels, raw and after a Gaussian blur of 2 px); where three times the steps is past the
@@ -49,16 +52,23 @@ def run(folder, pair, size, steps, more, reuse):
 
 
 class Run:
+    """A run's final pass (the rule watches it alone): its steps from 0, the best loss since its start, the seconds
+    since the run's start (coarse passes included), and its pictures."""
     def __init__(self, folder):
         rows = [r for r in map(json.loads, open(os.path.join(folder, "trace.jsonl"))) if "event" not in r]
-        self.best = np.minimum.accumulate([r["total"] for r in rows])
-        self.seconds = [r["seconds"] for r in rows]
         self.size = (rows[-1]["width"], rows[-1]["height"])
+        final = [r for r in rows if (r["width"], r["height"]) == self.size]
+        self.first = final[0]["iteration"]   # the final pass's step 0, run-wide
+        if self.first % 10:
+            sys.exit("%s: the final pass starts at iteration %d; frames are kept every 10 (give --coarse-iterations "
+                     "so that the passes before it end on a multiple of 10, e.g. 49 with two scales)" % (folder, self.first))
+        self.best = np.minimum.accumulate([r["total"] for r in final])
+        self.seconds = [r["seconds"] for r in final]
         self.folder, self.pictures = folder, {}
 
     def picture(self, step):
         if step not in self.pictures:
-            path = os.path.join(self.folder, "frames", "frame_%06d.png" % step)
+            path = os.path.join(self.folder, "frames", "frame_%06d.png" % (self.first + step))
             self.pictures[step] = cv2.imread(path).astype(np.float64)
         return self.pictures[step]
 
@@ -100,7 +110,8 @@ def main():
         folder = os.path.join(a.out, "%s-%d" % (pair, a.size))
         run(folder, pair, a.size, a.steps, more, a.reuse)
         runs[pair] = Run(folder)
-    print("pairs at --max-size %d: %s" % (a.size, ", ".join("%s %d×%d" % (p, *runs[p].size) for p in pairs)))
+    print("pairs at --max-size %d: %s%s" % (a.size, ", ".join("%s %d×%d" % (p, *runs[p].size) for p in pairs),
+                                           (" (stylize " + " ".join(more) + ")") if more else ""))
     print("rule (window, loss fall, levels, minimum) | per pair: stop step, seconds, loss gap to 3× the steps, "
           "distance to the picture at 3× (raw / blurred) | the worst gap")
     for window, fall, levels, minimum in itertools.product(WINDOWS, FALLS, LEVELS, MINIMA):
