@@ -9,7 +9,8 @@ cap: `--cap`, 300 steps as `stylize` has by default; a larger cap shows where a 
 A coarse-to-fine run (`-- --scales 2 --coarse-iterations 49`: the passes before the final one must end on a multiple
 of 10) is measured on its final pass, which the rule watches; its seconds count from the run's start.
 
-For each rule and pair it prints the stop step and its seconds; the loss gap (the best loss at the stop against the
+It also writes OUT/sheet-SIZE.png: per pair, the picture where the standard rule stops beside the same run's at three
+times the steps. For each rule and pair it prints the stop step and its seconds; the loss gap (the best loss at the stop against the
 same run's best loss at three times the steps); and the distance between the picture at the stop and the picture at
 three times the steps (mean levels, raw and after a Gaussian blur of 2 px); where three times the steps is past the
 run's end, against its last step (the gap is then a lower bound, marked ≥). Windows must be multiples of 10 (the frames
@@ -35,6 +36,7 @@ PAIRS = {
     "hop-tide": ("Fixtures/flow/bbb_hop_0.png", "Fixtures/masks/tide.png"),
 }
 WINDOWS, FALLS, LEVELS, MINIMA = [20, 40], [0.0015, 0.002, 0.005, 0.01], [1.0, 2.0, 3.0], [60]
+STANDARD = (20, 0.0015, 1.0, 60)   # FinishRule.standard, Sources/Stylization/FinishRule.swift
 
 
 def run(folder, pair, size, steps, more, reuse):
@@ -92,6 +94,27 @@ class Run:
         return gap, np.abs(a - b).mean(), np.abs(blur(a) - blur(b)).mean(), longer < 3 * step
 
 
+def sheet(runs, pairs, cap, path):
+    """One row per pair: the picture where the standard rule stops, and the same run's picture at three times the
+    steps, each labelled with its step and loss."""
+    rows = []
+    for pair in pairs:
+        r = runs[pair]
+        step = r.stop(*STANDARD, cap)
+        longer = min(3 * step, len(r.best) - 1) // 10 * 10
+        cells = []
+        for s in (step, longer):
+            picture = r.picture(s).astype(np.uint8).copy()
+            label = "%s  step %d  loss %.4g" % (pair, s, r.best[s])
+            cv2.rectangle(picture, (0, 0), (picture.shape[1], 18), (0, 0, 0), -1)
+            cv2.putText(picture, label, (4, 13), cv2.FONT_HERSHEY_SIMPLEX, 0.4, (255, 255, 255), 1, cv2.LINE_AA)
+            cells.append(picture)
+        rows.append(np.hstack(cells))
+    width = max(row.shape[1] for row in rows)
+    rows = [np.pad(row, ((0, 0), (0, width - row.shape[1]), (0, 0))) for row in rows]
+    cv2.imwrite(path, np.vstack(rows))
+
+
 def main():
     argv = sys.argv[1:]
     more = argv[argv.index("--") + 1:] if "--" in argv else []
@@ -125,6 +148,9 @@ def main():
                                                               100 * gap, raw, blurred))
         print("W %2d  %.2f %%  %3.1f lv  min %3d | %s | %.2f %%" % (window, 100 * fall, levels, minimum,
                                                                    " | ".join(cells), 100 * worst))
+    path = os.path.join(a.out, "sheet-%d.png" % a.size)
+    sheet(runs, pairs, a.cap, path)
+    print("the standard rule's stops beside three times the steps: " + path)
 
 
 if __name__ == "__main__":
