@@ -61,10 +61,7 @@ public final class ClipLiveSink: ClipSink {
                 $0.peakMemoryMB = ProcessMemory.peakMB
             }
         case .finish(let outcome):
-            let why = outcome.stopped ? "stopped: asked to stop, \(outcome.frames) of \(count) frames in the clip"
-                : outcome.frames < count ? "frames: the first \(outcome.frames) of \(count) frames painted"
-                : "frames: all \(count) frames painted"
-            state.update(.finish) { ($0.status, $0.stop) = (outcome.stopped ? "stopped" : "finished", why) }
+            state.update(.finish) { ($0.status, $0.stop) = (outcome.stopped ? "stopped" : "finished", outcome.stopReason) }
         }
     }
 

@@ -36,6 +36,16 @@ public struct ClipOutcome: Sendable {
     public var stopped: Bool
     /// Seconds this session took.
     public var seconds: Double
+    /// The clip's frame count.
+    public var clipFrames: Int
+
+    /// Why the clip ended, in words (as `StylizeOutcome.stopReason` says a picture's): "frames: all 12 frames
+    /// painted", "frames: the first 2 of 12 frames painted", "stopped: asked to stop, 5 of 12 frames in the clip".
+    public var stopReason: String {
+        stopped ? "stopped: asked to stop, \(frames) of \(clipFrames) frames in the clip"
+            : frames < clipFrames ? "frames: the first \(frames) of \(clipFrames) frames painted"
+            : "frames: all \(clipFrames) frames painted"
+    }
 }
 
 public final class ClipSession {
@@ -176,7 +186,8 @@ public final class ClipSession {
                 return true
             }
             try writer?.finish()
-            let outcome = ClipOutcome(frames: painted, paintedHere: paintedHere, stopped: stopped, seconds: since(started))
+            let outcome = ClipOutcome(frames: painted, paintedHere: paintedHere, stopped: stopped, seconds: since(started),
+                                      clipFrames: info.frameCount)
             try send(.finish(outcome))
             return outcome
         } catch {
