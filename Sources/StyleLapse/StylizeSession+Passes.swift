@@ -57,8 +57,8 @@ extension StylizeSession {
             if let resumed { try replay(resumed.folder, upTo: plan.resumedAt!, frames: frames) }
             var previous: (x: [Float], pass: ScalePass)?   // the last image of the pass before
             var result = PassResult(stopped: false, converged: false)
-            var verdict: FinishVerdict?   // the final pass's picture is finished (`settings.run.finish`)
-            var lastLook: FinishVerdict?   // or, at the cap, what the rule last measured
+            var watch: FinishWatch?        // the finish rule, on the final pass (`settings.run.finish`)
+            var verdict: FinishVerdict?    // its verdict, the pass's own step
             for p in position.index..<passes.count {
                 let pass = passes[p], here = position
                 var passSettings = settings.run
@@ -72,7 +72,7 @@ extension StylizeSession {
                 runner.inspectGradient = inspectGradient
                 try emit(.pass(index: p, pass: pass, firstIteration: here.firstIteration))
                 // The finish rule watches the final pass from its start (a resumed pass: as its checkpoint left it).
-                var watch = p == passes.count - 1 ? settings.run.finish.map { rule in
+                watch = p == passes.count - 1 ? settings.run.finish.map { rule in
                     resumed?.snapshot.pass.index == p ? resumed!.snapshot.finish ?? FinishWatch(rule: rule, from: resumed!.snapshot.state.iteration)
                         : FinishWatch(rule: rule)
                 } : nil
@@ -88,9 +88,8 @@ extension StylizeSession {
                     try emit(.iteration(IterationEvent(record: r, width: pass.width, height: pass.height, replayed: false,
                                                        picture: picture.value)))
                     if let frame = film.next(r.iteration, full.value) { try emitFrame(frame) }
-                    if verdict == nil, let found = watch?.observe(iteration: step, loss: r.loss.total, picture: { picture.value().pixels }) {
-                        verdict = found
-                        verdict!.iteration += here.firstIteration
+                    if verdict == nil {
+                        verdict = watch?.observe(iteration: step, loss: r.loss.total, picture: { picture.value().pixels })
                     }
                 }
                 if let resumed, p == resumed.snapshot.pass.index {
@@ -114,10 +113,6 @@ extension StylizeSession {
                                                                 state: s, smoothed: film.smoothed, application: nil,
                                                                 finish: watch)))
                     }, onIteration: record)
-                if verdict == nil, var look = watch?.lastLook {
-                    look.iteration += here.firstIteration
-                    lastLook = look
-                }
                 if p == passes.count - 1 || result.stopped { break }
                 previous = (state!.x, pass)
                 position = PassPosition(index: p + 1, firstIteration: here.firstIteration + state!.iteration + 1,
@@ -127,11 +122,14 @@ extension StylizeSession {
             if let last = film.pending() { try emitFrame(last) }   // the last iteration is always a frame
             try frames?.flush()   // every frame stored and written before the finish
             let s = state!, pass = passes[position.index]
+            // The rule counts the final pass's steps; the outcome numbers them run-wide.
+            func runWide(_ v: FinishVerdict?) -> FinishVerdict? { v.map { var v = $0; v.iteration += position.firstIteration; return v } }
             let pixels = enlarge(s.best, pass)
             let samples = pictures.samples(pixels)   // colours and margin once, for both
             let outcome = StylizeOutcome(
-                stopped: result.stopped && verdict == nil, converged: result.converged, finished: verdict,
-                unfinished: verdict == nil && !result.stopped && !result.converged ? lastLook : nil, best: pictures.picture(samples: samples),
+                stopped: result.stopped && verdict == nil, converged: result.converged, finished: runWide(verdict),
+                unfinished: verdict == nil && !result.stopped && !result.converged ? runWide(watch?.lastLook) : nil,
+                best: pictures.picture(samples: samples),
                 bestSamples: samples, bestPixels: pixels,
                 bestIteration: position.firstIteration + s.bestIteration, bestLoss: s.bestLoss, bestPass: pass,
                 iterations: position.firstIteration + s.iteration, evaluations: position.evaluationsBefore + s.evaluations,
