@@ -15,7 +15,7 @@ struct BenchEngine: ParsableCommand, RuleChecked {
         discussion: """
             GFLOP/s count 2·9·Cin·Cout·H·W per convolution, 2·C²·H·W per Gram product, and one operation per \
             element for ReLU and pooling, whatever the strategy (Winograd can pass 100 % of the peak). Kernels: \
-            conv3x3 direct, conv3x3w Winograd F(2×2), conv3x3w4 F(4×4). The peak is a loop of independent 16-wide \
+            conv3x3 direct, conv3x3w Winograd F(2×2), conv3x3w4 F(4×4) (points 0, ±7/10, ±3/2). The peak is a loop of independent 16-wide \
             multiply-adds in the kernels that run (--isa) on 1 thread and on all workers, measured before and after \
             the kernels; the higher reading is the reference.
 
@@ -35,7 +35,7 @@ struct BenchEngine: ParsableCommand, RuleChecked {
     var threads: Int?
 
     @OptionGroup var kernels: ISAOption
-    @Option(help: "Convolution strategy: auto (as the network uses), direct, winograd (F(2×2)) or winograd4x4.")
+    @Option(help: "Convolution strategy: auto (as the network uses), direct, winograd (F(2×2)) or winograd4x4 (F(4×4)).")
     var strategy: StrategyChoice = .auto
 
     /// `--strategy`: the engine's strategies, or the network's own choice per layer.

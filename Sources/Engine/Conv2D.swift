@@ -11,33 +11,37 @@ public enum ConvStrategy: String, Sendable, CaseIterable {
     case direct
     /// Winograd F(2×2, 3×3): 16 multiplies per 2×2 outputs instead of 36 (see Winograd.swift).
     case winograd
-    /// Winograd F(4×4, 3×3): 36 multiplies per 4×4 outputs instead of 144, with larger transforms and a little
-    /// more rounding (see Winograd.swift).
+    /// Winograd F(4×4, 3×3) with the points 0, ±7/10, ±3/2: 36 multiplies per 4×4 outputs instead of 144, as
+    /// close to float64 as direct convolution within 2× (see Winograd.swift, WinogradTransform).
     case winograd4x4
 
     /// The forward's strategy, chosen per layer: Winograd pays when both channel counts fill the tile kernel's
-    /// vectors, so the first layer (3 input channels) stays direct. The forward keeps F(2×2): its outputs decide
-    /// discrete things downstream — which ReLUs pass, which pixel a max-pool picks — and F(4×4)'s larger rounding
-    /// (5e-6 of the scale against 1e-6) flipped one such decision on the VGG19 fixture, moving the image gradient by
-    /// 1.7e-3 of its largest magnitude where the fixture allows 1e-4.
+    /// vectors, so the first layer (3 input channels) stays direct; F(4×4) with the points 0, ±7/10, ±3/2 is within
+    /// `accuracyBound` on every other layer of VGG19, forward and input gradient (F(4×4) with the textbook points
+    /// 0, ±1, ±2 was not beyond 256 channels, and its forward flipped a ReLU on the whole-network fixture). Measured
+    /// per layer: WinogradAccuracyTests, docs/engine.md.
     public static func automatic(inChannels: Int, outChannels: Int) -> ConvStrategy {
-        inChannels >= 16 && outChannels >= 16 ? .winograd : .direct
+        inChannels >= 16 && outChannels >= 16 ? .winograd4x4 : .direct
     }
 
-    /// The input gradient's strategy (a linear map of the gradient: nothing downstream of it is discrete). F(4×4) is
-    /// faster than F(2×2) on every VGG19 layer (1.2× at 64→64, 1.65× at 512→512, 512², AVX-512), but its error
-    /// grows with the channel count: within `accuracyBound` up to 256 channels each way (VGG19's blocks 1–3), up to
-    /// 2.6× over it beyond (blocks 4 and 5 keep F(2×2)). Measured per layer: WinogradAccuracyTests, docs/engine.md.
+    /// The input gradient's strategy: the forward's.
     public static func automaticBackward(inChannels: Int, outChannels: Int) -> ConvStrategy {
-        let forward = automatic(inChannels: inChannels, outChannels: outChannels)
-        guard forward == .winograd else { return forward }
-        return min(inChannels, outChannels) >= 64 && max(inChannels, outChannels) <= 256 ? .winograd4x4 : .winograd
+        automatic(inChannels: inChannels, outChannels: outChannels)
     }
 
     /// The largest error, over the largest magnitude of the float64 result, a strategy may make where the network
     /// uses it (forward and input gradient of a VGG19 layer with the real weights; WinogradAccuracyTests): the
     /// direct kernel's relative tolerance.
     public static let accuracyBound = 1e-5
+
+    /// The Winograd transform the strategy runs (nil: direct).
+    public var transform: WinogradTransform? {
+        switch self {
+        case .direct: nil
+        case .winograd: .f2
+        case .winograd4x4: .f4
+        }
+    }
 }
 
 /// A frozen 3×3 convolution layer (stride 1, padding 1), weights packed once at construction.
@@ -58,6 +62,8 @@ public struct Conv2D: Sendable {
     enum Packing: Sendable {
         case direct(PackedConvWeights)
         case winograd(WinogradWeights)
+        /// A first layer's input gradient (3 outputs): a 1×1 product and a gather (FirstLayerGradient.swift).
+        case firstLayer(FirstLayerGradient)
 
         init(_ strategy: ConvStrategy, oihw: [Float], bias: [Float], inChannels: Int, outChannels: Int) {
             switch strategy {
@@ -66,7 +72,7 @@ public struct Conv2D: Sendable {
                                                  kernelSize: 3))
             case .winograd, .winograd4x4:
                 self = .winograd(WinogradWeights(oihw: oihw, bias: bias, inChannels: inChannels,
-                                                 outChannels: outChannels, m: strategy == .winograd ? 2 : 4))
+                                                 outChannels: outChannels, transform: strategy.transform!))
             }
         }
 
@@ -79,6 +85,8 @@ public struct Conv2D: Sendable {
             case .winograd(let w):
                 WinogradConv.run(input: input, output: output, weights: w, relu: relu, accumulate: accumulate,
                                  parallel: parallel)
+            case .firstLayer(let w):
+                w.run(gradOutput: input, into: output, accumulate: accumulate, parallel: parallel)
             }
         }
     }
@@ -97,8 +105,9 @@ public struct Conv2D: Sendable {
         let flipped = PackedConvWeights.transposedFlipped(weights, inChannels: inChannels, outChannels: outChannels)
         forwardWeights = Packing(self.strategy, oihw: weights, bias: bias, inChannels: inChannels,
                                  outChannels: outChannels)
-        backwardWeights = Packing(backwardStrategy, oihw: flipped, bias: [], inChannels: outChannels,
-                                  outChannels: inChannels)
+        backwardWeights = inChannels == 3 && backwardStrategy == .direct
+            ? .firstLayer(FirstLayerGradient(oihw: weights, outChannels: outChannels))
+            : Packing(backwardStrategy, oihw: flipped, bias: [], inChannels: outChannels, outChannels: inChannels)
     }
 
     /// output = conv(input) + bias, then max(·, 0) when `relu`. Overwrites `output`'s interior; fills `input`'s
@@ -186,7 +195,11 @@ enum DirectConv {
                             + inset * 8)
                         tile.out0 = output.pointer(block: block0, y: y, x: 0)
                         tile.out1 = hasSecond ? output.pointer(block: block0 + 1, y: y, x: 0) : scratch.baseAddress!
-                        kernels.convRow(tile, count: width)
+                        if weights.lanes == 3 {
+                            kernels.convRowThreeLanes(tile, count: width)
+                        } else {
+                            kernels.convRow(tile, count: width)
+                        }
                     }
                 }
             }

@@ -1,7 +1,9 @@
 // PackedConvWeights: convolution weights rearranged once, at load, for the 16-output-channel micro-kernel.
 
 /// Weights of a K×K convolution (K = 1 or 3), packed as `[Cout/16][Cin/8][K][K][8][16]` Float32, with the bias
-/// padded to a multiple of 16. Missing channels (Cout or Cin not a multiple of 16 or 8) are zeros.
+/// padded to a multiple of 16. Missing channels (Cout or Cin not a multiple of 16 or 8) are zeros. With 3 input
+/// channels (a first layer's RGB) only those lanes are packed, `[Cout/16][1][K][K][3][16]`, for the kernels that
+/// read 3 lanes.
 public final class PackedConvWeights: @unchecked Sendable {
     public let inChannels: Int
     public let outChannels: Int
@@ -10,6 +12,8 @@ public final class PackedConvWeights: @unchecked Sendable {
     public let inBlocks: Int
     /// ceil(outChannels / 16): groups of two output blocks computed together.
     public let outPairs: Int
+    /// The lanes of each input block packed and read: 3 for 3 input channels, else 8.
+    public let lanes: Int
     let data: UnsafeMutablePointer<Float>
     let bias: UnsafeMutablePointer<Float>
 
@@ -24,8 +28,9 @@ public final class PackedConvWeights: @unchecked Sendable {
         self.kernelSize = kernelSize
         inBlocks = (inChannels + 7) / 8
         outPairs = (outChannels + 15) / 16
-        let k2 = kernelSize * kernelSize
-        let count = outPairs * inBlocks * k2 * 128
+        lanes = inChannels == 3 ? 3 : 8
+        let k2 = kernelSize * kernelSize, lanes = self.lanes
+        let count = outPairs * inBlocks * k2 * lanes * 16
         data = UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: 64).bindMemory(to: Float.self,
                                                                                                   capacity: count)
         data.initialize(repeating: 0, count: count)
@@ -35,7 +40,7 @@ public final class PackedConvWeights: @unchecked Sendable {
         for o in 0..<outChannels {
             for i in 0..<inChannels {
                 for t in 0..<k2 {
-                    let packed = (((o / 16) * inBlocks + i / 8) * k2 + t) * 128 + (i % 8) * 16 + o % 16
+                    let packed = (((o / 16) * inBlocks + i / 8) * k2 + t) * lanes * 16 + (i % 8) * 16 + o % 16
                     data[packed] = weights[(o * inChannels + i) * k2 + t]
                 }
             }
@@ -56,7 +61,7 @@ public final class PackedConvWeights: @unchecked Sendable {
 
     /// The packed weights of output pair `pair`, input block `block`.
     @inline(__always) func pointer(pair: Int, block: Int) -> UnsafePointer<Float> {
-        UnsafePointer(data + (pair * inBlocks + block) * kernelSize * kernelSize * 128)
+        UnsafePointer(data + (pair * inBlocks + block) * kernelSize * kernelSize * lanes * 16)
     }
 
     deinit {

@@ -1,7 +1,7 @@
-// Winograd convolution F(m×m, 3×3) (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2015),
-// m = 2 or 4: each m×m block of outputs costs α² = (m + 2)² multiplies per input/output channel pair instead of
-// 9m² (F(2×2): 16 instead of 36; F(4×4): 36 instead of 144). Inputs are cut into α×α tiles (stride m) and
-// transformed, V = Bᵀ d B; the weights were transformed once, U = G g Gᵀ; the α² products M_ξ = U_ξ · V_ξ are
+// Winograd convolution F(m×m, 3×3) (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2015), its
+// matrices built from evaluation points (Kernels' WinogradTransform): each m×m block of outputs costs α² = (m + 2)²
+// multiplies per input/output channel pair instead of 9m² (F(2×2): 16 instead of 36; F(4×4): 36 instead of 144).
+// Inputs are cut into α×α tiles (stride m) and transformed, V = Bᵀ d B; the weights were transformed once, U = G g Gᵀ; the α² products M_ξ = U_ξ · V_ξ are
 // matrix products over channels, run by the convolution tile kernel; Y = Aᵀ M A gives the outputs. The transforms
 // are in the Kernels module (WinogradTransforms); their error against float64 is measured per layer (docs/engine.md).
 
@@ -11,21 +11,19 @@ import Kernels
 /// Weights transformed for Winograd F(m×m, 3×3): `[α²][Cout/16][Cin/8][8][16]` Float32, and the bias.
 public final class WinogradWeights: @unchecked Sendable {
     public let inChannels: Int, outChannels: Int
-    /// Outputs per tile side (2 or 4); α = m + 2 inputs per tile side.
-    public let m: Int
+    /// The transform's matrices, as the kernels run them.
+    public let kernel: WinogradKernel
+    /// Outputs per tile side; α = m + 2 inputs per tile side.
+    public var m: Int { kernel.transform.m }
     let inBlocks: Int, outPairs: Int
     let data: UnsafeMutablePointer<Float>
     let bias: UnsafeMutablePointer<Float>
 
-    /// G of F(2×2, 3×3) and of F(4×4, 3×3) (rows: the α evaluation points 0, ±1, ±2 and ∞, scaled as Lavin & Gray).
-    static let g2: [[Double]] = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]]
-    static let g4: [[Double]] = [[1.0 / 4, 0, 0], [-1.0 / 6, -1.0 / 6, -1.0 / 6], [-1.0 / 6, 1.0 / 6, -1.0 / 6],
-                                 [1.0 / 24, 1.0 / 12, 1.0 / 6], [1.0 / 24, -1.0 / 12, 1.0 / 6], [0, 0, 1]]
-
-    /// Transforms OIHW 3×3 `weights` (`[out][in][3][3]`) and `bias` (`out` values, or empty) for F(m×m, 3×3).
-    public init(oihw weights: [Float], bias: [Float], inChannels: Int, outChannels: Int, m: Int = 2) {
-        precondition(m == 2 || m == 4, "WinogradWeights: F(2×2) or F(4×4)")
-        self.m = m
+    /// Transforms OIHW 3×3 `weights` (`[out][in][3][3]`) and `bias` (`out` values, or empty) for `transform`.
+    public init(oihw weights: [Float], bias: [Float], inChannels: Int, outChannels: Int,
+                transform: WinogradTransform = .f2) {
+        kernel = WinogradKernel(transform)
+        let m = transform.m
         precondition(weights.count == outChannels * inChannels * 9 && (bias.isEmpty || bias.count == outChannels))
         self.inChannels = inChannels
         self.outChannels = outChannels
@@ -41,7 +39,7 @@ public final class WinogradWeights: @unchecked Sendable {
         for (o, b) in bias.enumerated() { self.bias[o] = b }
         // G flat (α rows of 3) and each 3×3 kernel in a buffer made once: no allocation per kernel (VGG19 has 2.2
         // million of them, and the transforms were half of a launch's time).
-        let g = (m == 2 ? Self.g2 : Self.g4).flatMap { $0 }
+        let g = transform.g.flatMap { $0 }
         let data = self.data, (inBlocks, outPairs) = (self.inBlocks, self.outPairs)
         g.withUnsafeBufferPointer { g in
             weights.withUnsafeBufferPointer { w in
@@ -75,6 +73,14 @@ public final class WinogradWeights: @unchecked Sendable {
     deinit {
         data.deallocate()
         bias.deallocate()
+    }
+
+    /// output = conv3x3(input) (+ bias), zero padding 1, by this transform: what `Conv2D` runs, callable alone to
+    /// measure a transform the network does not use (WinogradAccuracyTests).
+    public func convolve(_ input: BlockedTensor, into output: BlockedTensor, parallel: Parallel = .serial) {
+        precondition(input.shape.channels == inChannels && output.shape.channels == outChannels)
+        WinogradConv.run(input: input, output: output, weights: self, relu: false, accumulate: false,
+                         parallel: parallel)
     }
 }
 
@@ -155,7 +161,7 @@ enum WinogradConv {
                 let (block, r) = (item / rows, item % rows)
                 let plane = PaddedPlane(base: input.base + block * input.blockStride, height: h, width: w,
                                         rowStride: input.rowStride)
-                kernels.winogradInput(m: m, plane, tileRow: ty0 + r, tilesX: tilesX,
+                kernels.winogradInput(weights.kernel, plane, tileRow: ty0 + r, tilesX: tilesX,
                                       into: v + (block * n + r * tilesX) * 8, xiStride: inBlocks * n * 8)
             }
             // 2. M[ξ][ocBlock][tile] = Σ_ic U[ξ] V[ξ]: α² independent products, split by ξ and output pair.
@@ -181,7 +187,7 @@ enum WinogradConv {
                                         rowStride: output.rowStride,
                                         bias: accumulate ? .zero : load8(weights.bias + 8 * block), relu: relu,
                                         accumulate: accumulate)
-                kernels.winogradOutput(m: m, products + (block * n + r * tilesX) * 8, xiStride: outBlocks * n * 8,
+                kernels.winogradOutput(weights.kernel, products + (block * n + r * tilesX) * 8, xiStride: outBlocks * n * 8,
                                        tileRow: ty0 + r, tilesX: tilesX, plane)
             }
         }

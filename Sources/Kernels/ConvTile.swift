@@ -33,12 +33,19 @@ public struct TileOperands {
     }
 }
 
+/// How many lanes of each input block a product reads: 8 (every layer), or 3 (a first layer's RGB, whose block holds
+/// 3 channels and 5 zeros: its weights are packed `[K][K][3][16]`, 27 multiply-adds a pixel instead of 72).
+public protocol InputLanes { static var count: Int { get } }
+public enum EightLanes: InputLanes { @inlinable public static var count: Int { 8 } }
+public enum ThreeLanes: InputLanes { @inlinable public static var count: Int { 3 } }
+
 /// One tile: pixels `at`…`at`+P−1 of the row. Sum order per output: block by block, ky, kx, input lane — the same
 /// for every P and every target, so targets with FMA give the same bits whatever their tile. The accumulators are
 /// the fields of `P` (an array of them, indexed in a loop the compiler did not unroll, stayed on the stack and ran
 /// at a third of the speed).
 @inlinable @inline(__always)
-func convTile<T: KernelTarget, P: PixelTile>(_ t: T.Type, _: P.Type, _ o: TileOperands, at x: Int) {
+func convTile<T: KernelTarget, P: PixelTile, L: InputLanes>(_ t: T.Type, _: P.Type, _: L.Type, _ o: TileOperands,
+                                                            at x: Int) {
     let out0 = o.out0 + 8 * x, out1 = o.out1 + 8 * x
     var acc: P
     switch o.start {
@@ -52,7 +59,7 @@ func convTile<T: KernelTarget, P: PixelTile>(_ t: T.Type, _: P.Type, _ o: TileOp
         for _ in 0..<o.kernelSize {
             var q = row
             for _ in 0..<o.kernelSize {
-                for ci in 0..<8 {
+                for ci in 0..<L.count {
                     acc.multiplyAdd(t, q + ci, load16(w))
                     w += 16
                 }
@@ -67,18 +74,19 @@ func convTile<T: KernelTarget, P: PixelTile>(_ t: T.Type, _: P.Type, _ o: TileOp
 
 /// `count` consecutive pixels: tiles of the target's width, then 4-pixel tiles, then single pixels for the rest.
 @inlinable @inline(__always)
-func convRow<T: KernelTarget>(_ t: T.Type, _ o: TileOperands, count: Int) {
-    var x = tiles(t, T.Tile.self, o, from: 0, count: count)
-    if T.Tile.count > 4 { x = tiles(t, Pixels4.self, o, from: x, count: count) }
-    _ = tiles(t, Pixels1.self, o, from: x, count: count)
+func convRow<T: KernelTarget, L: InputLanes>(_ t: T.Type, _ l: L.Type, _ o: TileOperands, count: Int) {
+    var x = tiles(t, T.Tile.self, l, o, from: 0, count: count)
+    if T.Tile.count > 4 { x = tiles(t, Pixels4.self, l, o, from: x, count: count) }
+    _ = tiles(t, Pixels1.self, l, o, from: x, count: count)
 }
 
 /// Tiles of P pixels from `x` on while a whole tile fits; returns where they stopped.
 @inlinable @inline(__always)
-func tiles<T: KernelTarget, P: PixelTile>(_ t: T.Type, _ p: P.Type, _ o: TileOperands, from x: Int, count: Int) -> Int {
+func tiles<T: KernelTarget, P: PixelTile, L: InputLanes>(_ t: T.Type, _ p: P.Type, _ l: L.Type, _ o: TileOperands,
+                                                         from x: Int, count: Int) -> Int {
     var x = x
     while x + P.count <= count {
-        convTile(t, p, o, at: x)
+        convTile(t, p, l, o, at: x)
         x += P.count
     }
     return x

@@ -7,11 +7,13 @@ public protocol KernelSet {
 
     /// A row of `count` pixels of a convolution-shaped product (see `TileOperands`).
     static func convRow(_ operands: TileOperands, count: Int)
-    /// Winograd F(m×m, 3×3) (m = 2 or 4): the input transform of tile row `tileRow` of one channel block.
-    static func winogradInput(m: Int, _ plane: PaddedPlane, tileRow: Int, tilesX: Int,
+    /// The same over 3 lanes of each input block (a first layer's RGB; weights `[K][K][3][16]` a block).
+    static func convRowThreeLanes(_ operands: TileOperands, count: Int)
+    /// Winograd F(m×m, 3×3): the input transform of tile row `tileRow` of one channel block.
+    static func winogradInput(_ kernel: WinogradKernel, _ plane: PaddedPlane, tileRow: Int, tilesX: Int,
                               into: UnsafeMutablePointer<Float>, xiStride: Int)
     /// Winograd F(m×m, 3×3): the output transform of tile row `tileRow` of one output block.
-    static func winogradOutput(m: Int, _ products: UnsafePointer<Float>, xiStride: Int, tileRow: Int, tilesX: Int,
+    static func winogradOutput(_ kernel: WinogradKernel, _ products: UnsafePointer<Float>, xiStride: Int, tileRow: Int, tilesX: Int,
                                _ out: OutputPlane)
     /// One row's Gram sums (see `gramRow`).
     static func gramRow(p0: UnsafePointer<Float>, p1: UnsafePointer<Float>, pc: UnsafePointer<Float>, width: Int,
@@ -28,24 +30,32 @@ public protocol KernelSet {
 
 extension KernelSet {
     @inlinable public static func convRow(_ operands: TileOperands, count: Int) {
-        Kernels.convRow(Target.self, operands, count: count)
+        Kernels.convRow(Target.self, EightLanes.self, operands, count: count)
     }
 
-    @inlinable public static func winogradInput(m: Int, _ plane: PaddedPlane, tileRow: Int, tilesX: Int,
-                                                into out: UnsafeMutablePointer<Float>, xiStride: Int) {
-        if m == 2 {
+    @inlinable public static func convRowThreeLanes(_ operands: TileOperands, count: Int) {
+        Kernels.convRow(Target.self, ThreeLanes.self, operands, count: count)
+    }
+
+    @inlinable public static func winogradInput(_ kernel: WinogradKernel, _ plane: PaddedPlane, tileRow: Int,
+                                                tilesX: Int, into out: UnsafeMutablePointer<Float>, xiStride: Int) {
+        if kernel.handWritten {
             winograd2Input(plane, tileRow: tileRow, tilesX: tilesX, into: out, xiStride: xiStride)
+        } else if let f = kernel.symmetric {
+            winograd4Input(f, plane, tileRow: tileRow, tilesX: tilesX, into: out, xiStride: xiStride)
         } else {
-            winograd4Input(plane, tileRow: tileRow, tilesX: tilesX, into: out, xiStride: xiStride)
+            Kernels.winogradInput(kernel.bt, plane, tileRow: tileRow, tilesX: tilesX, into: out, xiStride: xiStride)
         }
     }
 
-    @inlinable public static func winogradOutput(m: Int, _ products: UnsafePointer<Float>, xiStride: Int, tileRow: Int,
-                                                 tilesX: Int, _ out: OutputPlane) {
-        if m == 2 {
+    @inlinable public static func winogradOutput(_ kernel: WinogradKernel, _ products: UnsafePointer<Float>,
+                                                 xiStride: Int, tileRow: Int, tilesX: Int, _ out: OutputPlane) {
+        if kernel.handWritten {
             winograd2Output(products, xiStride: xiStride, tileRow: tileRow, tilesX: tilesX, out)
+        } else if let f = kernel.symmetric {
+            winograd4Output(f, products, xiStride: xiStride, tileRow: tileRow, tilesX: tilesX, out)
         } else {
-            winograd4Output(products, xiStride: xiStride, tileRow: tileRow, tilesX: tilesX, out)
+            Kernels.winogradOutput(kernel.at, products, xiStride: xiStride, tileRow: tileRow, tilesX: tilesX, out)
         }
     }
 

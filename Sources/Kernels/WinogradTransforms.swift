@@ -1,4 +1,4 @@
-// The input and output transforms of Winograd F(2×2, 3×3) and F(4×4, 3×3) (Lavin & Gray 2015), one tile row of one
+// The input and output transforms of Winograd F(m×m, 3×3) (Lavin & Gray 2015), one tile row of one
 // channel block at a time. Plain multiplies and adds (never fused), so every target gives the same bits. Their
 // scratch is on the stack in pieces of at most 1 KiB (a larger temporary allocation is taken from the heap on Linux;
 // scratch handed in by the caller could alias the output, so the compiler reloaded it after every store: the
@@ -97,21 +97,62 @@ func winograd2Output(_ m: UnsafePointer<Float>, xiStride: Int, tileRow ty: Int, 
     }
 }
 
-/// F(4×4)'s Bᵀ applied to six values: t0 = 4d0 − 5d2 + d4, t1 = −4(d1 + d2) + d3 + d4, t2 = 4(d1 − d2) + d4 − d3,
-/// t3 = −2(d1 − d3) + d4 − d2, t4 = 2(d1 − d3) + d4 − d2, t5 = 4d1 − 5d3 + d5.
-@inlinable @inline(__always)
-func winograd4B(_ d0: Vec8, _ d1: Vec8, _ d2: Vec8, _ d3: Vec8, _ d4: Vec8, _ d5: Vec8)
-    -> (Vec8, Vec8, Vec8, Vec8, Vec8, Vec8) {
-    let four = Vec8(repeating: 4), five = Vec8(repeating: 5), two = Vec8(repeating: 2)
-    return (four * d0 - five * d2 + d4, (d3 + d4) - four * (d1 + d2), four * (d1 - d2) + (d4 - d3),
-            (d4 - d2) - two * (d1 - d3), (d4 - d2) + two * (d1 - d3), four * d1 - five * d3 + d5)
+/// F(4×4) with symmetric points {0, ±a, ±b, ∞}: Bᵀ's and Aᵀ's entries (as the construction makes them, rounded to
+/// Float) in the places the factored transforms use them.
+public struct SymmetricF4: Sendable {
+    /// Bᵀ: row 0 = [a²b², 0, −(a²+b²), 0, 1, 0], rows ±a = [0, ∓ab², −b², ±a, 1, 0], rows ±b likewise with a and b
+    /// swapped, row ∞ = [0, a²b², 0, −(a²+b²), 0, 1].
+    public let a2b2, a2PlusB2, ab2, b2, a, ba2, a2, b: Float
+    /// Aᵀ's columns ±a = [1, ±a, a², ±a³], ±b likewise: a, a², a³, b, b², b³.
+    public let aPowers: (Float, Float, Float), bPowers: (Float, Float, Float)
+
+    /// The constants of `t` when its points are {0, a, −a, b, −b} in that order, else nil.
+    public init?(_ t: WinogradTransform) {
+        let p = t.points
+        guard t.m == 4, p[0] == 0, p[2] == -p[1], p[4] == -p[3] else { return nil }
+        let (bt, at) = (t.bt.map { $0.map(Float.init) }, t.at.map { $0.map(Float.init) })
+        (a2b2, a2PlusB2) = (bt[0][0], -bt[0][2])
+        (ab2, b2, a) = (-bt[1][1], -bt[1][2], bt[1][3])
+        (ba2, a2, b) = (-bt[3][1], -bt[3][2], bt[3][3])
+        aPowers = (at[1][1], at[2][1], at[3][1])
+        bPowers = (at[1][3], at[2][3], at[3][3])
+        // Every entry where the factored transforms assume it (the construction's signs and zeros).
+        let expected: [[Float]] = [[a2b2, 0, -a2PlusB2, 0, 1, 0], [0, -ab2, -b2, a, 1, 0], [0, ab2, -b2, -a, 1, 0],
+                                   [0, -ba2, -a2, b, 1, 0], [0, ba2, -a2, -b, 1, 0], [0, a2b2, 0, -a2PlusB2, 0, 1]]
+        let expectedA: [[Float]] = [[1, 1, 1, 1, 1, 0], [0, aPowers.0, -aPowers.0, bPowers.0, -bPowers.0, 0],
+                                    [0, aPowers.1, aPowers.1, bPowers.1, bPowers.1, 0],
+                                    [0, aPowers.2, -aPowers.2, bPowers.2, -bPowers.2, 1]]
+        guard bt == expected, at == expectedA else { return nil }
+    }
+
+    /// Bᵀ applied to six values: t0 = a²b²d0 − (a²+b²)d2 + d4; with e = d4 − b²d2, o = a·d3 − ab²·d1:
+    /// t±a = e ± o; t±b likewise; t∞ = a²b²d1 − (a²+b²)d3 + d5.
+    @inlinable @inline(__always)
+    func input(_ d0: Vec8, _ d1: Vec8, _ d2: Vec8, _ d3: Vec8, _ d4: Vec8, _ d5: Vec8)
+        -> (Vec8, Vec8, Vec8, Vec8, Vec8, Vec8) {
+        let (c, s) = (Vec8(repeating: a2b2), Vec8(repeating: a2PlusB2))
+        let ea = d4 - Vec8(repeating: b2) * d2, oa = Vec8(repeating: a) * d3 - Vec8(repeating: ab2) * d1
+        let eb = d4 - Vec8(repeating: a2) * d2, ob = Vec8(repeating: b) * d3 - Vec8(repeating: ba2) * d1
+        return (c * d0 - s * d2 + d4, ea + oa, ea - oa, eb + ob, eb - ob, c * d1 - s * d3 + d5)
+    }
+
+    /// Aᵀ applied to six values: with p = q1 + q2, n = q1 − q2, P = q3 + q4, N = q3 − q4:
+    /// y0 = q0 + p + P, y1 = a·n + b·N, y2 = a²p + b²P, y3 = a³n + b³N + q5.
+    @inlinable @inline(__always)
+    func output(_ q0: Vec8, _ q1: Vec8, _ q2: Vec8, _ q3: Vec8, _ q4: Vec8, _ q5: Vec8) -> (Vec8, Vec8, Vec8, Vec8) {
+        let (p, n, pp, nn) = (q1 + q2, q1 - q2, q3 + q4, q3 - q4)
+        return (q0 + p + pp,
+                Vec8(repeating: aPowers.0) * n + Vec8(repeating: bPowers.0) * nn,
+                Vec8(repeating: aPowers.1) * p + Vec8(repeating: bPowers.1) * pp,
+                Vec8(repeating: aPowers.2) * n + Vec8(repeating: bPowers.2) * nn + q5)
+    }
 }
 
-/// F(4×4): V = Bᵀ d B for the 6×6 tiles (stride 4) of tile row `ty`: Bᵀ down each column of the patch (t, in two
-/// stack pieces of 3 rows), then B along each row of t, stored as it comes.
+/// F(4×4), symmetric points: V = Bᵀ d B for the 6×6 tiles (stride 4) of tile row `ty`: Bᵀ down each column of
+/// the patch (t, in two stack pieces of 3 rows), then B along each row of t, stored as it comes.
 @inlinable @inline(__always)
-func winograd4Input(_ x: PaddedPlane, tileRow ty: Int, tilesX: Int, into out: UnsafeMutablePointer<Float>,
-                    xiStride: Int) {
+func winograd4Input(_ f: SymmetricF4, _ x: PaddedPlane, tileRow ty: Int, tilesX: Int,
+                    into out: UnsafeMutablePointer<Float>, xiStride: Int) {
     withUnsafeTemporaryAllocation(of: Vec8.self, capacity: 18) { topRows in
     withUnsafeTemporaryAllocation(of: Vec8.self, capacity: 18) { bottomRows in
         let top = topRows.baseAddress!, bottom = bottomRows.baseAddress!
@@ -123,14 +164,14 @@ func winograd4Input(_ x: PaddedPlane, tileRow ty: Int, tilesX: Int, into out: Un
                     ? load8(x.base + py * x.rowStride + px * 8) : .zero
             }
             for c in 0..<6 {
-                let t = winograd4B(d(0, c), d(1, c), d(2, c), d(3, c), d(4, c), d(5, c))
+                let t = f.input(d(0, c), d(1, c), d(2, c), d(3, c), d(4, c), d(5, c))
                 (top[c], top[6 + c], top[12 + c]) = (t.0, t.1, t.2)
                 (bottom[c], bottom[6 + c], bottom[12 + c]) = (t.3, t.4, t.5)
             }
             let o = out + tx * 8
             for r in 0..<6 {
                 let row = r < 3 ? top + 6 * r : bottom + 6 * (r - 3)
-                let v = winograd4B(row[0], row[1], row[2], row[3], row[4], row[5])
+                let v = f.input(row[0], row[1], row[2], row[3], row[4], row[5])
                 store8(v.0, o + (6 * r) * xiStride); store8(v.1, o + (6 * r + 1) * xiStride)
                 store8(v.2, o + (6 * r + 2) * xiStride); store8(v.3, o + (6 * r + 3) * xiStride)
                 store8(v.4, o + (6 * r + 4) * xiStride); store8(v.5, o + (6 * r + 5) * xiStride)
@@ -140,34 +181,91 @@ func winograd4Input(_ x: PaddedPlane, tileRow ty: Int, tilesX: Int, into out: Un
     }
 }
 
-/// F(4×4)'s Aᵀ applied to six values: with a = m1 + m2, b = m1 − m2, c = m3 + m4, e = m3 − m4:
-/// y0 = m0 + a + c, y1 = b + 2e, y2 = a + 4c, y3 = b + 8e + m5.
+/// F(4×4), symmetric points: Y = Aᵀ M A for tile row `ty`, into the output: Aᵀ down each column of M (s, 4 rows of
+/// 6 on the stack), then A along each row of s.
 @inlinable @inline(__always)
-func winograd4A(_ q0: Vec8, _ q1: Vec8, _ q2: Vec8, _ q3: Vec8, _ q4: Vec8, _ q5: Vec8) -> (Vec8, Vec8, Vec8, Vec8) {
-    let a = q1 + q2, b = q1 - q2, c = q3 + q4, e = q3 - q4
-    return (q0 + a + c, b + Vec8(repeating: 2) * e, a + Vec8(repeating: 4) * c, b + Vec8(repeating: 8) * e + q5)
-}
-
-/// F(4×4): Y = Aᵀ M A for tile row `ty`, into the output: Aᵀ down each column of M (s, 4 rows of 6 on the stack),
-/// then A along each row of s.
-@inlinable @inline(__always)
-func winograd4Output(_ m: UnsafePointer<Float>, xiStride: Int, tileRow ty: Int, tilesX: Int, _ out: OutputPlane) {
+func winograd4Output(_ f: SymmetricF4, _ m: UnsafePointer<Float>, xiStride: Int, tileRow ty: Int, tilesX: Int,
+                     _ out: OutputPlane) {
     withUnsafeTemporaryAllocation(of: Vec8.self, capacity: 24) { scratch in
         let s = scratch.baseAddress!
         for tx in 0..<tilesX {
             @inline(__always) func q(_ xi: Int) -> Vec8 { load8(m + xi * xiStride + tx * 8) }
             for c in 0..<6 {
-                let column = winograd4A(q(c), q(6 + c), q(12 + c), q(18 + c), q(24 + c), q(30 + c))
+                let column = f.output(q(c), q(6 + c), q(12 + c), q(18 + c), q(24 + c), q(30 + c))
                 (s[c], s[6 + c], s[12 + c], s[18 + c]) = column
             }
             for r in 0..<4 {
                 let row = s + 6 * r
-                let y = winograd4A(row[0], row[1], row[2], row[3], row[4], row[5])
+                let y = f.output(row[0], row[1], row[2], row[3], row[4], row[5])
                 out.put(y.0, y: 4 * ty + r, x: 4 * tx)
                 out.put(y.1, y: 4 * ty + r, x: 4 * tx + 1)
                 out.put(y.2, y: 4 * ty + r, x: 4 * tx + 2)
                 out.put(y.3, y: 4 * ty + r, x: 4 * tx + 3)
             }
         }
+    }
+}
+
+/// F(m×m) for any points (α = m + 2 ≤ 8): V = Bᵀ d B for the α×α tiles (stride m) of tile row `ty`: each column
+/// of the patch loaded, Bᵀ down it (t, in two stack pieces of at most α/2 rows), then Bᵀ along each row of t, stored
+/// as it comes.
+@inlinable @inline(__always)
+func winogradInput(_ bt: WinogradRows, _ x: PaddedPlane, tileRow ty: Int, tilesX: Int,
+                   into out: UnsafeMutablePointer<Float>, xiStride: Int) {
+    let alpha = bt.rows, m = alpha - 2, half = (alpha + 1) / 2
+    withUnsafeTemporaryAllocation(of: Vec8.self, capacity: 32) { topRows in
+    withUnsafeTemporaryAllocation(of: Vec8.self, capacity: 32) { bottomRows in
+    withUnsafeTemporaryAllocation(of: Vec8.self, capacity: 8) { line in
+        let (top, bottom, d) = (topRows.baseAddress!, bottomRows.baseAddress!, line.baseAddress!)
+        for tx in 0..<tilesX {
+            let interior = m * ty + alpha - 1 <= x.height + 1 && m * tx + alpha - 1 <= x.width + 1
+            for c in 0..<alpha {
+                let px = m * tx + c
+                for r in 0..<alpha {
+                    let py = m * ty + r
+                    d[r] = interior || (py <= x.height + 1 && px <= x.width + 1)
+                        ? load8(x.base + py * x.rowStride + px * 8) : .zero
+                }
+                for r in 0..<alpha {
+                    let v = bt.apply(r, d)
+                    if r < half { top[alpha * r + c] = v } else { bottom[alpha * (r - half) + c] = v }
+                }
+            }
+            let o = out + tx * 8
+            for r in 0..<alpha {
+                let row = r < half ? top + alpha * r : bottom + alpha * (r - half)
+                for c in 0..<alpha { store8(bt.apply(c, row), o + (alpha * r + c) * xiStride) }
+            }
+        }
+    }
+    }
+    }
+}
+
+/// F(m×m) for any points: Y = Aᵀ M A for tile row `ty`, into the output: each column of M loaded, Aᵀ down it (s,
+/// in two stack pieces of at most m/2 rows), then Aᵀ along each row of s.
+@inlinable @inline(__always)
+func winogradOutput(_ at: WinogradRows, _ products: UnsafePointer<Float>, xiStride: Int, tileRow ty: Int,
+                    tilesX: Int, _ out: OutputPlane) {
+    let (m, alpha) = (at.rows, at.columns), half = (m + 1) / 2
+    withUnsafeTemporaryAllocation(of: Vec8.self, capacity: 32) { topRows in
+    withUnsafeTemporaryAllocation(of: Vec8.self, capacity: 32) { bottomRows in
+    withUnsafeTemporaryAllocation(of: Vec8.self, capacity: 8) { line in
+        let (top, bottom, q) = (topRows.baseAddress!, bottomRows.baseAddress!, line.baseAddress!)
+        for tx in 0..<tilesX {
+            for c in 0..<alpha {
+                for r in 0..<alpha { q[r] = load8(products + (alpha * r + c) * xiStride + tx * 8) }
+                for i in 0..<m {
+                    let v = at.apply(i, q)
+                    if i < half { top[alpha * i + c] = v } else { bottom[alpha * (i - half) + c] = v }
+                }
+            }
+            for i in 0..<m {
+                let row = i < half ? top + alpha * i : bottom + alpha * (i - half)
+                for j in 0..<m { out.put(at.apply(j, row), y: m * ty + i, x: m * tx + j) }
+            }
+        }
+    }
+    }
     }
 }

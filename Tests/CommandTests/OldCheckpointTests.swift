@@ -1,10 +1,13 @@
 // Checkpoints written before the balance was kept as chosen (by StyleLapse at 1c4b602, Fixtures/checkpoints/1c4b602:
 // the demo pictures at 32 px, 3 steps, `--checkpoint-every 1`) resume at the command line with the balance they
-// were made with, to the same picture, byte for byte, as today's run that goes through. A clip checkpoint written
+// were made with: to the same picture, byte for byte, as the same state written by today's code resumes to, and
+// close to today's run that goes through (its first 3 steps were rounded by 1c4b602's engine, whose
+// Winograd points differ; until they changed, the two were byte-identical). A clip checkpoint written
 // before pictures and clips shared one header type (by ee8d2ad, Fixtures/checkpoints/ee8d2ad/clip: a 3-frame pan,
-// 2 frames painted) resumes to the same frames as a clip painted through.
+// 2 frames painted) resumes: its two frames as they were painted, the third close to a clip painted through.
 
 import Foundation
+import ImageFiles
 import StyleLapse
 import TestSupport
 import XCTest
@@ -45,14 +48,28 @@ final class OldCheckpointTests: XCTestCase {
         for (name, options, balance) in cases {
             let folder = try place(name, in: dir)
             XCTAssertEqual(try Checkpoint.load(folder).settings.run.objective.balance, balance, name)
-            let resumed = try Command.run(["stylize", "--resume", folder, "--iterations", "6", "--quiet",
-                                           "--output", dir.file("\(name)-resumed.png")])
-            XCTAssertEqual(resumed.status, 0, "\(name): \(resumed.stderr)")
+            // The same state in today's format: loaded and saved again.
+            let rewritten = dir.file("\(name)-rewritten")
+            try FileManager.default.createDirectory(atPath: rewritten, withIntermediateDirectories: true)
+            try Checkpoint.save(try Checkpoint.load(folder), to: rewritten)
+            try FileManager.default.copyItem(atPath: Checkpoint.tracePath(folder), toPath: Checkpoint.tracePath(rewritten))
+            for (from, png) in [(folder, "resumed"), (rewritten, "rewritten")] {
+                let resumed = try Command.run(["stylize", "--resume", from, "--iterations", "6", "--quiet",
+                                               "--output", dir.file("\(name)-\(png).png")])
+                XCTAssertEqual(resumed.status, 0, "\(name): \(resumed.stderr)")
+            }
+            XCTAssertEqual(Fixture.bytesAt(dir.file("\(name)-resumed.png")),
+                           Fixture.bytesAt(dir.file("\(name)-rewritten.png")), "\(name): resumed as today's checkpoint")
             let fresh = try Command.run(["stylize", "--content", content, "--style", style, "--max-size", "32",
                                          "--iterations", "6", "--quiet", "--output", dir.file("\(name)-fresh.png")] + options)
             XCTAssertEqual(fresh.status, 0, "\(name): \(fresh.stderr)")
-            XCTAssertEqual(Fixture.bytesAt(dir.file("\(name)-resumed.png")), Fixture.bytesAt(dir.file("\(name)-fresh.png")),
-                           "\(name): resumed as a run that went through")
+            let (a, b) = (try ImageFile.read(dir.file("\(name)-resumed.png")), try ImageFile.read(dir.file("\(name)-fresh.png")))
+            let largest = zip(a.pixels, b.pixels).map { abs(Int($0) - Int($1)) }.max() ?? 255
+            let mean = Double(zip(a.pixels, b.pixels).reduce(0) { $0 + abs(Int($1.0) - Int($1.1)) }) / Double(a.pixels.count)
+            print("\(name): largest difference \(largest) levels, mean \(mean)")
+            // Measured at the change: largest 0–2 levels, mean 0–0.2 (a misread balance moves it by tens).
+            XCTAssertLessThanOrEqual(largest, 3, "\(name): resumed as a run that went through")
+            XCTAssertLessThanOrEqual(mean, 0.3, "\(name): resumed as a run that went through")
         }
     }
 
@@ -71,11 +88,28 @@ final class OldCheckpointTests: XCTestCase {
         try Data(json.utf8).write(to: URL(fileURLWithPath: folder + "/clip.json"))
         let resumed = try Command.run(["clip", "--resume", folder, "--quiet"])
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
-        let through = try Command.run(["clip", "--content", clip, "--style", style, "--output", dir.file("through.mp4"),
+        let painted = try Command.run(["clip", "--content", clip, "--style", style, "--output", dir.file("through.mp4"),
                                        "--max-size", "32", "--iterations", "4", "--frame-iterations", "3", "--quiet"])
-        XCTAssertEqual(through.status, 0, through.stderr)
+        XCTAssertEqual(painted.status, 0, painted.stderr)
         let frames = try VideoFile.read(dir.file("part.mp4")).frames
         XCTAssertEqual(frames.count, 3, "the two checkpointed frames and the one painted now")
-        XCTAssertEqual(frames, try VideoFile.read(dir.file("through.mp4")).frames)
+        // The checkpoint's two frames as they were painted; the third starts from their exact floats, which
+        // ee8d2ad's engine rounded differently (other Winograd points, another first-layer gradient), and three
+        // steps at 32 px magnify that: measured at the change, 17 levels at most, 1.8 on average (until the engine
+        // changed, the frames were identical). A misread checkpoint (another painting, balance or frame) is tens of
+        // levels off on average.
+        let through = try VideoFile.read(dir.file("through.mp4")).frames
+        XCTAssertEqual(through.count, 3)
+        for (k, (a, b)) in zip(frames, through).enumerated() {
+            XCTAssertEqual([a.width, a.height], [b.width, b.height])
+            let largest = zip(a.pixels, b.pixels).map { abs(Int($0) - Int($1)) }.max() ?? 255
+            let mean = Double(zip(a.pixels, b.pixels).reduce(0) { $0 + abs(Int($1.0) - Int($1.1)) }) / Double(a.pixels.count)
+            print("frame \(k): largest difference \(largest) levels, mean \(mean)")
+            if k < 2 {
+                XCTAssertEqual(largest, 0, "frame \(k): the checkpoint's frame as it was painted")
+            } else {
+                XCTAssertLessThanOrEqual(mean, 3, "frame \(k): painted on from the checkpoint as a clip painted through")
+            }
+        }
     }
 }
