@@ -14,9 +14,11 @@ struct BenchEngine: ParsableCommand, RuleChecked {
         abstract: "Measure the FMA peak and the engine's kernels on VGG19's layer shapes.",
         discussion: """
             GFLOP/s count 2·9·Cin·Cout·H·W per convolution, 2·C²·H·W per Gram product, and one operation per \
-            element for ReLU and pooling, whatever the strategy (Winograd can pass 100 % of the peak). Kernels: \
-            conv3x3 direct, conv3x3w Winograd F(2×2), conv3x3w4 F(4×4) (points 0, ±7/10, ±3/2). The peak is a loop of independent 16-wide \
-            multiply-adds in the kernels that run (--isa) on 1 thread and on all workers, measured before and after \
+            element for ReLU and pooling, whatever the strategy (Winograd can pass 100 % of the peak); "of ideal" \
+            divides instead the FLOPs the algorithm that ran really performs (Winograd's α² products per tile and \
+            its transforms; the first layer's 27 lanes), so it cannot pass 100 %. Kernels: conv3x3 direct, \
+            conv3x3w Winograd F(2×2), conv3x3w4 F(4×4) (points 0, ±7/10, ±3/2). The peak is a loop of independent \
+            16-wide multiply-adds in the kernels that run (--isa) on 1 thread and on all workers, measured before and after \
             the kernels; the higher reading is the reference.
 
             Example: stylelapse bench engine --sizes 256,512 --json
@@ -59,6 +61,10 @@ struct BenchEngine: ParsableCommand, RuleChecked {
     struct Row {
         var kernel: String, direction: String, cin: Int, cout: Int, height: Int, width: Int
         var seconds: Double, flops: Double
+        /// The FLOPs the algorithm that ran really performs (Conv2D.algorithmFlops; `flops` for the rest).
+        var algorithmFlops: Double? = nil
+        /// The algorithm's own FLOPs per second as a fraction of `peak` (GFLOP/s).
+        func idealFraction(_ peak: Double) -> Double { (algorithmFlops ?? flops) / seconds / 1e9 / peak }
     }
 
     func check() throws {
@@ -89,19 +95,20 @@ struct BenchEngine: ParsableCommand, RuleChecked {
                 let gflops = r.flops / r.seconds / 1e9
                 emit(["kernel": r.kernel, "direction": r.direction, "cin": r.cin, "cout": r.cout, "height": r.height,
                       "width": r.width, "seconds": r.seconds, "gflops": gflops, "peak_fraction": gflops / peak,
+                      "ideal_fraction": r.idealFraction(peak),
                       "threads": parallel.workers, "isa": isa])
             }
             return
         }
         print(String(format: "FMA peak: %.1f GFLOP/s on 1 thread, %.1f on %d threads (the reference below); kernels: %@",
                      peak1, peak, parallel.workers, isa))
-        print("kernel    direction   cin  cout     H     W   seconds  GFLOP/s  of peak")
+        print("kernel    direction   cin  cout     H     W   seconds  GFLOP/s  of peak  of ideal")
         for r in rows {
             let gflops = r.flops / r.seconds / 1e9
             print(r.kernel.padding(toLength: 9, withPad: " ", startingAt: 0) + " "
                 + r.direction.padding(toLength: 9, withPad: " ", startingAt: 0)
-                + String(format: "%5d %5d %5d %5d %9.5f %8.1f %7.0f%%", r.cin, r.cout, r.height, r.width, r.seconds,
-                         gflops, 100 * gflops / peak))
+                + String(format: "%5d %5d %5d %5d %9.5f %8.1f %7.0f%% %8.0f%%", r.cin, r.cout, r.height, r.width,
+                         r.seconds, gflops, 100 * gflops / peak, 100 * r.idealFraction(peak)))
         }
     }
 
@@ -120,10 +127,10 @@ struct BenchEngine: ParsableCommand, RuleChecked {
             let fwd = Measure.median(repeats: repeats) { conv.forward(x, into: y, relu: true, parallel: parallel) }
             func kernel(_ s: ConvStrategy) -> String { ["direct": "conv3x3", "winograd": "conv3x3w", "winograd4x4": "conv3x3w4"][s.rawValue]! }
             rows.append(Row(kernel: kernel(conv.strategy), direction: "forward", cin: cin, cout: cout, height: h, width: w,
-                            seconds: fwd, flops: flops))
+                            seconds: fwd, flops: flops, algorithmFlops: conv.algorithmFlops(height: h, width: w)))
             let bwd = Measure.median(repeats: repeats) { conv.backwardInput(y, into: x, parallel: parallel) }
             rows.append(Row(kernel: kernel(conv.backwardStrategy), direction: "backward", cin: cin, cout: cout, height: h, width: w,
-                            seconds: bwd, flops: flops))
+                            seconds: bwd, flops: flops, algorithmFlops: conv.algorithmFlops(height: h, width: w, backward: true)))
         }
         return rows
     }
@@ -136,9 +143,9 @@ struct BenchEngine: ParsableCommand, RuleChecked {
             let x = BlockedTensor(s)
             x.load(chw: (0..<s.count).map { _ in Float.random(in: 0...1, using: &rng) })
             let y = BlockedTensor(s), gx = BlockedTensor(s)
-            func row(_ kernel: String, _ direction: String, _ flops: Double, _ body: () -> Void) {
+            func row(_ kernel: String, _ direction: String, _ flops: Double, ideal: Double? = nil, _ body: () -> Void) {
                 rows.append(Row(kernel: kernel, direction: direction, cin: c, cout: c, height: s.height, width: s.width,
-                                seconds: Measure.median(repeats: repeats, body), flops: flops))
+                                seconds: Measure.median(repeats: repeats, body), flops: flops, algorithmFlops: ideal))
             }
             row("relu", "forward", Double(s.count)) { ReLU.forward(x, into: y, parallel: parallel) }
             row("relu", "backward", Double(s.count)) { ReLU.backward(x, output: y, into: gx, parallel: parallel) }
@@ -151,7 +158,8 @@ struct BenchEngine: ParsableCommand, RuleChecked {
                 MaxPool2D.backward(p, argmax: argmax, into: gx, parallel: parallel)
             }
             var gram = [Float](repeating: 0, count: c * c)
-            row("gram", "forward", Gram.flops(s)) {
+            row("gram", "forward", Gram.flops(s),
+                ideal: 2 * Double(GramSums(channels: c).productsPerPixel * s.pixels)) {
                 Gram.forward(x, normalization: Double(s.pixels), into: &gram, parallel: parallel)
             }
             row("gram", "backward", Gram.flops(s)) {

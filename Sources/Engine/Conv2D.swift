@@ -143,16 +143,47 @@ public struct Conv2D: Sendable {
     public func flops(height: Int, width: Int) -> Double {
         2 * 9 * Double(inChannels) * Double(outChannels) * Double(height) * Double(width)
     }
+
+    /// FLOPs the algorithm that runs really performs for one forward (`backward`: backwardInput) pass at
+    /// `height`×`width`, padding lanes not counted: direct 2·9·Cin·Cout·H·W; Winograd per tile 2·α²·Cin·Cout products
+    /// plus its transforms (`WinogradKernel.inputFlops`, `.outputFlops` per channel); a first layer's input gradient
+    /// 2·27·Cout per pixel and the gather's 27 adds. What `bench engine` divides its time by for "of ideal".
+    public func algorithmFlops(height: Int, width: Int, backward: Bool = false) -> Double {
+        let pixels = Double(height * width)
+        switch backward ? backwardWeights : forwardWeights {
+        case .direct: return flops(height: height, width: width)
+        case .firstLayer: return pixels * Double(2 * 27 * outChannels + 27)
+        case .winograd(let w):
+            let (m, alpha) = (w.m, w.m + 2)
+            let tiles = Double(((height + m - 1) / m) * ((width + m - 1) / m))
+            return tiles * Double(2 * alpha * alpha * w.inChannels * w.outChannels + w.kernel.inputFlops * w.inChannels
+                                  + w.kernel.outputFlops * w.outChannels)
+        }
+    }
 }
 
 /// The loop nest around the micro-kernels, shared by 3×3 convolutions and 1×1 (Gram backward) products.
-enum DirectConv {
+package enum DirectConv {
     /// Input blocks summed per pass over a row band: 4 blocks of 3×3 weights are 18 KiB, 32 of 1×1 weights 16 KiB,
     /// which stay in L1 while every pixel of the band uses them (the 1×1 Gram backward took 4 too, and reloaded its
     /// outputs 8× as often). The accumulators are stored and reloaded between chunks: the sums are the same.
     static func chunkBlocks(kernelSize k: Int) -> Int { k == 3 ? 4 : 32 }
-    /// Output rows per work item (many items keep both cores busy; each item's weights stay hot).
-    static func bandRows(height: Int, pairs: Int) -> Int { max(1, min(height, (height * pairs + 15) / 16)) }
+    /// Output rows per work item: about 8 items per worker (pairs × bands), so 2 to 32 workers share the work
+    /// evenly, each item long enough that its weights stay hot.
+    static func bandRows(height: Int, pairs: Int, workers: Int) -> Int {
+        max(1, min(height, (height * pairs + 8 * workers - 1) / (8 * workers)))
+    }
+
+    /// The output rows (of one output pair each) every one of `workers` workers computes: items pair × band, dealt
+    /// round-robin as `Parallel` deals them.
+    package static func rowsPerWorker(height: Int, pairs: Int, workers: Int) -> [Int] {
+        let band = bandRows(height: height, pairs: pairs, workers: workers), bands = (height + band - 1) / band
+        var load = [Int](repeating: 0, count: workers)
+        for item in 0..<(pairs * bands) {
+            load[item % min(workers, pairs * bands)] += min(height, (item % bands + 1) * band) - (item % bands) * band
+        }
+        return load
+    }
 
     /// output[o] = Σ_i W[o, i] ⋆ input[i] (+ bias) (ReLU), K = weights.kernelSize, 'same' zero padding.
     /// With `accumulate`, the result is added to what `output` holds (the bias is then not used). `rows`: only those
@@ -166,7 +197,7 @@ enum DirectConv {
         precondition(input.blocks == weights.inBlocks && span.lowerBound >= 0 && span.upperBound <= output.shape.height)
         guard height > 0 else { return }
         let pairs = weights.outPairs
-        let band = bandRows(height: height, pairs: pairs)
+        let band = bandRows(height: height, pairs: pairs, workers: parallel.workers)
         let bands = (height + band - 1) / band
         let outBlocks = output.blocks
         // The window of output pixel (y, x) starts at padded (y, x) for 3×3 and at padded (y+1, x+1) for 1×1.

@@ -8,7 +8,7 @@
 import Kernels
 
 /// The packed weights of a first layer's input gradient: `[2 pairs][Cout/8][8][16]`, output q = t·3 + c.
-final class FirstLayerGradient: @unchecked Sendable {
+package final class FirstLayerGradient: @unchecked Sendable {
     let outChannels: Int
     let weights: PackedConvWeights
 
@@ -24,8 +24,9 @@ final class FirstLayerGradient: @unchecked Sendable {
         weights = PackedConvWeights(oihw: q, bias: [], inChannels: outChannels, outChannels: 27, kernelSize: 1)
     }
 
-    /// Rows of the picture's gradient per band (each band recomputes Q for 2 halo rows).
-    static let bandRows = 16
+    /// Rows of the picture's gradient per band (each band recomputes Q for 2 halo rows); the bands are dealt
+    /// round-robin to the workers.
+    package static let bandRows = 16
     static let scratch = SharedScratch()
 
     /// gradInput (+)= the input gradient of `gradOutput`, interior only (the border's share is the caller's).

@@ -60,6 +60,10 @@ public final class GramSums {
 
     deinit { sums.deallocate() }
 
+    /// The channel pairs summed per pixel: 16 × 4 per tile, the tiles that reach the diagonal or above (about half
+    /// of C², which the mirror completes). `bench engine`'s ideal for the forward: 2 FLOPs per pair and pixel.
+    public var productsPerPixel: Int { 64 * tiles.count }
+
     /// Starts again from zero.
     public func reset() { sums.update(repeating: .zero, count: 8 * tiles.count) }
 

@@ -112,6 +112,42 @@ final class SharedScratch: @unchecked Sendable {
     }
 }
 
+/// How a Winograd convolution's tiles are divided: bands of tile rows sized by `WinogradConv.tilesPerBand`; with at
+/// least two bands per worker each worker takes whole bands (worker k: bands k, k + n, …, as `Parallel` deals them),
+/// else every worker shares each band, phase by phase (input blocks × tile rows, α² × output pairs, output blocks ×
+/// tile rows).
+package struct WinogradSchedule: Equatable {
+    package let tilesX: Int, tilesY: Int, bandRows: Int, bands: Int
+    /// Workers owning whole bands; 1 when the bands are shared.
+    package let owners: Int
+
+    package init(height h: Int, width w: Int, m: Int, inBlocks: Int, outBlocks: Int, workers: Int) {
+        let xis = (m + 2) * (m + 2)
+        (tilesY, tilesX) = ((h + m - 1) / m, (w + m - 1) / m)
+        let bandTiles = WinogradConv.tilesPerBand(xis: xis, inBlocks: inBlocks, outBlocks: outBlocks)
+        bandRows = max(1, min(tilesY, (bandTiles + tilesX - 1) / tilesX))
+        bands = (tilesY + bandRows - 1) / bandRows
+        owners = bands >= 2 * workers ? min(workers, bands) : 1
+    }
+
+    /// The tiles each of `workers` workers computes, in the phase that loads them most unevenly (owned bands: all
+    /// three phases of its bands; shared: each phase's items, dealt round-robin, as tiles).
+    package func tilesPerWorker(_ workers: Int, m: Int, inBlocks: Int, outBlocks: Int) -> [Int] {
+        func rows(_ band: Int) -> Int { min(bandRows, tilesY - band * bandRows) }
+        var load = [Int](repeating: 0, count: workers)
+        if owners > 1 {
+            for band in 0..<bands { load[band % owners] += rows(band) * tilesX }
+            return load
+        }
+        // Shared: the products phase (α² × output pairs, each a whole band's tiles) dominates; count it.
+        let items = (m + 2) * (m + 2) * ((outBlocks + 1) / 2)
+        for band in 0..<bands {
+            for item in 0..<items { load[item % min(workers, items)] += rows(band) * tilesX }
+        }
+        return load
+    }
+}
+
 enum WinogradConv {
     /// Tiles handled per band: the transformed band (α² × (Cin + Cout) × tiles floats) is kept near 1 MiB so it
     /// stays in L2 between the three phases, but never under 64 tiles, so each weight panel serves many tiles.
@@ -124,18 +160,17 @@ enum WinogradConv {
                     accumulate: Bool, parallel: Parallel) {
         let (h, w) = (output.shape.height, output.shape.width)
         let m = weights.m, xis = (m + 2) * (m + 2)
-        let (tilesY, tilesX) = ((h + m - 1) / m, (w + m - 1) / m)
         let inBlocks = weights.inBlocks, outBlocks = 2 * weights.outPairs, pairs = weights.outPairs
-        let bandTiles = tilesPerBand(xis: xis, inBlocks: inBlocks, outBlocks: outBlocks)
-        let bandRows = max(1, min(tilesY, (bandTiles + tilesX - 1) / tilesX))
+        let schedule = WinogradSchedule(height: h, width: w, m: m, inBlocks: inBlocks, outBlocks: outBlocks,
+                                        workers: parallel.workers)
+        let (tilesY, tilesX, bandRows, bands) = (schedule.tilesY, schedule.tilesX, schedule.bandRows, schedule.bands)
         let n = bandRows * tilesX
         let (vCount, mCount) = (xis * inBlocks * n * 8, xis * outBlocks * n * 8)
-        let bands = (tilesY + bandRows - 1) / bandRows
         let kernels = InstructionSet.kernels
         // Many bands: each worker transforms, multiplies and writes whole bands in scratch of its own, so a band's
         // data never leaves its core and no phase waits for another worker. Few bands (small maps): all workers
         // share each band, phase by phase. The scratch: 16 zeros, then each worker's V and M.
-        let workers = bands >= 2 * parallel.workers ? min(parallel.workers, bands) : 1
+        let workers = schedule.owners
         SharedScratch.winograd.with(16 + workers * (vCount + mCount)) { scratch in
             let zeros = scratch
             zeros.update(repeating: 0, count: 16)

@@ -137,4 +137,22 @@ public final class WinogradKernel: @unchecked Sendable {
         handWritten = !generic && transform == .f2
         symmetric = generic ? nil : SymmetricF4(transform)
     }
+
+    /// Multiplies and adds of the input transform per tile and channel: 2α one-dimensional transforms (F(2×2): 4
+    /// adds each; SymmetricF4.input: 10 multiplies and 12 adds; the rows: 2 per term but the first of each row).
+    public var inputFlops: Int {
+        let alpha = transform.alpha
+        if handWritten { return 2 * alpha * 4 }
+        if symmetric != nil { return 2 * alpha * 22 }
+        return 2 * alpha * (2 * bt.start[bt.rows] - bt.rows)
+    }
+
+    /// Multiplies and adds of the output transform per tile and channel: α one-dimensional transforms down the
+    /// columns, m along the rows (F(2×2): 4 adds each; SymmetricF4.output: 6 multiplies and 10 adds).
+    public var outputFlops: Int {
+        let (alpha, m) = (transform.alpha, transform.m)
+        if handWritten { return (alpha + m) * 4 }
+        if symmetric != nil { return (alpha + m) * 16 }
+        return (alpha + m) * (2 * at.start[at.rows] - at.rows)
+    }
 }
