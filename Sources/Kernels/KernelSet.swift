@@ -26,6 +26,16 @@ public protocol KernelSet {
     static func scaledAdd(_ sum: UnsafeMutablePointer<Vec8>, _ g: Float, _ row: UnsafePointer<Float>, blocks: Int)
     /// The FMA peak's loop; FLOPs = `peakFlops(iterations:)`.
     static func multiplyAddChains(iterations: Int, seed: Float) -> Float
+    /// Rows i0…i0+count−1 of a dense Double product (see `denseRows`).
+    static func denseRows(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>,
+                          n: Int, rows: Int, count: Int, rowStep: Int, columnStep: Int)
+    /// The eigendecomposition's loops (DenseDouble.swift): Σ a·b; a plane rotation; y − (f·e + g·d); y + x·f.
+    static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count: Int) -> Double
+    static func rotate(_ a: UnsafeMutablePointer<Double>, _ b: UnsafeMutablePointer<Double>, count: Int, c: Double,
+                       s: Double)
+    static func subtractTwo(_ y: UnsafeMutablePointer<Double>, _ e: UnsafePointer<Double>, _ f: Double,
+                            _ d: UnsafePointer<Double>, _ g: Double, count: Int)
+    static func addScaled(_ y: UnsafeMutablePointer<Double>, _ x: UnsafePointer<Double>, _ f: Double, count: Int)
 }
 
 extension KernelSet {
@@ -81,6 +91,31 @@ extension KernelSet {
 
     @inlinable public static func multiplyAddChains(iterations: Int, seed: Float) -> Float {
         Kernels.multiplyAddChains(Target.self, iterations: iterations, seed: seed)
+    }
+
+    @inlinable public static func denseRows(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
+                                            _ out: UnsafeMutablePointer<Double>, n: Int, rows: Int, count: Int,
+                                            rowStep: Int, columnStep: Int) {
+        Kernels.denseRows(a, b, out, n: n, rows: rows, count: count, rowStep: rowStep, columnStep: columnStep)
+    }
+
+    @inlinable public static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count: Int) -> Double {
+        Kernels.dot(a, b, count: count)
+    }
+
+    @inlinable public static func rotate(_ a: UnsafeMutablePointer<Double>, _ b: UnsafeMutablePointer<Double>,
+                                         count: Int, c: Double, s: Double) {
+        Kernels.rotate(a, b, count: count, c: c, s: s)
+    }
+
+    @inlinable public static func subtractTwo(_ y: UnsafeMutablePointer<Double>, _ e: UnsafePointer<Double>,
+                                              _ f: Double, _ d: UnsafePointer<Double>, _ g: Double, count: Int) {
+        Kernels.subtractTwo(y, e, f, d, g, count: count)
+    }
+
+    @inlinable public static func addScaled(_ y: UnsafeMutablePointer<Double>, _ x: UnsafePointer<Double>, _ f: Double,
+                                            count: Int) {
+        Kernels.addScaled(y, x, f, count: count)
     }
 
     /// FLOPs of `multiplyAddChains(iterations:)`.
