@@ -197,41 +197,55 @@ package enum DirectConv {
         precondition(input.blocks == weights.inBlocks && span.lowerBound >= 0 && span.upperBound <= output.shape.height)
         guard height > 0 else { return }
         let pairs = weights.outPairs
-        let band = bandRows(height: height, pairs: pairs, workers: parallel.workers)
+        // 3×3: items are output pair × row band. 1×1 (the Gram backward): items are row bands, taken a few rows at a
+        // time (about 256 KiB of input) by every pair in turn while they are in cache (a pair per item streamed the
+        // whole input from memory once per pair).
+        let rowMajor = k == 1
+        let group = max(1, 65536 / (weights.inBlocks * 8 * width))
+        let band = bandRows(height: height, pairs: rowMajor ? 1 : pairs, workers: parallel.workers)
         let bands = (height + band - 1) / band
         let outBlocks = output.blocks
         // The window of output pixel (y, x) starts at padded (y, x) for 3×3 and at padded (y+1, x+1) for 1×1.
         let inset = k == 3 ? 0 : 1
         let kernels = InstructionSet.kernels
         let chunkBlocks = Self.chunkBlocks(kernelSize: k)
-        parallel.forEach(pairs * bands) { item in
-            let pair = item / bands
-            let rows = first + (item % bands) * band..<first + min(height, (item % bands + 1) * band)
+        // A last pair with one real output block computes the second from zero weights and stores it nowhere: its
+        // stores go to a scratch row (on the stack: a heap array here would be allocated on every call).
+        let scratchFloats = outBlocks % 2 == 0 ? 1 : max(12, width) * 8
+        /// Output pair `pair` on `rows`: every chunk of input blocks, row by row.
+        func pairRows(_ pair: Int, _ rows: Range<Int>, _ scratch: UnsafeMutablePointer<Float>) {
             let block0 = 2 * pair
-            // A last pair with one real output block computes the second from zero weights and stores it nowhere:
-            // its stores go to a scratch row.
             let hasSecond = block0 + 1 < outBlocks
-            // On the stack: a heap array here would be allocated on every call.
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: hasSecond ? 1 : max(12, width) * 8) { scratch in
-                for chunk in stride(from: 0, to: weights.inBlocks, by: chunkBlocks) {
-                    let blocks = min(chunkBlocks, weights.inBlocks - chunk)
-                    let start: TileStart = chunk == 0 && !accumulate ? .bias(UnsafePointer(weights.bias + 16 * pair)) : .output
-                    var tile = TileOperands(
-                        input: UnsafePointer(input.base), blockStride: input.blockStride, rowStride: input.rowStride,
-                        blocks: blocks, kernelSize: k, weights: weights.pointer(pair: pair, block: chunk),
-                        out0: scratch.baseAddress!, out1: scratch.baseAddress!, start: start,
-                        relu: relu && chunk + blocks == weights.inBlocks)
-                    for y in rows {
-                        tile.input = UnsafePointer(input.base + chunk * input.blockStride + (y + inset) * input.rowStride
-                            + inset * 8)
-                        tile.out0 = output.pointer(block: block0, y: y, x: 0)
-                        tile.out1 = hasSecond ? output.pointer(block: block0 + 1, y: y, x: 0) : scratch.baseAddress!
-                        if weights.lanes == 3 {
-                            kernels.convRowThreeLanes(tile, count: width)
-                        } else {
-                            kernels.convRow(tile, count: width)
-                        }
+            for chunk in stride(from: 0, to: weights.inBlocks, by: chunkBlocks) {
+                let blocks = min(chunkBlocks, weights.inBlocks - chunk)
+                let start: TileStart = chunk == 0 && !accumulate ? .bias(UnsafePointer(weights.bias + 16 * pair)) : .output
+                var tile = TileOperands(
+                    input: UnsafePointer(input.base), blockStride: input.blockStride, rowStride: input.rowStride,
+                    blocks: blocks, kernelSize: k, weights: weights.pointer(pair: pair, block: chunk),
+                    out0: scratch, out1: scratch, start: start, relu: relu && chunk + blocks == weights.inBlocks)
+                for y in rows {
+                    tile.input = UnsafePointer(input.base + chunk * input.blockStride + (y + inset) * input.rowStride
+                        + inset * 8)
+                    tile.out0 = output.pointer(block: block0, y: y, x: 0)
+                    tile.out1 = hasSecond ? output.pointer(block: block0 + 1, y: y, x: 0) : scratch
+                    if weights.lanes == 3 {
+                        kernels.convRowThreeLanes(tile, count: width)
+                    } else {
+                        kernels.convRow(tile, count: width)
                     }
+                }
+            }
+        }
+        parallel.forEach(rowMajor ? bands : pairs * bands) { item in
+            let b = item % bands
+            let rows = first + b * band..<first + min(height, (b + 1) * band)
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: scratchFloats) { scratch in
+                if rowMajor {
+                    for y in stride(from: rows.lowerBound, to: rows.upperBound, by: group) {
+                        for pair in 0..<pairs { pairRows(pair, y..<min(rows.upperBound, y + group), scratch.baseAddress!) }
+                    }
+                } else {
+                    pairRows(item / bands, rows, scratch.baseAddress!)
                 }
             }
         }
