@@ -112,12 +112,15 @@ final class SharedScratch: @unchecked Sendable {
     }
 }
 
-/// How a Winograd convolution's tiles are divided: bands of tile rows sized by `WinogradConv.tilesPerBand`; with at
-/// least two bands per worker each worker takes whole bands (worker k: bands k, k + n, …, as `Parallel` deals them),
-/// else every worker shares each band, phase by phase (input blocks × tile rows, α² × output pairs, output blocks ×
-/// tile rows).
+/// How a Winograd convolution's tiles are divided: bands of tile rows sized by `WinogradConv.tilesPerBand` — or,
+/// where one tile row holds more tiles than that (a wide map of few channels), segments of a tile row, so the band's
+/// transformed data stays near L2's size; with at least two bands per worker each worker takes whole bands (worker
+/// k: bands k, k + n, …, as `Parallel` deals them), else every worker shares each band, phase by phase (input blocks
+/// × tile rows, α² × output pairs, output blocks × tile rows).
 package struct WinogradSchedule: Equatable {
     package let tilesX: Int, tilesY: Int, bandRows: Int, bands: Int
+    /// Tiles per band along a row (`tilesX`, or a segment of it), and the segments per tile row.
+    package let segmentTiles: Int, segments: Int
     /// Workers owning whole bands; 1 when the bands are shared.
     package let owners: Int
 
@@ -126,23 +129,28 @@ package struct WinogradSchedule: Equatable {
         (tilesY, tilesX) = ((h + m - 1) / m, (w + m - 1) / m)
         let bandTiles = WinogradConv.tilesPerBand(xis: xis, inBlocks: inBlocks, outBlocks: outBlocks)
         bandRows = max(1, min(tilesY, (bandTiles + tilesX - 1) / tilesX))
-        bands = (tilesY + bandRows - 1) / bandRows
+        segmentTiles = bandRows == 1 && tilesX > bandTiles ? bandTiles : tilesX
+        segments = (tilesX + segmentTiles - 1) / segmentTiles
+        bands = (tilesY + bandRows - 1) / bandRows * segments
         owners = bands >= 2 * workers ? min(workers, bands) : 1
     }
 
     /// The tiles each of `workers` workers computes, in the phase that loads them most unevenly (owned bands: all
     /// three phases of its bands; shared: each phase's items, dealt round-robin, as tiles).
     package func tilesPerWorker(_ workers: Int, m: Int, inBlocks: Int, outBlocks: Int) -> [Int] {
-        func rows(_ band: Int) -> Int { min(bandRows, tilesY - band * bandRows) }
+        func rows(_ band: Int) -> Int {
+            let (group, segment) = (band / segments, band % segments)
+            return min(bandRows, tilesY - group * bandRows) * min(segmentTiles, tilesX - segment * segmentTiles)
+        }
         var load = [Int](repeating: 0, count: workers)
         if owners > 1 {
-            for band in 0..<bands { load[band % owners] += rows(band) * tilesX }
+            for band in 0..<bands { load[band % owners] += rows(band) }
             return load
         }
         // Shared: the products phase (α² × output pairs, each a whole band's tiles) dominates; count it.
         let items = (m + 2) * (m + 2) * ((outBlocks + 1) / 2)
         for band in 0..<bands {
-            for item in 0..<items { load[item % min(workers, items)] += rows(band) * tilesX }
+            for item in 0..<items { load[item % min(workers, items)] += rows(band) }
         }
         return load
     }
@@ -164,7 +172,8 @@ enum WinogradConv {
         let schedule = WinogradSchedule(height: h, width: w, m: m, inBlocks: inBlocks, outBlocks: outBlocks,
                                         workers: parallel.workers)
         let (tilesY, tilesX, bandRows, bands) = (schedule.tilesY, schedule.tilesX, schedule.bandRows, schedule.bands)
-        let n = bandRows * tilesX
+        let (segmentTiles, segments) = (schedule.segmentTiles, schedule.segments)
+        let n = bandRows * segmentTiles
         let (vCount, mCount) = (xis * inBlocks * n * 8, xis * outBlocks * n * 8)
         let kernels = InstructionSet.kernels
         // Many bands: each worker transforms, multiplies and writes whole bands in scratch of its own, so a band's
@@ -177,27 +186,30 @@ enum WinogradConv {
             if workers > 1 {
                 parallel.forEachWorker(bands) { worker, band in
                     let v = scratch + 16 + worker * (vCount + mCount)
-                    band3(ty0: band * bandRows, v: v, m: v + vCount, zeros: zeros, serial: .serial)
+                    band3(band, v: v, m: v + vCount, zeros: zeros, serial: .serial)
                 }
             } else {
-                for ty0 in stride(from: 0, to: tilesY, by: bandRows) {
-                    band3(ty0: ty0, v: scratch + 16, m: scratch + 16 + vCount, zeros: zeros, serial: parallel)
+                for band in 0..<bands {
+                    band3(band, v: scratch + 16, m: scratch + 16 + vCount, zeros: zeros, serial: parallel)
                 }
             }
         }
 
-        /// The three phases over the band of tile rows starting at `ty0`, with scratch `v` and `m`.
-        func band3(ty0: Int, v: UnsafeMutablePointer<Float>, m products: UnsafeMutablePointer<Float>,
+        /// The three phases over band `band` (tile rows from `ty0`, tiles from `tx0` along them), with scratch `v`
+        /// and `m`. The planes start at the band's first tile column: the transforms see a map `w − m·tx0` wide.
+        func band3(_ band: Int, v: UnsafeMutablePointer<Float>, m products: UnsafeMutablePointer<Float>,
                    zeros: UnsafeMutablePointer<Float>, serial parallel: Parallel) {
-            let rows = min(bandRows, tilesY - ty0)
-            let tiles = rows * tilesX
+            let (ty0, tx0) = (band / segments * bandRows, band % segments * segmentTiles)
+            let rows = min(bandRows, tilesY - ty0), columns = min(segmentTiles, tilesX - tx0)
+            let tiles = rows * columns
+            let (shift, width) = (tx0 * m * 8, w - tx0 * m)
             // 1. V[ξ][icBlock][tile] = Bᵀ d B for every input tile of the band.
             parallel.forEach(inBlocks * rows) { item in
                 let (block, r) = (item / rows, item % rows)
-                let plane = PaddedPlane(base: input.base + block * input.blockStride, height: h, width: w,
+                let plane = PaddedPlane(base: input.base + block * input.blockStride + shift, height: h, width: width,
                                         rowStride: input.rowStride)
-                kernels.winogradInput(weights.kernel, plane, tileRow: ty0 + r, tilesX: tilesX,
-                                      into: v + (block * n + r * tilesX) * 8, xiStride: inBlocks * n * 8)
+                kernels.winogradInput(weights.kernel, plane, tileRow: ty0 + r, tilesX: columns,
+                                      into: v + (block * n + r * columns) * 8, xiStride: inBlocks * n * 8)
             }
             // 2. M[ξ][ocBlock][tile] = Σ_ic U[ξ] V[ξ]: α² independent products, split by ξ and output pair.
             parallel.forEach(xis * pairs) { item in
@@ -218,12 +230,12 @@ enum WinogradConv {
             parallel.forEach(outBlocks * rows) { item in
                 let (block, r) = (item / rows, item % rows)
                 guard block < output.blocks else { return }
-                let plane = OutputPlane(base: output.base + block * output.blockStride, height: h, width: w,
+                let plane = OutputPlane(base: output.base + block * output.blockStride + shift, height: h, width: width,
                                         rowStride: output.rowStride,
                                         bias: accumulate ? .zero : load8(weights.bias + 8 * block), relu: relu,
                                         accumulate: accumulate)
-                kernels.winogradOutput(weights.kernel, products + (block * n + r * tilesX) * 8, xiStride: outBlocks * n * 8,
-                                       tileRow: ty0 + r, tilesX: tilesX, plane)
+                kernels.winogradOutput(weights.kernel, products + (block * n + r * columns) * 8,
+                                       xiStride: outBlocks * n * 8, tileRow: ty0 + r, tilesX: columns, plane)
             }
         }
     }

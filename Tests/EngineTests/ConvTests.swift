@@ -47,4 +47,31 @@ final class ConvTests: XCTestCase {
                         "backwardInput accumulate " + label)
         }
     }
+
+    /// A map so wide that one tile row holds more tiles than a band: its bands are segments of tile rows (the last
+    /// partial), each transformed from its own first column, and the result is the convolution's. Weights on VGG's
+    /// scale (±1/8: with ±1, 576 products make sums of ~24 whose float32 rounding passes the abs tolerance at a few
+    /// outputs that cancel, whatever the strategy).
+    func testATileRowLongerThanABandIsCutIntoSegments() {
+        var rng = SeededRandom(seed: 9)
+        let (c, h, w) = (64, 5, 298)
+        let schedule = WinogradSchedule(height: h, width: w, m: 4, inBlocks: 8, outBlocks: 8, workers: 2)
+        XCTAssertEqual(schedule.segments, 2)
+        XCTAssertLessThan(schedule.segmentTiles, schedule.tilesX)
+        let shape = Shape(channels: c, height: h, width: w)
+        let input = rng.floats(shape.count), weights = rng.floats(c * c * 9).map { $0 / 8 }, bias = rng.floats(c)
+        let conv = Conv2D(weights: weights, bias: bias, inChannels: c, outChannels: c, strategy: .winograd4x4)
+        let (rel, abs) = Naive.tolerance(.winograd4x4)
+        for workers in [1, 2] {
+            let y = BlockedTensor(shape), gx = BlockedTensor(shape)
+            conv.forward(BlockedTensor(shape, chw: input), into: y, parallel: Parallel(workers: workers))
+            assertClose(y.chw(), Naive.conv3x3(input.map(Double.init), shape, weights: weights.map(Double.init),
+                                               bias: bias.map(Double.init), outChannels: c),
+                        rel: rel, abs: abs, dims: [c, h, w], "forward on \(workers) workers")
+            conv.backwardInput(BlockedTensor(shape, chw: input), into: gx, parallel: Parallel(workers: workers))
+            assertClose(gx.chw(), Naive.conv3x3BackwardInput(input.map(Double.init), shape,
+                                                              weights: weights.map(Double.init), outChannels: c),
+                        rel: rel, abs: abs, dims: [c, h, w], "input gradient on \(workers) workers")
+        }
+    }
 }
