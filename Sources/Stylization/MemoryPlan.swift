@@ -54,7 +54,8 @@ public struct MemoryPlan: Sendable {
         let contentTape = tape(content, objective.deepestLayer, backward: true)
         let styleTape = tape(style, objective.styleLayers.map(\.layer).max()!, backward: false)
         let widths = architecture.layers.reduce(into: [VGGLayer: Int]()) { $0[$1.layer] = $1.outChannels }
-        let grams = (regions ?? 1) * objective.styleLayers.reduce(0) { $0 + 4 * 3 * widths[$1.layer]! * widths[$1.layer]! }
+        // Per layer and region: the painting's Gram, the picture's and its gradient, and that gradient packed.
+        let grams = (regions ?? 1) * objective.styleLayers.reduce(0) { $0 + 4 * 4 * widths[$1.layer]! * widths[$1.layer]! }
         let maps = architecture.mapShapes(height: content.height, width: content.width)
         let guided = regions.map { r in
             Set(objective.styleLayers.map { maps[$0.layer]! }).reduce(0) { $0 + BlockedTensor.bytes($1) }
