@@ -174,13 +174,16 @@ package enum DirectConv {
         max(1, min(height, (height * pairs + 8 * workers - 1) / (8 * workers)))
     }
 
-    /// The output rows (of one output pair each) every one of `workers` workers computes: items pair × band, dealt
-    /// round-robin as `Parallel` deals them.
+    /// Band `b`'s rows of `height` rows cut in bands of `band`.
+    static func rows(ofBand b: Int, band: Int, height: Int) -> Range<Int> { b * band..<min(height, (b + 1) * band) }
+
+    /// The output rows (of one output pair each) every one of `workers` workers computes for a 3×3 convolution: items
+    /// pair × band, dealt round-robin as `Parallel` deals them.
     package static func rowsPerWorker(height: Int, pairs: Int, workers: Int) -> [Int] {
         let band = bandRows(height: height, pairs: pairs, workers: workers), bands = (height + band - 1) / band
         var load = [Int](repeating: 0, count: workers)
         for item in 0..<(pairs * bands) {
-            load[item % min(workers, pairs * bands)] += min(height, (item % bands + 1) * band) - (item % bands) * band
+            load[item % min(workers, pairs * bands)] += rows(ofBand: item % bands, band: band, height: height).count
         }
         return load
     }
@@ -237,8 +240,8 @@ package enum DirectConv {
             }
         }
         parallel.forEach(rowMajor ? bands : pairs * bands) { item in
-            let b = item % bands
-            let rows = first + b * band..<first + min(height, (b + 1) * band)
+            let inBand = Self.rows(ofBand: item % bands, band: band, height: height)
+            let rows = (first + inBand.lowerBound)..<(first + inBand.upperBound)
             withUnsafeTemporaryAllocation(of: Float.self, capacity: scratchFloats) { scratch in
                 if rowMajor {
                     for y in stride(from: rows.lowerBound, to: rows.upperBound, by: group) {

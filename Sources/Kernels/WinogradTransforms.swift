@@ -12,6 +12,16 @@ public struct PaddedPlane {
     @inlinable public init(base: UnsafePointer<Float>, height: Int, width: Int, rowStride: Int) {
         (self.base, self.height, self.width, self.rowStride) = (base, height, width, rowStride)
     }
+
+    /// Whether the α×α patch starting at padded (y, x) lies wholly inside the padded map.
+    @inlinable @inline(__always) func holds(alpha: Int, y: Int, x: Int) -> Bool {
+        y + alpha - 1 <= height + 1 && x + alpha - 1 <= width + 1
+    }
+
+    /// The value at padded (py, px), zero beyond the padded map (`inside`: known to lie inside).
+    @inlinable @inline(__always) func value(py: Int, px: Int, inside: Bool) -> Vec8 {
+        inside || (py <= height + 1 && px <= width + 1) ? load8(base + py * rowStride + px * 8) : .zero
+    }
 }
 
 /// An output channel block `[H+2][W+2][8]` to write (or add) a tile row's outputs to.
@@ -41,14 +51,9 @@ public struct OutputPlane {
 /// Gathers the α×α patch of tile (ty, tx) with stride m (padded rows m·ty…, zero beyond the border) into `d`.
 @inlinable @inline(__always)
 func gatherPatch(_ x: PaddedPlane, alpha: Int, m: Int, ty: Int, tx: Int, into d: UnsafeMutablePointer<Vec8>) {
-    let interior = m * ty + alpha - 1 <= x.height + 1 && m * tx + alpha - 1 <= x.width + 1
+    let interior = x.holds(alpha: alpha, y: m * ty, x: m * tx)
     for r in 0..<alpha {
-        let py = m * ty + r
-        for c in 0..<alpha {
-            let px = m * tx + c
-            d[r * alpha + c] = interior || (py <= x.height + 1 && px <= x.width + 1)
-                ? load8(x.base + py * x.rowStride + px * 8) : .zero
-        }
+        for c in 0..<alpha { d[r * alpha + c] = x.value(py: m * ty + r, px: m * tx + c, inside: interior) }
     }
 }
 
@@ -157,12 +162,8 @@ func winograd4Input(_ f: SymmetricF4, _ x: PaddedPlane, tileRow ty: Int, tilesX:
     withUnsafeTemporaryAllocation(of: Vec8.self, capacity: 18) { bottomRows in
         let top = topRows.baseAddress!, bottom = bottomRows.baseAddress!
         for tx in 0..<tilesX {
-            let interior = 4 * ty + 5 <= x.height + 1 && 4 * tx + 5 <= x.width + 1
-            @inline(__always) func d(_ r: Int, _ c: Int) -> Vec8 {
-                let (py, px) = (4 * ty + r, 4 * tx + c)
-                return interior || (py <= x.height + 1 && px <= x.width + 1)
-                    ? load8(x.base + py * x.rowStride + px * 8) : .zero
-            }
+            let interior = x.holds(alpha: 6, y: 4 * ty, x: 4 * tx)
+            @inline(__always) func d(_ r: Int, _ c: Int) -> Vec8 { x.value(py: 4 * ty + r, px: 4 * tx + c, inside: interior) }
             for c in 0..<6 {
                 let t = f.input(d(0, c), d(1, c), d(2, c), d(3, c), d(4, c), d(5, c))
                 (top[c], top[6 + c], top[12 + c]) = (t.0, t.1, t.2)
@@ -218,14 +219,9 @@ func winogradInput(_ bt: WinogradRows, _ x: PaddedPlane, tileRow ty: Int, tilesX
     withUnsafeTemporaryAllocation(of: Vec8.self, capacity: 8) { line in
         let (top, bottom, d) = (topRows.baseAddress!, bottomRows.baseAddress!, line.baseAddress!)
         for tx in 0..<tilesX {
-            let interior = m * ty + alpha - 1 <= x.height + 1 && m * tx + alpha - 1 <= x.width + 1
+            let interior = x.holds(alpha: alpha, y: m * ty, x: m * tx)
             for c in 0..<alpha {
-                let px = m * tx + c
-                for r in 0..<alpha {
-                    let py = m * ty + r
-                    d[r] = interior || (py <= x.height + 1 && px <= x.width + 1)
-                        ? load8(x.base + py * x.rowStride + px * 8) : .zero
-                }
+                for r in 0..<alpha { d[r] = x.value(py: m * ty + r, px: m * tx + c, inside: interior) }
                 for r in 0..<alpha {
                     let v = bt.apply(r, d)
                     if r < half { top[alpha * r + c] = v } else { bottom[alpha * (r - half) + c] = v }
