@@ -5,6 +5,7 @@
 // `ConvStrategy.accuracyBound` in the directions the network uses it. A second table measures candidate point
 // sets for F(4×4) and F(6×6) on the same layers and data: how the points were chosen.
 
+import Dispatch
 import Engine
 import Kernels
 import Network
@@ -24,35 +25,42 @@ final class WinogradAccuracyTests: XCTestCase {
         WinogradTransform(m: 6, points: [0, 1, -1, 0.5, -0.5, 0.25, -2]),
     ]
 
+    /// One layer's measurements: each strategy's forward and gradient error, and each candidate's (empty where
+    /// Winograd does not run).
+    struct LayerErrors {
+        var strategies: [(forward: Double, gradient: Double)] = [], candidates: [(forward: Double, gradient: Double)] = []
+    }
+
     func testEveryLayerWithinTheBoundOfItsStrategy() throws {
-        let file = try SafeTensorsFile(path: RealWeights.require())
+        let weightsFile = try SafeTensorsFile(path: RealWeights.require())
+        let layers = VGGArchitecture.vgg19.layers
+        // The data drawn in the layers' order, then the layers measured side by side on every core (the float64
+        // twins are most of the time); the tables and the assertions follow in the layers' order.
         var rng = SeededRandom(seed: 7)
+        let data = layers.map { l -> (input: [Float], gradOut: [Float]) in
+            let side = [0, 46, 22, 14, 10, 10][l.layer.block]   // off the tile multiples: partial tiles measured too
+            // Activations after ReLU: non-negative, about half zero, on VGG's scale (inputs 0…255 less the mean).
+            let input = rng.floats(l.inChannels * side * side).map { max(0, $0) * 50 }
+            return (input, rng.floats(l.outChannels * side * side))
+        }
+        nonisolated(unsafe) let results = UnsafeMutableBufferPointer<LayerErrors>.allocate(capacity: layers.count)
+        nonisolated(unsafe) let file = weightsFile   // read only: its tensors are copied out
+        results.initialize(repeating: LayerErrors())
+        defer { results.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: layers.count) { n in
+            results[n] = Self.measure(layers[n], file: file, input: data[n].input, gradOut: data[n].gradOut)
+        }
+
         var table = ["layer            Cin→Cout  size   direct fwd/grad       F(2×2) fwd/grad       F(4×4) fwd/grad    forward / backward"]
         var candidates = ["layer         " + Self.candidates.map { "  " + $0.description.padding(toLength: 31, withPad: " ", startingAt: 0) }.joined()]
-        for l in VGGArchitecture.vgg19.layers {
+        for (l, errors) in zip(layers, results) {
             let (cin, cout) = (l.inChannels, l.outChannels)
-            // Sizes off the tile multiples, so partial tiles are measured too.
             let side = [0, 46, 22, 14, 10, 10][l.layer.block]
-            let shape = Shape(channels: cin, height: side, width: side)
-            let outShape = Shape(channels: cout, height: side, width: side)
-            let weights = file.tensor(l.layer.name + ".weight")!, bias = file.tensor(l.layer.name + ".bias")!
-            // Activations after ReLU: non-negative, about half zero, on VGG's scale (inputs 0…255 less the mean).
-            let input = rng.floats(shape.count).map { max(0, $0) * 50 }
-            let gradOut = rng.floats(outShape.count)
-            let expected = Naive.conv3x3(input.map(Double.init), shape, weights: weights.map(Double.init),
-                                         bias: bias.map(Double.init), outChannels: cout)
-            let expectedGrad = Naive.conv3x3BackwardInput(gradOut.map(Double.init), shape,
-                                                          weights: weights.map(Double.init), outChannels: cout)
             var row = l.layer.name.padding(toLength: 16, withPad: " ", startingAt: 0)
                 + String(format: "%4d→%-4d %3d²", cin, cout, side)
             let auto = ConvStrategy.automatic(inChannels: cin, outChannels: cout)
             let autoBackward = ConvStrategy.automaticBackward(inChannels: cin, outChannels: cout)
-            for strategy in ConvStrategy.allCases {
-                let conv = Conv2D(weights: weights, bias: bias, inChannels: cin, outChannels: cout, strategy: strategy)
-                let y = BlockedTensor(outShape), gx = BlockedTensor(shape)
-                conv.forward(BlockedTensor(shape, chw: input), into: y)
-                conv.backwardInput(BlockedTensor(outShape, chw: gradOut), into: gx)
-                let forward = relativeError(y.chw(), expected), gradient = relativeError(gx.chw(), expectedGrad)
+            for (strategy, (forward, gradient)) in zip(ConvStrategy.allCases, errors.strategies) {
                 row += String(format: "   %8.2e / %8.2e", forward, gradient)
                 if strategy == auto || strategy != .winograd4x4 {
                     XCTAssertLessThanOrEqual(forward, ConvStrategy.accuracyBound, "\(l.layer.name) \(strategy) forward")
@@ -62,27 +70,49 @@ final class WinogradAccuracyTests: XCTestCase {
                 }
             }
             table.append(row + "   " + auto.rawValue + " / " + autoBackward.rawValue)
-
-            guard cin >= 16 else { continue }   // Winograd runs where both channel counts fill the tile kernel
-            let flipped = PackedConvWeights.transposedFlipped(weights, inChannels: cin, outChannels: cout)
-            var line = l.layer.name.padding(toLength: 14, withPad: " ", startingAt: 0)
-            for t in Self.candidates {
-                let y = BlockedTensor(outShape), gx = BlockedTensor(shape)
-                WinogradWeights(oihw: weights, bias: bias, inChannels: cin, outChannels: cout, transform: t)
-                    .convolve(BlockedTensor(shape, chw: input), into: y)
-                WinogradWeights(oihw: flipped, bias: [], inChannels: cout, outChannels: cin, transform: t)
-                    .convolve(BlockedTensor(outShape, chw: gradOut), into: gx)
-                line += String(format: "  %8.2e / %8.2e          ", relativeError(y.chw(), expected),
-                               relativeError(gx.chw(), expectedGrad))
-            }
-            candidates.append(line)
+            guard !errors.candidates.isEmpty else { continue }
+            candidates.append(l.layer.name.padding(toLength: 14, withPad: " ", startingAt: 0) + errors.candidates.map {
+                String(format: "  %8.2e / %8.2e          ", $0.forward, $0.gradient)
+            }.joined())
         }
         print(table.joined(separator: "\n"))
         print("candidate points, forward / input gradient:\n" + candidates.joined(separator: "\n"))
     }
 
+    /// Every strategy's and every candidate's errors on one layer against its float64 twin.
+    static func measure(_ l: (layer: VGGLayer, inChannels: Int, outChannels: Int), file: SafeTensorsFile, input: [Float], gradOut: [Float]) -> LayerErrors {
+        let (cin, cout) = (l.inChannels, l.outChannels)
+        let side = [0, 46, 22, 14, 10, 10][l.layer.block]
+        let shape = Shape(channels: cin, height: side, width: side)
+        let outShape = Shape(channels: cout, height: side, width: side)
+        let weights = file.tensor(l.layer.name + ".weight")!, bias = file.tensor(l.layer.name + ".bias")!
+        let expected = Naive.conv3x3(input.map(Double.init), shape, weights: weights.map(Double.init),
+                                     bias: bias.map(Double.init), outChannels: cout)
+        let expectedGrad = Naive.conv3x3BackwardInput(gradOut.map(Double.init), shape,
+                                                      weights: weights.map(Double.init), outChannels: cout)
+        var errors = LayerErrors()
+        for strategy in ConvStrategy.allCases {
+            let conv = Conv2D(weights: weights, bias: bias, inChannels: cin, outChannels: cout, strategy: strategy)
+            let y = BlockedTensor(outShape), gx = BlockedTensor(shape)
+            conv.forward(BlockedTensor(shape, chw: input), into: y)
+            conv.backwardInput(BlockedTensor(outShape, chw: gradOut), into: gx)
+            errors.strategies.append((relativeError(y.chw(), expected), relativeError(gx.chw(), expectedGrad)))
+        }
+        guard cin >= 16 else { return errors }   // Winograd runs where both channel counts fill the tile kernel
+        let flipped = PackedConvWeights.transposedFlipped(weights, inChannels: cin, outChannels: cout)
+        for t in candidates {
+            let y = BlockedTensor(outShape), gx = BlockedTensor(shape)
+            WinogradWeights(oihw: weights, bias: bias, inChannels: cin, outChannels: cout, transform: t)
+                .convolve(BlockedTensor(shape, chw: input), into: y)
+            WinogradWeights(oihw: flipped, bias: [], inChannels: cout, outChannels: cin, transform: t)
+                .convolve(BlockedTensor(outShape, chw: gradOut), into: gx)
+            errors.candidates.append((relativeError(y.chw(), expected), relativeError(gx.chw(), expectedGrad)))
+        }
+        return errors
+    }
+
     /// max |a − e| / max |e|.
-    func relativeError(_ actual: [Float], _ expected: [Double]) -> Double {
+    static func relativeError(_ actual: [Float], _ expected: [Double]) -> Double {
         var err = 0.0, scale = 0.0
         for (a, e) in zip(actual, expected) {
             err = max(err, abs(Double(a) - e))
