@@ -12,11 +12,16 @@ extension ClipCommand {
         interrupts.stopMessage = "stopping after this frame"
         interrupts.install()
         let session: ClipSession
-        if let resume {
-            session = try ClipSession(resuming: resume, output: output, threads: threads)
-        } else {
-            session = try ClipSession(settings: try clipSettings(), output: output ?? defaultOutput, checkpoint: checkpoint,
-                                      firstFrame: firstFrameOutputs(), threads: threads)
+        do {
+            if let resume {
+                session = try ClipSession(resuming: resume, output: output, threads: threads)
+            } else {
+                session = try ClipSession(settings: try clipSettings(), output: output ?? defaultOutput,
+                                          checkpoint: checkpoint, firstFrame: firstFrameOutputs(), threads: threads)
+            }
+        } catch let clash as OutputClash {
+            // Found before anything is written, as stylize finds its clashes: a usage error, the options named.
+            try OutputChecks.refuse(UsageError(description: clash.described(naming: Self.optionName)))
         }
         session.frameLimit = frameLimit
         interrupts.onStop = session.requestStop
@@ -28,7 +33,7 @@ extension ClipCommand {
                 session.settings.clip, info.width, info.height, info.frameCount, info.duration, info.frameRate, info.codec,
                 info.pixelFormat, info.rotation != 0 ? ", turned \(info.rotation)°" : "", sound).utf8))
         }
-        session.attach(ClipProgressLine(quiet: quiet))
+        session.attach(ClipProgressLine(quiet: quiet, laterSteps: session.settings.laterIterations))
         let live = try serve.flatMap(ServeAddress.init).map { try LiveRun.start($0, clip: session, interrupts: interrupts) }
         defer { live?.server.stop(state: live!.state) }
         let outcome = try session.run()
@@ -51,14 +56,19 @@ extension ClipCommand {
     }
 }
 
+extension ClipCommand {
+    /// A file's option as clip names it: its film is --timelapse.
+    static func optionName(_ role: FileRole) -> String { role == .video ? "--timelapse" : OptionNames.name(role) }
+}
+
 /// One line per painted frame: frames done, seconds per frame, time left (from the later frames, which take far
 /// less than the first).
 final class ClipProgressLine: ClipSink {
-    let quiet: Bool
+    let quiet: Bool, laterSteps: Int
     let terminal = isatty(2) != 0
-    private var later = (frames: 0, seconds: 0.0)
+    private var first = (steps: 0, seconds: 0.0), later = (frames: 0, seconds: 0.0)
 
-    init(quiet: Bool) { self.quiet = quiet }
+    init(quiet: Bool, laterSteps: Int) { (self.quiet, self.laterSteps) = (quiet, laterSteps) }
 
     func receive(_ event: ClipEvent) {
         switch event {
@@ -70,9 +80,13 @@ final class ClipProgressLine: ClipSink {
 
     func update(_ r: ClipFrameRecord) {
         guard !quiet else { return }
-        if r.paintedHere > 1 || r.index > 0 { later = (later.frames + 1, later.seconds + r.seconds) }
-        let perLater = later.frames > 0 ? later.seconds / Double(later.frames) : r.seconds
-        let eta = Double(r.count - r.index - 1) * perLater
+        if r.paintedHere > 1 || r.index > 0 {
+            later = (later.frames + 1, later.seconds + r.seconds)
+        } else {
+            first = (r.iterations, r.seconds)
+        }
+        let eta = Progress.clipSecondsLeft(framesLeft: r.count - r.index - 1, first: first, later: later,
+                                           laterSteps: laterSteps)
         let line = Self.line(r, secondsPerFrame: r.elapsed / Double(max(r.paintedHere, 1)), eta: eta)
         FileHandle.standardError.write(Data((terminal ? "\r" + line + "\u{1B}[K" : line + "\n").utf8))
     }

@@ -42,7 +42,7 @@ public struct ClipCommand: ParsableCommand, RuleChecked {
     var frameLimit: Int?
     @Option(help: "Also film the first frame being painted, as stylize --video does (.mp4, .webm, .gif, .webp or .apng).")
     var timelapse: String?
-    @OptionGroup var film: FilmOptions
+    @OptionGroup(title: "The --timelapse film (the first frame being painted)") var film: FilmOptions
     @Option(help: "Save progress in this folder after every frame, for --resume.") var checkpoint: String?
     @Option(help: "Continue the clip checkpointed in this folder.") var resume: String?
     @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads: Int?
@@ -79,7 +79,7 @@ public struct ClipCommand: ParsableCommand, RuleChecked {
         if let n = frameLimit, n < 1 { throw ValidationError("--frame-limit must be at least 1") }
         try ServeAddress.check(serve: serve, linger: serveLinger)
         if timelapse == nil {
-            try film.requireUse(video: false, frames: false)
+            try film.requireUse(video: false, frames: false, videoOption: "--timelapse")
         }
         try OptionNames.checking {
             if resume == nil { try clipSettings().check() }

@@ -21,7 +21,7 @@ struct FilmOptions: RuleChecked {
 
     @Flag(help: "A strip under the film's picture: the iteration, the pass's size, the loss curve so far (log scale).")
     var overlay = false
-    @Option(name: .customLong("video-size"), parsing: .unconditional, help: "Longer side of the film in pixels; a larger picture is filmed scaled down (default \(RunOutputs.defaultVideoSide); the PNG keeps its size).")
+    @Option(name: .customLong("video-size"), parsing: .unconditional, help: "Longer side of the film in pixels; a larger picture is filmed scaled down (default \(RunOutputs.defaultVideoSide); the picture itself keeps its size).")
     var videoSizeOption: Int?
 
     /// How the film is cut: the library's defaults (`FilmComposition()`), then the options given.
@@ -55,14 +55,16 @@ struct FilmOptions: RuleChecked {
         (outputs.film, outputs.overlay, outputs.videoSide) = (composition, overlay, videoSizeOption)
     }
 
-    /// Refuses the film's options without a video, and --every without a video or frames (`framesToo`).
-    func requireUse(video: Bool, frames: Bool) throws {
+    /// Refuses the film's options without a video, and --every without a video or frames; `videoOption` names the
+    /// command's film (clip's is --timelapse).
+    func requireUse(video: Bool, frames: Bool, videoOption: String = "--video") throws {
         let filmOptions = [fpsOption.map { _ in "--fps" }, holdOption.map { _ in "--hold" }].compactMap { $0 } + cuttingOptions
         if !video, let name = filmOptions.first {
-            throw ValidationError("\(name) sets how the film plays; it does nothing without --video")
+            throw ValidationError("\(name) sets how the film plays; it does nothing without \(videoOption)")
         }
         if !video && !frames && everyOption != nil {
-            throw ValidationError("--every chooses the film's frames; it does nothing without --video or --frames")
+            throw ValidationError("--every chooses the film's frames; it does nothing without \(videoOption)"
+                + (videoOption == "--video" ? " or --frames" : ""))
         }
     }
 }

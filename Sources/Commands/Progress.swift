@@ -48,6 +48,16 @@ public struct Progress {
         return String(("[" + bar + "] " + rest).prefix(79))
     }
 
+    /// A clip's time left: `framesLeft` later frames at the later frames' mean so far, or before any, at the first
+    /// frame's seconds per step times a later frame's most steps (`laterSteps`: a third of the first's by default,
+    /// so the first frame's own time would tell three times too much).
+    public static func clipSecondsLeft(framesLeft: Int, first: (steps: Int, seconds: Double),
+                                       later: (frames: Int, seconds: Double), laterSteps: Int) -> Double {
+        let perFrame = later.frames > 0 ? later.seconds / Double(later.frames)
+            : first.seconds * Double(min(laterSteps, max(first.steps, 1))) / Double(max(first.steps, 1))
+        return Double(framesLeft) * perFrame
+    }
+
     static func clock(_ seconds: Double) -> String {
         let s = Int(seconds.rounded())
         return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)

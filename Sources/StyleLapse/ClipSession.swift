@@ -185,7 +185,7 @@ public final class ClipSession {
                                                 elapsed: since(started), paintedHere: paintedHere, picture: picture)))
                 return true
             }
-            try writer?.finish()
+            try writer?.finish(soundToTheEnd: painted == info.frameCount)   // a part of the clip: the sound of its frames
             let outcome = ClipOutcome(frames: painted, paintedHere: paintedHere, stopped: stopped, seconds: since(started),
                                       clipFrames: info.frameCount)
             try send(.finish(outcome))

@@ -49,13 +49,14 @@ public final class TimelapseWriter {
     }
 
     /// Holds the last frame for `settings.holdSeconds`, flushes the encoder, writes the trailer and renames the
-    /// file to its final name. On failure the `.part` file is removed and the error thrown.
-    public func finish() throws {
+    /// file to its final name. With `soundToTheEnd` false, the sound ends with the last frame (a clip painted in
+    /// part); else it runs to its own end. On failure the `.part` file is removed and the error thrown.
+    public func finish(soundToTheEnd: Bool = true) throws {
         if let last = lastFrame {
             for _ in 0..<settings.holdFrames { try queue.push((last, nil)) }
         }
         finished = true
-        try queue.close()
+        try queue.close(soundToTheEnd: soundToTheEnd)
         let part = AtomicFile.partPath(for: path)
         guard rename(part, path) == 0 else {
             let reason = String(cString: strerror(errno))
@@ -86,6 +87,7 @@ public final class TimelapseWriter {
 /// `@unchecked Sendable`.
 private final class EncodingQueue: @unchecked Sendable {
     private let encoder: VideoEncoder
+    private var soundToTheEnd = true
     private let capacity: Int
     private let partPath: String
     private let condition = NSCondition()
@@ -112,11 +114,13 @@ private final class EncodingQueue: @unchecked Sendable {
         condition.broadcast()
     }
 
-    /// Lets the thread encode what is queued, finish the file and end; throws what failed on the way.
-    func close() throws {
+    /// Lets the thread encode what is queued, finish the file (its sound to its end or to the last frame's) and
+    /// end; throws what failed on the way.
+    func close(soundToTheEnd: Bool = true) throws {
         condition.lock()
         let first = !closed
         closed = true
+        self.soundToTheEnd = soundToTheEnd
         condition.broadcast()
         condition.unlock()
         if first { done.wait() }
@@ -140,7 +144,7 @@ private final class EncodingQueue: @unchecked Sendable {
             if failure != nil { condition.unlock(); return }
             if frames.isEmpty {
                 condition.unlock()
-                do { try encoder.finish() } catch { fail(error) }
+                do { try encoder.finish(soundToTheEnd: soundToTheEnd) } catch { fail(error) }
                 return
             }
             let next = frames.removeFirst()

@@ -168,11 +168,16 @@ final class VideoEncoder {
         try send(frame)
     }
 
-    /// Flushes the encoder with a null frame, writes the trailer (an MP4's faststart moves `moov` to the front) and
+    /// Flushes the encoder with a null frame, copies the rest of the sound (to its end, or with `soundToTheEnd`
+    /// false to the end of the last frame), writes the trailer (an MP4's faststart moves `moov` to the front) and
     /// closes.
-    func finish() throws {
+    func finish(soundToTheEnd: Bool = true) throws {
         try send(nil)
-        if let audio { try audio.copy(upTo: .max, timeBase: encoder!.pointee.time_base, muxer: muxer!) }
+        if let audio {
+            let lastFrameEnds = nextPTS - 1 + frameDuration   // the sound packets that start before it
+            try audio.copy(upTo: soundToTheEnd ? .max : lastFrameEnds - 1, timeBase: encoder!.pointee.time_base,
+                           muxer: muxer!)
+        }
         try FFmpeg.check(av_write_trailer(muxer), "writing the \(format.rawValue) trailer", path: path)
         if let pb = muxer?.pointee.pb, pb.pointee.error < 0 {
             try FFmpeg.check(pb.pointee.error, "writing", path: path)
