@@ -8,6 +8,18 @@ import StyleLapse
 extension ClipCommand {
     public func run() throws {
         try kernels.apply()
+        if let join {
+            let outcome: ClipOutcome
+            do { outcome = try ClipSession.join(join, output: output!) } catch let clash as OutputClash {
+                try OutputChecks.refuse(UsageError(description: clash.described(naming: Self.optionName)))
+            }
+            if !quiet { print(String(format: "joined %d frames in %.1f s\nwrote %@", outcome.frames, outcome.seconds, output!)) }
+            return
+        }
+        if let segment, let work {
+            try runSegment(try ClipSegment(parsing: segment), work: work)
+            return
+        }
         let interrupts = Interrupts()
         interrupts.stopMessage = "stopping after this frame"
         interrupts.install()
@@ -57,6 +69,29 @@ extension ClipCommand {
 }
 
 extension ClipCommand {
+    /// One segment into the work folder: a progress line per frame; Ctrl-C stops after the frame being painted
+    /// (running the task again resumes there).
+    func runSegment(_ segment: ClipSegment, work: String) throws {
+        let interrupts = Interrupts()
+        interrupts.stopMessage = "stopping after this frame"
+        interrupts.install()
+        let session = try ClipSegmentSession(settings: try clipSettings(), segment: segment, work: work, threads: threads)
+        interrupts.onStop = session.requestStop
+        session.attach(ClipProgressLine(quiet: quiet, laterSteps: session.settings.laterIterations))
+        if !quiet {
+            let range = session.frames
+            FileHandle.standardError.write(Data(("stylelapse: \(session.settings.clip): segment \(segment), frames "
+                + "\(range.lowerBound)…\(range.upperBound - 1) of \(session.info.frameCount), into \(work)\n").utf8))
+        }
+        let outcome = try session.run()
+        if !quiet {
+            print(String(format: "%@ in %.1f s: segment %@, %d of its %d frames painted (%d here)",
+                         outcome.stopped ? "stopped" : "done", outcome.seconds, segment.description, outcome.frames,
+                         outcome.clipFrames, outcome.paintedHere))
+        }
+        if outcome.stopped { throw ExitCode(130) }
+    }
+
     /// A file's option as clip names it: its film is --timelapse.
     static func optionName(_ role: FileRole) -> String { role == .video ? "--timelapse" : OptionNames.name(role) }
 }

@@ -43,6 +43,10 @@ public struct ClipCommand: ParsableCommand, RuleChecked {
     @Option(help: "Also film the first frame being painted, as stylize --video does (.mp4, .webm, .gif, .webp or .apng).")
     var timelapse: String?
     @OptionGroup(title: "The --timelapse film (the first frame being painted)") var film: FilmOptions
+    @Option(help: "Paint only segment K of N (frames split evenly) into the --work folder, as one task of several (a Slurm array, say); --join writes the clip.")
+    var segment: String?
+    @Option(help: "The folder the segments of one clip share (made if new).") var work: String?
+    @Option(help: "Write the clip (--output) from the segments painted in this folder.") var join: String?
     @Option(help: "Save progress in this folder after every frame, for --resume.") var checkpoint: String?
     @Option(help: "Continue the clip checkpointed in this folder.") var resume: String?
     @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads: Int?
@@ -54,6 +58,11 @@ public struct ClipCommand: ParsableCommand, RuleChecked {
     var serveLinger: Double?
 
     public func check() throws {
+        if join != nil {
+            try checkJoin()
+            return
+        }
+        try checkSegment()
         if resume == nil {
             try Rules.require([("--content", "the clip", content != nil), ("--style", "the painting", !styles.style.isEmpty)],
                               unless: "or --resume DIR to continue a clip")
@@ -84,6 +93,36 @@ public struct ClipCommand: ParsableCommand, RuleChecked {
         try OptionNames.checking {
             if resume == nil { try clipSettings().check() }
             try firstFrameOutputs()?.check()
+        }
+    }
+
+    /// `--join DIR` takes only --output (and --quiet, --threads): the folder holds everything else.
+    func checkJoin() throws {
+        guard output != nil else { throw ValidationError("--join writes the clip named by --output; give --output") }
+        let others: [(String, Bool)] = [("--content", content != nil)] + styles.fixedByCheckpoint + painting.fixedByCheckpoint + [
+            ("--segment", segment != nil), ("--work", work != nil), ("--resume", resume != nil),
+            ("--checkpoint", checkpoint != nil), ("--timelapse", timelapse != nil), ("--frame-limit", frameLimit != nil),
+            ("--temporal-weight", temporalWeight != nil), ("--frame-iterations", frameIterations != nil),
+            ("--tolerance", tolerance != nil), ("--independent", independent), ("--warp", warp != nil),
+            ("--serve", serve != nil)]
+        if let name = others.first(where: \.1)?.0 {
+            throw ValidationError("\(name) is fixed by the segments; --join only writes them into --output")
+        }
+    }
+
+    /// `--segment K/N` needs `--work DIR` and writes nothing else; `--work` needs a segment.
+    func checkSegment() throws {
+        guard let segment else {
+            if work != nil { throw ValidationError("--work holds the segments of --segment K/N; give --segment") }
+            return
+        }
+        try OptionNames.checking { _ = try ClipSegment(parsing: segment) }
+        guard work != nil else { throw ValidationError("--segment K/N paints into the folder --work DIR that its segments share") }
+        let others: [(String, Bool)] = [("--output", output != nil), ("--timelapse", timelapse != nil),
+                                        ("--checkpoint", checkpoint != nil), ("--resume", resume != nil),
+                                        ("--frame-limit", frameLimit != nil), ("--serve", serve != nil)]
+        if let name = others.first(where: \.1)?.0 {
+            throw ValidationError("\(name) does not go with --segment: a segment paints into --work (run again, it resumes), --join writes the clip")
         }
     }
 

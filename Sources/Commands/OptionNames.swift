@@ -21,7 +21,7 @@ public enum OptionNames {
         "cells": "--cells", "film.fps": "--fps", "film.hold": "--hold", "film.duration": "--duration",
         "film.intro": "--intro", "film.outro": "--outro", "videoSide": "--video-size",
         "checkpointEvery": "--checkpoint-every", "clip": "--content", "temporalWeight": "--temporal-weight",
-        "frameIterations": "--frame-iterations", "tolerance": "--tolerance",
+        "frameIterations": "--frame-iterations", "tolerance": "--tolerance", "segment": "--segment",
     ]
 
     /// The option that sets `key` (the key itself when no option does).

@@ -201,15 +201,24 @@ public final class ClipSession {
         for sink in sinks { try sink.receive(event) }
     }
 
-    /// The painted clip's writer: the clip's time base and sound, a GIF's palette from the first painted frame and
-    /// the paintings.
+    /// The painted clip's writer.
     private func openWriter(first: RGBImage, pictures: Pictures) throws -> TimelapseWriter {
+        try Self.openWriter(path: output, clip: settings.clip, info: info, encoding: encoding, first: first,
+                            paintings: pictures.styles)
+    }
+
+    /// A painted clip's writer (one process's or the segments' join): the clip's time base and sound, a GIF's
+    /// palette from the first painted frame and the paintings.
+    static func openWriter(path: String, clip: String, info: ClipInfo, encoding: FilmEncoding, first: RGBImage,
+                           paintings: [RGBImage]) throws -> TimelapseWriter {
         var s = encoding
         s.timeBase = info.timeBase
         s.fps = max(1, min(240, Int(info.frameRate.rounded())))
-        if VideoFormat(path: output) == .gif { s.palette = Palette(pictures: [first] + pictures.styles) }
-        if carriesSound { (s.audioFrom, s.audioStart) = (settings.clip, info.start) }
-        return try TimelapseWriter(path: output, width: first.width, height: first.height, settings: s)
+        if VideoFormat(path: path) == .gif { s.palette = Palette(pictures: [first] + paintings) }
+        if info.audioCodec != nil && TimelapseWriter.canCarrySound(of: clip, in: path) {
+            (s.audioFrom, s.audioStart) = (clip, info.start)
+        }
+        return try TimelapseWriter(path: path, width: first.width, height: first.height, settings: s)
     }
 
     /// The clip's first frame, upright, as decoded (a live page's thumbnail).

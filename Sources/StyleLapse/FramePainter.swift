@@ -31,13 +31,20 @@ struct FramePainter {
         GreyImage(planarRGB: pictures.content.planar, width: pictures.content.width, height: pictures.content.height)
     }
 
+    /// A painted frame further on that a later frame is also held to (a segment's end, held to the next segment's
+    /// keyframe): its pixels and photo's grey, and how much of the temporal target it makes (0…1).
+    struct Pull {
+        var pixels: [Float], grey: GreyImage, share: Float
+    }
+
     /// Paints frame `index` of `pictures`; `firstLoss` is the first frame's loss (nil while it is being painted).
-    /// `prepare` sees the session of a frame painted alone before it runs; `onIteration` every step of a later one.
-    mutating func paint(_ pictures: Pictures, index: Int, firstLoss: Double?, outputs: RunOutputs?,
+    /// `prepare` sees the session of a frame painted alone before it runs; `onIteration` every step of a later one;
+    /// `pull` holds a later frame to a painted frame further on as well.
+    mutating func paint(_ pictures: Pictures, index: Int, firstLoss: Double?, outputs: RunOutputs?, pull: Pull? = nil,
                         prepare: (StylizeSession) throws -> Void, onIteration: (IterationRecord, [Float]) throws -> Void) throws -> Result {
         let result: Result
         if let previous, let firstLoss, !settings.independent {
-            result = try following(pictures, previous: previous, firstLoss: firstLoss, onIteration: onIteration)
+            result = try following(pictures, previous: previous, firstLoss: firstLoss, pull: pull, onIteration: onIteration)
         } else {
             result = try alone(pictures, outputs: outputs, prepare: prepare)
         }
@@ -60,20 +67,33 @@ struct FramePainter {
     }
 
     /// The frame started from the previous painted frame carried over by the flow, held to it by the temporal loss.
-    private mutating func following(_ pictures: Pictures, previous: (pixels: [Float], grey: GreyImage),
-                                    firstLoss: Double, onIteration: (IterationRecord, [Float]) throws -> Void) throws -> Result {
+    private mutating func following(_ pictures: Pictures, previous: (pixels: [Float], grey: GreyImage), firstLoss: Double,
+                                    pull: Pull?, onIteration: (IterationRecord, [Float]) throws -> Void) throws -> Result {
         let clock = ContinuousClock.now
         let content = pictures.content, planar = content.planar
         let grey = Self.grey(pictures)
         // Flow from this frame back to the previous one (where each pixel was), and forward to check it.
         let back = DISFlow.flow(from: grey, to: previous.grey, settings: flow, parallel: parallel)
         let forward = DISFlow.flow(from: previous.grey, to: grey, settings: flow, parallel: parallel)
-        let mask = consistencyMask(back, back: forward)
-        let warped = back.warp(previous.pixels, channels: 3, cubic: settings.warp == .cubic)
+        var mask = consistencyMask(back, back: forward)
+        var warped = back.warp(previous.pixels, channels: 3, cubic: settings.warp == .cubic)
+        let n = content.width * content.height
+        if let pull {
+            // The frame further on, carried here the same way; where its flow is trusted, it takes `share` of the
+            // target (and of where it starts), so the segment arrives at it.
+            let toPull = DISFlow.flow(from: grey, to: pull.grey, settings: flow, parallel: parallel)
+            let fromPull = DISFlow.flow(from: pull.grey, to: grey, settings: flow, parallel: parallel)
+            let trusted = consistencyMask(toPull, back: fromPull)
+            let carried = toPull.warp(pull.pixels, channels: 3, cubic: settings.warp == .cubic)
+            for i in 0..<n {
+                let w = pull.share * trusted[i]
+                for c in 0..<3 { warped[c * n + i] += w * (carried[c * n + i] - warped[c * n + i]) }
+                mask[i] += w * (trusted[i] - mask[i])
+            }
+        }
         // Disoccluded pixels (seen only now) start from the photo; the rest, motion boundaries included, from the
         // painting carried over.
         let visible = visibilityMask(back, back: forward)
-        let n = content.width * content.height
         var initial = warped
         for i in 0..<n where visible[i] == 0 { for c in 0..<3 { initial[c * n + i] = planar[c * n + i] } }
         let flowSeconds = (ContinuousClock.now - clock).seconds
