@@ -83,7 +83,11 @@ extension ClipCommand {
             FileHandle.standardError.write(Data(("stylelapse: \(session.settings.clip): segment \(segment), frames "
                 + "\(range.lowerBound)…\(range.upperBound - 1) of \(session.info.frameCount), into \(work)\n").utf8))
         }
-        let outcome = try session.run()
+        let outcome = try session.run(keyframesOnly: keyframesOnly)
+        if keyframesOnly {
+            if !quiet { print(String(format: "keyframes up to segment %@ painted in %.1f s", segment.description, outcome.seconds)) }
+            return
+        }
         if !quiet {
             print(String(format: "%@ in %.1f s: segment %@, %d of its %d frames painted (%d here)",
                          outcome.stopped ? "stopped" : "done", outcome.seconds, segment.description, outcome.frames,

@@ -46,6 +46,8 @@ public struct ClipCommand: ParsableCommand, RuleChecked {
     @Option(help: "Paint only segment K of N (frames split evenly) into the --work folder, as one task of several (a Slurm array, say); --join writes the clip.")
     var segment: String?
     @Option(help: "The folder the segments of one clip share (made if new).") var work: String?
+    @Flag(help: "With --segment K/N: paint only the keyframes up to segment K's (all of them with N/N), as a scheduler's first job.")
+    var keyframesOnly = false
     @Option(help: "Write the clip (--output) from the segments painted in this folder.") var join: String?
     @Option(help: "Save progress in this folder after every frame, for --resume.") var checkpoint: String?
     @Option(help: "Continue the clip checkpointed in this folder.") var resume: String?
@@ -104,7 +106,7 @@ public struct ClipCommand: ParsableCommand, RuleChecked {
             ("--checkpoint", checkpoint != nil), ("--timelapse", timelapse != nil), ("--frame-limit", frameLimit != nil),
             ("--temporal-weight", temporalWeight != nil), ("--frame-iterations", frameIterations != nil),
             ("--tolerance", tolerance != nil), ("--independent", independent), ("--warp", warp != nil),
-            ("--serve", serve != nil)]
+            ("--serve", serve != nil), ("--keyframes-only", keyframesOnly)]
         if let name = others.first(where: \.1)?.0 {
             throw ValidationError("\(name) is fixed by the segments; --join only writes them into --output")
         }
@@ -114,6 +116,7 @@ public struct ClipCommand: ParsableCommand, RuleChecked {
     func checkSegment() throws {
         guard let segment else {
             if work != nil { throw ValidationError("--work holds the segments of --segment K/N; give --segment") }
+            if keyframesOnly { throw ValidationError("--keyframes-only paints a segment's keyframes; give --segment K/N and --work") }
             return
         }
         try OptionNames.checking { _ = try ClipSegment(parsing: segment) }

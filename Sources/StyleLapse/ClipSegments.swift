@@ -110,6 +110,11 @@ enum ClipWork {
         return (pixels, firstLoss)
     }
 
+    /// Whether keyframe `k` is there (written whole: its note is written last).
+    static func hasKeyframe(_ dir: String, _ k: Int) -> Bool {
+        FileManager.default.fileExists(atPath: keyframePath(dir, k) + ".json")
+    }
+
     /// Writes keyframe `k` whole: its pixels, then the note that says it is there.
     static func saveKeyframe(_ dir: String, _ k: Int, pixels: [Float], firstLoss: Double) throws {
         let base = keyframePath(dir, k)
@@ -127,7 +132,7 @@ public final class ClipSegmentSession {
     /// The flow's settings.
     public var flow = DISSettings()
     /// A segment's last frames that are also held to the next keyframe.
-    public static let pullFrames = 4
+    public static let pullFrames = 8
 
     private let reader: ClipReader
     private let parallel: Parallel
@@ -172,10 +177,11 @@ public final class ClipSegmentSession {
     /// This segment's frames.
     public var frames: Range<Int> { segment.frames(of: info.frameCount) }
 
-    /// Paints the keyframes the segment needs that no task has painted yet, then the segment's frames not painted
-    /// yet; each frame is in the folder once painted.
+    /// Paints the keyframes the segment needs that no task has painted yet (its own and the next segment's), then,
+    /// unless `keyframesOnly` (a scheduler's first job paints the whole chain so: the last segment's), the segment's
+    /// frames not painted yet; each frame is in the folder once painted.
     @discardableResult
-    public func run() throws -> ClipOutcome {
+    public func run(keyframesOnly: Bool = false) throws -> ClipOutcome {
         let started = ContinuousClock.now
         func since(_ t: ContinuousClock.Instant) -> Double { (ContinuousClock.now - t).seconds }
         let (k, n) = (segment.number, segment.count)
@@ -195,29 +201,39 @@ public final class ClipSegmentSession {
         var firstLoss: Double?
         var keys: [Int: (pixels: [Float], grey: GreyImage)] = [:]
         let starts = (1...needed).map { ClipSegment.start($0, of: n, frames: info.frameCount) }
+        // Paths are followed only from the keyframe before the first one missing: the frames between two keyframes
+        // carry the first to the second along the clip's own motion.
+        let firstMissing = (1...needed).first { !ClipWork.hasKeyframe(work, $0) }
         if resumed < range.upperBound {
+            var path: FramePainter.Path?
             try reader.forEachFrame { frame in
-                guard let j = starts.firstIndex(of: frame.index) else { return true }
-                let key = j + 1, p = try pictures(frame)
+                let p = try pictures(frame)
+                guard let j = starts.firstIndex(of: frame.index) else {
+                    path?.extend(to: FramePainter.grey(p), settings: flow, parallel: parallel)
+                    return true
+                }
+                let key = j + 1
                 let pixels: [Float]
                 if let kept = ClipWork.keyframe(work, key, count: p.optimisedCount) {
                     (pixels, firstLoss) = (kept.pixels, kept.firstLoss)
                 } else {
-                    let result = try painter.paint(p, index: frame.index, firstLoss: firstLoss, outputs: nil,
-                                                   prepare: { _ in }, onIteration: { _, _ in })
+                    path?.extend(to: FramePainter.grey(p), settings: flow, parallel: parallel)
+                    let result = try painter.paint(p, index: frame.index, firstLoss: firstLoss, outputs: nil, path: path,
+                                                   steps: .first, prepare: { _ in }, onIteration: { _, _ in })
                     if firstLoss == nil { firstLoss = result.loss.total }
                     pixels = result.pixels
                     try ClipWork.saveKeyframe(work, key, pixels: pixels, firstLoss: firstLoss!)
                 }
                 painter.previous = (pixels, FramePainter.grey(p))
                 if key >= k { keys[key] = (pixels, FramePainter.grey(p)) }
+                if let firstMissing, key + 1 >= firstMissing { path = FramePainter.Path(from: FramePainter.grey(p)) }
                 return key < needed
             }
         }
 
         // The segment's frames, from its keyframe (or from the last frame it painted before it was stopped).
         var paintedHere = 0, stopped = false, done = resumed
-        if resumed < range.upperBound {
+        if resumed < range.upperBound && !keyframesOnly {
             try reader.forEachFrame { frame in
                 if frame.index < max(range.lowerBound, resumed - 1) { return true }
                 if frame.index >= range.upperBound { return false }
@@ -238,7 +254,7 @@ public final class ClipSegmentSession {
                     let pull = keys[k + 1].flatMap { next in
                         left <= Self.pullFrames
                             ? FramePainter.Pull(pixels: next.pixels, grey: next.grey,
-                                                share: Float(Self.pullFrames + 1 - left) / Float(Self.pullFrames + 1))
+                                                share: Float(Self.pullFrames + 1 - left) / Float(Self.pullFrames))
                             : nil
                     }
                     let result = try painter.paint(p, index: frame.index, firstLoss: firstLoss, outputs: nil, pull: pull,
@@ -276,59 +292,4 @@ public final class ClipSegmentSession {
 extension Pictures {
     /// How many values a frame's optimised pixels hold (planar RGB at the photo's size, margin included).
     var optimisedCount: Int { 3 * content.width * content.height }
-}
-
-extension ClipSession {
-    /// Joins the segments painted in `work` into the painted clip `output`, with the clip's timestamps and sound, as
-    /// one process would have written it. Refuses a folder whose segments are not all painted (naming the first that
-    /// is not), a segment of another clip or painting, and an input changed since.
-    @discardableResult
-    public static func join(_ work: String, output: String, encoding: FilmEncoding = FilmEncoding()) throws -> ClipOutcome {
-        let started = ContinuousClock.now
-        guard let header = try ClipWork.loadHeader(work) else {
-            throw CheckpointError(path: work, problem: "holds no segments (missing work.json; paint them with clip --segment K/N --work \(work))")
-        }
-        let settings = header.settings
-        try OutputPlaces.check([.video(output, .paintedClip)],
-                               inputs: [(settings.clip, .clip)] + settings.painting.pictures.styles.map { ($0, .style) })
-        _ = try ClipWork.digests(settings, matching: header.digests, dir: work)
-        for k in 1...header.segments {
-            let folder = ClipWork.segmentFolder(work, k)
-            let segment = try ClipSegment(number: k, count: header.segments)
-            let range = segment.frames(of: header.frames)
-            guard let saved = try? ClipCheckpoint.load(folder) else {
-                throw CheckpointError(path: folder, problem: "segment \(segment) is not painted yet (frames \(range.lowerBound)…\(range.upperBound - 1))")
-            }
-            guard saved.settings == settings, saved.digests == header.digests else {
-                throw CheckpointError(path: folder, problem: "holds a segment of another clip or painting")
-            }
-            guard saved.progress.framesDone == range.upperBound else {
-                throw CheckpointError(path: folder, problem: "segment \(segment) has \(max(0, saved.progress.framesDone - range.lowerBound)) of its \(range.count) frames (still running, or stopped: run its task again)")
-            }
-        }
-        let reader = try ClipReader(path: settings.clip)
-        guard reader.info.frameCount == header.frames else {
-            throw ImageFileError(settings.clip, "has \(reader.info.frameCount) frames, not the \(header.frames) its segments were cut from")
-        }
-        var writer: TimelapseWriter?
-        do {
-            try reader.forEachFrame { frame in
-                let k = (1...header.segments).last { ClipSegment.start($0, of: header.segments, frames: header.frames) <= frame.index }!
-                let picture = try ClipCheckpoint.picture(ClipWork.segmentFolder(work, k), frame: frame.index)
-                if writer == nil {   // the paintings as the first frame's painting read them (a GIF's palette)
-                    let styles = try Pictures(settings.painting.pictures, photo: frame.picture).styles
-                    writer = try openWriter(path: output, clip: settings.clip, info: reader.info, encoding: encoding,
-                                            first: picture, paintings: styles)
-                }
-                try writer!.append(picture, timestamp: frame.timestamp)
-                return true
-            }
-            try writer?.finish()
-        } catch {
-            writer?.cancel()
-            throw error
-        }
-        return ClipOutcome(frames: header.frames, paintedHere: 0, stopped: false,
-                           seconds: (ContinuousClock.now - started).seconds, clipFrames: header.frames)
-    }
 }

@@ -37,14 +37,56 @@ struct FramePainter {
         var pixels: [Float], grey: GreyImage, share: Float
     }
 
+    /// The flows between neighbouring frames chained from one frame to a later one (a keyframe's path from the
+    /// keyframe before): for each pixel of the latest frame, where it was in the first (`field`), whether every flow
+    /// on the way was trusted (`trusted`: consistent, no motion boundary) and whether it was seen all the way
+    /// (`visible`). One resampling at the end instead of one per frame, and the clip's own motion instead of one flow
+    /// across many frames.
+    struct Path {
+        private(set) var field: FlowField, trusted: [Float], visible: [Float], grey: GreyImage
+
+        /// The path of no frames: from `grey`'s frame to itself.
+        init(from grey: GreyImage) {
+            let n = grey.width * grey.height
+            field = FlowField(zeroWidth: grey.width, height: grey.height)
+            (trusted, visible, self.grey) = ([Float](repeating: 1, count: n), [Float](repeating: 1, count: n), grey)
+        }
+
+        /// The path on to the next frame: the flow from it back to the latest frame, composed with the path so far.
+        mutating func extend(to next: GreyImage, settings: DISSettings, parallel: Parallel) {
+            let back = DISFlow.flow(from: next, to: grey, settings: settings, parallel: parallel)
+            let forward = DISFlow.flow(from: grey, to: next, settings: settings, parallel: parallel)
+            let n = next.width * next.height
+            let before = back.warp(field.u + field.v + trusted + visible, channels: 4)
+            let (consistent, seen) = (consistencyMask(back, back: forward), visibilityMask(back, back: forward))
+            var u = back.u, v = back.v
+            for i in 0..<n {
+                u[i] += before[i]
+                v[i] += before[n + i]
+                trusted[i] = consistent[i] * before[2 * n + i]
+                visible[i] = seen[i] * before[3 * n + i]
+            }
+            field = FlowField(width: next.width, height: next.height, u: u, v: v)
+            grey = next
+        }
+    }
+
+    /// How many steps a later frame takes: a later frame's (at most `laterIterations`, fewer when its loss settles),
+    /// or a first frame's (`painting.run.iterations`, all of them: a segment's keyframe, carried from the keyframe
+    /// before, catches up with the steps the frames between would have taken).
+    enum Steps { case later, first }
+
     /// Paints frame `index` of `pictures`; `firstLoss` is the first frame's loss (nil while it is being painted).
     /// `prepare` sees the session of a frame painted alone before it runs; `onIteration` every step of a later one;
     /// `pull` holds a later frame to a painted frame further on as well.
+    /// `path`: the previous painted frame is carried along it (its first frame's) instead of by one flow.
     mutating func paint(_ pictures: Pictures, index: Int, firstLoss: Double?, outputs: RunOutputs?, pull: Pull? = nil,
-                        prepare: (StylizeSession) throws -> Void, onIteration: (IterationRecord, [Float]) throws -> Void) throws -> Result {
+                        path: Path? = nil, steps: Steps = .later, prepare: (StylizeSession) throws -> Void,
+                        onIteration: (IterationRecord, [Float]) throws -> Void) throws -> Result {
         let result: Result
         if let previous, let firstLoss, !settings.independent {
-            result = try following(pictures, previous: previous, firstLoss: firstLoss, pull: pull, onIteration: onIteration)
+            result = try following(pictures, previous: previous, firstLoss: firstLoss, pull: pull, path: path,
+                                   steps: steps, onIteration: onIteration)
         } else {
             result = try alone(pictures, outputs: outputs, prepare: prepare)
         }
@@ -68,14 +110,16 @@ struct FramePainter {
 
     /// The frame started from the previous painted frame carried over by the flow, held to it by the temporal loss.
     private mutating func following(_ pictures: Pictures, previous: (pixels: [Float], grey: GreyImage), firstLoss: Double,
-                                    pull: Pull?, onIteration: (IterationRecord, [Float]) throws -> Void) throws -> Result {
+                                    pull: Pull?, path: Path?, steps: Steps,
+                                    onIteration: (IterationRecord, [Float]) throws -> Void) throws -> Result {
         let clock = ContinuousClock.now
         let content = pictures.content, planar = content.planar
         let grey = Self.grey(pictures)
-        // Flow from this frame back to the previous one (where each pixel was), and forward to check it.
-        let back = DISFlow.flow(from: grey, to: previous.grey, settings: flow, parallel: parallel)
-        let forward = DISFlow.flow(from: previous.grey, to: grey, settings: flow, parallel: parallel)
-        var mask = consistencyMask(back, back: forward)
+        // Flow from this frame back to the previous one (where each pixel was), and forward to check it; or the
+        // path from the previous painted frame to this one.
+        let back = path?.field ?? DISFlow.flow(from: grey, to: previous.grey, settings: flow, parallel: parallel)
+        let forward = path == nil ? DISFlow.flow(from: previous.grey, to: grey, settings: flow, parallel: parallel) : nil
+        var mask = path?.trusted ?? consistencyMask(back, back: forward!)
         var warped = back.warp(previous.pixels, channels: 3, cubic: settings.warp == .cubic)
         let n = content.width * content.height
         if let pull {
@@ -93,7 +137,7 @@ struct FramePainter {
         }
         // Disoccluded pixels (seen only now) start from the photo; the rest, motion boundaries included, from the
         // painting carried over.
-        let visible = visibilityMask(back, back: forward)
+        let visible = path?.visible ?? visibilityMask(back, back: forward!)
         var initial = warped
         for i in 0..<n where visible[i] == 0 { for c in 0..<3 { initial[c * n + i] = planar[c * n + i] } }
         let flowSeconds = (ContinuousClock.now - clock).seconds
@@ -102,12 +146,12 @@ struct FramePainter {
         objective.temporal = TemporalTerm(weight: settings.temporalWeight * firstLoss / (255 * 255), target: warped,
                                           mask: mask, width: content.width, height: content.height)
         var run = settings.painting.run
-        run.iterations = settings.laterIterations
+        run.iterations = steps == .later ? settings.laterIterations : settings.painting.run.iterations
         let runner = PassOptimizer(objective: objective, settings: run)
         runner.spillsPairs = spillsPairs
         var state = try runner.start(from: initial)
         var losses = [state.loss.total]
-        let tolerance = settings.tolerance
+        let tolerance = steps == .later ? settings.tolerance : 0
         _ = try runner.run(&state, shouldStop: {
             // Early stop: the loss fell by less than `tolerance` over the last 10 steps.
             guard losses.count > 10 else { return false }
