@@ -22,8 +22,14 @@ public enum Command {
 
     /// Runs `stylelapse` with `arguments` (and extra `environment` variables), waiting for it to end.
     public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+        try run(executable: productsFolder.appendingPathComponent("stylelapse").path, arguments, environment: environment)
+    }
+
+    /// Runs any program (a project script, say) the same way.
+    public static func run(executable: String, _ arguments: [String], environment: [String: String] = [:]) throws
+        -> CommandResult {
         let process = Process()
-        process.executableURL = productsFolder.appendingPathComponent("stylelapse")
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe(), err = Pipe()

@@ -9,7 +9,7 @@ warped back (P_{t+1} sampled at x + F(x), bilinear):
 
     E_warp(t) = sum_x M_t(x) * mean_rgb (P_t(x) - W(P_{t+1})(x))^2 / sum_x M_t(x)
 
-and E_warp is its mean over t. Also reported: the same for the input clip itself (what the flow cannot explain:
+and E_warp is its mean over t (with --json, each pair's too: "pairs", t → E_warp(t)). Also reported: the same for the input clip itself (what the flow cannot explain:
 noise, lighting, occlusion errors), the mean fraction of pixels masked in, and the frame count.
 """
 import glob
@@ -71,7 +71,7 @@ def e_warp(clip, painted):
     if len(c) < len(p):
         raise SystemExit(f"{clip}: has {len(c)} frames, {painted} {len(p)}")
     dis = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
-    errors, inputs, kept = [], [], []
+    errors, inputs, kept, pairs = [], [], [], []
     for t in range(len(p) - 1):
         g0 = cv2.cvtColor(c[t], cv2.COLOR_RGB2GRAY)
         g1 = cv2.cvtColor(c[t + 1], cv2.COLOR_RGB2GRAY)
@@ -86,8 +86,9 @@ def e_warp(clip, painted):
             b = sample(frames[t + 1].astype(np.float32) / 255, tx, ty)
             out.append(float((((a - b) ** 2).mean(-1) * m).sum() / n))
         kept.append(float(n) / m.size)
+        pairs.append(t)
     return {"painted": painted, "frames": len(p), "e_warp": float(np.mean(errors)), "e_warp_input": float(np.mean(inputs)),
-            "masked_in": float(np.mean(kept))}
+            "masked_in": float(np.mean(kept)), "pairs": dict(zip(pairs, errors))}
 
 
 def main():
