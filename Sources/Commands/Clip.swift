@@ -46,7 +46,7 @@ public struct ClipCommand: ParsableCommand, RuleChecked {
     @Option(help: "Paint only segment K of N (frames split evenly) into the --work folder, as one task of several (a Slurm array, say); --join writes the clip.")
     var segment: String?
     @Option(help: "The folder the segments of one clip share (made if new).") var work: String?
-    @Flag(help: "With --segment K/N: paint only the keyframes up to segment K's (all of them with N/N), as a scheduler's first job.")
+    @Flag(help: "With --segment K/N: paint only the keyframes segment K needs (those up to the next segment's; with N/N all of them), as a scheduler's first job.")
     var keyframesOnly = false
     @Option(help: "Write the clip (--output) from the segments painted in this folder.") var join: String?
     @Option(help: "Save progress in this folder after every frame, for --resume.") var checkpoint: String?
