@@ -119,7 +119,9 @@ public struct ClipCommand: ParsableCommand, RuleChecked {
             if keyframesOnly { throw ValidationError("--keyframes-only paints a segment's keyframes; give --segment K/N and --work") }
             return
         }
-        try OptionNames.checking { _ = try ClipSegment(parsing: segment) }
+        do { _ = try ClipSegment(parsing: segment) } catch let error as SettingsError {   // one line, as a clash is
+            try OutputChecks.refuse(UsageError(description: error.described(naming: OptionNames.name)))
+        }
         guard work != nil else { throw ValidationError("--segment K/N paints into the folder --work DIR that its segments share") }
         let others: [(String, Bool)] = [("--output", output != nil), ("--timelapse", timelapse != nil),
                                         ("--checkpoint", checkpoint != nil), ("--resume", resume != nil),

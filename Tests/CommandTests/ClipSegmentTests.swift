@@ -71,6 +71,7 @@ final class ClipSegmentTests: XCTestCase {
             let result = try Command.run(Self.segment(clip, bad, work))
             XCTAssertEqual(result.status, 64, "\(bad): \(result.stderr)")
             XCTAssertTrue(result.stderr.hasPrefix("Error: --segment must be K/N"), result.stderr)
+            XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: work), "nothing made for a refused segment")
         let noWork = try Command.run(Array(Self.segment(clip, "1/3", work).dropLast(3)) + ["--quiet"])
