@@ -40,7 +40,7 @@ public enum ClipCheckpoint {
     static func save(_ folder: String, header: ClipCheckpointHeader, picture: RGBImage, pixels: [Float]) throws {
         let index = header.progress.framesDone - 1
         try PictureFile.write(picture, to: framePath(folder, index))
-        try AtomicFile.write(to: pixelsPath(folder, index)) { put in pixels.withUnsafeBytes(put) }   // little-endian hosts
+        try writeFloats(pixels, to: pixelsPath(folder, index))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write([UInt8](try encoder.encode(header)), to: statePath(folder))
@@ -59,10 +59,23 @@ public enum ClipCheckpoint {
 
     static func pixels(_ folder: String, frame: Int, count: Int) throws -> [Float] {
         let path = pixelsPath(folder, frame)
-        guard let data = FileManager.default.contents(atPath: path), data.count == 4 * count else {
+        guard let pixels = floats(path, count: count) else {
             throw CheckpointError(path: path, problem: "missing or damaged (the last painted frame's pixels)")
         }
-        return data.withUnsafeBytes { raw in (0..<count).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self))) } }
+        return pixels
+    }
+
+    /// A painted frame's exact pixels, written whole (little-endian Float32, as this host keeps them).
+    static func writeFloats(_ pixels: [Float], to path: String) throws {
+        try AtomicFile.write(to: path) { put in pixels.withUnsafeBytes(put) }   // little-endian hosts
+    }
+
+    /// The `count` Float32 values of the file at `path` (nil: missing, or another length).
+    static func floats(_ path: String, count: Int) -> [Float]? {
+        guard let data = FileManager.default.contents(atPath: path), data.count == 4 * count else { return nil }
+        return data.withUnsafeBytes { raw in
+            (0..<count).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self))) }
+        }
     }
 
     static func picture(_ folder: String, frame: Int) throws -> RGBImage {

@@ -75,14 +75,8 @@ enum ClipWork {
 
     /// The inputs' digests now; refused, naming the file, where they differ from the folder's.
     static func digests(_ settings: ClipSettings, matching recorded: [String]?, dir: String) throws -> [String] {
-        let paths = inputs(settings)
-        let now = try SessionInputs(paths: paths, resumed: nil, weights: settings.painting.weights).digests
-        if let recorded {
-            for (path, (a, b)) in zip(paths, zip(now, recorded)) where a != b {
-                throw ImageFileError(path, "has changed since the segments in \(dir) were begun")
-            }
-        }
-        return now
+        try SessionInputs(paths: inputs(settings), resumed: recorded, weights: settings.painting.weights,
+                          since: "the segments in \(dir) were begun").digests
     }
 
     static func loadHeader(_ dir: String) throws -> ClipWorkHeader? {
@@ -103,10 +97,7 @@ enum ClipWork {
         let base = keyframePath(dir, k)
         guard let note = FileManager.default.contents(atPath: base + ".json"),
               let firstLoss = try? JSONDecoder().decode(KeyframeNote.self, from: note).firstLoss,
-              let data = FileManager.default.contents(atPath: base + ".f32"), data.count == 4 * count else { return nil }
-        let pixels = data.withUnsafeBytes { raw in
-            (0..<count).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self))) }
-        }
+              let pixels = ClipCheckpoint.floats(base + ".f32", count: count) else { return nil }
         return (pixels, firstLoss)
     }
 
@@ -118,7 +109,7 @@ enum ClipWork {
     /// Writes keyframe `k` whole: its pixels, then the note that says it is there.
     static func saveKeyframe(_ dir: String, _ k: Int, pixels: [Float], firstLoss: Double) throws {
         let base = keyframePath(dir, k)
-        try AtomicFile.write(to: base + ".f32") { put in pixels.withUnsafeBytes(put) }   // little-endian hosts
+        try ClipCheckpoint.writeFloats(pixels, to: base + ".f32")
         try AtomicFile.write([UInt8](try JSONEncoder().encode(KeyframeNote(firstLoss: firstLoss))), to: base + ".json")
     }
 }
@@ -207,9 +198,11 @@ public final class ClipSegmentSession {
         if resumed < range.upperBound {
             var path: FramePainter.Path?
             try reader.forEachFrame { frame in
-                let p = try pictures(frame)
-                guard let j = starts.firstIndex(of: frame.index) else {
-                    path?.extend(to: FramePainter.grey(p), settings: flow, parallel: parallel)
+                let j = starts.firstIndex(of: frame.index)
+                guard j != nil || path != nil else { return true }   // nothing to carry, no keyframe here
+                let p = try pictures(frame), grey = FramePainter.grey(p)
+                guard let j else {
+                    path!.extend(to: grey, settings: flow, parallel: parallel)
                     return true
                 }
                 let key = j + 1
@@ -217,16 +210,16 @@ public final class ClipSegmentSession {
                 if let kept = ClipWork.keyframe(work, key, count: p.optimisedCount) {
                     (pixels, firstLoss) = (kept.pixels, kept.firstLoss)
                 } else {
-                    path?.extend(to: FramePainter.grey(p), settings: flow, parallel: parallel)
+                    path?.extend(to: grey, settings: flow, parallel: parallel)
                     let result = try painter.paint(p, index: frame.index, firstLoss: firstLoss, outputs: nil, path: path,
                                                    steps: .first, prepare: { _ in }, onIteration: { _, _ in })
                     if firstLoss == nil { firstLoss = result.loss.total }
                     pixels = result.pixels
                     try ClipWork.saveKeyframe(work, key, pixels: pixels, firstLoss: firstLoss!)
                 }
-                painter.previous = (pixels, FramePainter.grey(p))
-                if key >= k { keys[key] = (pixels, FramePainter.grey(p)) }
-                if let firstMissing, key + 1 >= firstMissing { path = FramePainter.Path(from: FramePainter.grey(p)) }
+                painter.previous = (pixels, grey)
+                if key >= k { keys[key] = (pixels, grey) }
+                if let firstMissing, key + 1 >= firstMissing { path = FramePainter.Path(from: grey) }
                 return key < needed
             }
         }

@@ -11,13 +11,14 @@ struct SessionInputs {
     let digests: [String]
 
     /// Hashes `paths` (a missing file, a folder or an unreadable one is refused, named); with `resumed`, the hashes a
-    /// checkpoint recorded, refuses a file that changed since. Then the weights file must be there (unless a network
-    /// is given, already loaded).
-    init(paths: [String], resumed: [String]?, weights: String, networkGiven: Bool = false) throws {
+    /// checkpoint (or a segments' folder: `since` says which) recorded, refuses a file that changed since. Then the
+    /// weights file must be there (unless a network is given, already loaded).
+    init(paths: [String], resumed: [String]?, weights: String, networkGiven: Bool = false,
+         since: String = "the checkpoint was written; cannot resume") throws {
         let digests = try paths.map(Self.sha256)
         if let resumed {
             for (path, (now, then)) in zip(paths, zip(digests, resumed)) where now != then {
-                throw ImageFileError(path, "has changed since the checkpoint was written; cannot resume")
+                throw ImageFileError(path, "has changed since " + since)
             }
         }
         guard networkGiven || FileManager.default.fileExists(atPath: weights) else {
